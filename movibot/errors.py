@@ -1,0 +1,65 @@
+"""Exceptions, named after the state they report. Everything raised on purpose is a MovibotError.
+
+Problems found in content (a bad field, a missing category) are not exceptions: they are
+`movibot.problems.Problem` values. Exceptions are for broken inputs and failed operations.
+"""
+
+from __future__ import annotations
+
+
+class MovibotError(Exception):
+    """Base of every error movibot raises on purpose; str(e) is one line for the user."""
+
+    exit_code = 1
+
+
+class UsageError(MovibotError):
+    """Bad command-line input (a value out of range, an unreadable file)."""
+
+    exit_code = 2
+
+
+class ConfigError(UsageError):
+    """movibot.yaml or a setting is wrong; the message names the key."""
+
+
+class SchemaError(UsageError):
+    """A schema file cannot be read or is not a valid schema."""
+
+
+class StateError(UsageError):
+    """The state file is corrupt or from a newer version."""
+
+
+class WikiError(MovibotError):
+    """The wiki answered with an error, or could not be reached."""
+
+
+class LoginError(WikiError):
+    """Login failed (wrong password, missing right); never carries the password."""
+
+
+class EditConflict(WikiError):
+    """The page changed on the wiki since the revision the edit was based on."""
+
+
+class BotsExcluded(WikiError):
+    """The page excludes this bot ({{nobots}}, {{bots|deny=…}})."""
+
+
+class ReadOnly(WikiError):
+    """The wiki is read-only."""
+
+
+class BlockEdited(MovibotError):
+    """A person edited the text inside a movibot block (its hash no longer matches)."""
+
+
+class BlockMalformed(MovibotError):
+    """A movibot block marker is missing, duplicated, unbalanced or out of order."""
+
+
+class StopRequested(MovibotError):
+    """The stop page asks the bot to halt."""
+
+    exit_code = 3

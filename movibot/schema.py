@@ -1,0 +1,281 @@
+"""Declarative schemas: JSON Schema in YAML plus `x-wiki` (template and parameters),
+`x-sections` (required sections per type of document) and `x-categories`.
+
+`load_schema(path)` reads one; `validate_fields(fields, schema)` yields the problems of a record's
+values, checked with the jsonschema library plus the cross-field rules of the cost model.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from movibot.errors import SchemaError
+from movibot.record import to_plain
+from movibot.titles import fold
+from movibot.values import TYPES
+
+SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One record field and how it is written on the wiki."""
+
+    name: str
+    param: str
+    label: str
+    type: str
+    aliases: tuple[str, ...] = ()
+    unit: str | None = None
+    choices: tuple[str, ...] = ()
+    suggestions: tuple[str, ...] = ()
+    category: str | None = None
+    links: str | None = None
+    default: Any = None
+    commas: bool = True
+
+
+@dataclass(frozen=True)
+class Schema:
+    """A loaded schema: the JSON Schema itself plus the wiki mapping read from its x- sections."""
+
+    path: str
+    kind: str
+    title: str
+    template: str
+    template_aliases: tuple[str, ...]
+    fields: tuple[FieldSpec, ...]
+    required: tuple[str, ...]
+    sections: Mapping[str, tuple[str, ...]]
+    categories: Mapping[str, Any]
+    json: Mapping[str, Any] = field(repr=False, compare=False, hash=False, default_factory=dict)
+
+    def field(self, name: str) -> FieldSpec:
+        """The FieldSpec called `name`; KeyError when there is none."""
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(name)
+
+    def field_for_param(self, param: str) -> FieldSpec | None:
+        """The field a template parameter maps to, ignoring case, accents and `_` vs space."""
+        return self._param_index.get(fold(param))
+
+    @cached_property
+    def _param_index(self) -> dict[str, FieldSpec]:
+        index: dict[str, FieldSpec] = {}
+        for f in self.fields:
+            for name in (f.param, f.name, *f.aliases):
+                index.setdefault(fold(name), f)
+        return index
+
+    def matches_template(self, name: str) -> bool:
+        """True when a template name is this schema's template or one of its aliases."""
+        bare = name.strip()
+        if ":" in bare and fold(bare.split(":", 1)[0]) in {"modele", "template"}:
+            bare = bare.split(":", 1)[1]
+        return fold(bare) in {fold(n) for n in (self.template, *self.template_aliases)}
+
+    def suggest_param(self, param: str) -> str | None:
+        """The closest known parameter name, for a did-you-mean."""
+        names = {fold(f.param): f.param for f in self.fields}
+        for f in self.fields:
+            names.update({fold(a): a for a in f.aliases})
+        close = difflib.get_close_matches(fold(param), list(names), n=1, cutoff=0.75)
+        return names[close[0]] if close else None
+
+    @property
+    def source_category(self) -> str | None:
+        return (self.categories.get("source") or {}).get("name")
+
+    def required_sections(self, record_fields: Mapping[str, Any]) -> tuple[str, ...]:
+        """Sections a page must have: by its `type_document`, else the `*` entry."""
+        doc_type = record_fields.get("type_document")
+        if isinstance(doc_type, str) and doc_type in self.sections:
+            return self.sections[doc_type]
+        return self.sections.get("*", ())
+
+
+def load_schema(path: str | Path) -> Schema:
+    """Read and check a schema file. Raises SchemaError naming the file and the key."""
+    p = Path(path)
+    try:
+        doc = yaml.safe_load(p.read_text(encoding="utf-8"))
+    except OSError as e:
+        raise SchemaError(f"{p}: cannot read schema: {e.strerror or e}") from None
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
+        raise SchemaError(f"{p}{where}: invalid YAML: {getattr(e, 'problem', e)}") from None
+    return schema_from_dict(doc, str(p))
+
+
+def schema_from_dict(doc: Any, path: str = "<schema>") -> Schema:
+    """Build a Schema from its parsed YAML. Raises SchemaError naming the key."""
+    if not isinstance(doc, dict):
+        raise SchemaError(f"{path}: a schema must be a mapping")
+    try:
+        jsonschema.Draft202012Validator.check_schema(doc)
+    except jsonschema.SchemaError as e:
+        where = "/".join(str(k) for k in e.absolute_path) or "(root)"
+        raise SchemaError(f"{path}: invalid JSON Schema at {where}: {e.message}") from None
+    wiki = doc.get("x-wiki")
+    if not isinstance(wiki, dict) or not wiki.get("template"):
+        raise SchemaError(f"{path}: x-wiki.template is required")
+    props = doc.get("properties") or {}
+    fields = tuple(
+        _field_spec(name, spec, props.get(name) or {}, path)
+        for name, spec in (wiki.get("fields") or {}).items()
+    )
+    return Schema(
+        path=path,
+        kind=str(wiki.get("kind") or Path(path).stem),
+        title=str(doc.get("title") or wiki["template"]),
+        template=str(wiki["template"]),
+        template_aliases=tuple(str(a) for a in wiki.get("aliases") or ()),
+        fields=fields,
+        required=tuple(doc.get("required") or ()),
+        sections={str(k): tuple(v) for k, v in (doc.get("x-sections") or {}).items()},
+        categories=doc.get("x-categories") or {},
+        json=doc,
+    )
+
+
+def _field_spec(name: str, spec: Any, prop: Mapping[str, Any], path: str) -> FieldSpec:
+    if not isinstance(spec, dict):
+        raise SchemaError(f"{path}: x-wiki.fields.{name} must be a mapping")
+    kind = spec.get("type", "text")
+    if kind not in TYPES:
+        known = ", ".join(sorted(TYPES))
+        raise SchemaError(f"{path}: x-wiki.fields.{name}.type: unknown type {kind!r} ({known})")
+    links = spec.get("links")
+    if kind == "list" and links:
+        kind = "titles"
+    choices = tuple(prop.get("enum") or ())
+    return FieldSpec(
+        name=name,
+        param=str(spec.get("param", name)),
+        label=str(spec.get("label", name)),
+        type=kind,
+        aliases=tuple(str(a) for a in spec.get("aliases") or ()),
+        unit=spec.get("unit"),
+        choices=choices,
+        suggestions=tuple(spec.get("suggestions") or ()),
+        category=spec.get("category"),
+        links=links,
+        default=prop.get("default"),
+        commas=spec.get("separator", ",") == ",",
+    )
+
+
+def default_schema_paths() -> list[Path]:
+    """The bundled schemas: lieu then fiche."""
+    return [SCHEMA_DIR / "lieu.yaml", SCHEMA_DIR / "fiche.yaml"]
+
+
+def load_schemas(paths: list[str] | list[Path] | None = None) -> list[Schema]:
+    """Load the given schema files, or the bundled ones."""
+    return [load_schema(p) for p in (paths or default_schema_paths())]
+
+
+@dataclass(frozen=True)
+class FieldIssue:
+    """A validation finding before it is placed in a file: code, field and message."""
+
+    code: str
+    field: str | None
+    message: str
+
+
+def validate_fields(fields: Mapping[str, Any], schema: Schema) -> Iterator[FieldIssue]:
+    """Check a record's readable values against the schema (jsonschema) and the cross-field rules."""
+    instance = {k: to_plain(v) for k, v in fields.items() if v is not None}
+    validator = jsonschema.Draft202012Validator(
+        dict(schema.json), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
+    for error in sorted(validator.iter_errors(instance), key=_error_key):
+        yield _issue_from_error(error, schema)
+    yield from _cross_field_issues(fields)
+
+
+def _error_key(error: jsonschema.ValidationError) -> tuple[str, str]:
+    return ("/".join(str(p) for p in error.absolute_path), error.validator or "")
+
+
+def _issue_from_error(error: jsonschema.ValidationError, schema: Schema) -> FieldIssue:
+    path = [str(p) for p in error.absolute_path]
+    name = path[0] if path else None
+    if error.validator == "required":
+        missing = str(error.message).split("'")[1] if "'" in error.message else error.message
+        return FieldIssue("E101", missing, f'missing required field "{missing}"')
+    label = f'field "{name}"' if name else "record"
+    if error.validator == "enum":
+        allowed = ", ".join(str(c) for c in error.validator_value)
+        return FieldIssue("E104", name, f"{label}: {error.instance!r} is not one of: {allowed}")
+    if name and _is_surface(schema, name) and error.validator in ("exclusiveMinimum", "minimum"):
+        return FieldIssue("E107", name, f"{label}: surface must be > 0, got {error.instance}")
+    return FieldIssue("E102", name, f"{label}: {_short(error)}")
+
+
+def _is_surface(schema: Schema, name: str) -> bool:
+    try:
+        return schema.field(name).type == "surface"
+    except KeyError:
+        return False
+
+
+def _short(error: jsonschema.ValidationError) -> str:
+    v = error.validator
+    if v == "format":
+        return f"{error.instance!r} is not a valid {error.validator_value}"
+    if v == "pattern":
+        return f"{error.instance!r} does not match the expected form"
+    if v in ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum"):
+        op = {"minimum": ">=", "exclusiveMinimum": ">", "maximum": "<=", "exclusiveMaximum": "<"}
+        return f"must be {op[str(v)]} {error.validator_value}, got {error.instance}"
+    if v == "type":
+        return f"{error.instance!r} is not of type {error.validator_value}"
+    if v == "minItems":
+        return "must not be empty"
+    return str(error.message)
+
+
+SHARE_FIELDS = ("part_residents", "part_contributeurs", "part_offres")
+
+
+def _cross_field_issues(fields: Mapping[str, Any]) -> Iterator[FieldIssue]:
+    shares = [fields.get(name) for name in SHARE_FIELDS]
+    if any(s is not None for s in shares) and all(isinstance(s, Decimal) for s in shares):
+        total = sum(shares, Decimal(0))
+        if total != 100:
+            parts = " + ".join(_num(s) for s in shares)
+            yield FieldIssue(
+                "E105", "part_residents", f"shares must sum to 100, got {parts} = {_num(total)}"
+            )
+    elif any(isinstance(s, Decimal) for s in shares):
+        given = [n for n, s in zip(SHARE_FIELDS, shares) if s is not None]
+        yield FieldIssue(
+            "E105", given[0], f"shares must be given all three or none (given: {', '.join(given)})"
+        )
+    total, usable = fields.get("surface_totale"), fields.get("surface_utile")
+    if isinstance(total, Decimal) and isinstance(usable, Decimal) and usable > total:
+        yield FieldIssue(
+            "E106",
+            "surface_utile",
+            f"surface utile ({_num(usable)} m²) exceeds surface totale ({_num(total)} m²)",
+        )
+
+
+def _num(d: Any) -> str:
+    if isinstance(d, Decimal):
+        return format(d.normalize(), "f") if d == d.to_integral_value() else str(d)
+    return str(d)

@@ -1,0 +1,43 @@
+"""The Site interface: the live wiki, a directory of .wiki files and an XML dump are interchangeable."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Protocol, runtime_checkable
+
+from movibot.pages import Page
+
+
+@runtime_checkable
+class Site(Protocol):
+    """What the run, pull, diff and push need from a wiki.
+
+    Reads are batched (never one request per page on a live wiki). `save` is the only writer:
+    it bases the edit on `page.revid`/`page.timestamp` and raises EditConflict when the page
+    changed since, ReadOnly when the site cannot be written, BotsExcluded when the page's
+    current text excludes the bot.
+    """
+
+    name: str          # for messages: the API URL, the folder, the dump file
+    writable: bool
+    requests: int      # API requests made so far (0 for local sites)
+
+    def category_pages(self, category: str) -> Iterator[Page]:
+        """Members of `Catégorie:<category>` (bare name, no prefix) with their text."""
+        ...
+
+    def pages(self, titles: Iterable[str]) -> Iterator[Page]:
+        """The given pages with their text, in batches; a missing page has exists=False."""
+        ...
+
+    def changed_since(self, timestamp: str) -> list[str]:
+        """Titles of pages changed (edited, created, moved) since an ISO 8601 timestamp."""
+        ...
+
+    def now(self) -> str:
+        """The site's current time (ISO 8601 UTC), to record as the run's start."""
+        ...
+
+    def save(self, page: Page, text: str, summary: str) -> Page:
+        """Write `text` over `page` (create when not exists); return the new revision."""
+        ...

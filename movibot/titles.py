@@ -1,0 +1,55 @@
+"""Page titles and the file names of a directory site (`Le_Mixeur.wiki`, `Catégorie%3AX.wiki`)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+EXTENSION = ".wiki"
+_TITLE_COMMENT = re.compile(r"\A\ufeff?<!--\s*title:\s*(.*?)\s*-->[ \t]*\r?\n?")
+
+CATEGORY_PREFIXES = ("catégorie", "category")
+
+
+def normalize_title(title: str) -> str:
+    """MediaWiki's canonical form: underscores as spaces, collapsed, first letter upper."""
+    t = " ".join(title.replace("_", " ").split())
+    if ":" in t:
+        ns, rest = t.split(":", 1)
+        if ns.strip().lower() in CATEGORY_PREFIXES + ("portail", "utilisateur", "user", "modèle"):
+            rest = rest.strip()
+            return f"{ns.strip()[:1].upper()}{ns.strip()[1:]}:{rest[:1].upper()}{rest[1:]}"
+    return t[:1].upper() + t[1:]
+
+
+def title_to_filename(title: str) -> str:
+    """`Le Mixeur` -> `Le_Mixeur.wiki`; `/` becomes `%2F` (and `%` itself `%25`)."""
+    name = normalize_title(title).replace("%", "%25").replace("/", "%2F").replace(" ", "_")
+    return name + EXTENSION
+
+
+def filename_to_title(filename: str) -> str:
+    """Inverse of title_to_filename for a bare file name."""
+    stem = filename[: -len(EXTENSION)] if filename.endswith(EXTENSION) else filename
+    return normalize_title(stem.replace("_", " ").replace("%2F", "/").replace("%25", "%"))
+
+
+def title_from_file(filename: str, text: str) -> str:
+    """A file's page title: its first line `<!-- title: … -->` when present, else its name."""
+    m = _TITLE_COMMENT.match(text)
+    if m and m.group(1):
+        return normalize_title(m.group(1))
+    return filename_to_title(filename)
+
+
+def is_category(title: str) -> bool:
+    """True for `Catégorie:…` / `Category:…` titles."""
+    ns = title.split(":", 1)[0].strip().lower() if ":" in title else ""
+    return ns in CATEGORY_PREFIXES
+
+
+def fold(name: str) -> str:
+    """Key for matching names ignoring case, accents, and spaces vs underscores."""
+    decomposed = unicodedata.normalize("NFKD", name.replace("_", " "))
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(bare.casefold().replace("-", " ").split())

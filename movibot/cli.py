@@ -1,0 +1,235 @@
+"""The command line: read options, call one library function, print. Exit codes:
+0 done, 1 problems found or some pages failed, 2 usage or config error, 3 halted by the stop page.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import click
+import yaml
+
+from movibot import __version__
+from movibot.errors import MovibotError
+from movibot.problems import has_errors
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def fail(error: MovibotError) -> None:
+    """Print `Error: …` (one line) and exit with the error's code."""
+    click.echo(f"Error: {error}", err=True)
+    sys.exit(error.exit_code)
+
+
+class Group(click.Group):
+    """Turns every MovibotError into one `Error:` line and its exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except MovibotError as e:
+            fail(e)
+
+
+@click.group(cls=Group, context_settings=CONTEXT)
+@click.version_option(__version__, "--version", prog_name="movibot")
+def main() -> None:
+    """movibot: keeps Movilab's pages, infoboxes, category pages and local fiches in step."""
+
+
+def dump(data: Any, fmt: str) -> str:
+    """Machine output: JSON (sorted keys, stable) or YAML."""
+    if fmt == "json":
+        return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True)
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False).rstrip("\n")
+
+
+schema_option = click.option(
+    "--schema", "schema_paths", multiple=True, type=click.Path(dir_okay=False),
+    help="Schema file (repeatable); default: the bundled schemas/lieu.yaml and fiche.yaml.",
+)
+
+
+@main.command("parse", context_settings=CONTEXT)
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["yaml", "json"]), default="yaml",
+              show_default=True)
+@schema_option
+def parse_cmd(files: tuple[str, ...], fmt: str, schema_paths: tuple[str, ...]) -> None:
+    """Print the record of each FILE.wiki: fields, categories, sections, problems."""
+    from movibot.commands import parse_files
+
+    records = parse_files(files, list(schema_paths))
+    data: Any = records[0] if len(records) == 1 else records
+    click.echo(dump(data, fmt))
+
+
+@main.command("lint", context_settings=CONTEXT)
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@schema_option
+def lint_cmd(paths: tuple[str, ...], fmt: str, schema_paths: tuple[str, ...]) -> None:
+    """Check .wiki files (or folders of them) against the schemas and the documentation method.
+
+    One line per problem: `path:line:col: severity CODE message`. Exit 1 when there are errors.
+    """
+    from movibot.commands import lint_paths
+
+    problems, count = lint_paths(paths, list(schema_paths))
+    if fmt == "json":
+        summary = {
+            "files": count,
+            "errors": sum(p.severity == "error" for p in problems),
+            "warnings": sum(p.severity == "warning" for p in problems),
+            "problems": [p.to_dict() for p in problems],
+        }
+        click.echo(dump(summary, "json"))
+    else:
+        for p in problems:
+            click.echo(p.format())
+        errors = sum(p.severity == "error" for p in problems)
+        warnings = len(problems) - errors
+        click.echo(f"{count} files checked: {errors} errors, {warnings} warnings", err=True)
+    sys.exit(1 if has_errors(problems) else 0)
+
+
+def _decimal(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
+    if value is None:
+        return None
+    from movibot.values import parse_french_number
+
+    number = parse_french_number(value)
+    if number is None:
+        raise click.BadParameter(f"{value!r} is not a number")
+    return number
+
+
+@main.command("cost", context_settings=CONTEXT)
+@click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False))
+@click.option("--title", help="Read the lieu page TITLE from the configured site.")
+@click.option("--surface", callback=_decimal, help="Surface totale S (m²).")
+@click.option("--usable", callback=_decimal, help="Surface utile U (m²); default S.")
+@click.option("--infra", callback=_decimal, help="Coût infrastructure I (€/mois).")
+@click.option("--services", callback=_decimal, help="Coût services V (€/mois).")
+@click.option("--shares", default=None, help="Résidents/contributeurs/offres in %  [51/29/20]")
+@click.option("--postes", type=click.IntRange(min=1), help="Postes de travail.")
+@click.option("--recettes-residents", callback=_decimal, help="Recettes résidents (€/mois).")
+@click.option("--recettes-contributeurs", callback=_decimal,
+              help="Recettes contributeurs (€/mois).")
+@click.option("--recettes-offres", callback=_decimal, help="Recettes offres (€/mois).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "wikitext"]),
+              default="text", show_default=True)
+@click.option("--chart", type=click.Path(dir_okay=False, writable=True),
+              help="Also write an SVG chart of the shares to this file.")
+@click.option("--site", "site_spec", help="Site for --title (URL, folder or dump:FILE).")
+@click.option("--config", "config_path", help="Config file (default: ./movibot.yaml).")
+def cost_cmd(file: str | None, title: str | None, fmt: str, chart: str | None,
+             site_spec: str | None, config_path: str | None, **numbers: Any) -> None:
+    """The cost model of a tiers-lieu (seed rule 51/29/20), from options or a lieu page."""
+    from movibot.commands import cost_from_options, cost_from_page, render_cost
+
+    if file or title:
+        result, name = cost_from_page(file, title, site_spec, config_path)
+    else:
+        result, name = cost_from_options(numbers), None
+    click.echo(render_cost(result, fmt, name))
+    if chart:
+        from movibot.chart import render_chart_svg
+
+        Path(chart).write_text(render_chart_svg(result, name), encoding="utf-8")
+
+
+def _setup_logging(verbose: int, quiet: bool) -> None:
+    import logging
+
+    level = logging.WARNING if quiet or not verbose else (
+        logging.INFO if verbose == 1 else logging.DEBUG)
+    logging.basicConfig(level=level, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+
+
+site_option = click.option("--site", "site_spec", metavar="URL|DIR|dump:FILE",
+                           help="The wiki (api.php or base URL), a folder, or an XML dump. "
+                                "Default: the config's site, else the local fiches/.")
+config_option = click.option("--config", "config_path", type=click.Path(dir_okay=False),
+                             help="Config file (default: $MOVIBOT_CONFIG, else ./movibot.yaml).")
+verbosity = [
+    click.option("-v", "--verbose", count=True, help="More log output (-vv for debug)."),
+    click.option("-q", "--quiet", is_flag=True, help="Only errors."),
+]
+
+
+def _verbosity(f: Any) -> Any:
+    for option in reversed(verbosity):
+        f = option(f)
+    return f
+
+
+@main.command("run", context_settings=CONTEXT)
+@site_option
+@config_option
+@click.option("--dry-run", is_flag=True, help="Read and plan; print each diff; write nothing.")
+@click.option("--full", is_flag=True, help="Read every page of the sources, not only changes.")
+@click.option("--force", is_flag=True, help="Overwrite blocks edited by hand (block-edited).")
+@click.option("--max-edits", type=click.IntRange(min=0), help="Stop after N edits.")
+@click.option("--report", "report_path", type=click.Path(dir_okay=False),
+              help="Write the JSON report to this file.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="json: print the report as JSON instead of diffs.")
+@_verbosity
+def run_cmd(site_spec: str | None, config_path: str | None, dry_run: bool, full: bool,
+            force: bool, max_edits: int | None, report_path: str | None, fmt: str,
+            verbose: int, quiet: bool) -> None:
+    """The scheduled job: refresh infobox blocks and category pages from the pages' records.
+
+    Exit 0 done, 1 some pages failed (the others were done), 2 usage or config error,
+    3 halted by the stop page.
+    """
+    from movibot.commands import run_command
+
+    _setup_logging(verbose, quiet)
+    show = None if fmt == "json" or quiet else (lambda edit: click.echo(edit.diff(), nl=False))
+    report = run_command(site_spec, config_path, dry_run=dry_run, full=full, force=force,
+                         max_edits=max_edits, show=show, progress=_progress(quiet))
+    if report_path:
+        Path(report_path).write_text(dump(report.to_json(), "json") + "\n", encoding="utf-8")
+    if fmt == "json":
+        click.echo(dump(report.to_json(), "json"))
+    elif not quiet:
+        for o in report.outcomes:
+            if o.status in ("block-edited", "block-malformed", "invalid", "conflict", "error"):
+                detail = o.message or "; ".join(p.format() for p in o.problems[:3])
+                click.echo(f"{o.title}: {o.status}: {detail}", err=True)
+        click.echo(report.summary_line(), err=True)
+    sys.exit(report.exit_code())
+
+
+def _progress(quiet: bool) -> Any:
+    def wrap(items: Any, length: int, label: str) -> Any:
+        if quiet or not sys.stderr.isatty() or length < 2:
+            yield from items
+            return
+        with click.progressbar(items, length=length, label=label, file=sys.stderr) as bar:
+            yield from bar
+
+    return wrap
+
+
+@main.command("init", context_settings=CONTEXT)
+@click.argument("path", default="movibot.yaml", type=click.Path(dir_okay=False))
+def init_cmd(path: str) -> None:
+    """Write a commented starter movibot.yaml (never overwrites an existing file)."""
+    from movibot.config import STARTER
+
+    target = Path(path)
+    if target.exists():
+        raise click.UsageError(f"{path} already exists; not overwritten")
+    target.write_text(STARTER, encoding="utf-8")
+    click.echo(f"wrote {path}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

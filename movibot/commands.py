@@ -1,0 +1,174 @@
+"""What each CLI command does, as plain functions over files and sites (no click here)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from movibot.costmodel import CostInputs, CostResult, compute_costs, validate_inputs
+from movibot.errors import UsageError
+from movibot.lieu import COST_FIELDS
+from movibot.lint import Source, lint_pages
+from movibot.parse import parse_page, parse_record
+from movibot.problems import Problem
+from movibot.schema import Schema, load_schemas
+from movibot.sites.directory import UnreadableFile, read_wiki_file, wiki_files
+
+
+def load_sources(paths: Sequence[str | Path]) -> tuple[list[Source], list[Problem]]:
+    """Read the .wiki files of `paths`; unreadable files become E601 problems."""
+    sources: list[Source] = []
+    problems: list[Problem] = []
+    for path in wiki_files(paths):
+        try:
+            title, text = read_wiki_file(path)
+        except UnreadableFile as e:
+            where, _, message = str(e).partition(": ")
+            file, line, col = (where.rsplit(":", 2) + ["1", "1"])[:3]
+            problems.append(Problem("E601", message, file, int(line), int(col)))
+            continue
+        except OSError as e:
+            problems.append(Problem("E601", f"cannot read: {e.strerror}", str(path)))
+            continue
+        sources.append(Source(str(path), title, text))
+    return sources, problems
+
+
+def parse_files(files: Sequence[str], schema_paths: list[str]) -> list[dict[str, Any]]:
+    """The records of the given files, as dicts (unreadable files raise UnreadableFile)."""
+    schemas = load_schemas(schema_paths or None)
+    out = []
+    for path in files:
+        title, text = read_wiki_file(Path(path))
+        out.append(parse_record(text, schemas, title, path).to_dict())
+    return out
+
+
+def lint_paths(
+    paths: Sequence[str], schema_paths: list[str], schemas: list[Schema] | None = None
+) -> tuple[list[Problem], int]:
+    """Problems of the files in `paths` (links checked against their folders) and the file count."""
+    schemas = schemas or load_schemas(schema_paths or None)
+    sources, problems = load_sources(paths)
+    neighbours, _ = load_sources(sorted({str(Path(s.path).parent) for s in sources}))
+    known = {s.title for s in neighbours} | {s.title for s in sources}
+    problems.extend(lint_pages(sources, schemas, known))
+    unreadable = sum(p.code == "E601" for p in problems)
+    return problems, len(sources) + unreadable
+
+
+def cost_from_options(numbers: dict[str, Any]) -> CostResult:
+    """The cost model from `movibot cost` options. Raises UsageError naming the option."""
+    from movibot.costmodel import DEFAULT_SHARES, parse_shares
+
+    for option, key in (("--surface", "surface"), ("--infra", "infra"),
+                        ("--services", "services")):
+        if numbers.get(key) is None:
+            raise UsageError(f"{option} is required (or give a lieu page: movibot cost FILE.wiki)")
+    inputs = CostInputs(
+        surface_total=numbers["surface"], infrastructure=numbers["infra"],
+        services=numbers["services"], surface_usable=numbers.get("usable"),
+        shares=parse_shares(numbers["shares"]) if numbers.get("shares") else DEFAULT_SHARES,
+        postes=numbers.get("postes"), recettes_residents=numbers.get("recettes_residents"),
+        recettes_contributors=numbers.get("recettes_contributeurs"),
+        recettes_offers=numbers.get("recettes_offres"),
+    )
+    try:
+        validate_inputs(inputs)
+    except UsageError as e:
+        message = str(e)
+        for name, option in _COST_OPTIONS.items():
+            message = message.replace(name, option)
+        raise UsageError(message) from None
+    return compute_costs(inputs)
+
+
+_COST_OPTIONS = {
+    "surface_total": "--surface", "surface_usable": "--usable", "infrastructure": "--infra",
+    "services": "--services", "postes": "--postes", "recettes_residents": "--recettes-residents",
+    "recettes_contributors": "--recettes-contributeurs", "recettes_offers": "--recettes-offres",
+}
+
+
+def cost_from_page(file: str | None, title: str | None, site_spec: str | None,
+                   config_path: str | None) -> tuple[CostResult, str]:
+    """The cost model of a lieu page (a file, or a title on the configured site)."""
+    from movibot.config import load_config
+    from movibot.lieu import cost_inputs
+    from movibot.sites import open_site
+
+    schema = load_schemas()[0]
+    if file:
+        title_, text = read_wiki_file(Path(file))
+        where = file
+    else:
+        site = open_site(site_spec, load_config(config_path))
+        page = next(iter(site.pages([title or ""])))
+        if not page.exists:
+            raise UsageError(f"page {title!r} does not exist on {site.name}")
+        title_, text, where = page.title, page.text, page.title
+    record = parse_page(text, schema, title_, where)
+    bad = [p for p in record.problems if p.code == "E103" and p.field]
+    if bad:
+        raise UsageError(bad[0].format())
+    try:
+        inputs = cost_inputs(record.fields)
+    except UsageError as e:
+        raise UsageError(f"{where}: {e}") from None
+    if inputs is None:
+        missing = [n.replace("_", " ") for n in COST_FIELDS if record.fields.get(n) is None]
+        raise UsageError(f"{where}: the lieu page has no {', '.join(missing)}")
+    return compute_costs(inputs), str(record.fields.get("nom") or title_)
+
+
+def render_cost(result: CostResult, fmt: str, name: str | None) -> str:
+    """The cost model as text (French table), JSON (stable keys) or wikitext (infobox rows)."""
+    import json
+
+    from movibot.costmodel import format_cost_table
+
+    if fmt == "json":
+        return json.dumps(result.to_json_dict(), ensure_ascii=False, indent=2, sort_keys=True)
+    if fmt == "wikitext":
+        from movibot.render import render_cost_table
+
+        return render_cost_table(result, name).rstrip("\n")
+    return format_cost_table(result).rstrip("\n")
+
+
+def open_configured_site(site_spec: str | None, config_path: str | None, *, write: bool
+                         ) -> tuple[Any, Any]:
+    """(site, config): the config in effect and the site it names, logged in when writing."""
+    from movibot.config import load_config, read_password
+    from movibot.sites import open_site
+
+    config = load_config(config_path)
+    spec = site_spec or config.site
+    live = bool(spec and spec.startswith(("http://", "https://")))
+    password = read_password(config) if live and write else None
+    return open_site(spec, config, password=password, login=live and write), config
+
+
+def run_command(site_spec: str | None, config_path: str | None, *, dry_run: bool, full: bool,
+                force: bool, max_edits: int | None, show: Any = None, progress: Any = None,
+                sleep: Any = None) -> Any:
+    """`movibot run`: open the site and state, run the job, write the report page."""
+    import time
+
+    from movibot.run import RunOptions, Source, run_job
+    from movibot.schema import load_schema
+    from movibot.state import load_state
+
+    site, config = open_configured_site(site_spec, config_path, write=not dry_run)
+    config = config.with_overrides(max_edits=max_edits)
+    sources = [Source(s, load_schema(s.schema)) for s in config.sources]
+    state = load_state(config.state_file, site.name)
+    report = run_job(site, config, sources, state, RunOptions(dry_run, full, force),
+                     sleep=sleep or time.sleep, show=show,
+                     progress=progress or (lambda items, length, label: items))
+    if config.report_page and not dry_run and not report.stopped:
+        from movibot.run import write_report_page
+
+        write_report_page(site, config, report)
+    return report

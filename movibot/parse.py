@@ -1,0 +1,274 @@
+"""Wikitext -> Record, following a schema. Never raises on bad wikitext; never changes the text.
+
+The page's template (top level first, then nested) gives the fields; older pages without it
+give them through header lines such as `* '''Thème''' : Gouvernance`. Text inside movibot's own
+blocks is generated, so it is masked before parsing: the record is what people wrote.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import mwparserfromhell
+from mwparserfromhell.nodes import Template
+from mwparserfromhell.wikicode import Wikicode
+
+from movibot.blocks import find_blocks
+from movibot.problems import Problem, line_col
+from movibot.record import Record
+from movibot.schema import FieldSpec, Schema
+from movibot.titles import CATEGORY_PREFIXES, fold, normalize_title
+from movibot.values import read_value
+
+_FILE_PREFIXES = ("fichier", "file", "image", "media")
+
+
+def mask_blocks(text: str) -> str:
+    """The text with movibot blocks blanked out (same length, newlines kept)."""
+    blocks, _ = find_blocks(text)
+    if not blocks:
+        return text
+    chars = list(text)
+    for b in blocks:
+        for i in range(b.start, b.end):
+            if chars[i] != "\n":
+                chars[i] = " "
+    return "".join(chars)
+
+
+def parse_wikitext(text: str) -> Wikicode:
+    """mwparserfromhell's tree of `text`; str() of it gives `text` back."""
+    return mwparserfromhell.parse(text)
+
+
+def parse_page(text: str, schema: Schema | None, title: str = "", path: str = "") -> Record:
+    """The record of a page following `schema` (None: only categories, links, sections…).
+
+    Problems carry `path` (a file, else the title) and 1-based line:col.
+    """
+    masked = mask_blocks(text)
+    return _build_record(parse_wikitext(masked), masked, schema, title, path)
+
+
+def parse_record(text: str, schemas: Sequence[Schema], title: str = "", path: str = "") -> Record:
+    """Like parse_page, with the schema picked from the page itself (see pick_schema)."""
+    masked = mask_blocks(text)
+    code = parse_wikitext(masked)
+    return _build_record(code, masked, pick_schema(code, schemas), title, path)
+
+
+def pick_schema(code: Wikicode, schemas: Sequence[Schema]) -> Schema | None:
+    """The schema whose template the page calls, else whose source category it is in."""
+    for schema in schemas:
+        if any(schema.matches_template(str(t.name)) for t in code.filter_templates()):
+            return schema
+    cats = {fold(c) for c in page_categories(code)}
+    for schema in schemas:
+        if schema.source_category and fold(schema.source_category) in cats:
+            return schema
+    return None
+
+
+def _build_record(
+    code: Wikicode, masked: str, schema: Schema | None, title: str, path: str
+) -> Record:
+    where = path or title
+    problems: list[Problem] = []
+    fields: dict[str, Any] = {}
+    extra: dict[str, str] = {}
+    positions: dict[str, tuple[int, int]] = {}
+    template_end = None
+    template_at = None
+    fallback = False
+    if schema is not None:
+        found = find_template(code, schema, masked)
+        if found is not None:
+            template, offset = found
+            template_end = offset + len(str(template))
+            template_at = line_col(masked, offset)
+            _read_params(template, offset, masked, schema, where, fields, extra, positions, problems)
+        else:
+            fallback = _read_header_lines(masked, schema, where, fields, positions, problems)
+    problems.extend(_unclosed_templates(code, masked, where))
+    return Record(
+        title=title,
+        kind=schema.kind if schema else None,
+        fields=fields,
+        extra=extra,
+        positions=positions,
+        categories=page_categories(code),
+        sections=page_sections(code),
+        links=page_links(code),
+        templates=tuple(dict.fromkeys(str(t.name).strip() for t in code.filter_templates())),
+        template_end=template_end,
+        template_at=template_at,
+        from_fallback=fallback,
+        problems=tuple(problems),
+    )
+
+
+def find_template(code: Wikicode, schema: Schema, text: str) -> tuple[Template, int] | None:
+    """The schema's template call (top level first, then nested) and its offset in text."""
+    for recursive in (False, True):
+        for t in code.filter_templates(recursive=recursive):
+            if schema.matches_template(str(t.name)):
+                return t, _offset_of(t, code, text)
+    return None
+
+
+def _offset_of(node: Template, code: Wikicode, text: str) -> int:
+    offset = 0
+    for n in code.nodes:
+        if n is node:
+            return offset
+        offset += len(str(n))
+    return max(text.find(str(node)), 0)
+
+
+def _read_params(
+    template: Template,
+    offset: int,
+    text: str,
+    schema: Schema,
+    where: str,
+    fields: dict[str, Any],
+    extra: dict[str, str],
+    positions: dict[str, tuple[int, int]],
+    problems: list[Problem],
+) -> None:
+    cursor = offset + 2 + len(str(template.name))
+    seen: dict[str, str] = {}
+    for param in template.params:
+        start = cursor + 1
+        cursor = start + len(str(param))
+        name = str(param.name).strip()
+        raw = str(param.value)
+        value_at = start + (len(str(param.name)) + 1 if param.showkey else 0)
+        value_at += len(raw) - len(raw.lstrip())
+        line, col = line_col(text, value_at if raw.strip() else start)
+        spec = schema.field_for_param(name)
+        key = spec.name if spec else fold(name)
+        if key in seen:
+            problems.append(
+                Problem("E201", f'duplicate parameter "{name}" (also given as "{seen[key]}")',
+                        where, *line_col(text, start), field=spec.name if spec else None)
+            )
+            continue
+        seen[key] = name
+        if spec is None:
+            extra[name] = raw.strip()
+            problems.append(_unknown_param(name, schema, where, *line_col(text, start)))
+            continue
+        positions[spec.name] = (line, col)
+        _read_field(spec, raw, where, line, col, fields, problems)
+
+
+def _unknown_param(name: str, schema: Schema, where: str, line: int, col: int) -> Problem:
+    hint = schema.suggest_param(name)
+    tail = f' (did you mean "{hint}"?)' if hint else ""
+    return Problem("W202", f'unknown parameter "{name}"{tail}', where, line, col, field=None)
+
+
+def _read_field(
+    spec: FieldSpec,
+    raw: str,
+    where: str,
+    line: int,
+    col: int,
+    fields: dict[str, Any],
+    problems: list[Problem],
+) -> None:
+    reading = read_value(spec.type, raw, spec.choices, spec.commas)
+    fields[spec.name] = reading.value
+    if not reading.ok:
+        problems.append(
+            Problem("E103", f'field "{spec.name}": {reading.reason}', where, line, col, spec.name)
+        )
+
+
+_HEADER_LINE = re.compile(
+    r"^[*#:]*\s*'''\s*(?P<label>[^'\n:]{1,60}?)\s*(?::\s*)?'''\s*(?::\s*)?(?P<value>[^\n]*)$",
+    re.M,
+)
+
+
+def _read_header_lines(
+    text: str,
+    schema: Schema,
+    where: str,
+    fields: dict[str, Any],
+    positions: dict[str, tuple[int, int]],
+    problems: list[Problem],
+) -> bool:
+    """Fields from `* '''Label''' : value` lines; True when at least one was found."""
+    labels = {fold(f.label): f for f in schema.fields}
+    found = False
+    for m in _HEADER_LINE.finditer(text):
+        label = m.group("label")
+        spec = schema.field_for_param(label) or labels.get(fold(label))
+        if spec is None or spec.name in fields or not m.group("value").strip():
+            continue
+        line, col = line_col(text, m.start("value"))
+        positions[spec.name] = (line, col)
+        _read_field(spec, m.group("value"), where, line, col, fields, problems)
+        found = True
+    return found
+
+
+def page_categories(code: Wikicode) -> tuple[str, ...]:
+    """Categories the page is in (`[[Catégorie:X]]`, `[[Category:X|key]]`), in order, once each."""
+    cats: list[str] = []
+    for link in code.filter_wikilinks():
+        target = str(link.title).strip()
+        if target.startswith(":") or ":" not in target:
+            continue
+        ns, name = target.split(":", 1)
+        if ns.strip().lower() in CATEGORY_PREFIXES and name.strip():
+            cats.append(normalize_title(name))
+    return tuple(dict.fromkeys(cats))
+
+
+def page_links(code: Wikicode) -> tuple[str, ...]:
+    """Internal links to other pages (no categories, files, interwikis, anchors), once each."""
+    links: list[str] = []
+    for link in code.filter_wikilinks():
+        target = str(link.title).strip().lstrip(":").split("#", 1)[0].strip()
+        if not target or "{" in target or "<" in target:
+            continue
+        ns = target.split(":", 1)[0].strip().lower() if ":" in target else ""
+        if ns in CATEGORY_PREFIXES and not str(link.title).strip().startswith(":"):
+            continue
+        if ns in _FILE_PREFIXES or "//" in target:
+            continue
+        links.append(normalize_title(target))
+    return tuple(dict.fromkeys(links))
+
+
+def page_sections(code: Wikicode) -> tuple[tuple[str, str], ...]:
+    """(heading, text) for each section, in page order; heading markup reduced to text."""
+    out: list[tuple[str, str]] = []
+    for section in code.get_sections(flat=True, include_lead=False):
+        headings = section.filter_headings(recursive=False)
+        if not headings:
+            continue
+        heading = headings[0]
+        title = " ".join(heading.title.strip_code().split())
+        body = str(section)[len(str(heading)) :].strip()
+        out.append((title, body))
+    return tuple(out)
+
+
+def _unclosed_templates(code: Wikicode, text: str, where: str) -> Iterable[Problem]:
+    """W602 for each `{{` left as plain text (an unclosed template)."""
+    offset = 0
+    for node in code.nodes:
+        s = str(node)
+        if type(node).__name__ == "Text":
+            i = s.find("{{")
+            if i >= 0:
+                line, col = line_col(text, offset + i)
+                yield Problem("W602", "unclosed template: '{{' without '}}'", where, line, col)
+                return
+        offset += len(s)

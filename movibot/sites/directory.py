@@ -1,0 +1,148 @@
+"""A folder of `.wiki` files as a Site: the embedded default (fiches/) and `--site DIR`.
+
+One file per page, named by its title (see movibot.titles). A file's revision is its content:
+`save` refuses to write when the file changed since it was read (EditConflict), and writes
+atomically (temp file + rename). Files that are not UTF-8 are skipped and reported.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+
+from movibot.atomic import write_atomic
+from movibot.errors import EditConflict, UsageError
+from movibot.pages import Page
+from movibot.problems import Problem, line_col
+from movibot.titles import EXTENSION, fold, normalize_title, title_from_file, title_to_filename
+
+_CATEGORY_LINK = re.compile(r"\[\[\s*(?:catégorie|category)\s*:\s*([^\]|\n]+)", re.I)
+
+
+class UnreadableFile(UsageError):
+    """A .wiki file that cannot be read as UTF-8 text."""
+
+
+def read_wiki_file(path: Path) -> tuple[str, str]:
+    """(title, text) of a .wiki file. Raises UnreadableFile naming the file and the bad byte."""
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        good = data[: e.start].decode("utf-8", "replace")
+        line, col = line_col(good, len(good))
+        raise UnreadableFile(
+            f"{path}:{line}:{col}: not UTF-8 text (byte 0x{data[e.start]:02x})"
+        ) from None
+    return title_from_file(path.name, text.lstrip("\ufeff")), text.lstrip("\ufeff")
+
+
+def wiki_files(paths: Iterable[str | Path]) -> list[Path]:
+    """The .wiki files named or contained (not recursively) in `paths`, sorted per folder."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out.extend(sorted(f for f in p.iterdir() if f.suffix == EXTENSION and f.is_file()))
+        else:
+            out.append(p)
+    return out
+
+
+def categories_in(text: str) -> list[str]:
+    """Category names linked in raw wikitext (cheap scan, no parse)."""
+    return [normalize_title(m.group(1)) for m in _CATEGORY_LINK.finditer(text)]
+
+
+def _timestamp(path: Path) -> str:
+    mtime = datetime.fromtimestamp(path.stat().st_mtime, tz=timezone.utc)
+    return mtime.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _revid(text: str) -> int:
+    return int(hashlib.sha1(text.encode("utf-8")).hexdigest()[:12], 16)
+
+
+class DirectorySite:
+    """Pages stored as .wiki files in one folder."""
+
+    writable = True
+
+    def __init__(self, root: str | Path) -> None:
+        self.root = Path(root)
+        if not self.root.is_dir():
+            raise UsageError(f"--site {root}: no such folder")
+        self.name = str(self.root)
+        self.requests = 0
+        self.problems: list[Problem] = []
+        self._index: dict[str, Path] | None = None
+
+    def _files(self) -> dict[str, Path]:
+        if self._index is None:
+            self._index = {}
+            for path in wiki_files([self.root]):
+                page = self._read(path)
+                if page is not None:
+                    self._index[fold(page.title)] = path
+        return self._index
+
+    def _read(self, path: Path) -> Page | None:
+        try:
+            title, text = read_wiki_file(path)
+        except UnreadableFile as e:
+            if not any(p.path == str(path) for p in self.problems):
+                self.problems.append(Problem("E601", str(e).split(": ", 1)[1], str(path)))
+            return None
+        return Page(title, text, _revid(text), _timestamp(path), None, _ns(title), True)
+
+    def all_pages(self) -> Iterator[Page]:
+        """Every page of the folder, in file-name order."""
+        for path in self._files().values():
+            page = self._read(path)
+            if page is not None:
+                yield page
+
+    def category_pages(self, category: str) -> Iterator[Page]:
+        want = fold(normalize_title(category))
+        for page in self.all_pages():
+            if any(fold(c) == want for c in categories_in(page.text)):
+                yield page
+
+    def pages(self, titles: Iterable[str]) -> Iterator[Page]:
+        files = self._files()
+        for title in titles:
+            path = files.get(fold(normalize_title(title)))
+            page = self._read(path) if path is not None else None
+            yield page or Page(normalize_title(title), "", exists=False, ns=_ns(title))
+
+    def changed_since(self, timestamp: str) -> list[str]:
+        return [p.title for p in self.all_pages() if (p.timestamp or "") > timestamp]
+
+    def now(self) -> str:
+        return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    def path_for(self, title: str) -> Path:
+        """The file a page is (or would be) stored in."""
+        return self._files().get(fold(normalize_title(title))) or self.root / title_to_filename(
+            title
+        )
+
+    def save(self, page: Page, text: str, summary: str) -> Page:
+        path = self.path_for(page.title)
+        current = self._read(path) if path.exists() else None
+        if (current is not None) != page.exists or (
+            current is not None and current.text != page.text
+        ):
+            raise EditConflict(f"{path}: changed since it was read; not written")
+        write_atomic(path, text)
+        self._files()[fold(page.title)] = path
+        return Page(page.title, text, _revid(text), _timestamp(path), None, page.ns, True)
+
+
+def _ns(title: str) -> int:
+    prefix = title.split(":", 1)[0].strip().lower() if ":" in title else ""
+    return {"catégorie": 14, "category": 14, "utilisateur": 2, "user": 2, "modèle": 10}.get(
+        prefix, 0
+    )

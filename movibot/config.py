@@ -1,0 +1,222 @@
+"""movibot.yaml -> a frozen Config. Every error names the file and the key (exit 2)."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import stat
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from movibot.errors import ConfigError
+from movibot.schema import SCHEMA_DIR
+
+DEFAULT_SOURCES = {
+    "lieux": ("Tiers-Lieux", SCHEMA_DIR / "lieu.yaml"),
+    "fiches": ("Fiches méthodologiques", SCHEMA_DIR / "fiche.yaml"),
+}
+PASSWORD_ENV = "MOVIBOT_PASSWORD"
+CONFIG_ENV = "MOVIBOT_CONFIG"
+
+
+@dataclass(frozen=True)
+class SourceConfig:
+    """A family of pages the bot maintains: the category they are in and their schema."""
+
+    name: str
+    category: str
+    schema: str
+
+
+@dataclass(frozen=True)
+class Config:
+    """The settings of a run; see `movibot init` for the commented file."""
+
+    site: str | None = None
+    user_agent: str | None = None
+    username: str | None = None
+    password_file: str | None = None
+    maxlag: int = 5
+    put_throttle: float = 10.0
+    max_edits: int | None = None
+    stop_page: str | None = None
+    report_page: str | None = None
+    state_file: str = ".movibot/state.json"
+    sources: tuple[SourceConfig, ...] = field(default_factory=lambda: default_sources())
+    path: str | None = None
+
+    def with_overrides(self, **changes: Any) -> Config:
+        """A copy with the non-None command-line overrides applied."""
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    def bot_name(self) -> str:
+        """The account name without its BotPassword suffix (`Movibot@app` -> `Movibot`)."""
+        return (self.username or "Movibot").split("@", 1)[0]
+
+    def effective_stop_page(self) -> str:
+        return self.stop_page or f"Utilisateur:{self.bot_name()}/Stop"
+
+
+def default_sources() -> tuple[SourceConfig, ...]:
+    return tuple(SourceConfig(n, c, str(s)) for n, (c, s) in DEFAULT_SOURCES.items())
+
+
+_TYPES: dict[str, tuple[type | tuple[type, ...], str]] = {
+    "site": (str, "a string (a URL or a folder)"),
+    "user_agent": (str, "a string"),
+    "username": (str, "a string"),
+    "password_file": (str, "a string (a path)"),
+    "maxlag": (int, "an integer"),
+    "put_throttle": ((int, float), "a number of seconds"),
+    "max_edits": (int, "an integer"),
+    "stop_page": (str, "a string (a page title)"),
+    "report_page": (str, "a string (a page title)"),
+    "state_file": (str, "a string (a path)"),
+    "sources": (dict, "a mapping of source names to {category, schema}"),
+}
+
+
+def find_config(explicit: str | None, env: Mapping[str, str]) -> Path | None:
+    """--config, else $MOVIBOT_CONFIG, else ./movibot.yaml when it exists."""
+    if explicit:
+        return Path(explicit)
+    if env.get(CONFIG_ENV):
+        return Path(env[CONFIG_ENV])
+    local = Path("movibot.yaml")
+    return local if local.exists() else None
+
+
+def load_config(explicit: str | None = None, env: Mapping[str, str] | None = None) -> Config:
+    """The configuration in effect (defaults when there is no file). Raises ConfigError."""
+    env = os.environ if env is None else env
+    path = find_config(explicit, env)
+    if path is None:
+        return Config()
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as e:
+        raise ConfigError(f"{path}: cannot read config: {e.strerror or e}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: config is not UTF-8 text") from None
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
+        raise ConfigError(f"{path}{where}: invalid YAML: {getattr(e, 'problem', e)}") from None
+    return config_from_dict(doc or {}, path)
+
+
+def config_from_dict(doc: Any, path: Path) -> Config:
+    """Check keys and types; resolve relative paths against the config's folder."""
+    if not isinstance(doc, dict):
+        raise ConfigError(f"{path}: the config must be a mapping of keys to values")
+    values: dict[str, Any] = {}
+    for key, value in doc.items():
+        _check_key(path, str(key), value)
+        if value is not None:
+            values[str(key)] = value
+    base = path.parent
+    for key in ("password_file", "state_file"):
+        if key in values:
+            values[key] = str(base / Path(values[key]).expanduser())
+    if values.get("site") and "://" not in values["site"] and not values["site"].startswith(
+        "dump:"
+    ):
+        values["site"] = str(base / values["site"])
+    if "sources" in values:
+        values["sources"] = _sources(values["sources"], path)
+    if "put_throttle" in values:
+        values["put_throttle"] = float(values["put_throttle"])
+    return Config(path=str(path), **values)
+
+
+def _check_key(path: Path, key: str, value: Any) -> None:
+    if key not in _TYPES:
+        close = difflib.get_close_matches(key, list(_TYPES), n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        raise ConfigError(f"{path}: unknown key '{key}'{hint}")
+    kind, words = _TYPES[key]
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, kind):
+        raise ConfigError(f"{path}: key '{key}' must be {words}, got {value!r}")
+    if key in ("maxlag", "max_edits", "put_throttle") and value < 0:
+        raise ConfigError(f"{path}: key '{key}' must be >= 0, got {value!r}")
+
+
+def _sources(doc: dict[str, Any], path: Path) -> tuple[SourceConfig, ...]:
+    out = []
+    for name, spec in doc.items():
+        default_cat, default_schema = DEFAULT_SOURCES.get(str(name), (None, None))
+        if isinstance(spec, str):
+            spec = {"category": spec}
+        if not isinstance(spec, dict):
+            raise ConfigError(f"{path}: key 'sources.{name}' must be a mapping")
+        for k in spec:
+            if k not in ("category", "schema"):
+                raise ConfigError(f"{path}: unknown key 'sources.{name}.{k}'")
+        category = spec.get("category") or default_cat
+        schema = spec.get("schema")
+        schema = str(path.parent / schema) if schema else default_schema
+        if not isinstance(category, str) or not category:
+            raise ConfigError(f"{path}: key 'sources.{name}.category' must be a string")
+        if schema is None:
+            raise ConfigError(f"{path}: key 'sources.{name}.schema' is required")
+        out.append(SourceConfig(str(name), category, str(schema)))
+    return tuple(out)
+
+
+def read_password(config: Config, env: Mapping[str, str] | None = None) -> str | None:
+    """$MOVIBOT_PASSWORD, else the password_file (refused when group or others can read it)."""
+    env = os.environ if env is None else env
+    if env.get(PASSWORD_ENV):
+        return env[PASSWORD_ENV]
+    if not config.password_file:
+        return None
+    path = Path(config.password_file)
+    try:
+        mode = path.stat().st_mode
+    except OSError as e:
+        raise ConfigError(f"password_file {path}: {e.strerror}") from None
+    if mode & (stat.S_IRWXG | stat.S_IRWXO):
+        raise ConfigError(
+            f"password_file {path}: readable by group or others (mode {stat.S_IMODE(mode):04o});"
+            f" run: chmod 600 {path}"
+        )
+    return path.read_text(encoding="utf-8").strip()
+
+
+STARTER = """\
+# movibot configuration. Every key is optional; the values shown are the defaults.
+# Docs: README.md. Keys unknown to movibot are refused, so typos do not go unnoticed.
+
+# The wiki: the URL of its api.php or of the wiki itself (the API is discovered),
+# a folder of .wiki files, or dump:FILE.xml. Default: the local fiches/ folder.
+# site: https://movilab.org
+
+# Sent with every request, as the Wikimedia policy asks: say who runs the bot.
+# user_agent: "movibot (+https://movilab.org/index.php?title=Utilisateur:Movibot; you@example.org)"
+
+# A BotPassword (Special:BotPasswords): Name@app. The password comes from the
+# MOVIBOT_PASSWORD environment variable or from this file (chmod 600).
+# username: Movibot@movibot
+# password_file: ~/.config/movibot/password
+
+maxlag: 5            # seconds of replication lag the bot accepts (every request)
+put_throttle: 10     # seconds between two edits
+# max_edits: 100     # stop after this many edits in one run
+# stop_page: Utilisateur:Movibot/Stop   # any content other than empty or "run" halts the bot
+# report_page: Utilisateur:Movibot/Rapport
+state_file: .movibot/state.json
+
+sources:
+  lieux:
+    category: Tiers-Lieux
+    # schema: schemas/lieu.yaml
+  fiches:
+    category: Fiches méthodologiques
+    # schema: schemas/fiche.yaml
+"""

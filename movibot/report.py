@@ -1,0 +1,99 @@
+"""The run report: counts per status, each page's problems, requests and edits; to_json()."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from movibot import __version__
+from movibot.problems import Problem
+from movibot.render import escape
+from movibot.sync import FAILED, STATUSES, Outcome
+
+LABELS_FR = {
+    "edited": "modifiées", "created": "créées", "unchanged": "inchangées",
+    "skipped-nobots": "exclues ({{nobots}})", "block-edited": "bloc modifié à la main",
+    "block-malformed": "bloc mal formé", "invalid": "invalides", "conflict": "conflits",
+    "error": "erreurs", "not-done": "non traitées",
+}
+
+
+@dataclass
+class Report:
+    """Everything a run did; `exit_code` is 0 done, 1 some pages failed, 3 halted by stop page."""
+
+    site: str
+    dry_run: bool = False
+    full: bool = False
+    started: str | None = None
+    duration: float = 0.0
+    requests: int = 0
+    outcomes: list[Outcome] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    halted: str | None = None
+    stopped: bool = False
+
+    def counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(STATUSES, 0)
+        for o in self.outcomes:
+            counts[o.status] = counts.get(o.status, 0) + 1
+        return counts
+
+    @property
+    def edits(self) -> int:
+        return sum(o.status in ("edited", "created") for o in self.outcomes) if not self.dry_run else 0
+
+    def exit_code(self) -> int:
+        if self.stopped:
+            return 3
+        failed = any(o.status in FAILED for o in self.outcomes) or self.halted or self.problems
+        return 1 if failed else 0
+
+    def to_json(self) -> dict[str, Any]:
+        """Stable machine output (keys documented in the README)."""
+        return {
+            "version": __version__,
+            "site": self.site,
+            "dry_run": self.dry_run,
+            "full": self.full,
+            "started": self.started,
+            "duration_s": round(self.duration, 3),
+            "requests": self.requests,
+            "edits": self.edits,
+            "halted": self.halted,
+            "stopped": self.stopped,
+            "counts": self.counts(),
+            "problems": [p.to_dict() for p in self.problems],
+            "pages": [
+                {"title": o.title, "status": o.status, "message": o.message,
+                 "problems": [p.to_dict() for p in o.problems]}
+                for o in self.outcomes
+            ],
+            "exit_code": self.exit_code(),
+        }
+
+    def summary_line(self) -> str:
+        """One line for the terminal: the non-zero counts, requests and edits."""
+        parts = [f"{n} {status}" for status, n in self.counts().items() if n]
+        verb = "would make" if self.dry_run else "made"
+        planned = sum(o.status in ("edited", "created") for o in self.outcomes)
+        edits = planned if self.dry_run else self.edits
+        tail = f"; halted: {self.halted}" if self.halted else ""
+        return (f"{', '.join(parts) or 'no pages'}; {self.requests} requests, {verb} {edits} "
+                f"edits in {self.duration:.1f} s{tail}")
+
+    def to_wikitext(self) -> str:
+        """The French summary table written on the report page (values escaped)."""
+        lines = [f"Dernier passage de movibot {__version__} : {escape(self.started or '')}, "
+                 f"{self.requests} requêtes, {self.edits} modifications.", "",
+                 '{| class="wikitable"', "! Statut !! Pages"]
+        for status, n in self.counts().items():
+            if n:
+                lines += ["|-", f"| {escape(LABELS_FR.get(status, status))} || {n}"]
+        lines.append("|}")
+        attention = [o for o in self.outcomes if o.status in FAILED]
+        if attention:
+            lines += ["", "Pages à regarder :"]
+            lines += [f"* [[:{o.title}]] : {escape(LABELS_FR.get(o.status, o.status))}"
+                      + (f" ({escape(o.message)})" if o.message else "") for o in attention]
+        return "\n".join(lines) + "\n"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write `text` (UTF-8, newlines as given) to `path` so that readers see old or new, never half."""
+    """Write `text` (UTF-8, newlines as given) to `path`: readers see the old or the new file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".movibot-", suffix=".tmp")
     try:

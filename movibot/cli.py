@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 import click
@@ -148,7 +149,8 @@ def _setup_logging(verbose: int, quiet: bool) -> None:
 
     level = logging.WARNING if quiet or not verbose else (
         logging.INFO if verbose == 1 else logging.DEBUG)
-    logging.basicConfig(level=level, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=level, stream=sys.stderr,
+                        format="%(levelname)s %(name)s: %(message)s")
 
 
 site_option = click.option("--site", "site_spec", metavar="URL|DIR|dump:FILE",
@@ -216,6 +218,73 @@ def _progress(quiet: bool) -> Any:
             yield from bar
 
     return wrap
+
+
+@main.command("pull", context_settings=CONTEXT)
+@site_option
+@config_option
+@click.option("--category", "categories", multiple=True,
+              help="Pull every page of this category (repeatable). Default: the sources'.")
+@click.option("--title", "titles", multiple=True, help="Pull this page (repeatable).")
+@click.option("--dest", default="fiches", show_default=True, type=click.Path(file_okay=False),
+              help="Folder to write the .wiki files to.")
+@_verbosity
+def pull_cmd(site_spec: str | None, config_path: str | None, categories: tuple[str, ...],
+             titles: tuple[str, ...], dest: str, verbose: int, quiet: bool) -> None:
+    """Write one .wiki file per page and record its revision, for diff and push later."""
+    from movibot.commands import pull_command
+
+    _setup_logging(verbose, quiet)
+    outcomes = pull_command(site_spec, config_path, list(categories), list(titles), dest)
+    _print_files(outcomes, quiet)
+
+
+@main.command("diff", context_settings=CONTEXT)
+@click.argument("paths", nargs=-1, type=click.Path(exists=True))
+@site_option
+@config_option
+def diff_cmd(paths: tuple[str, ...], site_spec: str | None, config_path: str | None) -> None:
+    """Local files (default: fiches/) against the wiki, as unified diffs. Exit 1 when any differ."""
+    from movibot.commands import diff_command
+
+    outcomes = diff_command(paths or ("fiches",), site_spec, config_path)
+    for o in outcomes:
+        click.echo(o.diff, nl=False)
+    sys.exit(1 if any(o.status == "changed" for o in outcomes) else 0)
+
+
+@main.command("push", context_settings=CONTEXT)
+@click.argument("paths", nargs=-1, type=click.Path(exists=True))
+@site_option
+@config_option
+@click.option("--dry-run", is_flag=True, help="Show what would be uploaded; write nothing.")
+@click.option("--summary", help="Edit summary (default: a French summary naming the file).")
+@click.option("--no-lint", is_flag=True, help="Push even when the files have lint errors.")
+@_verbosity
+def push_cmd(paths: tuple[str, ...], site_spec: str | None, config_path: str | None,
+             dry_run: bool, summary: str | None, no_lint: bool, verbose: int,
+             quiet: bool) -> None:
+    """Upload changed files, each based on the revision recorded at pull (three-way merge)."""
+    from movibot.commands import push_command
+
+    _setup_logging(verbose, quiet)
+    outcomes = push_command(paths or ("fiches",), site_spec, config_path, dry_run=dry_run,
+                            summary=summary, lint=not no_lint)
+    if dry_run:
+        for o in outcomes:
+            click.echo(o.diff, nl=False)
+    _print_files(outcomes, quiet)
+
+
+def _print_files(outcomes: list[Any], quiet: bool) -> None:
+    failed = [o for o in outcomes if o.status in ("conflict", "refused", "error")]
+    for o in outcomes:
+        if o.status == "conflict" and o.diff and not quiet:
+            click.echo(o.diff, nl=False)
+        if not quiet or o in failed:
+            tail = f": {o.message}" if o.message else ""
+            click.echo(f"{o.path}: {o.status}{tail}", err=True)
+    sys.exit(1 if failed else 0)
 
 
 @main.command("init", context_settings=CONTEXT)

@@ -66,28 +66,35 @@ def cost_from_options(numbers: dict[str, Any]) -> CostResult:
                         ("--services", "services")):
         if numbers.get(key) is None:
             raise UsageError(f"{option} is required (or give a lieu page: movibot cost FILE.wiki)")
-    inputs = CostInputs(
-        surface_total=numbers["surface"], infrastructure=numbers["infra"],
-        services=numbers["services"], surface_usable=numbers.get("usable"),
-        shares=parse_shares(numbers["shares"]) if numbers.get("shares") else DEFAULT_SHARES,
-        postes=numbers.get("postes"), recettes_residents=numbers.get("recettes_residents"),
-        recettes_contributors=numbers.get("recettes_contributeurs"),
-        recettes_offers=numbers.get("recettes_offres"),
-    )
     try:
+        inputs = CostInputs(
+            surface_total=numbers["surface"], infrastructure=numbers["infra"],
+            services=numbers["services"], surface_usable=numbers.get("usable"),
+            shares=parse_shares(numbers["shares"]) if numbers.get("shares") else DEFAULT_SHARES,
+            postes=numbers.get("postes"), recettes_residents=numbers.get("recettes_residents"),
+            recettes_contributors=numbers.get("recettes_contributeurs"),
+            recettes_offers=numbers.get("recettes_offres"),
+        )
         validate_inputs(inputs)
     except UsageError as e:
-        message = str(e)
-        for name, option in _COST_OPTIONS.items():
-            message = message.replace(name, option)
-        raise UsageError(message) from None
+        raise UsageError(_option_names(str(e))) from None
     return compute_costs(inputs)
+
+
+def _option_names(message: str) -> str:
+    """An error of the cost model with its input names as `movibot cost` options."""
+    import re
+
+    names = "|".join(sorted(_COST_OPTIONS, key=len, reverse=True))
+    return re.sub(rf"(?<![\w-])({names})(?![\w-])", lambda m: _COST_OPTIONS[m.group(1)],
+                  message)
 
 
 _COST_OPTIONS = {
     "surface_total": "--surface", "surface_usable": "--usable", "infrastructure": "--infra",
     "services": "--services", "postes": "--postes", "recettes_residents": "--recettes-residents",
     "recettes_contributors": "--recettes-contributeurs", "recettes_offers": "--recettes-offres",
+    "shares": "--shares",
 }
 
 
@@ -172,3 +179,52 @@ def run_command(site_spec: str | None, config_path: str | None, *, dry_run: bool
 
         write_report_page(site, config, report)
     return report
+
+
+def pull_command(site_spec: str | None, config_path: str | None, categories: list[str],
+                 titles: list[str], dest: str) -> list[Any]:
+    """`movibot pull`: the sources' categories unless categories or titles are given."""
+    from movibot.contrib import pull
+    from movibot.state import load_state
+
+    site, config = open_configured_site(site_spec, config_path, write=False)
+    if not categories and not titles:
+        categories = [s.category for s in config.sources]
+    state = load_state(config.state_file, site.name)
+    return list(pull(site, Path(dest), state, categories, titles))
+
+
+def diff_command(paths: Sequence[str], site_spec: str | None, config_path: str | None
+                 ) -> list[Any]:
+    """`movibot diff`: unreadable files are an error (exit 2), not a silent skip."""
+    from movibot.contrib import diff
+
+    sources = _readable_sources(paths)
+    site, _ = open_configured_site(site_spec, config_path, write=False)
+    return list(diff(site, sources))
+
+
+def push_command(paths: Sequence[str], site_spec: str | None, config_path: str | None, *,
+                 dry_run: bool, summary: str | None, lint: bool) -> list[Any]:
+    """`movibot push`: lint first (errors block the push), then upload."""
+    from movibot.contrib import push
+    from movibot.state import load_state
+
+    sources = _readable_sources(paths)
+    if lint:
+        problems, _ = lint_paths(paths, [])
+        errors = [p for p in problems if p.severity == "error"]
+        if errors:
+            raise UsageError(f"{errors[0].format()} (and {len(errors) - 1} more lint errors);"
+                             " fix them or push with --no-lint" if len(errors) > 1 else
+                             f"{errors[0].format()}; fix it or push with --no-lint")
+    site, config = open_configured_site(site_spec, config_path, write=not dry_run)
+    state = load_state(config.state_file, site.name)
+    return list(push(site, sources, state, dry_run=dry_run, summary=summary))
+
+
+def _readable_sources(paths: Sequence[str]) -> list[Source]:
+    sources, problems = load_sources(paths)
+    if problems:
+        raise UsageError(problems[0].format())
+    return sources

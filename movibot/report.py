@@ -41,7 +41,10 @@ class Report:
 
     @property
     def edits(self) -> int:
-        return sum(o.status in ("edited", "created") for o in self.outcomes) if not self.dry_run else 0
+        """Edits made (0 in a dry run, whatever was planned)."""
+        if self.dry_run:
+            return 0
+        return sum(o.status in ("edited", "created") for o in self.outcomes)
 
     def exit_code(self) -> int:
         if self.stopped:

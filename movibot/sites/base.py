@@ -1,4 +1,4 @@
-"""The Site interface: the live wiki, a directory of .wiki files and an XML dump are interchangeable."""
+"""The Site interface: the live wiki, a folder of .wiki files and a dump are interchangeable."""
 
 from __future__ import annotations
 

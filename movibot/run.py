@@ -35,6 +35,7 @@ from movibot.sync import (
 from movibot.titles import fold, is_category, normalize_title
 
 CATEGORY_NS = "Catégorie:"
+NON_CONTENT_NS = frozenset({1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15})
 Progress = Callable[[Iterable[Any], int, str], Iterable[Any]]
 
 
@@ -130,9 +131,21 @@ def read_pages(site: Any, sources: Sequence[Source], state: State, full: bool) -
         for source in sources:
             for page in site.category_pages(source.category):
                 seen.setdefault(page.title, page)
-        return list(seen.values())
+        return [p for p in seen.values() if is_content(p)]
     titles = [t for t in site.changed_since(state.last_run) if not is_category(t)]
-    return [p for p in site.pages(titles) if p.exists]
+    return [p for p in site.pages(titles)
+            if p.exists and is_content(p) and not _already_seen(p, state)]
+
+
+def _already_seen(page: Page, state: State) -> bool:
+    """True when the state holds this very revision (the bot's own edit, or a page planned)."""
+    entry = state.pages.get(page.title) or {}
+    return page.revid is not None and entry.get("revid") == page.revid
+
+
+def is_content(page: Page) -> bool:
+    """Lieux and fiches live in content namespaces: not categories, users or templates."""
+    return page.ns not in NON_CONTENT_NS and not is_category(page.title)
 
 
 def source_of(page: Page, record_cats: Iterable[str], sources: Sequence[Source]
@@ -180,7 +193,10 @@ def _plan_one(page: Page, sources: Sequence[Source], state: State, user: str, fo
         row["implied"] = implied_by_field(record.fields, source.schema)
         row["categories"] = [source.category] + implied_categories(record.fields, source.schema)
         entry["row"] = row
-    entry.update(revid=page.revid, timestamp=page.timestamp)
+    if edit is None:  # with an edit pending, the revision is recorded once it is saved
+        entry.update(revid=page.revid, timestamp=page.timestamp)
+    else:
+        entry.pop("revid", None)
     return edit, outcome
 
 

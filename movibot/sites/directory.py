@@ -19,6 +19,8 @@ from movibot.pages import Page
 from movibot.problems import Problem, line_col
 from movibot.titles import EXTENSION, fold, normalize_title, title_from_file, title_to_filename
 
+# Microseconds: two runs within one second must still see each other's changes.
+TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 _CATEGORY_LINK = re.compile(r"\[\[\s*(?:catégorie|category)\s*:\s*([^\]|\n]+)", re.I)
 
 
@@ -58,7 +60,7 @@ def categories_in(text: str) -> list[str]:
 
 def _timestamp(path: Path) -> str:
     mtime = datetime.fromtimestamp(path.stat().st_mtime, tz=timezone.utc)
-    return mtime.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return mtime.strftime(TIME_FORMAT)
 
 
 def _revid(text: str) -> int:
@@ -118,10 +120,10 @@ class DirectorySite:
             yield page or Page(normalize_title(title), "", exists=False, ns=_ns(title))
 
     def changed_since(self, timestamp: str) -> list[str]:
-        return [p.title for p in self.all_pages() if (p.timestamp or "") > timestamp]
+        return [p.title for p in self.all_pages() if (p.timestamp or "") >= timestamp]
 
     def now(self) -> str:
-        return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return datetime.now(timezone.utc).strftime(TIME_FORMAT)
 
     def path_for(self, title: str) -> Path:
         """The file a page is (or would be) stored in."""

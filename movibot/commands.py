@@ -124,7 +124,7 @@ def cost_from_page(file: str | None, title: str | None, site_spec: str | None,
     except UsageError as e:
         raise UsageError(f"{where}: {e}") from None
     if inputs is None:
-        missing = [n.replace("_", " ") for n in COST_FIELDS if record.fields.get(n) is None]
+        missing = [schema.field(n).param for n in COST_FIELDS if record.fields.get(n) is None]
         raise UsageError(f"{where}: the lieu page has no {', '.join(missing)}")
     return compute_costs(inputs), str(record.fields.get("nom") or title_)
 

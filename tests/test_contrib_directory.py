@@ -1,0 +1,113 @@
+"""pull, diff and push between a local folder and a site (here a directory site)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from movibot.cli import main
+
+PAGE = "{{Fiche\n| résumé = Un résumé.\n}}\nLigne 1\nLigne 2\nLigne 3\nLigne 4\n" \
+       "[[Catégorie:Fiches méthodologiques]]\n"
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, Path]:
+    wiki = tmp_path / "wiki"
+    wiki.mkdir()
+    (wiki / "Une_fiche.wiki").write_text(PAGE, encoding="utf-8")
+    config = tmp_path / "movibot.yaml"
+    config.write_text(f"site: {wiki}\nstate_file: {tmp_path / 'state.json'}\n", encoding="utf-8")
+    return {"wiki": wiki, "local": tmp_path / "local", "config": config}
+
+
+def cli(env: dict[str, Path], *args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, [args[0], "--config", str(env["config"]), *args[1:]])
+    return result.exit_code, result.output
+
+
+def test_pull_writes_one_file_per_page(env: dict[str, Path]) -> None:
+    code, output = cli(env, "pull", "--dest", str(env["local"]))
+    assert code == 0
+    assert (env["local"] / "Une_fiche.wiki").read_text(encoding="utf-8") == PAGE
+    assert "Une_fiche.wiki: pulled" in output
+
+
+def test_diff_shows_local_changes(env: dict[str, Path]) -> None:
+    cli(env, "pull", "--dest", str(env["local"]))
+    local = env["local"] / "Une_fiche.wiki"
+    local.write_text(PAGE.replace("Ligne 1", "Ligne un"), encoding="utf-8")
+    code, output = cli(env, "diff", str(env["local"]))
+    assert code == 1
+    assert output == ("--- a/Une fiche\n+++ b/Une fiche\n@@ -1,7 +1,7 @@\n {{Fiche\n"
+                      " | résumé = Un résumé.\n }}\n-Ligne 1\n+Ligne un\n Ligne 2\n Ligne 3\n"
+                      " Ligne 4\n")
+
+
+def test_pull_edit_push_round_trips(env: dict[str, Path]) -> None:
+    cli(env, "pull", "--dest", str(env["local"]))
+    local = env["local"] / "Une_fiche.wiki"
+    local.write_text(PAGE.replace("Ligne 1", "Ligne un"), encoding="utf-8")
+    code, _ = cli(env, "push", "--no-lint", str(env["local"]))
+    assert code == 0
+    assert (env["wiki"] / "Une_fiche.wiki").read_text(encoding="utf-8") == local.read_text(
+        encoding="utf-8")
+    code, output = cli(env, "diff", str(env["local"]))
+    assert code == 0 and output == ""
+
+
+def test_push_merges_non_overlapping_wiki_changes(env: dict[str, Path]) -> None:
+    cli(env, "pull", "--dest", str(env["local"]))
+    (env["wiki"] / "Une_fiche.wiki").write_text(PAGE.replace("Ligne 4", "Ligne quatre"),
+                                                 encoding="utf-8")
+    local = env["local"] / "Une_fiche.wiki"
+    local.write_text(PAGE.replace("Ligne 1", "Ligne un"), encoding="utf-8")
+    code, output = cli(env, "push", "--no-lint", str(env["local"]))
+    assert code == 0
+    assert "merged" in output
+    merged = PAGE.replace("Ligne 1", "Ligne un").replace("Ligne 4", "Ligne quatre")
+    assert (env["wiki"] / "Une_fiche.wiki").read_text(encoding="utf-8") == merged
+    assert local.read_text(encoding="utf-8") == merged
+
+
+def test_push_refuses_overlapping_changes(env: dict[str, Path]) -> None:
+    cli(env, "pull", "--dest", str(env["local"]))
+    theirs = PAGE.replace("Ligne 1", "Ligne première")
+    (env["wiki"] / "Une_fiche.wiki").write_text(theirs, encoding="utf-8")
+    local = env["local"] / "Une_fiche.wiki"
+    local.write_text(PAGE.replace("Ligne 1", "Ligne un"), encoding="utf-8")
+    code, output = cli(env, "push", "--no-lint", str(env["local"]))
+    assert code == 1
+    assert (env["wiki"] / "Une_fiche.wiki").read_text(encoding="utf-8") == theirs
+    assert "<<<<<<< local\nLigne un\n=======\nLigne première\n>>>>>>> wiki\n" in output
+    assert "conflict: the page changed on the wiki since the pull" in output
+    assert "run movibot pull" in output
+
+
+def test_lint_errors_block_a_push(env: dict[str, Path]) -> None:
+    cli(env, "pull", "--dest", str(env["local"]))
+    local = env["local"] / "Une_fiche.wiki"
+    local.write_text(PAGE.replace("Ligne 1", "Ligne un"), encoding="utf-8")
+    code, output = cli(env, "push", str(env["local"]))
+    assert code == 2
+    assert output.startswith(f"Error: {local}:1:1: error E101 missing required field")
+    assert (env["wiki"] / "Une_fiche.wiki").read_text(encoding="utf-8") == PAGE
+
+
+def test_push_dry_run_shows_the_diff_and_writes_nothing(env: dict[str, Path]) -> None:
+    cli(env, "pull", "--dest", str(env["local"]))
+    (env["local"] / "Une_fiche.wiki").write_text(PAGE + "Fin\n", encoding="utf-8")
+    code, output = cli(env, "push", "--no-lint", "--dry-run", str(env["local"]))
+    assert code == 0
+    assert "+Fin\n" in output
+    assert (env["wiki"] / "Une_fiche.wiki").read_text(encoding="utf-8") == PAGE
+
+
+def test_push_of_a_page_never_pulled_is_refused(env: dict[str, Path]) -> None:
+    env["local"].mkdir()
+    (env["local"] / "Une_fiche.wiki").write_text(PAGE + "Fin\n", encoding="utf-8")
+    code, output = cli(env, "push", "--no-lint", str(env["local"]))
+    assert code == 1
+    assert "refused: the page exists on the wiki but was never pulled; run movibot pull" in output

@@ -1,0 +1,309 @@
+"""Find, verify and replace the blocks movibot owns in a page's wikitext.
+
+A block looks like::
+
+    <!-- movibot:begin infobox sha1=0123456789ab -->
+    …generated wikitext…
+    <!-- movibot:end infobox -->
+
+Its content is ``text[content_start:content_end]``: from just after the newline that ends the
+begin marker's line to the first character (``<``) of the end marker, so it includes the final
+newline before the end marker. The hash (`block_hash`) is the first 12 lowercase hex digits of
+the SHA-1 of that content encoded as UTF-8, after replacing each ``\\r\\n`` with ``\\n`` (so a
+page saved with CRLF line ends keeps a valid hash). A marker is a whole HTML comment whose body
+starts with ``movibot:``; spaces inside it are tolerated, anything else is reported malformed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, replace
+
+from movibot.errors import BlockEdited, BlockMalformed
+from movibot.problems import Problem, line_col
+
+NAME = re.compile(r"[a-z0-9_-]+\Z")
+_COMMENT = re.compile(r"<!--(.*?)(-->|\Z)", re.DOTALL)
+_MOVIBOT = re.compile(r"\s*movibot:", re.IGNORECASE)
+_BEGIN = re.compile(r"\s*movibot:begin\s+([a-z0-9_-]+)\s+sha1=([0-9a-f]{12})\s*\Z")
+_END = re.compile(r"\s*movibot:end\s+([a-z0-9_-]+)\s*\Z")
+_LOOSE = re.compile(r"\s*movibot:(begin|end)(?:\s+(\S+))?", re.IGNORECASE)
+_LINE_END = re.compile(r"[ \t\r]*\n")
+
+
+@dataclass(frozen=True)
+class Block:
+    """One well-formed block: its name, the sha1 its begin marker records, and its content.
+
+    `start`/`end` span the whole block, markers included (no newline after the end marker);
+    `content` is ``text[content_start:content_end]``; `line` is the begin marker's line.
+    """
+
+    name: str
+    sha1: str
+    content: str
+    start: int
+    end: int
+    content_start: int
+    content_end: int
+    line: int
+    col: int = 1
+
+    @property
+    def edited(self) -> bool:
+        """True when the content no longer hashes to the recorded sha1."""
+        return block_hash(self.content) != self.sha1
+
+
+@dataclass(frozen=True)
+class _Marker:
+    kind: str  # "begin", "end" or "" (kind unknown)
+    name: str
+    sha1: str
+    start: int
+    end: int
+    line: int
+    col: int
+    error: str = ""  # why the marker is malformed; "" when it is well formed
+
+
+def block_hash(content: str) -> str:
+    """The 12-hex-digit hash recorded in a begin marker for this content (see module doc)."""
+    data = content.replace("\r\n", "\n").encode("utf-8")
+    return hashlib.sha1(data).hexdigest()[:12]
+
+
+def normalize_content(content: str) -> str:
+    """Content as written in a block: LF line ends (as MediaWiki saves), one final newline."""
+    return content.replace("\r\n", "\n").replace("\r", "\n").rstrip("\n") + "\n"
+
+
+def make_block(name: str, content: str, *, newline: str = "\n") -> str:
+    """The whole block text (no newline after the end marker), with `newline` as line end.
+
+    Raises ValueError for a bad name or for content that would break the block (a movibot
+    marker or an unclosed HTML comment inside it).
+    """
+    if not NAME.match(name):
+        raise ValueError(f"bad block name {name!r}: use lowercase letters, digits, _ and -")
+    body = normalize_content(content)
+    for m in _COMMENT.finditer(body):
+        if not m.group(2) or _MOVIBOT.match(m.group(1)):
+            raise ValueError(f"content of block {name!r} contains {_excerpt(m.group(0))}")
+    begin = f"<!-- movibot:begin {name} sha1={block_hash(body)} -->\n"
+    return (begin + body).replace("\n", newline) + f"<!-- movibot:end {name} -->"
+
+
+def find_blocks(text: str) -> tuple[list[Block], list[Problem]]:
+    """Well-formed blocks (edited ones included) and the E401/E402 problems found; never raises.
+
+    A block involved in any E401 problem (nesting, a bad marker) is not returned.
+    """
+    pairs, problems, tainted = _pair(_markers(text))
+    duplicates, dup_names = _duplicates(pairs)
+    blocks = [_block(text, b, e) for b, e in pairs
+              if b.start not in tainted and not e.error and b.name not in dup_names]
+    problems.extend(duplicates)
+    problems.extend(_problem_edited(b) for b in blocks if b.edited)
+    problems.sort(key=lambda p: (p.line, p.col))
+    return blocks, problems
+
+
+def _pair(markers: list[_Marker]) -> tuple[list[tuple[_Marker, _Marker]], list[Problem], set[int]]:
+    """Begin/end pairs in order, the E401 problems, and the start offsets of broken begins."""
+    problems: list[Problem] = []
+    pairs: list[tuple[_Marker, _Marker]] = []
+    stack: list[_Marker] = []
+    tainted: set[int] = set()
+    overlapped: dict[str, int] = {}  # begins popped by an outer end, waiting for their own end
+    for marker in markers:
+        if marker.error:
+            problems.append(_problem(marker, marker.error))
+            tainted.add(marker.start)
+        if marker.kind == "begin":
+            if stack:
+                outer = stack[-1]
+                msg = (f"block '{marker.name}' begins at line {marker.line} inside block "
+                       f"'{outer.name}' (line {outer.line}); blocks cannot nest or overlap")
+                problems.append(_problem(marker, msg))
+                tainted.update(m.start for m in stack)
+                tainted.add(marker.start)
+            stack.append(marker)
+        elif marker.kind == "end":
+            _close(marker, stack, pairs, problems, tainted, overlapped)
+    for begin in stack:
+        problems.append(_problem(begin, f"block '{begin.name}' begins at line {begin.line} "
+                                        "but never ends"))
+    return pairs, problems, tainted
+
+
+def _markers(text: str) -> list[_Marker]:
+    """Every HTML comment of the text that starts with `movibot:`, parsed strictly."""
+    found = []
+    for m in _COMMENT.finditer(text):
+        body = m.group(1)
+        hides = not m.group(2) and "movibot:" in body.lower()
+        if not _MOVIBOT.match(body) and not hides:
+            continue
+        line, col = line_col(text, m.start())
+        if not _MOVIBOT.match(body):
+            msg = f"unclosed HTML comment at line {line} hides movibot markers"
+            found.append(_Marker("", "", "", m.start(), m.end(), line, col, msg))
+            continue
+        loose = _LOOSE.match(body)
+        kind = loose.group(1).lower() if loose else ""
+        name = (loose.group(2) or "") if loose else ""
+        marker = _Marker(kind, name, "", m.start(), m.end(), line, col)
+        found.append(_check(text, marker, body, closed=bool(m.group(2))))
+    return found
+
+
+def _check(text: str, marker: _Marker, body: str, *, closed: bool) -> _Marker:
+    """The marker with its name and sha1 read, or with `error` saying why it is malformed."""
+    of = f" of block '{marker.name}'" if marker.name else ""
+    where = f"at line {marker.line}: {_excerpt(text[marker.start:marker.end])}"
+    begin, end = _BEGIN.match(body), _END.match(body)
+    if not closed:
+        return replace(marker, error=f"unclosed movibot comment {where}")
+    if marker.kind == "begin" and not begin:
+        return replace(marker, error=f"malformed begin marker{of} {where} (expected "
+                                     "<!-- movibot:begin NAME sha1=<12 hex digits> -->)")
+    if begin and not _LINE_END.match(text, marker.end):
+        return replace(marker, error=f"begin marker{of} at line {marker.line} must end its line")
+    if begin:
+        return replace(marker, sha1=begin.group(2))
+    if marker.kind == "end" and not end:
+        return replace(marker, error=f"malformed end marker{of} {where} "
+                                     "(expected <!-- movibot:end NAME -->)")
+    return marker if end else replace(marker, error=f"unknown movibot marker {where}")
+
+
+def _close(end: _Marker, stack: list[_Marker], pairs: list[tuple[_Marker, _Marker]],
+           problems: list[Problem], tainted: set[int], overlapped: dict[str, int]) -> None:
+    """Pair an end marker with its begin, recording the problems of a bad pairing."""
+    names = [m.name for m in stack]
+    if end.name in names:
+        i = len(names) - 1 - names[::-1].index(end.name)
+        for inner in stack[i + 1:]:  # overlapping blocks: already reported at their begin
+            overlapped[inner.name] = overlapped.get(inner.name, 0) + 1
+        pairs.append((stack[i], end))
+        del stack[i:]
+    elif overlapped.get(end.name):
+        overlapped[end.name] -= 1
+    elif stack:
+        begin = stack.pop()
+        tainted.add(begin.start)
+        problems.append(_problem(end, f"block '{begin.name}' begins at line {begin.line} but "
+                                      f"is ended by 'movibot:end {end.name}' at line {end.line}"))
+    else:
+        problems.append(_problem(end, f"'movibot:end {end.name}' at line {end.line} "
+                                      "has no matching begin"))
+
+
+def _block(text: str, begin: _Marker, end: _Marker) -> Block:
+    content_start = text.index("\n", begin.end) + 1
+    content_end = max(end.start, content_start)
+    return Block(begin.name, begin.sha1, text[content_start:content_end], begin.start,
+                 end.end, content_start, content_end, begin.line, begin.col)
+
+
+def _duplicates(pairs: list[tuple[_Marker, _Marker]]) -> tuple[list[Problem], set[str]]:
+    """One E401 for each block whose name an earlier block already uses, and those names."""
+    first: dict[str, _Marker] = {}
+    problems = []
+    names = set()
+    for begin, _ in pairs:
+        if begin.name in first:
+            msg = (f"block '{begin.name}' at line {begin.line} duplicates the block at line "
+                   f"{first[begin.name].line}")
+            problems.append(_problem(begin, msg))
+            names.add(begin.name)
+        else:
+            first[begin.name] = begin
+    return problems, names
+
+
+def _problem_edited(b: Block) -> Problem:
+    """The E402 problem of a block whose content does not hash to its recorded sha1."""
+    msg = (f"block '{b.name}' at line {b.line} was edited by hand (marker sha1={b.sha1}, "
+           f"content hashes to {block_hash(b.content)})")
+    return Problem("E402", msg, line=b.line, col=b.col)
+
+
+def _problem(marker: _Marker, message: str) -> Problem:
+    return Problem("E401", message, line=marker.line, col=marker.col)
+
+
+def _excerpt(s: str, limit: int = 60) -> str:
+    one_line = " ".join(s.split())
+    return one_line if len(one_line) <= limit else one_line[: limit - 1] + "…"
+
+
+def replace_block(text: str, name: str, content: str, *, anchor: int | None = None,
+                  force: bool = False) -> str:
+    """The page text with block `name` holding `content`; `text` itself when nothing changes.
+
+    An existing block is rewritten in place; a missing one is inserted on its own line after
+    offset `anchor`, or at the top when anchor is None. Everything outside the block is kept
+    byte for byte. Raises BlockMalformed for any E401 problem in the page (never overridable),
+    BlockEdited when the block was edited by hand (unless `force`), and ValueError for a bad
+    name, content or anchor (see `make_block`).
+    """
+    blocks, problems = find_blocks(text)
+    malformed = [p for p in problems if p.code == "E401"]
+    if malformed:
+        raise BlockMalformed(malformed[0].message)
+    newline = _newline(text)
+    block = next((b for b in blocks if b.name == name), None)
+    if block is None:
+        return _insert(text, make_block(name, content, newline=newline), anchor, blocks)
+    wanted = normalize_content(content)
+    current = block.content.replace("\r\n", "\n")
+    if current == wanted:  # unchanged, or a hand edit that already says what we would write
+        return text if not block.edited else _splice(text, block, name, content, newline)
+    if block.edited and not force:
+        raise BlockEdited(_problem_edited(block).message)
+    return _splice(text, block, name, content, newline)
+
+
+def _splice(text: str, block: Block, name: str, content: str, newline: str) -> str:
+    return text[: block.start] + make_block(name, content, newline=newline) + text[block.end:]
+
+
+def _insert(text: str, new: str, anchor: int | None, blocks: list[Block]) -> str:
+    """`new` inserted on its own line after `anchor` (top of the page when None)."""
+    newline = _newline(text)
+    if anchor is None:
+        return new + newline + text
+    if not 0 <= anchor <= len(text):
+        raise ValueError(f"anchor {anchor} is outside the page (0..{len(text)})")
+    inside = next((b for b in blocks if b.start < anchor < b.end), None)
+    if inside is not None:
+        raise ValueError(f"anchor {anchor} falls inside block '{inside.name}'")
+    before, after = text[:anchor], text[anchor:]
+    if before and not before.endswith("\n"):
+        new = newline + new
+    if after and not after.startswith(("\n", "\r\n")):
+        new = new + newline
+    return before + new + after
+
+
+def _newline(text: str) -> str:
+    """The text's line end: CRLF when every newline is preceded by CR, else LF."""
+    n = text.count("\n")
+    return "\r\n" if n and text.count("\r\n") == n else "\n"
+
+
+def strip_blocks(text: str) -> str:
+    """The text without its well-formed blocks (and the newline ending each block's line)."""
+    blocks, _ = find_blocks(text)
+    out, pos = [], 0
+    for b in sorted(blocks, key=lambda b: b.start):
+        out.append(text[pos:b.start])
+        pos = b.end
+        m = _LINE_END.match(text, pos)
+        if m and (b.start == 0 or text[b.start - 1] == "\n"):
+            pos = m.end()
+    out.append(text[pos:])
+    return "".join(out)

@@ -181,10 +181,15 @@ def _verbosity(f: Any) -> Any:
               help="Write the JSON report to this file.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="json: print the report as JSON instead of diffs.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False),
+              help="Write the planned pages as .wiki files and report.json to this folder, "
+                   "instead of editing the site (for dumps).")
+@click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Processes for parse/validate/render with --out.")
 @_verbosity
 def run_cmd(site_spec: str | None, config_path: str | None, dry_run: bool, full: bool,
             force: bool, max_edits: int | None, report_path: str | None, fmt: str,
-            verbose: int, quiet: bool) -> None:
+            out_dir: str | None, jobs: int, verbose: int, quiet: bool) -> None:
     """The scheduled job: refresh infobox blocks and category pages from the pages' records.
 
     Exit 0 done, 1 some pages failed (the others were done), 2 usage or config error,
@@ -194,8 +199,14 @@ def run_cmd(site_spec: str | None, config_path: str | None, dry_run: bool, full:
 
     _setup_logging(verbose, quiet)
     show = None if fmt == "json" or quiet else (lambda edit: click.echo(edit.diff(), nl=False))
-    report = run_command(site_spec, config_path, dry_run=dry_run, full=full, force=force,
-                         max_edits=max_edits, show=show, progress=_progress(quiet))
+    if out_dir:
+        from movibot.commands import offline_command
+
+        report = offline_command(site_spec, config_path, Path(out_dir), jobs=jobs, force=force,
+                                 progress=_progress(quiet))
+    else:
+        report = run_command(site_spec, config_path, dry_run=dry_run, full=full, force=force,
+                             max_edits=max_edits, show=show, progress=_progress(quiet))
     if report_path:
         Path(report_path).write_text(dump(report.to_json(), "json") + "\n", encoding="utf-8")
     if fmt == "json":
@@ -211,10 +222,11 @@ def run_cmd(site_spec: str | None, config_path: str | None, dry_run: bool, full:
 
 def _progress(quiet: bool) -> Any:
     def wrap(items: Any, length: int, label: str) -> Any:
-        if quiet or not sys.stderr.isatty() or length < 2:
+        if quiet or not sys.stderr.isatty() or 0 <= length < 2:
             yield from items
             return
-        with click.progressbar(items, length=length, label=label, file=sys.stderr) as bar:
+        size = length if length >= 0 else None
+        with click.progressbar(items, length=size, label=label, file=sys.stderr) as bar:
             yield from bar
 
     return wrap

@@ -168,6 +168,8 @@ def run_command(site_spec: str | None, config_path: str | None, *, dry_run: bool
     from movibot.state import load_state
 
     site, config = open_configured_site(site_spec, config_path, write=not dry_run)
+    if not site.writable and not dry_run:
+        raise UsageError(f"the site {site.name} is read-only: use --dry-run, or --out DIR")
     config = config.with_overrides(max_edits=max_edits)
     sources = [Source(s, load_schema(s.schema)) for s in config.sources]
     state = load_state(config.state_file, site.name)
@@ -228,3 +230,15 @@ def _readable_sources(paths: Sequence[str]) -> list[Source]:
     if problems:
         raise UsageError(problems[0].format())
     return sources
+
+
+def offline_command(site_spec: str | None, config_path: str | None, out: Path, *, jobs: int,
+                    force: bool, progress: Any) -> Any:
+    """`movibot run --out DIR`: plan every page, write the planned pages and the report."""
+    from movibot.offline import run_offline
+    from movibot.run import Source
+    from movibot.schema import load_schema
+
+    site, config = open_configured_site(site_spec, config_path, write=False)
+    sources = [Source(s, load_schema(s.schema)) for s in config.sources]
+    return run_offline(site, config, sources, out, jobs=jobs, force=force, progress=progress)

@@ -166,38 +166,61 @@ def make_plan(site: Any, config: Config, sources: Sequence[Source], state: State
     outcomes: list[Outcome] = []
     user = config.bot_name()
     for page in pages:
-        edit, outcome = _plan_one(page, sources, state, user, options.force)
-        if edit:
-            edits.append(edit)
-        if outcome:
-            outcomes.append(outcome)
+        plan = plan_source_page(page, sources, user, options.force)
+        record_plan(state, page, plan)
+        if plan.edit:
+            edits.append(plan.edit)
+        if plan.outcome:
+            outcomes.append(plan.outcome)
     cat_edits, cat_outcomes = _plan_categories(site, sources, state, user, options.force)
     return Plan(tuple(edits + cat_edits), tuple(outcomes + cat_outcomes))
 
 
-def _plan_one(page: Page, sources: Sequence[Source], state: State, user: str, force: bool
-              ) -> tuple[Edit | None, Outcome | None]:
+@dataclass(frozen=True)
+class PagePlan:
+    """The plan of one page: its edit, its outcome, and its members-table row.
+
+    `source` is None for a page outside the sources' categories; `row` is None when the record
+    has blocking errors (the previous row, if any, is kept).
+    """
+
+    title: str
+    source: str | None
+    edit: Edit | None = None
+    outcome: Outcome | None = None
+    row: dict[str, Any] | None = None
+
+
+def plan_source_page(page: Page, sources: Sequence[Source], user: str, force: bool) -> PagePlan:
+    """Parse, compute and plan one page (pure: no state, no site)."""
     from movibot.parse import page_categories, parse_wikitext
 
     source = source_of(page, page_categories(parse_wikitext(page.text)), sources)
-    entry = state.page(page.title)
     if source is None:
-        entry.pop("row", None)  # left the sources' categories
-        return None, None
+        return PagePlan(page.title, None)
     record = parse_page(page.text, source.schema, page.title)
     costs, _why = record_costs(record.fields) if source.schema.kind == "lieu" else (None, None)
     edit, outcome = plan_page(page, record, source.schema, costs, user=user, force=force)
+    row = None
     if not blocking(record.problems):
         row = members_row(page.title, record.fields, costs)
         row["kind"] = source.schema.kind
         row["implied"] = implied_by_field(record.fields, source.schema)
         row["categories"] = [source.category] + implied_categories(record.fields, source.schema)
-        entry["row"] = row
-    if edit is None:  # with an edit pending, the revision is recorded once it is saved
+    return PagePlan(page.title, source.config.name, edit, outcome, row)
+
+
+def record_plan(state: State, page: Page, plan: PagePlan) -> None:
+    """Put a page's plan in the state: its row, and its revision unless an edit is pending."""
+    entry = state.page(page.title)
+    if plan.source is None:
+        entry.pop("row", None)  # left the sources' categories
+    elif plan.row is not None:
+        entry["row"] = plan.row
+    if plan.edit is None:  # with an edit pending, the revision is recorded once it is saved
         entry.update(revid=page.revid, timestamp=page.timestamp)
     else:
         entry.pop("revid", None)
-    return edit, outcome
 
 
 def category_specs(sources: Sequence[Source], state: State) -> list[CategorySpec]:

@@ -1,0 +1,78 @@
+"""`movibot run --site dump:FILE --out DIR [--jobs N]`: the pipeline on a dump, no wiki touched."""
+
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from movibot.cli import main
+
+SITE = Path(__file__).parent / "fixtures" / "site"
+
+
+def make_dump(path: Path) -> Path:
+    pages = []
+    for i, f in enumerate(sorted(SITE.glob("*.wiki")), start=1):
+        title = f.stem.replace("_", " ")
+        pages.append(
+            f"<page><title>{html.escape(title)}</title><ns>0</ns><id>{i}</id><revision>"
+            f"<id>{i + 100}</id><timestamp>2024-01-0{i}T00:00:00Z</timestamp>"
+            f'<text xml:space="preserve">{html.escape(f.read_text(encoding="utf-8"))}</text>'
+            "</revision></page>")
+    path.write_text('<mediawiki xmlns="http://www.mediawiki.org/xml/export-0.11/" '
+                    f'version="0.11">{"".join(pages)}</mediawiki>', encoding="utf-8")
+    return path
+
+
+def run_out(dump: Path, out: Path, *args: str) -> int:
+    result = CliRunner().invoke(main, ["run", "--site", f"dump:{dump}", "--out", str(out), *args])
+    return result.exit_code
+
+
+def files(folder: Path) -> dict[str, str]:
+    return {p.name: p.read_text(encoding="utf-8") for p in sorted(folder.iterdir())
+            if p.suffix == ".wiki"}
+
+
+def test_dump_run_writes_planned_pages_and_report(tmp_path: Path) -> None:
+    dump = make_dump(tmp_path / "dump.xml")
+    assert run_out(dump, tmp_path / "out") == 0
+    out = files(tmp_path / "out")
+    assert "<!-- movibot:begin infobox" in out["Le_Lieu_Test.wiki"]
+    assert "Catégorie:Tiers-Lieux.wiki" in out
+    report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
+    assert report["counts"]["edited"] == 3
+    assert report["site"] == str(dump)
+
+
+def test_jobs_2_gives_the_same_output_as_jobs_1(tmp_path: Path) -> None:
+    dump = make_dump(tmp_path / "dump.xml")
+    run_out(dump, tmp_path / "one", "--jobs", "1")
+    run_out(dump, tmp_path / "two", "--jobs", "2")
+    assert files(tmp_path / "one") == files(tmp_path / "two")
+    one = json.loads((tmp_path / "one" / "report.json").read_text(encoding="utf-8"))
+    two = json.loads((tmp_path / "two" / "report.json").read_text(encoding="utf-8"))
+    assert one["pages"] == two["pages"]
+
+
+def test_dump_site_refuses_a_live_run(tmp_path: Path) -> None:
+    dump = make_dump(tmp_path / "dump.xml")
+    result = CliRunner().invoke(main, ["run", "--site", f"dump:{dump}"])
+    assert result.exit_code == 2
+    assert result.output == (f"Error: the site {dump} is read-only: use --dry-run, "
+                             "or --out DIR\n")
+
+
+def test_truncated_dump_is_a_clear_error_and_no_report(tmp_path: Path) -> None:
+    dump = make_dump(tmp_path / "dump.xml")
+    data = dump.read_bytes()
+    dump.write_bytes(data[: len(data) // 2])
+    result = CliRunner().invoke(main, ["run", "--site", f"dump:{dump}", "--out",
+                                       str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: {dump}: ")
+    assert "byte" in result.output
+    assert not (tmp_path / "out" / "report.json").exists()

@@ -8,7 +8,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from movibot.cli import main
-from movibot.commands import load_sources, lint_paths
+from movibot.commands import lint_paths, load_sources
 from movibot.schema import load_schemas
 
 FICHES = Path(__file__).resolve().parent.parent / "fiches"

@@ -57,6 +57,11 @@ def pull(site: Any, dest: Path, state: State, categories: Sequence[str],
         yield FileOutcome(str(path), page.title, "unchanged" if current == page.text else "pulled")
 
 
+def same_text(a: str, b: str) -> bool:
+    """Equal as MediaWiki stores them (it drops trailing white space on save)."""
+    return a.rstrip() == b.rstrip()
+
+
 def _record(state: State, page: Page) -> None:
     state.page(page.title).update(revid=page.revid, timestamp=page.timestamp, base=page.text)
     state.save()
@@ -68,7 +73,7 @@ def diff(site: Any, sources: Sequence[Any]) -> Iterator[FileOutcome]:
     for s in sources:
         page = wiki.get(s.title)
         old = page.text if page and page.exists else ""
-        if old == s.text:
+        if same_text(old, s.text) and (page is not None and page.exists):
             yield FileOutcome(s.path, s.title, "unchanged")
         else:
             yield FileOutcome(s.path, s.title, "changed",
@@ -90,7 +95,7 @@ def push(site: Any, sources: Sequence[Any], state: State, *, dry_run: bool,
 def _push_one(site: Any, s: Any, page: Page, state: State, dry_run: bool,
               summary: str | None) -> FileOutcome:
     entry = state.pages.get(s.title) or {}
-    if page.text == s.text and page.exists:
+    if same_text(page.text, s.text) and page.exists:
         _record(state, page) if not dry_run and entry.get("revid") != page.revid else None
         return FileOutcome(s.path, s.title, "unchanged")
     new, status = s.text, ("created" if not page.exists else "pushed")

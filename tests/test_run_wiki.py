@@ -1,0 +1,198 @@
+"""The scheduled run and contributors' sync end to end against a real MediaWiki."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import wikiserver
+from click.testing import CliRunner
+
+from movibot.cli import main
+
+SITE = Path(__file__).parent / "fixtures" / "site"
+PAGES = {f.stem.replace("_", " "): f.read_text(encoding="utf-8") for f in SITE.glob("*.wiki")}
+
+
+def configure(wiki: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, **extra: Any) -> Path:
+    monkeypatch.setenv("MOVIBOT_PASSWORD", wiki.bot_password)
+    config = tmp_path / f"movibot-{wiki.api_url.split(':')[-1].split('/')[0]}.yaml"
+    lines = [f"site: {wiki.api_url}", f"username: {wiki.bot_user}", "put_throttle: 0",
+             f"state_file: {config.with_suffix('.state.json')}"]
+    lines += [f"{k}: {v}" for k, v in extra.items()]
+    config.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return config
+
+
+def run(config: Path, *args: str) -> tuple[int, str, dict[str, Any]]:
+    report = config.with_suffix(".report.json")
+    result = CliRunner().invoke(main, ["run", "--config", str(config), "--report", str(report),
+                                       *args])
+    data = json.loads(report.read_text(encoding="utf-8")) if report.exists() else {}
+    report.unlink(missing_ok=True)
+    return result.exit_code, result.output, data
+
+
+def statuses(report: dict[str, Any]) -> dict[str, str]:
+    return {p["title"]: p["status"] for p in report["pages"]}
+
+
+@pytest.fixture
+def seeded(wiki: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, Path]:
+    wiki.seed(PAGES)
+    return wiki, configure(wiki, tmp_path, monkeypatch)
+
+
+def test_first_run_writes_blocks_and_creates_category_pages(seeded: tuple[Any, Path]) -> None:
+    wiki, config = seeded
+    code, output, report = run(config)
+    assert code == 0, output
+    assert "<!-- movibot:begin infobox sha1=" in wiki.text("Le Lieu Test")
+    assert "| 2\u00a0500\u00a0€" in wiki.text("Le Lieu Test")
+    members = wiki.text("Catégorie:Tiers-Lieux")
+    assert "[[Le Lieu Test]]" in members and "[[La Petite Fabrique]]" in members
+    assert "[[Portail:Les Tiers Lieux]]" in members
+    assert wiki.text("Catégorie:Coworking") is not None
+    assert report["counts"]["edited"] == 3
+    assert report["counts"]["created"] >= 6
+
+
+def test_edits_are_flagged_bot_with_a_french_summary(seeded: tuple[Any, Path]) -> None:
+    wiki, config = seeded
+    run(config)
+    changes = wiki.api(action="query", list="recentchanges", rcprop="title|comment|flags|user",
+                       rclimit=50)["query"]["recentchanges"]
+    mine = [c for c in changes if c["title"] == "Le Lieu Test"]
+    assert mine and mine[0]["bot"] is True
+    assert mine[0]["comment"].startswith("movibot ") and "mise à jour de l'infobox" in mine[0][
+        "comment"]
+
+
+def test_second_run_makes_no_edit(seeded: tuple[Any, Path]) -> None:
+    wiki, config = seeded
+    run(config)
+    code, _, report = run(config)
+    assert code == 0
+    assert report["edits"] == 0
+    code, _, report = run(config, "--full")
+    assert code == 0
+    assert report["edits"] == 0
+
+
+def test_human_edit_outside_the_block_survives(seeded: tuple[Any, Path]) -> None:
+    wiki, config = seeded
+    run(config)
+    text = wiki.text("Le Lieu Test").replace("Un lieu de test.", "Un lieu vivant.")
+    wiki.edit_as_human("Le Lieu Test", text.replace("surface totale = 300 m²",
+                                                    "surface totale = 400 m²"))
+    code, _, report = run(config)
+    assert code == 0
+    after = wiki.text("Le Lieu Test")
+    assert "Un lieu vivant." in after
+    assert "| 400\u00a0m²" in after
+    assert statuses(report)["Le Lieu Test"] == "edited"
+
+
+def test_human_edit_inside_the_block_is_reported_not_overwritten(seeded: tuple[Any, Path]
+                                                                ) -> None:
+    wiki, config = seeded
+    run(config)
+    edited = wiki.text("Le Lieu Test").replace("! Ville", "! Commune")
+    wiki.edit_as_human("Le Lieu Test", edited)
+    code, _, report = run(config)
+    assert code == 1
+    assert statuses(report)["Le Lieu Test"] == "block-edited"
+    assert wiki.text("Le Lieu Test") == edited
+
+
+@pytest.mark.parametrize("marker", ["{{nobots}}", "{{bots|deny=Movibot}}"])
+def test_excluded_pages_are_untouched(wiki: Any, tmp_path: Path,
+                                      monkeypatch: pytest.MonkeyPatch, marker: str) -> None:
+    pages = dict(PAGES)
+    pages["La Petite Fabrique"] = marker + "\n" + pages["La Petite Fabrique"]
+    wiki.seed(pages)
+    code, _, report = run(configure(wiki, tmp_path, monkeypatch))
+    assert code == 0
+    assert wiki.text("La Petite Fabrique") == pages["La Petite Fabrique"]
+    assert statuses(report)["La Petite Fabrique"] == "skipped-nobots"
+
+
+def test_stop_page_halts_with_exit_3_and_no_edit(seeded: tuple[Any, Path]) -> None:
+    wiki, config = seeded
+    wiki.seed({"Utilisateur:Movibot/Stop": "Arrêt demandé par ~~~~"})
+    code, output, report = run(config)
+    assert code == 3
+    assert report["stopped"] is True and report["edits"] == 0
+    assert "<!-- movibot" not in wiki.text("Le Lieu Test")
+    assert wiki.text("Catégorie:Tiers-Lieux") is None
+
+
+def test_run_killed_midway_then_rerun_equals_an_uninterrupted_run(
+    seeded: tuple[Any, Path], wiki_template: Any, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    wiki, config = seeded
+    reference = wikiserver.Wiki.fresh(wiki_template)
+    try:
+        reference.seed(PAGES)
+        ref_config = configure(reference, tmp_path, monkeypatch)
+        run(ref_config)
+        monkeypatch.setenv("MOVIBOT_PASSWORD", wiki.bot_password)
+        from movibot.sites.mediawiki import MediaWikiSite
+
+        real_save = MediaWikiSite.save
+        calls = {"n": 0}
+
+        def dying_save(self: Any, *args: Any, **kwargs: Any) -> Any:
+            calls["n"] += 1
+            if calls["n"] == 3:
+                raise KeyboardInterrupt
+            return real_save(self, *args, **kwargs)
+
+        monkeypatch.setattr(MediaWikiSite, "save", dying_save)
+        run(config)
+        monkeypatch.setattr(MediaWikiSite, "save", real_save)
+        code, _, _ = run(config)
+        assert code == 0
+        titles = list(PAGES) + ["Catégorie:Tiers-Lieux", "Catégorie:Coworking",
+                                "Catégorie:Fiches méthodologiques", "Catégorie:Fablab"]
+        assert {t: wiki.text(t) for t in titles} == {t: reference.text(t) for t in titles}
+    finally:
+        reference.destroy()
+
+
+def test_pull_edit_push_round_trips(seeded: tuple[Any, Path], tmp_path: Path) -> None:
+    wiki, config = seeded
+    local = tmp_path / "local"
+    result = CliRunner().invoke(main, ["pull", "--config", str(config), "--dest", str(local)])
+    assert result.exit_code == 0, result.output
+    page = local / "Monter_une_conciergerie.wiki"
+    assert page.read_text(encoding="utf-8") == PAGES["Monter une conciergerie"]
+    page.write_text(page.read_text(encoding="utf-8").replace("== Public ==",
+                                                             "== Public ==\nTout le monde."),
+                    encoding="utf-8")
+    result = CliRunner().invoke(main, ["push", "--config", str(config), str(page)])
+    assert result.exit_code == 0, result.output
+    assert wiki.text("Monter une conciergerie") == page.read_text(encoding="utf-8").rstrip()
+    result = CliRunner().invoke(main, ["diff", "--config", str(config), str(page)])
+    assert (result.exit_code, result.output) == (0, "")
+
+
+def test_push_refuses_when_the_page_changed_and_the_changes_overlap(
+    seeded: tuple[Any, Path], tmp_path: Path
+) -> None:
+    wiki, config = seeded
+    local = tmp_path / "local"
+    CliRunner().invoke(main, ["pull", "--config", str(config), "--dest", str(local)])
+    theirs = PAGES["Monter une conciergerie"].replace("== Public ==", "== Public ==\nLes élus.")
+    wiki.edit_as_human("Monter une conciergerie", theirs)
+    page = local / "Monter_une_conciergerie.wiki"
+    page.write_text(PAGES["Monter une conciergerie"].replace("== Public ==",
+                                                             "== Public ==\nTout le monde."),
+                    encoding="utf-8")
+    result = CliRunner().invoke(main, ["push", "--config", str(config), str(page)])
+    assert result.exit_code == 1
+    assert "conflict: the page changed on the wiki since the pull" in result.output
+    assert wiki.text("Monter une conciergerie") == theirs.rstrip()

@@ -1,0 +1,595 @@
+"""The live wiki: MediaWikiSite, the only module that talks to MediaWiki (through mwclient).
+
+Every API call goes through `MediaWikiSite._api`: it adds `maxlag` and `formatversion=2`, counts
+the request in `requests`, and applies one retry policy to lag (maxlag), HTTP 429/5xx, rate
+limits, timeouts and connection errors: wait the server's Retry-After, else back off (1, 2, 4 …
+60 s, with jitter), at most `max_retries` times, then raise WikiError naming the wiki. mwclient's
+own retries are off (max_retries=0, retry_on_error=False): its `raw_api`/`raw_call` send one
+request each. Passwords, tokens and cookies go to the movibot.redact filter, never to messages.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import logging
+import random
+import re
+import time
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypeVar
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+import mwclient
+import mwclient.errors
+import requests
+
+import movibot
+from movibot import redact
+from movibot.errors import (
+    BotsExcluded,
+    ConfigError,
+    EditConflict,
+    LoginError,
+    ReadOnly,
+    WikiError,
+)
+from movibot.exclusion import bots_allowed
+from movibot.pages import Page
+from movibot.titles import is_category
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+DEFAULT_USER_AGENT = (
+    f"movibot/{movibot.__version__} (+{movibot.PROJECT_URL}; "
+    "contact: set user_agent in movibot.yaml)"
+)
+BATCH, HIGH_BATCH = 50, 500  # titles (and page texts) per request; HIGH with apihighlimits
+MAX_BACKOFF = 60.0
+MAX_RETRY_AFTER = 600.0
+JITTER = 0.25  # a backoff wait grows by up to 25 %
+LAGGED = "is lagged/overloaded"
+RATE_LIMITED = "is rate-limiting the bot"
+TIMED_OUT = "did not answer in time"
+UNREACHABLE = "could not be reached"
+BASEREVID_SINCE = (1, 35)  # action=edit detects conflicts from baserevid
+SESSION_LOST = frozenset({"assertuserfailed", "assertbotfailed", "notloggedin"})
+REVISIONS = {
+    "prop": "revisions",
+    "rvprop": "content|ids|timestamp",
+    "rvslots": "main",
+    "curtimestamp": 1,
+}
+LOGIN_REASONS = {
+    "Failed": "wrong username or password",
+    "WrongToken": "the login token was refused",
+    "NeedToken": "the login token was refused",
+    "Throttled": "too many login attempts, wait a few minutes",
+    "Aborted": "use a BotPassword (Name@app, from Special:BotPasswords)",
+}
+_LINK = re.compile(r"<link\b[^>]*>", re.IGNORECASE)
+_ATTRIBUTE = re.compile(r"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+
+
+class _Retry(Exception):
+    """A transient failure: try again after `wait` seconds (None: back off)."""
+
+    def __init__(self, kind: str, wait: float | None = None) -> None:
+        super().__init__(kind)
+        self.kind = kind
+        self.wait = wait
+
+
+class MediaWikiSite:
+    """A live MediaWiki reached through its API: batched reads, guarded bot edits.
+
+    `url` is the api.php URL or the wiki's address (the API is then discovered on first use).
+    `username` is a BotPassword name (`Movibot@movibot`). `sleep`, `clock` and `jitter` (a
+    number in [0, 1)) are injectable so tests never sleep.
+    """
+
+    writable = True
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        user_agent: str | None = None,
+        maxlag: int | None = 5,
+        username: str | None = None,
+        password: str | None = None,
+        task: str = "movibot",
+        namespaces: Iterable[int] = (0, 14),
+        max_retries: int = 5,
+        timeout: float = 30,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        jitter: Callable[[], float] = random.random,
+    ) -> None:
+        self.url = url.strip()
+        if urlsplit(self.url).scheme not in ("http", "https") or not urlsplit(self.url).netloc:
+            raise ConfigError(f"site: {url!r} is not an http(s) URL")
+        self.name = self.url  # the API URL once discovered
+        self.user_agent = user_agent or DEFAULT_USER_AGENT
+        self.maxlag, self.username, self.task = maxlag, username, task
+        self.namespaces = tuple(namespaces)
+        self.max_retries, self.timeout = max_retries, timeout
+        self.requests = 0
+        self._password = password
+        self._sleep, self._clock, self._jitter = sleep, clock, jitter
+        self._session = self._new_session()
+        self._client: mwclient.Site | None = None
+        self._assert: str | None = None  # "bot" or "user" once logged in
+        self._rights: frozenset[str] = frozenset()
+        self._version: tuple[int, ...] = ()  # MediaWiki's, known after login
+        self._csrf: str | None = None
+        self._read_at: dict[str, str] = {}  # title -> server time when its text was read
+        self._last_response: requests.Response | None = None
+        redact.register(password)
+        redact.install()
+
+    def __repr__(self) -> str:
+        return f"MediaWikiSite({self.name!r}, username={self.username!r})"
+
+    # -- reads ---------------------------------------------------------------------------
+
+    def now(self) -> str:
+        """The wiki's current time, ISO 8601 UTC (`2024-05-01T12:00:00Z`)."""
+        answer = self._api("query", curtimestamp=1)
+        self._raise_for(answer, "query")
+        return str(answer["curtimestamp"])
+
+    def category_pages(self, category: str) -> Iterator[Page]:
+        """Members of the category (`Lieux`, or `Catégorie:Lieux`) with their text, 50 a
+        request (500 with apihighlimits). Raises WikiError."""
+        title = category if is_category(category) else f"Category:{category}"
+        params = {"generator": "categorymembers", "gcmtitle": title, "gcmlimit": self._batch()}
+        for raws, _ in self._page_batches({**params, **REVISIONS}):
+            yield from (self._to_page(raw) for raw in raws)
+
+    def pages(self, titles: Iterable[str]) -> Iterator[Page]:
+        """The pages in the order asked, 50 titles a request (500 with apihighlimits); a
+        missing page has exists=False and text "". Raises WikiError (also for a bad title)."""
+        for chunk in _chunks(titles, self._batch()):
+            found: dict[str, dict[str, Any]] = {}
+            normalized: dict[str, str] = {}
+            params = {"titles": "|".join(chunk), **REVISIONS}
+            for raws, names in self._page_batches(params, post=True):
+                found.update((raw["title"], raw) for raw in raws)
+                normalized.update(names)
+            for title in chunk:
+                yield self._page_for(title, found.get(normalized.get(title, title)))
+
+    def read_text(self, title: str) -> Page:
+        """One page (exists=False when missing). Raises WikiError."""
+        return next(iter(self.pages([title])))
+
+    def changed_since(self, timestamp: str) -> list[str]:
+        """Titles edited, created, moved (old and new name) or logged since `timestamp`, in
+        the watched namespaces (0 and 14 by default), oldest first, each once."""
+        params = {
+            "list": "recentchanges", "rcstart": timestamp, "rcdir": "newer", "rclimit": "max",
+            "rcprop": "title|timestamp|loginfo", "rctype": "edit|new|log",
+            "rcnamespace": "|".join(str(n) for n in self.namespaces),
+        }
+        titles: dict[str, None] = {}
+        for answer in self._continued(params):
+            for change in answer.get("query", {}).get("recentchanges", ()):
+                titles.update(dict.fromkeys(self._changed_titles(change)))
+        return list(titles)
+
+    def _changed_titles(self, change: dict[str, Any]) -> Iterator[str]:
+        """The title of a recent change, and a moved page's new title."""
+        yield change["title"]
+        target = change.get("logparams") or {}
+        if change.get("logtype") == "move" and target.get("target_ns") in self.namespaces:
+            yield target["target_title"]
+
+    def _page_batches(
+        self, params: dict[str, Any], *, post: bool = False
+    ) -> Iterator[tuple[list[dict[str, Any]], dict[str, str]]]:
+        """Follow `continue`; yield each complete batch of raw pages (revisions merged across
+        continuations) with its title normalisations, noting when each page was read."""
+        pages: dict[str, dict[str, Any]] = {}
+        normalized: dict[str, str] = {}
+        started = ""
+        for answer in self._continued(params, post=post):
+            query = answer.get("query", {})
+            started = started or answer.get("curtimestamp", "")
+            normalized.update({n["from"]: n["to"] for n in query.get("normalized", ())})
+            for raw in query.get("pages", ()):
+                pages.setdefault(raw["title"], {}).update(raw)
+            if "batchcomplete" in answer or "continue" not in answer:
+                if started:
+                    self._read_at.update(dict.fromkeys(pages, started))
+                yield list(pages.values()), normalized
+                pages, normalized, started = {}, {}, ""
+
+    def _continued(self, params: dict[str, Any], *, post: bool = False) -> Iterator[dict[str, Any]]:
+        """Each answer of a query, following `continue` until the end. Raises WikiError."""
+        cont: dict[str, Any] = {}
+        while True:
+            answer = self._api("query", post=post, **{**params, **cont})
+            self._raise_for(answer, "query")
+            yield answer
+            if "continue" not in answer:
+                return
+            cont = answer["continue"]
+
+    def _page_for(self, title: str, raw: dict[str, Any] | None) -> Page:
+        """The Page for a requested title. Raises WikiError for an invalid title."""
+        if raw is None or raw.get("invalid"):
+            reason = (raw or {}).get("invalidreason", "no such page in the answer")
+            raise WikiError(f"invalid title {title!r} on {self.name}: {reason}")
+        return self._to_page(raw)
+
+    def _to_page(self, raw: dict[str, Any]) -> Page:
+        """A Page from one page of a query answer. Raises WikiError when its text is missing."""
+        if raw.get("missing") or "pageid" not in raw:
+            return Page(title=raw["title"], text="", ns=raw.get("ns", 0), exists=False)
+        try:
+            revision = raw["revisions"][0]
+            text = revision["slots"]["main"]["content"]
+        except (KeyError, IndexError):
+            raise WikiError(f"the wiki at {self.name} sent no text for {raw['title']}") from None
+        return Page(title=raw["title"], text=text, revid=revision["revid"],
+                    timestamp=revision["timestamp"], pageid=raw["pageid"], ns=raw["ns"])
+
+    # -- login and writes ----------------------------------------------------------------
+
+    def login(self) -> None:
+        """Log in with the BotPassword; then every write asserts `bot` (or `user` for an
+        account without the bot right). Raises LoginError (one line), ConfigError."""
+        if not self.username or not self._password:
+            raise ConfigError(f"username: logging in to {self.name} needs a BotPassword "
+                              "(Name@app) and its password")
+        token = self._token("login")
+        answer = self._api("login", post=True, lgname=self.username,
+                           lgpassword=self._password, lgtoken=token)
+        result = answer.get("login") or {}
+        if result.get("result") != "Success":
+            raise LoginError(f"login failed for {self.username} on {self.name}: "
+                             f"{_login_reason(answer)}")
+        redact.register(*(cookie.value for cookie in self._session.cookies))
+        self._csrf = None
+        info = self._api("query", meta="userinfo|siteinfo", uiprop="rights", siprop="general")
+        self._raise_for(info, "userinfo")
+        query = info.get("query", {})
+        self._rights = frozenset(query.get("userinfo", {}).get("rights", ()))
+        self._assert = "bot" if "bot" in self._rights else "user"
+        self._version = _version(query.get("general", {}).get("generator", ""))
+
+    def save(self, page: Page, text: str, summary: str, *,
+             starttimestamp: str | None = None) -> Page:
+        """Write `text` over `page` as a bot edit based on the revision read; return the new
+        revision (`text` as MediaWiki stores it: line ends normalised, end trimmed).
+
+        Raises BotsExcluded (the page's text excludes the bot), EditConflict (the page changed,
+        was created or deleted since read; MediaWiki may still merge edits that do not touch
+        the same lines), ReadOnly, LoginError, ConfigError, WikiError (any other refusal).
+        """
+        bot = (self.username or "").split("@", 1)[0]
+        if not bots_allowed(page.text, bot, self.task):
+            raise BotsExcluded(f"{page.title}: the page excludes {bot or 'bots'} "
+                               "({{bots}}/{{nobots}}); not saved")
+        if self._assert is None:
+            self.login()
+        answer = self._write("edit", **self._edit_params(page, text, summary, starttimestamp))
+        return self._saved(page, text, answer)
+
+    def _edit_params(self, page: Page, text: str, summary: str,
+                     starttimestamp: str | None) -> dict[str, Any]:
+        """The action=edit parameters (token and assert are added by _write).
+
+        The base is `baserevid` alone where MediaWiki checks it (1.35+): with `basetimestamp`
+        MediaWiki ignores edits made in the same second as the base revision (its
+        userWasLastToEdit compares timestamps with `>`), and overwrites them.
+        """
+        by_revid = self._version >= BASEREVID_SINCE
+        return {
+            "title": page.title, "text": text, "summary": summary, "bot": 1,
+            "md5": hashlib.md5(text.encode("utf-8"), usedforsecurity=False).hexdigest(),
+            "basetimestamp": page.timestamp if page.exists and not by_revid else None,
+            "baserevid": page.revid if page.exists else None,
+            "starttimestamp": starttimestamp or self._read_at.get(page.title),
+            "nocreate": page.exists, "createonly": not page.exists,
+        }
+
+    def _saved(self, page: Page, text: str, answer: dict[str, Any]) -> Page:
+        """The new revision from an action=edit answer. Raises the matching WikiError."""
+        if "error" in answer:
+            raise self._edit_error(page.title, answer["error"])
+        edit = answer.get("edit") or {}
+        if edit.get("result") != "Success":
+            detail = ", ".join(k for k in edit if k not in ("result", "title", "pageid"))
+            raise WikiError(f"could not save {page.title} on {self.name}: "
+                            f"{edit.get('result', 'no result')} ({detail or 'no reason given'})")
+        if edit.get("nochange"):
+            return page
+        self._read_at[page.title] = edit["newtimestamp"]
+        return Page(title=edit.get("title", page.title), text=_stored(text),
+                    revid=edit["newrevid"], timestamp=edit["newtimestamp"],
+                    pageid=edit.get("pageid", page.pageid), ns=page.ns)
+
+    def _edit_error(self, title: str, error: dict[str, Any]) -> WikiError:
+        """The exception for an action=edit error."""
+        code, info = error.get("code", ""), error.get("info", "")
+        if code == "editconflict":
+            return EditConflict(f"{title}: edit conflict on {self.name}: the page changed "
+                                "since it was read; not saved")
+        if code in ("articleexists", "missingtitle", "pagedeleted"):
+            what = "created" if code == "articleexists" else "deleted"
+            return EditConflict(f"{title}: the page was {what} on {self.name} since it was "
+                                "read; not saved")
+        if code == "readonly":
+            reason = error.get("readonlyreason") or info
+            return ReadOnly(f"the wiki at {self.name} is read-only: {reason}")
+        return WikiError(f"could not save {title} on {self.name}: {code}: {info}")
+
+    def _write(self, action: str, **params: Any) -> dict[str, Any]:
+        """POST as the logged-in bot (assert + csrf token), logging in first if needed; log in
+        again once if the session expired, refetch the token once if it went stale."""
+        if self._assert is None:
+            self.login()
+        relogged = refreshed = False
+        while True:
+            answer = self._api(action, post=True, **{"assert": self._assert}, **params,
+                               token=self._csrf_token())
+            code = _error_code(answer)
+            if code in SESSION_LOST and not relogged:
+                log.warning("session on %s expired (%s); logging in again", self.name, code)
+                relogged = True
+                self.login()
+            elif code == "badtoken" and not refreshed:
+                refreshed, self._csrf = True, None
+            else:
+                return answer
+
+    def _csrf_token(self) -> str:
+        """The session's csrf token, fetched once."""
+        if self._csrf is None:
+            self._csrf = self._token("csrf")
+        return self._csrf
+
+    def _token(self, kind: str) -> str:
+        """A fresh token of `kind` (login, csrf), registered as a secret. Raises WikiError."""
+        answer = self._api("query", meta="tokens", type=kind)
+        self._raise_for(answer, "tokens")
+        try:
+            token = str(answer["query"]["tokens"][f"{kind}token"])
+        except (KeyError, TypeError):
+            raise WikiError(f"the wiki at {self.name} sent no {kind} token") from None
+        redact.register(token)
+        return token
+
+    def _batch(self) -> int:
+        """Titles per request: 500 with the apihighlimits right, else 50."""
+        return HIGH_BATCH if "apihighlimits" in self._rights else BATCH
+
+    def _raise_for(self, answer: dict[str, Any], what: str) -> None:
+        """Raise WikiError when a read answer is an error."""
+        if "error" in answer:
+            error = answer["error"]
+            raise WikiError(f"the wiki at {self.name} refused {what}: "
+                            f"{error.get('code')}: {error.get('info')}")
+
+    # -- requests ------------------------------------------------------------------------
+
+    def _api(self, action: str, *, post: bool = False, **params: Any) -> dict[str, Any]:
+        """One API call under the retry policy; returns the decoded answer, API errors
+        included (but maxlag and ratelimited are retried). Raises WikiError."""
+        client = self._api_client()
+        data = {k: v for k, v in params.items() if v is not None and v is not False}
+        data["formatversion"] = 2
+        if self.maxlag is not None:
+            data["maxlag"] = self.maxlag
+        method = "POST" if post else "GET"
+        log.debug("%s action=%s %s", method, action, _loggable(data))
+        return self._retrying(lambda: self._send(client, action, method, data))
+
+    def _send(self, client: mwclient.Site, action: str, method: str,
+              data: dict[str, Any]) -> dict[str, Any]:
+        """One API request. Raises _Retry (lag, rate limit) or WikiError (malformed answer)."""
+        answer = self._attempt(lambda: client.raw_api(action, method, False, **data))
+        if not isinstance(answer, dict):
+            raise WikiError(f"the wiki at {self.name} sent a malformed answer (not an object)")
+        if "warnings" in answer:
+            log.warning("the wiki at %s warns (action=%s): %s", self.name, action,
+                        answer["warnings"])
+        code = _error_code(answer)
+        if code == "maxlag":
+            raise _Retry(LAGGED, _retry_after(self._last_response))
+        if code == "ratelimited":
+            raise _Retry(RATE_LIMITED, _retry_after(self._last_response))
+        return answer
+
+    def _attempt(self, call: Callable[[], T]) -> T:
+        """Run one HTTP request (counted); transient failures become _Retry, others WikiError."""
+        self.requests += 1
+        self._last_response = None
+        start = self._clock()
+        try:
+            return call()
+        except mwclient.errors.MaximumRetriesExceeded:  # mwclient saw X-Database-Lag
+            raise _Retry(LAGGED, _retry_after(self._last_response)) from None
+        except requests.HTTPError as e:
+            raise self._http_error(e.response) from None
+        except requests.Timeout:
+            raise _Retry(TIMED_OUT) from None
+        except requests.RequestException:
+            raise _Retry(UNREACHABLE) from None
+        except mwclient.errors.InvalidResponse:
+            raise WikiError(f"the wiki at {self.name} sent a malformed answer (not JSON)") from None
+        except mwclient.errors.APIDisabledError:
+            raise WikiError(f"the API is disabled on the wiki at {self.name}") from None
+        finally:
+            log.debug("request %d took %.3f s", self.requests, self._clock() - start)
+
+    def _http_error(self, response: requests.Response | None) -> Exception:
+        """_Retry for HTTP 429 and 5xx (with the server's Retry-After), else WikiError."""
+        status = response.status_code if response is not None else 0
+        if status == 429 or 500 <= status < 600:
+            return _Retry(LAGGED, _retry_after(response))
+        return WikiError(f"the wiki at {self.name} answered HTTP {status}")
+
+    def _retrying(self, call: Callable[[], T]) -> T:
+        """call(), again after each _Retry (waiting Retry-After or backing off), at most
+        max_retries times. Raises WikiError naming the wiki when it gives up."""
+        attempt = 0
+        while True:
+            try:
+                return call()
+            except _Retry as retry:
+                if attempt >= self.max_retries:
+                    raise WikiError(f"the wiki at {self.name} {retry.kind}: gave up after "
+                                    f"{_plural(self.max_retries, 'retry', 'retries')}") from None
+                wait = self._wait(retry.wait, attempt)
+                attempt += 1
+                log.warning("the wiki at %s %s; retry %d/%d in %g s",
+                            self.name, retry.kind, attempt, self.max_retries, wait)
+                self._sleep(wait)
+
+    def _wait(self, retry_after: float | None, attempt: int) -> float:
+        """Seconds before the next try: the server's Retry-After, else 2**attempt (≤ 60 s)
+        grown by up to 25 % of jitter, still ≤ 60 s."""
+        if retry_after is not None:
+            return min(retry_after, MAX_RETRY_AFTER)
+        backoff = min(MAX_BACKOFF, 2.0**attempt)
+        return min(MAX_BACKOFF, backoff * (1 + JITTER * self._jitter()))
+
+    # -- connection ----------------------------------------------------------------------
+
+    def _new_session(self) -> requests.Session:
+        """The HTTP session: our user agent on every request; remembers the last response."""
+        session = requests.Session()
+        session.headers["User-Agent"] = self.user_agent
+        session.hooks["response"].append(self._remember)
+        return session
+
+    def _remember(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
+        """requests hook: keep the last response, for its Retry-After header."""
+        self._last_response = response
+
+    def _api_client(self) -> mwclient.Site:
+        """The mwclient Site for api.php, discovering the API URL on first use."""
+        if self._client is None:
+            api_url = self._discover(self.url)
+            self.name = api_url
+            self._client = self._mwclient_for(api_url, ext=".php")
+        return self._client
+
+    def _mwclient_for(self, url: str, ext: str = "") -> mwclient.Site:
+        """An mwclient Site for the folder of `url`, sharing our session, without retries."""
+        parts = urlsplit(url)
+        folder = parts.path.rpartition("/")[0] + "/"
+        return mwclient.Site(parts.netloc, path=folder, ext=ext, scheme=parts.scheme,
+                             pool=self._session, max_retries=0, retry_timeout=0, do_init=False,
+                             force_login=False, connection_options={"timeout": self.timeout})
+
+    def _discover(self, url: str) -> str:
+        """The API URL: `url` when it names api.php, else the main page's EditURI link, else
+        /w/api.php or /api.php when they answer. Raises WikiError."""
+        parts = urlsplit(url)
+        if parts.path.endswith("api.php"):
+            return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
+        found = _edit_uri(self._fetch(url), url)
+        if found:
+            return found
+        for candidate in (urljoin(url, "/w/api.php"), urljoin(url, "/api.php")):
+            if self._answers(candidate):
+                return candidate
+        raise WikiError(f"no MediaWiki API found at {url} "
+                        "(no EditURI link, no /w/api.php, no /api.php)")
+
+    def _fetch(self, url: str) -> str:
+        """A page's HTML ("" when the server refuses it). Raises WikiError when unreachable."""
+        client = self._mwclient_for(url)
+        script = urlsplit(url).path.rpartition("/")[2]
+
+        def get() -> str:
+            try:
+                return str(client.raw_call(script, {}, retry_on_error=False, http_method="GET"))
+            except requests.HTTPError as e:
+                status = e.response.status_code if e.response is not None else 0
+                if status == 429 or status >= 500:
+                    raise
+                return ""
+
+        return self._retrying(lambda: self._attempt(get))
+
+    def _answers(self, api_url: str) -> bool:
+        """True when `api_url` answers a siteinfo query with JSON."""
+        client = self._mwclient_for(api_url, ext=".php")
+        try:
+            answer = self._attempt(lambda: client.raw_api("query", "GET", False, meta="siteinfo"))
+        except (WikiError, _Retry):
+            return False
+        return isinstance(answer, dict) and "query" in answer
+
+
+def _edit_uri(page: str, base: str) -> str | None:
+    """The api.php URL of a page's `<link rel="EditURI" href="…api.php?action=rsd">`."""
+    for tag in _LINK.findall(page):
+        attributes = {k.lower(): a or b for k, a, b in _ATTRIBUTE.findall(tag)}
+        if attributes.get("rel", "").lower() == "edituri" and attributes.get("href"):
+            href = urljoin(base, html.unescape(attributes["href"]))
+            return href.split("?", 1)[0]
+    return None
+
+
+def _error_code(answer: dict[str, Any]) -> str | None:
+    """The API error code of an answer, None when it is not an error."""
+    error = answer.get("error")
+    return str(error.get("code")) if isinstance(error, dict) else None
+
+
+def _version(generator: str) -> tuple[int, ...]:
+    """(1, 39, 17) from "MediaWiki 1.39.17" (or "1.39.0-wmf.3"); () when unreadable."""
+    found = re.match(r"MediaWiki (\d+)\.(\d+)", generator)
+    return tuple(int(n) for n in found.groups()) if found else ()
+
+
+def _retry_after(response: requests.Response | None) -> float | None:
+    """The Retry-After header in seconds, None when absent or not a number."""
+    value = response.headers.get("Retry-After") if response is not None else None
+    try:
+        return max(0.0, float(value)) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _login_reason(answer: dict[str, Any]) -> str:
+    """Why a login was refused, in one line."""
+    if "error" in answer:
+        return f"{answer['error'].get('code')}: {answer['error'].get('info')}"
+    result = (answer.get("login") or {}).get("result", "no answer")
+    return LOGIN_REASONS.get(result, f"{result}: {(answer.get('login') or {}).get('reason', '')}")
+
+
+def _loggable(data: dict[str, Any]) -> dict[str, Any]:
+    """Request data for the debug log: page texts shortened (secrets go to the redact filter)."""
+    return {k: f"<{len(v)} chars>" if k == "text" and isinstance(v, str) else v
+            for k, v in data.items()}
+
+
+def _stored(text: str) -> str:
+    """The text as MediaWiki stores it: \\r\\n and \\r as \\n, trailing whitespace trimmed."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").rstrip()
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    """`1 retry`, `5 retries`."""
+    return f"{n} {one if n == 1 else many}"
+
+
+def _chunks(items: Iterable[str], size: int) -> Iterator[list[str]]:
+    """Consecutive lists of at most `size` items."""
+    chunk: list[str] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk

@@ -1,0 +1,67 @@
+"""Shared fixtures: a real MediaWiki (php + Debian's mediawiki package) for the wiki tests.
+
+Fixtures (stable API, also used by benchmarks/):
+
+    wiki_template   session-scoped: MediaWiki 1.39 installed once (sqlite, French) as a
+                    tests.wikiserver.Template; skips, with one line saying what to apt-get
+                    install, when php or /usr/share/mediawiki is missing.
+    wiki            function-scoped: a fresh running wiki (tests.wikiserver.Wiki), a copy of
+                    the template served by `php -S` on a free port; stopped and deleted after.
+
+    wiki.api_url, wiki.base_url   http://127.0.0.1:PORT/api.php, http://127.0.0.1:PORT
+    wiki.bot_user, .bot_password  "Movibot@movibot", a BotPassword (grants basic, highvolume,
+                                  editpage, createeditmovepage; Movibot is in the bot group)
+    wiki.admin_user, .admin_password   "Admin" (sysop, bureaucrat)
+    wiki.human_user, .human_password   "Humain" (a plain user)
+    wiki.access_log_path          php -S logs every request there; wiki.requests_served()
+                                  counts them
+    wiki.seed(pages)              create pages {title: text} as Admin (importDump, fast; the
+                                  revisions are dated now, no recent changes)
+    wiki.edit_as_human(title, text, summary=...) -> int   an edit by Humain; the new revid
+    wiki.text(title) -> str | None     current text, None when missing
+    wiki.api(**params) -> dict    anonymous GET to api.php (json, formatversion=2)
+    wiki.set_read_only(reason | None)  $wgReadOnly on (with that reason) / off
+    wiki.expire_sessions()        drop every login server-side (a session timing out)
+    wiki.stop(), wiki.start()     take the server down, bring it back on the same port
+    wiki.run_maintenance(script, *args) -> str   php maintenance/<script>.php on this wiki
+
+Tests that use `wiki` are marked `wiki` automatically (`pytest -m "not wiki"` skips them).
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+
+import pytest
+import wikiserver  # tests/ is on sys.path: pytest puts a conftest's folder there
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that uses a real wiki with `wiki`."""
+    for item in items:
+        if {"wiki", "wiki_template"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.wiki)
+
+
+@pytest.fixture(scope="session")
+def wiki_template() -> Iterator[wikiserver.Template]:
+    """MediaWiki installed once for the session; skipped when php/mediawiki are missing."""
+    reason = wikiserver.missing()
+    if reason:
+        pytest.skip(reason)
+    root = wikiserver.scratch_dir()
+    try:
+        yield wikiserver.build_template(root)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture
+def wiki(wiki_template: wikiserver.Template) -> Iterator[wikiserver.Wiki]:
+    """A fresh running wiki for one test, deleted afterwards."""
+    server = wikiserver.Wiki.fresh(wiki_template)
+    try:
+        yield server
+    finally:
+        server.destroy()

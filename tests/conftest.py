@@ -30,6 +30,7 @@ Tests that use `wiki` are marked `wiki` automatically (`pytest -m "not wiki"` sk
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 
@@ -48,6 +49,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def wiki_template() -> Iterator[wikiserver.Template]:
     """MediaWiki installed once for the session; skipped when php/mediawiki are missing."""
     reason = wikiserver.missing()
+    if reason and os.environ.get("MOVIBOT_REQUIRE_WIKI"):
+        pytest.fail(f"MOVIBOT_REQUIRE_WIKI is set but no test wiki can be built: {reason}")
     if reason:
         pytest.skip(reason)
     root = wikiserver.scratch_dir()

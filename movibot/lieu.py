@@ -17,18 +17,19 @@ def cost_inputs(fields: Mapping[str, Any]) -> CostInputs | None:
 
     Raises UsageError (naming the field) when the values are there but inconsistent.
     """
-    values = [fields.get(name) for name in COST_FIELDS]
-    if not all(isinstance(v, Decimal) for v in values):
+    values = [_dec(fields.get(name)) for name in COST_FIELDS]
+    total, infra, services = values
+    if total is None or infra is None or services is None:
         return None
-    shares = tuple(fields.get(n) for n in ("part_residents", "part_contributeurs", "part_offres"))
-    usable = fields.get("surface_utile")
+    shares = [_dec(fields.get(n)) for n in ("part_residents", "part_contributeurs", "part_offres")]
+    given = tuple(s for s in shares if s is not None)
     postes = fields.get("postes_travail")
     inputs = CostInputs(
-        surface_total=values[0],
-        infrastructure=values[1],
-        services=values[2],
-        surface_usable=usable if isinstance(usable, Decimal) else None,
-        shares=shares if all(isinstance(s, Decimal) for s in shares) else DEFAULT_SHARES,
+        surface_total=total,
+        infrastructure=infra,
+        services=services,
+        surface_usable=_dec(fields.get("surface_utile")),
+        shares=given if len(given) == 3 else DEFAULT_SHARES,
         postes=int(postes) if isinstance(postes, Decimal) and postes > 0 else None,
         recettes_residents=_dec(fields.get("recettes_residents")),
         recettes_contributors=_dec(fields.get("recettes_contributeurs")),

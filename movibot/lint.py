@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -12,7 +13,7 @@ from movibot.blocks import find_blocks
 from movibot.parse import parse_record
 from movibot.problems import Problem, line_col
 from movibot.record import Record
-from movibot.schema import Schema, validate_fields
+from movibot.schema import SHARE_FIELDS, FieldIssue, Schema, validate_fields
 from movibot.titles import fold, is_category, normalize_title
 
 
@@ -54,8 +55,11 @@ def check_record(record: Record, schema: Schema, source: Source) -> list[Problem
         return [Problem("E108", f"page has no {{{{{schema.template}}}}} template", source.path,
                         1, 1)]
     out = []
-    readable = {k: v for k, v in record.fields.items() if not _unreadable(record, k)}
+    unreadable = {p.field for p in record.problems if p.code == "E103" and p.field}
+    readable = {k: v for k, v in record.fields.items() if k not in unreadable}
     for issue in validate_fields(readable, schema):
+        if _follows_from_e103(issue, unreadable):
+            continue
         line, col = record.positions.get(issue.field or "", at)
         out.append(Problem(issue.code, issue.message, source.path, line, col, issue.field))
     present = {fold(h) for h, _ in record.sections}
@@ -65,8 +69,11 @@ def check_record(record: Record, schema: Schema, source: Source) -> list[Problem
     return out
 
 
-def _unreadable(record: Record, name: str) -> bool:
-    return any(p.code == "E103" and p.field == name for p in record.problems)
+def _follows_from_e103(issue: FieldIssue, unreadable: set[str]) -> bool:
+    """True for an issue an unreadable value (already E103) causes: missing, or shares."""
+    if issue.code == "E105":
+        return bool(unreadable.intersection(SHARE_FIELDS))
+    return issue.field in unreadable
 
 
 def _broken_links(record: Record, source: Source, known: set[str]) -> Iterable[Problem]:
@@ -79,11 +86,19 @@ def _broken_links(record: Record, source: Source, known: set[str]) -> Iterable[P
     for target, where in targets.items():
         if is_category(target) or fold(normalize_title(target)) in known_folded:
             continue
-        if where is None:
-            i = source.text.find(target)
-            where = line_col(source.text, i) if i >= 0 else (1, 1)
+        where = where or _link_position(source.text, target)
         yield Problem("W501", f'link to "{target}", which is not in the local set',
                       source.path, *where)
+
+
+def _link_position(text: str, target: str) -> tuple[int, int]:
+    """Where the page links to `target` (written `[[le_Mixeur|…]]` for `Le Mixeur`)."""
+    name = f"(?i:{re.escape(target[:1])})" + "[ _]+".join(map(re.escape, target[1:].split(" ")))
+    m = re.search(rf"\[\[[ _]*:?[ _]*({name})(?=[ _]*[]|#])", text)
+    if m:
+        return line_col(text, m.start(1))
+    i = text.find(target)
+    return line_col(text, i) if i >= 0 else (1, 1)
 
 
 def lint_pages(

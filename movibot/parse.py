@@ -8,11 +8,12 @@ blocks is generated, so it is masked before parsing: the record is what people w
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-import mwparserfromhell
-from mwparserfromhell.nodes import Template
+from mwparserfromhell.definitions import is_parsable
+from mwparserfromhell.nodes import Comment, Node, Tag, Template, Text
+from mwparserfromhell.nodes.extras import Parameter
 from mwparserfromhell.wikicode import Wikicode
 
 from movibot.blocks import find_blocks
@@ -20,9 +21,15 @@ from movibot.problems import Problem, line_col
 from movibot.record import Record
 from movibot.schema import FieldSpec, Schema
 from movibot.titles import CATEGORY_PREFIXES, fold, normalize_title
-from movibot.values import read_value
+from movibot.values import Reading, read_value, wikicode
 
 _FILE_PREFIXES = ("fichier", "file", "image", "media")
+_INTERWIKI_PREFIXES = (
+    "w", "wikipedia", "wikt", "wiktionary", "commons", "meta", "mw", "mediawiki", "wikisource",
+    "wikibooks", "wikiversity", "wikidata", "d", "fr", "en", "de", "es", "it",
+)
+_OPEN_BRACES = re.compile(r"\{\{+")
+_PORTAL_PREFIX = re.compile(r"^\s*portail\s*:\s*", re.I)
 
 
 def mask_blocks(text: str) -> str:
@@ -39,8 +46,8 @@ def mask_blocks(text: str) -> str:
 
 
 def parse_wikitext(text: str) -> Wikicode:
-    """mwparserfromhell's tree of `text`; str() of it gives `text` back."""
-    return mwparserfromhell.parse(text)
+    """mwparserfromhell's tree of `text`; str() of it gives `text` back (NUL included)."""
+    return wikicode(text)
 
 
 def parse_page(text: str, schema: Schema | None, title: str = "", path: str = "") -> Record:
@@ -49,20 +56,37 @@ def parse_page(text: str, schema: Schema | None, title: str = "", path: str = ""
     Problems carry `path` (a file, else the title) and 1-based line:col.
     """
     masked = mask_blocks(text)
-    return _build_record(parse_wikitext(masked), masked, schema, title, path)
+    try:
+        return _build_record(parse_wikitext(masked), masked, schema, title, path)
+    except RecursionError:
+        return _too_deep(masked, schema.kind if schema else None, title, path)
 
 
 def parse_record(text: str, schemas: Sequence[Schema], title: str = "", path: str = "") -> Record:
     """Like parse_page, with the schema picked from the page itself (see pick_schema)."""
     masked = mask_blocks(text)
-    code = parse_wikitext(masked)
-    return _build_record(code, masked, pick_schema(code, schemas), title, path)
+    try:
+        code = parse_wikitext(masked)
+        return _build_record(code, masked, pick_schema(code, schemas), title, path)
+    except RecursionError:
+        return _too_deep(masked, None, title, path)
+
+
+_CATEGORY_LINK = re.compile(r"\[\[\s*(?:catégorie|category)\s*:\s*([^\]|\n{}]+)", re.I)
+
+
+def _too_deep(text: str, kind: str | None, title: str, path: str) -> Record:
+    """The record of a page nested too deeply for the parser: its categories and a W602."""
+    message = "wikitext nested too deeply to parse; fields, links and sections not read"
+    cats = (normalize_title(m.group(1)) for m in _CATEGORY_LINK.finditer(text))
+    return Record(title=title, kind=kind, categories=tuple(dict.fromkeys(c for c in cats if c)),
+                  problems=(Problem("W602", message, path or title, 1, 1),))
 
 
 def pick_schema(code: Wikicode, schemas: Sequence[Schema]) -> Schema | None:
     """The schema whose template the page calls, else whose source category it is in."""
     for schema in schemas:
-        if any(schema.matches_template(str(t.name)) for t in code.filter_templates()):
+        if any(schema.matches_template(bare(t.name)) for t in code.filter_templates()):
             return schema
     cats = {fold(c) for c in page_categories(code)}
     for schema in schemas:
@@ -88,7 +112,9 @@ def _build_record(
             template, offset = found
             template_end = offset + len(str(template))
             template_at = line_col(masked, offset)
-            _read_params(template, offset, masked, schema, where, fields, extra, positions, problems)
+            _read_params(
+                template, offset, masked, schema, where, fields, extra, positions, problems
+            )
         else:
             fallback = _read_header_lines(masked, schema, where, fields, positions, problems)
     problems.extend(_unclosed_templates(code, masked, where))
@@ -101,7 +127,7 @@ def _build_record(
         categories=page_categories(code),
         sections=page_sections(code),
         links=page_links(code),
-        templates=tuple(dict.fromkeys(str(t.name).strip() for t in code.filter_templates())),
+        templates=tuple(dict.fromkeys(bare(t.name) for t in code.filter_templates())),
         template_end=template_end,
         template_at=template_at,
         from_fallback=fallback,
@@ -109,22 +135,42 @@ def _build_record(
     )
 
 
+def bare(code: Wikicode) -> str:
+    """A name as written, without its HTML comments and surrounding white space."""
+    return "".join(str(n) for n in code.nodes if not isinstance(n, Comment)).strip()
+
+
 def find_template(code: Wikicode, schema: Schema, text: str) -> tuple[Template, int] | None:
     """The schema's template call (top level first, then nested) and its offset in text."""
-    for recursive in (False, True):
-        for t in code.filter_templates(recursive=recursive):
-            if schema.matches_template(str(t.name)):
-                return t, _offset_of(t, code, text)
+    offset = 0
+    for node in code.nodes:
+        if isinstance(node, Template) and schema.matches_template(bare(node.name)):
+            return node, offset
+        offset += len(str(node))
+    for node, offset in walk(code):
+        if isinstance(node, Template) and schema.matches_template(bare(node.name)):
+            return node, offset
     return None
 
 
-def _offset_of(node: Template, code: Wikicode, text: str) -> int:
-    offset = 0
-    for n in code.nodes:
-        if n is node:
-            return offset
-        offset += len(str(n))
-    return max(text.find(str(node)), 0)
+def walk(code: Wikicode, base: int = 0, verbatim: bool = True) -> Iterator[tuple[Node, int]]:
+    """Every node of the tree, depth first in text order, with its offset in str(code) + base.
+
+    With verbatim=False, the contents of tags MediaWiki does not parse (nowiki, pre…) are skipped.
+    """
+    offset = base
+    for node in code.nodes:
+        yield node, offset
+        s = str(node)
+        cursor = 0
+        if verbatim or not (isinstance(node, Tag) and not is_parsable(str(node.tag).strip())):
+            for child in node.__children__():
+                c = str(child)
+                i = s.find(c, cursor)
+                if i >= 0:
+                    yield from walk(child, offset + i, verbatim)
+                    cursor = i + len(c)
+        offset += len(s)
 
 
 def _read_params(
@@ -138,31 +184,41 @@ def _read_params(
     positions: dict[str, tuple[int, int]],
     problems: list[Problem],
 ) -> None:
+    seen: dict[str, tuple[str, int]] = {}
+    for param, name_at, value_at in _param_offsets(template, offset):
+        name, raw = bare(param.name), str(param.value)
+        spec = schema.field_for_param(name)
+        key = spec.name if spec else fold(name)
+        name_line, name_col = line_col(text, name_at)
+        if key in seen:
+            first, first_line = seen[key]
+            given = f'as "{first}" ' if first != name else ""
+            problems.append(
+                Problem("E201", f'duplicate parameter "{name}" (also given {given}at line '
+                        f"{first_line})", where, name_line, name_col, spec.name if spec else None)
+            )
+            continue
+        seen[key] = (name, name_line)
+        if spec is None:
+            extra[name] = raw.strip()
+            problems.append(_unknown_param(name, schema, where, name_line, name_col))
+            continue
+        positions[spec.name] = line_col(text, value_at)
+        _read_field(spec, raw, where, *positions[spec.name], fields, problems)
+
+
+def _param_offsets(template: Template, offset: int) -> Iterator[tuple[Parameter, int, int]]:
+    """Each parameter of a template at `offset`, with the offsets of its name and its value
+    (the value's first non-blank character; the parameter's start when the value is blank)."""
     cursor = offset + 2 + len(str(template.name))
-    seen: dict[str, str] = {}
     for param in template.params:
         start = cursor + 1
         cursor = start + len(str(param))
-        name = str(param.name).strip()
-        raw = str(param.value)
-        value_at = start + (len(str(param.name)) + 1 if param.showkey else 0)
-        value_at += len(raw) - len(raw.lstrip())
-        line, col = line_col(text, value_at if raw.strip() else start)
-        spec = schema.field_for_param(name)
-        key = spec.name if spec else fold(name)
-        if key in seen:
-            problems.append(
-                Problem("E201", f'duplicate parameter "{name}" (also given as "{seen[key]}")',
-                        where, *line_col(text, start), field=spec.name if spec else None)
-            )
-            continue
-        seen[key] = name
-        if spec is None:
-            extra[name] = raw.strip()
-            problems.append(_unknown_param(name, schema, where, *line_col(text, start)))
-            continue
-        positions[spec.name] = (line, col)
-        _read_field(spec, raw, where, line, col, fields, problems)
+        name_text, raw = str(param.name), str(param.value)
+        value_at = start + (len(name_text) + 1 if param.showkey else 0)
+        name_at = start + len(name_text) - len(name_text.lstrip()) if param.showkey else value_at
+        value_at = value_at + len(raw) - len(raw.lstrip()) if raw.strip() else start
+        yield param, name_at, value_at
 
 
 def _unknown_param(name: str, schema: Schema, where: str, line: int, col: int) -> Problem:
@@ -181,6 +237,8 @@ def _read_field(
     problems: list[Problem],
 ) -> None:
     reading = read_value(spec.type, raw, spec.choices, spec.commas)
+    if spec.links == "portal" and isinstance(reading.value, list):
+        reading = Reading([_PORTAL_PREFIX.sub("", v) for v in reading.value])
     fields[spec.name] = reading.value
     if not reading.ok:
         problems.append(
@@ -188,8 +246,10 @@ def _read_field(
         )
 
 
+# `* '''Label''' : value` or `'''Label :''' value`: one colon, inside or just after the bold.
 _HEADER_LINE = re.compile(
-    r"^[*#:]*\s*'''\s*(?P<label>[^'\n:]{1,60}?)\s*(?::\s*)?'''\s*(?::\s*)?(?P<value>[^\n]*)$",
+    r"^[*#:]*[ \t]*'''[ \t]*(?P<label>[^'\n:]{1,60}?)[ \t]*(?P<inner>:)?[ \t]*'''"
+    r"[ \t]*(?(inner)|:)[ \t]*(?P<value>[^\n]*)$",
     re.M,
 )
 
@@ -240,7 +300,7 @@ def page_links(code: Wikicode) -> tuple[str, ...]:
         ns = target.split(":", 1)[0].strip().lower() if ":" in target else ""
         if ns in CATEGORY_PREFIXES and not str(link.title).strip().startswith(":"):
             continue
-        if ns in _FILE_PREFIXES or "//" in target:
+        if ns in _FILE_PREFIXES or ns in _INTERWIKI_PREFIXES or "//" in target:
             continue
         links.append(normalize_title(target))
     return tuple(dict.fromkeys(links))
@@ -261,14 +321,11 @@ def page_sections(code: Wikicode) -> tuple[tuple[str, str], ...]:
 
 
 def _unclosed_templates(code: Wikicode, text: str, where: str) -> Iterable[Problem]:
-    """W602 for each `{{` left as plain text (an unclosed template)."""
-    offset = 0
-    for node in code.nodes:
-        s = str(node)
-        if type(node).__name__ == "Text":
-            i = s.find("{{")
-            if i >= 0:
-                line, col = line_col(text, offset + i)
-                yield Problem("W602", "unclosed template: '{{' without '}}'", where, line, col)
-                return
-        offset += len(s)
+    """W602 for each `{{` left as plain text (an unclosed template), nested ones included;
+    a run of braces (`{{{{`) is reported once."""
+    for node, offset in walk(code, verbatim=False):
+        if not isinstance(node, Text):
+            continue
+        for m in _OPEN_BRACES.finditer(node.value):
+            line, col = line_col(text, offset + m.start())
+            yield Problem("W602", "unclosed template: '{{' without '}}'", where, line, col)

@@ -134,27 +134,48 @@ def schema_from_dict(doc: Any, path: str = "<schema>") -> Schema:
     props = doc.get("properties") or {}
     fields = tuple(
         _field_spec(name, spec, props.get(name) or {}, path)
-        for name, spec in (wiki.get("fields") or {}).items()
+        for name, spec in _mapping(wiki.get("fields"), "x-wiki.fields", path).items()
     )
+    sections = _mapping(doc.get("x-sections"), "x-sections", path)
+    categories = _mapping(doc.get("x-categories"), "x-categories", path)
+    _mapping(categories.get("source"), "x-categories.source", path)
     return Schema(
         path=path,
         kind=str(wiki.get("kind") or Path(path).stem),
         title=str(doc.get("title") or wiki["template"]),
         template=str(wiki["template"]),
-        template_aliases=tuple(str(a) for a in wiki.get("aliases") or ()),
+        template_aliases=_names(wiki.get("aliases"), "x-wiki.aliases", path),
         fields=fields,
         required=tuple(doc.get("required") or ()),
-        sections={str(k): tuple(v) for k, v in (doc.get("x-sections") or {}).items()},
-        categories=doc.get("x-categories") or {},
+        sections={str(k): _names(v, f"x-sections.{k}", path) for k, v in sections.items()},
+        categories=categories,
         json=doc,
     )
+
+
+def _mapping(value: Any, key: str, path: str) -> dict[str, Any]:
+    """`value` when it is a mapping (None: empty). Raises SchemaError naming the key."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise SchemaError(f"{path}: {key} must be a mapping")
+    return value
+
+
+def _names(value: Any, key: str, path: str) -> tuple[str, ...]:
+    """`value` as a tuple of names (None: empty). Raises SchemaError unless it is a list."""
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, (str, int, float)) for v in value):
+        raise SchemaError(f"{path}: {key} must be a list of names")
+    return tuple(str(v) for v in value)
 
 
 def _field_spec(name: str, spec: Any, prop: Mapping[str, Any], path: str) -> FieldSpec:
     if not isinstance(spec, dict):
         raise SchemaError(f"{path}: x-wiki.fields.{name} must be a mapping")
     kind = spec.get("type", "text")
-    if kind not in TYPES:
+    if not isinstance(kind, str) or kind not in TYPES:
         known = ", ".join(sorted(TYPES))
         raise SchemaError(f"{path}: x-wiki.fields.{name}.type: unknown type {kind!r} ({known})")
     links = spec.get("links")
@@ -166,10 +187,10 @@ def _field_spec(name: str, spec: Any, prop: Mapping[str, Any], path: str) -> Fie
         param=str(spec.get("param", name)),
         label=str(spec.get("label", name)),
         type=kind,
-        aliases=tuple(str(a) for a in spec.get("aliases") or ()),
+        aliases=_names(spec.get("aliases"), f"x-wiki.fields.{name}.aliases", path),
         unit=spec.get("unit"),
         choices=choices,
-        suggestions=tuple(spec.get("suggestions") or ()),
+        suggestions=_names(spec.get("suggestions"), f"x-wiki.fields.{name}.suggestions", path),
         category=spec.get("category"),
         links=links,
         default=prop.get("default"),
@@ -197,7 +218,7 @@ class FieldIssue:
 
 
 def validate_fields(fields: Mapping[str, Any], schema: Schema) -> Iterator[FieldIssue]:
-    """Check a record's readable values against the schema (jsonschema) and the cross-field rules."""
+    """Problems of a record's readable values: the schema (jsonschema), then cross-field rules."""
     instance = {k: to_plain(v) for k, v in fields.items() if v is not None}
     validator = jsonschema.Draft202012Validator(
         dict(schema.json), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
@@ -255,23 +276,23 @@ SHARE_FIELDS = ("part_residents", "part_contributeurs", "part_offres")
 def _cross_field_issues(fields: Mapping[str, Any]) -> Iterator[FieldIssue]:
     shares = [fields.get(name) for name in SHARE_FIELDS]
     if any(s is not None for s in shares) and all(isinstance(s, Decimal) for s in shares):
-        total = sum(shares, Decimal(0))
+        total = sum((s for s in shares if isinstance(s, Decimal)), Decimal(0))
         if total != 100:
             parts = " + ".join(_num(s) for s in shares)
             yield FieldIssue(
                 "E105", "part_residents", f"shares must sum to 100, got {parts} = {_num(total)}"
             )
     elif any(isinstance(s, Decimal) for s in shares):
-        given = [n for n, s in zip(SHARE_FIELDS, shares) if s is not None]
+        given = [n for n, s in zip(SHARE_FIELDS, shares, strict=True) if s is not None]
         yield FieldIssue(
             "E105", given[0], f"shares must be given all three or none (given: {', '.join(given)})"
         )
-    total, usable = fields.get("surface_totale"), fields.get("surface_utile")
-    if isinstance(total, Decimal) and isinstance(usable, Decimal) and usable > total:
+    surface, usable = fields.get("surface_totale"), fields.get("surface_utile")
+    if isinstance(surface, Decimal) and isinstance(usable, Decimal) and usable > surface:
         yield FieldIssue(
             "E106",
             "surface_utile",
-            f"surface utile ({_num(usable)} m²) exceeds surface totale ({_num(total)} m²)",
+            f"surface utile ({_num(usable)} m²) exceeds surface totale ({_num(surface)} m²)",
         )
 
 

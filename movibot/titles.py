@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from urllib.parse import unquote
 
 EXTENSION = ".wiki"
 _TITLE_COMMENT = re.compile(r"\A\ufeff?<!--\s*title:\s*(.*?)\s*-->[ \t]*\r?\n?")
@@ -29,9 +30,10 @@ def title_to_filename(title: str) -> str:
 
 
 def filename_to_title(filename: str) -> str:
-    """Inverse of title_to_filename for a bare file name."""
+    """Inverse of title_to_filename for a bare file name; any `%XX` escape is decoded
+    (`%2F` is `/`, `%3A` is `:`, `%25` is `%`), in one pass."""
     stem = filename[: -len(EXTENSION)] if filename.endswith(EXTENSION) else filename
-    return normalize_title(stem.replace("_", " ").replace("%2F", "/").replace("%25", "%"))
+    return normalize_title(unquote(stem.replace("_", " ")))
 
 
 def title_from_file(filename: str, text: str) -> str:

@@ -14,6 +14,9 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import mwparserfromhell
+from mwparserfromhell.parser.builder import Builder
+from mwparserfromhell.parser.tokenizer import Tokenizer
+from mwparserfromhell.wikicode import Wikicode
 
 from movibot.titles import fold, normalize_title
 
@@ -62,10 +65,10 @@ def parse_french_number(text: str) -> Decimal | None:
         whole, _, frac = t.rpartition(",")
         if "," in whole or not frac.isdigit():
             return None
-        whole = _strip_thousand_dots(whole)
-        if whole is None:
+        digits = _strip_thousand_dots(whole)
+        if digits is None:
             return None
-        t = f"{whole}.{frac}"
+        t = f"{digits}.{frac}"
     elif t.count(".") > 1 or re.fullmatch(r"\d{1,3}\.\d{3}", t):
         stripped = _strip_thousand_dots(t)
         if stripped is None:
@@ -87,7 +90,7 @@ def _strip_thousand_dots(t: str) -> str | None:
 
 def read_quantity(raw: str, kind: str = "number") -> Reading:
     """A number with an optional unit of its kind (money €, surface m², percent %)."""
-    t = plain_text(raw)
+    t = _plain_or_markup(raw)
     if not t:
         return Reading(None)
     body = t
@@ -112,8 +115,8 @@ _KIND_NAMES = {
     "percent": "a percentage",
 }
 
-_LIST_SPLIT = re.compile(r"<br\s*/?>|[,;\n]|^\s*[*#•-]\s*", re.I | re.M)
-_LIST_SPLIT_NO_COMMA = re.compile(r"<br\s*/?>|[;\n]|^\s*[*#•-]\s*", re.I | re.M)
+_LIST_SPLIT = re.compile(r"<br\s*/?>|[,;\n•]|^\s*[*#-]\s*", re.I | re.M)
+_LIST_SPLIT_NO_COMMA = re.compile(r"<br\s*/?>|[;\n•]|^\s*[*#-]\s*", re.I | re.M)
 
 
 def read_list(raw: str, commas: bool = True) -> Reading:
@@ -133,9 +136,12 @@ def read_list(raw: str, commas: bool = True) -> Reading:
 
 def read_title_list(raw: str, commas: bool = True) -> Reading:
     """Like read_list, but `[[Page|label]]` items give their page title."""
-    code = mwparserfromhell.parse(_strip_comments(raw))
+    code = wikicode(_strip_comments(raw))
     for link in code.filter_wikilinks():
-        code.replace(link, str(link.title).strip(), recursive=True)
+        try:
+            code.replace(link, str(link.title).strip(), recursive=True)
+        except ValueError:  # a link inside a link already replaced: [[A|[[B]]]]
+            continue
     reading = read_list(str(code), commas)
     if reading.value:
         return Reading([normalize_title(v) for v in reading.value])
@@ -150,7 +156,7 @@ _DATE_FORMATS = (
 
 def read_date(raw: str) -> Reading:
     """`2014/04/12`, `2015-06-01`, `12/04/2014` (day first, French) -> `2014-04-12`."""
-    t = plain_text(raw)
+    t = _plain_or_markup(raw)
     if not t:
         return Reading(None)
     for pattern, (yi, mi, di) in _DATE_FORMATS:
@@ -184,7 +190,7 @@ _EMAIL = re.compile(r"^[^@\s<>\"'{}|\[\]]+@[^@\s<>\"'{}|\[\]]+\.[A-Za-z]{2,}$")
 
 def read_email(raw: str) -> Reading:
     """An e-mail address (a `mailto:` prefix is dropped)."""
-    t = plain_text(raw)
+    t = _plain_or_markup(raw)
     t = re.sub(r"^mailto:", "", t, flags=re.I)
     if not t:
         return Reading(None)
@@ -195,12 +201,13 @@ def read_email(raw: str) -> Reading:
 
 def read_bool(raw: str) -> Reading:
     """oui/non (and yes/no, vrai/faux, 1/0) -> bool."""
-    t = fold(plain_text(raw))
-    if not t:
+    t = _plain_or_markup(raw)
+    key = fold(t)
+    if not key:
         return Reading(None)
-    if t in {"oui", "yes", "vrai", "true", "1"}:
+    if key in {"oui", "yes", "vrai", "true", "1"}:
         return Reading(True)
-    if t in {"non", "no", "faux", "false", "0"}:
+    if key in {"non", "no", "faux", "false", "0"}:
         return Reading(False)
     return _bad(raw.strip(), f"cannot read {t!r} as oui/non")
 
@@ -222,13 +229,33 @@ def read_text(raw: str) -> Reading:
     return Reading(t or None)
 
 
+def wikicode(text: str) -> Wikicode:
+    """mwparserfromhell's tree of `text`; str() of it is `text`, NUL characters included.
+
+    mwparserfromhell's C tokenizer stops at the first NUL (earwig/mwparserfromhell#355), so text
+    holding one goes through its pure-Python tokenizer.
+    """
+    if "\x00" in text:
+        return Builder().build(Tokenizer().tokenize(text))
+    return mwparserfromhell.parse(text)
+
+
 def _strip_comments(raw: str) -> str:
     return re.sub(r"<!--.*?(-->|$)", "", raw, flags=re.S)
 
 
+def _plain_or_markup(raw: str) -> str:
+    """plain_text(raw), or the raw text when it is only a template call (`{{formatnum:…}}`):
+    a value hidden in a template cannot be read, and must not pass for an empty one."""
+    t = plain_text(raw)
+    if not t and "{{" in _strip_comments(raw):
+        return " ".join(_strip_comments(raw).split())
+    return t
+
+
 def plain_text(raw: str) -> str:
     """The text of a value without markup: comments, links and formatting reduced to text."""
-    code = mwparserfromhell.parse(_strip_comments(raw))
+    code = wikicode(_strip_comments(raw))
     try:
         text = code.strip_code(normalize=True, collapse=True)
     except Exception:  # noqa: BLE001 - never raise on strange wikitext

@@ -18,8 +18,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-import mwparserfromhell
 from mwparserfromhell.nodes import Template
+
+from movibot.values import wikicode
 
 _TEMPLATE_PREFIXES = ("template:", "modèle:", "modele:")
 _FALLBACK = re.compile(r"\{\{\s*(?:nobots|bots\s*\|)", re.IGNORECASE)
@@ -48,7 +49,7 @@ def _fold(name: str) -> str:
 
 def _exclusion_templates(text: str) -> Iterator[tuple[str, Template]]:
     """Yield ("bots" | "nobots", template) for each exclusion template in the text."""
-    for template in mwparserfromhell.parse(text).filter_templates(recursive=True):
+    for template in wikicode(text).filter_templates(recursive=True):
         name = _fold(str(template.name))
         for prefix in _TEMPLATE_PREFIXES:
             if name.startswith(prefix):

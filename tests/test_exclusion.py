@@ -60,3 +60,7 @@ def test_underscores_and_spaces_match_alike() -> None:
 
 def test_without_a_task_only_the_user_name_counts() -> None:
     assert bots_allowed("{{bots|deny=fiches}}", USER) is True
+
+
+def test_nobots_after_a_nul_byte_still_excludes() -> None:
+    assert bots_allowed("Texte\x00\n{{nobots}}", "Movibot") is False

@@ -1,0 +1,148 @@
+"""Members tables of category pages, and new category pages (pure, deterministic).
+
+A row (`members_row`) is what a category's table shows of one page; rows are kept in the state
+between runs, so that a category page can be refreshed without reading every member again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from movibot.costmodel import CostResult
+from movibot.escaping import escape, safe_name
+from movibot.fr import format_money, format_rate, format_surface, round_half_up
+from movibot.titles import fold, normalize_title
+
+MEMBERS_STYLE = 'class="wikitable sortable movibot-membres"'
+PORTAL_NS = "Portail:"
+
+
+def members_row(title: str, fields: Mapping[str, Any], costs: CostResult | None) -> dict[str, Any]:
+    """What a members table shows of one page (kept in the state between runs)."""
+    return {
+        "title": title,
+        "nom": _plain(fields.get("nom")),
+        "ville": _plain(fields.get("ville")),
+        "type": [str(t) for t in fields.get("type") or []],
+        "surface": _num(fields.get("surface_totale")),
+        "cout_mensuel": _num(costs.monthly_cost) if costs else None,
+        "tarif_residents": _num(costs.residents.rate_eur_m2) if costs else None,
+        "theme": [str(t) for t in fields.get("theme") or []],
+        "type_document": _plain(fields.get("type_document")),
+        "maturite": _plain(fields.get("maturite")),
+    }
+
+
+def _plain(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _num(value: Any) -> str | None:
+    return str(value) if isinstance(value, Decimal) else None
+
+
+def render_members(rows: Sequence[Mapping[str, Any]], kind: str) -> str:
+    """The members table of a category page: lieux as one sortable table, fiches by thème."""
+    ordered = sorted(rows, key=lambda r: (normalize_title(r["title"]).casefold(), r["title"]))
+    if kind == "fiche":
+        return _members_by_theme(ordered)
+    if not ordered:
+        return "''Aucun tiers-lieu pour l'instant.''\n"
+    lines = [f"{{| {MEMBERS_STYLE}",
+             "! Nom !! Ville !! Type !! Surface !! Coût mensuel !! Tarif résidents"]
+    for r in ordered:
+        lines += _cells_row(_lieu_cells(r))
+    lines.append("|}")
+    return "\n".join(lines) + "\n"
+
+
+def _cells_row(cells: Sequence[str]) -> list[str]:
+    """A table row on one line, `| a || b`; an empty cell adds no space (no trailing space)."""
+    return ["|-", ("|" + "||".join(f" {c} " if c else " " for c in cells)).rstrip()]
+
+
+def _lieu_cells(r: Mapping[str, Any]) -> list[str]:
+    return [
+        _page_link(r["title"], r.get("nom")),
+        escape(r.get("ville") or ""),
+        ", ".join(t for t in (escape(t) for t in r.get("type") or []) if t),
+        _sortable(r.get("surface"), format_surface),
+        _sortable(r.get("cout_mensuel"), format_money),
+        _sortable(r.get("tarif_residents"), format_rate),
+    ]
+
+
+def _sortable(value: Any, fmt: Callable[[Decimal], str]) -> str:
+    """`data-sort-value="2500" | 2 500 €`, sorted on the shown precision; "" when no number."""
+    try:
+        number = Decimal(str(value)) if value is not None else None
+    except InvalidOperation:
+        return ""
+    if number is None or not number.is_finite():
+        return ""
+    shown = round_half_up(number, 2)
+    key = format(shown.normalize(), "f") if shown else "0"
+    return f'data-sort-value="{key}" | {fmt(number)}'
+
+
+def _page_link(title: str, label: str | None) -> str:
+    name = safe_name(title)
+    if name is None:
+        return escape(title)
+    if label and label.strip() and label != name:
+        return f"[[{name}|{escape(label)}]]"
+    return f"[[{name}]]"
+
+
+def _members_by_theme(rows: Sequence[Mapping[str, Any]]) -> str:
+    """One table per thème, in fold order (thèmes differing only in case or accents merged)."""
+    themes = _by_theme(rows)
+    if not themes:
+        return "''Aucune fiche pour l'instant.''\n"
+    lines: list[str] = []
+    for key in sorted(themes):
+        theme, members = themes[key]
+        lines += [f"=== {escape(theme).replace('=', '&#61;')} ===", f"{{| {MEMBERS_STYLE}",
+                  "! Fiche !! Type de document !! Maturité"]
+        for r in members:
+            lines += _cells_row([_page_link(r["title"], None), escape(r.get("type_document") or ""),
+                                 escape(r.get("maturite") or "")])
+        lines.append("|}")
+    return "\n".join(lines) + "\n"
+
+
+def _by_theme(rows: Sequence[Mapping[str, Any]]
+              ) -> dict[str, tuple[str, list[Mapping[str, Any]]]]:
+    """fold(thème) -> (its first spelling, its rows, each once); `Sans thème` when none."""
+    themes: dict[str, tuple[str, list[Mapping[str, Any]]]] = {}
+    for r in rows:
+        names = [n for n in (" ".join(str(t).split()) for t in r.get("theme") or []) if n]
+        seen: set[str] = set()
+        for theme in names or ["Sans thème"]:
+            if fold(theme) not in seen:
+                seen.add(fold(theme))
+                themes.setdefault(fold(theme), (theme, []))[1].append(r)
+    return themes
+
+
+def render_category_page(description: str, portal: str | None, parent: str | None,
+                         block: str) -> str:
+    """A new category page: its description, its portal, the members block, its parent.
+
+    The description, portal and parent come from the schema (trusted wikitext).
+    """
+    parts = [description.strip(), ""] if description.strip() else []
+    if portal:
+        parts += [f"Cette catégorie fait partie du [[{PORTAL_NS}{portal}]].", ""]
+    if block:
+        parts += [block.rstrip("\n"), ""]
+    if parent:
+        parts.append(f"[[Catégorie:{parent}]]")
+    return "\n".join(parts).rstrip("\n") + "\n"
+
+
+def category_names(rows: Iterable[Mapping[str, Any]]) -> list[str]:
+    """Sorted distinct category names (helper for plans and reports)."""
+    return sorted({str(c) for r in rows for c in r.get("categories", [])})

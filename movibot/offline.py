@@ -1,25 +1,41 @@
 """The run on a read-only site (an XML dump): plan every page and write the planned pages to a
 folder, streaming, optionally over several processes with a deterministic output order.
+
+Memory does not grow with the number of pages: the members rows go to a temporary SQLite file,
+the outcomes to a temporary file (read back for the counts and for report.json, written
+streaming), and a lieu category with more than STREAM_ROWS members has its table rendered and
+written in chunks of that many rows, in the order render_members sorts them. Output files are
+written by rename (never half written) but not fsynced: a run killed midway is simply run again.
 """
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
+import hashlib
 import json
+import os
+import pickle
+import sqlite3
+import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from multiprocessing import Pool
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
-from movibot.atomic import write_atomic
+from movibot.blocks import Block, find_blocks
 from movibot.config import Config, SourceConfig
 from movibot.pages import Page
+from movibot.render import render_members
 from movibot.report import Report
-from movibot.run import PagePlan, Source, _plan_categories, is_content, plan_source_page
+from movibot.run import CATEGORY_NS, PagePlan, Source, category_specs, is_content, plan_source_page
 from movibot.schema import load_schema
 from movibot.state import State
-from movibot.titles import title_to_filename
+from movibot.sync import CategorySpec, Outcome, plan_category
+from movibot.titles import normalize_title, title_to_filename
 
+STREAM_ROWS = 2000  # a bigger lieu members table is rendered and written in chunks of this size
 _WORKER: dict[str, Any] = {}
 
 
@@ -28,8 +44,18 @@ def _init_worker(configs: Sequence[SourceConfig], user: str, force: bool) -> Non
     _WORKER["user"], _WORKER["force"] = user, force
 
 
-def _plan_in_worker(page: Page) -> tuple[Page, PagePlan]:
-    return page, plan_source_page(page, _WORKER["sources"], _WORKER["user"], _WORKER["force"])
+def _plan_in_worker(page: Page) -> tuple[str, PagePlan]:
+    plan = plan_source_page(page, _WORKER["sources"], _WORKER["user"], _WORKER["force"])
+    return page.title, _without_base_text(plan)
+
+
+def _without_base_text(plan: PagePlan) -> PagePlan:
+    """The plan without the text its edit is based on: only the new text is written, and
+    sending the old one back from a worker would be wasted work for the main process."""
+    if plan.edit is None:
+        return plan
+    base = dataclasses.replace(plan.edit.page, text="")
+    return dataclasses.replace(plan, edit=dataclasses.replace(plan.edit, page=base))
 
 
 def source_pages(site: Any, sources: Sequence[Source]) -> Iterator[Page]:
@@ -46,11 +72,12 @@ def source_pages(site: Any, sources: Sequence[Source]) -> Iterator[Page]:
 
 
 def plan_stream(pages: Iterable[Page], sources: Sequence[Source], user: str, force: bool,
-                jobs: int) -> Iterator[tuple[Page, PagePlan]]:
-    """(page, plan) in input order; with jobs > 1 the planning runs in worker processes."""
+                jobs: int) -> Iterator[tuple[str, PagePlan]]:
+    """(title, plan) in input order; with jobs > 1 the planning runs in worker processes (and
+    the plans come back without their edits' base text)."""
     if jobs <= 1:
         for page in pages:
-            yield page, plan_source_page(page, sources, user, force)
+            yield page.title, plan_source_page(page, sources, user, force)
         return
     configs = [s.config for s in sources]
     with Pool(jobs, _init_worker, (configs, user, force)) as pool:
@@ -61,28 +88,254 @@ def run_offline(site: Any, config: Config, sources: Sequence[Source], out: Path,
                 force: bool, clock: Callable[[], float] = time.monotonic,
                 progress: Callable[[Iterable[Any], int, str], Iterable[Any]] = lambda i, n, s: i
                 ) -> Report:
-    """Plan every page of `site`; write each planned page as `out/TITLE.wiki`, and the report."""
+    """Plan every page of `site`; write each planned page as `out/TITLE.wiki`, and the report.
+
+    The report's outcomes are read back from a temporary file each time they are iterated."""
     t0 = clock()
     out.mkdir(parents=True, exist_ok=True)
+    outcomes = SpilledOutcomes()
     report = Report(site.name, dry_run=False, full=True, started=site.now())
-    state = State(out / ".state.json", site.name)  # in memory only: rows for category pages
+    report.outcomes = outcomes  # type: ignore[assignment]
     user = config.bot_name()
-    stream = plan_stream(source_pages(site, sources), sources, user, force, jobs)
-    for page, plan in progress(stream, -1, "Planning"):
-        if plan.source is None:
-            continue
-        if plan.row is not None:
-            state.pages[page.title] = {"row": plan.row}
-        if plan.edit is not None:
-            write_atomic(out / title_to_filename(page.title), plan.edit.new)
-        if plan.outcome is not None:
-            report.outcomes.append(plan.outcome)
-    edits, outcomes = _plan_categories(site, sources, state, user, force)
-    for edit in edits:
-        write_atomic(out / title_to_filename(edit.title), edit.new)
-    report.outcomes.extend(outcomes)
+    with RowStore() as rows:
+        stream = plan_stream(source_pages(site, sources), sources, user, force, jobs)
+        for title, plan in progress(stream, -1, "Planning"):
+            if plan.source is None:
+                continue
+            if plan.row is not None:
+                rows.add(title, plan.row)
+            if plan.edit is not None:
+                write_file(out / title_to_filename(title), plan.edit.new)
+            if plan.outcome is not None:
+                outcomes.append(plan.outcome)
+        for outcome in plan_categories(site, sources, rows, out, user, force):
+            outcomes.append(outcome)
     report.problems.extend(getattr(site, "problems", []))
     report.duration = clock() - t0
-    text = json.dumps(report.to_json(), ensure_ascii=False, indent=2, sort_keys=True)
-    write_atomic(out / "report.json", text + "\n")
+    write_report(report, out / "report.json")
     return report
+
+
+def write_file(path: Path, text: str) -> None:
+    """Write `text` (UTF-8, newlines as given) to `path` through a rename, without fsync."""
+    with _renamed(path) as f:
+        f.write(text)
+
+
+@contextlib.contextmanager
+def _renamed(path: Path) -> Iterator[IO[str]]:
+    """A text file that becomes `path` once closed without error (readers never see half of
+    it); no fsync: an output folder is made again by running again."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".movibot-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            yield f
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class SpilledOutcomes:
+    """An append-only list of Outcomes kept pickled in a temporary file, read back on each
+    iteration: memory does not grow with the number of pages."""
+
+    def __init__(self) -> None:
+        self._dir = tempfile.TemporaryDirectory(prefix="movibot-outcomes-")
+        self._path = Path(self._dir.name) / "outcomes.pickle"
+        self._file: IO[bytes] = open(self._path, "ab")  # noqa: SIM115 - closed by close()
+        self._count = 0
+
+    def append(self, outcome: Outcome) -> None:
+        pickle.dump(outcome, self._file, protocol=pickle.HIGHEST_PROTOCOL)
+        self._count += 1
+
+    def extend(self, outcomes: Iterable[Outcome]) -> None:
+        for outcome in outcomes:
+            self.append(outcome)
+
+    def close(self) -> None:
+        """Delete the file (it is also deleted when the object is garbage collected)."""
+        self._file.close()
+        self._dir.cleanup()
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[Outcome]:
+        self._file.flush()
+        with open(self._path, "rb") as f:
+            for _ in range(self._count):
+                yield pickle.load(f)
+
+
+class RowStore:
+    """The members rows of the planned pages, in a temporary SQLite file: by category, in the
+    order the members tables show them, plus the distinct shapes category_specs needs."""
+
+    def __init__(self) -> None:
+        self._dir = tempfile.TemporaryDirectory(prefix="movibot-rows-")
+        self._db = sqlite3.connect(Path(self._dir.name) / "rows.sqlite")
+        self._db.executescript(
+            "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-8000;"
+            "CREATE TABLE rows (title TEXT PRIMARY KEY, sort TEXT, data TEXT);"
+            "CREATE TABLE members (category TEXT, sort TEXT, title TEXT);")
+        self._shapes: dict[str, dict[str, Any]] = {}
+
+    def __enter__(self) -> RowStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._db.close()
+        self._dir.cleanup()
+
+    def add(self, title: str, row: dict[str, Any]) -> None:
+        """Store (or replace) a page's row."""
+        sort = normalize_title(row["title"]).casefold()  # then the title: render_members' order
+        if self._db.execute("SELECT 1 FROM rows WHERE title = ?", (title,)).fetchone():
+            self._db.execute("DELETE FROM members WHERE title = ?", (title,))  # seen twice
+        self._db.execute("INSERT OR REPLACE INTO rows VALUES (?, ?, ?)",
+                         (title, sort, json.dumps(row, ensure_ascii=False)))
+        self._db.executemany("INSERT INTO members VALUES (?, ?, ?)",
+                             [(c, sort, title) for c in row.get("categories", [])])
+        shape = {k: row.get(k) for k in ("kind", "implied", "categories")}
+        self._shapes.setdefault(json.dumps(shape, sort_keys=True), shape)
+
+    def specs(self, sources: Sequence[Source]) -> list[CategorySpec]:
+        """category_specs over the distinct row shapes: names and descriptions, no rows."""
+        self._db.execute("CREATE INDEX IF NOT EXISTS by_category "
+                         "ON members (category, sort, title)")
+        state = State(Path(os.devnull), "")
+        state.pages = {str(i): {"row": s} for i, s in enumerate(self._shapes.values())}
+        return [dataclasses.replace(s, rows=()) for s in category_specs(sources, state)]
+
+    def count(self, category: str) -> int:
+        return int(self._db.execute("SELECT count(*) FROM members WHERE category = ?",
+                                    (category,)).fetchone()[0])
+
+    def members(self, category: str) -> Iterator[dict[str, Any]]:
+        """The rows of a category, in members-table order."""
+        cursor = self._db.execute(
+            "SELECT r.data FROM members m JOIN rows r ON r.title = m.title "
+            "WHERE m.category = ? ORDER BY m.sort, m.title", (category,))
+        for (data,) in cursor:
+            yield json.loads(data)
+
+
+def plan_categories(site: Any, sources: Sequence[Source], rows: RowStore, out: Path, user: str,
+                    force: bool) -> Iterator[Outcome]:
+    """Plan each category page the rows imply; write the edited ones; yield the outcomes."""
+    specs = rows.specs(sources)
+    titles = [normalize_title(CATEGORY_NS + s.name) for s in specs]
+    pages = {p.title: p for p in site.pages(titles)}
+    for spec, title in zip(specs, titles, strict=True):
+        page = pages.get(title) or Page(title, "", exists=False, ns=14)
+        path = out / title_to_filename(title)
+        if spec.kind == "lieu" and rows.count(spec.name) > STREAM_ROWS:
+            yield stream_category(page, spec, rows.members(spec.name), path, user, force)
+            continue
+        spec = dataclasses.replace(spec, rows=tuple(rows.members(spec.name)) if spec.kind else ())
+        edit, outcome = plan_category(page, spec, user=user, force=force)
+        if edit is not None:
+            write_file(path, edit.new)
+        yield outcome
+
+
+def stream_category(page: Page, spec: CategorySpec, members: Iterator[dict[str, Any]],
+                    path: Path, user: str, force: bool) -> Outcome:
+    """plan_category for a big lieu category, its members table rendered chunk by chunk.
+
+    The page is planned with an empty table (so creation, {{bots}}, malformed and hand-edited
+    blocks are decided as usual), then the table and its hash are put in that block."""
+    edit, outcome = plan_category(page, spec, user=user, force=force)
+    if outcome.status in ("skipped-nobots", "block-malformed"):
+        return outcome
+    with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as table:
+        sha1 = _render_table(members, spec.kind or "lieu", table)
+        old = _membres(page.text) if page.exists else None
+        if old is not None and _full_hash(old.content) == sha1.hexdigest():
+            if not old.edited:
+                return Outcome(page.title, "unchanged")
+        elif outcome.status == "block-edited":
+            return outcome
+        base = edit.new if edit is not None else page.text
+        block = _membres(base)
+        assert block is not None  # plan_category wrote or kept one
+        newline = "\r\n" if "\r\n" in base[block.start:block.content_start] else "\n"
+        begin = base[block.start:block.content_start].replace(block.sha1, sha1.hexdigest()[:12])
+        with _renamed(path) as f:
+            f.write(base[:block.start] + begin)
+            table.seek(0)
+            while chunk := table.read(1 << 20):
+                f.write(chunk.replace("\n", newline))
+            f.write(base[block.content_end:])
+    status = "created" if not page.exists else "edited"
+    return Outcome(page.title, status)
+
+
+def _render_table(members: Iterator[dict[str, Any]], kind: str, out: IO[str]) -> Any:
+    """Write render_members(all members) to `out`, STREAM_ROWS rows at a time; its sha1.
+
+    Each chunk is rendered as a whole table whose first two lines (the table's opening and
+    header) and last line (its end) are kept only once. Raises ValueError when a chunk does
+    not have that shape (render_members changed): the table would be wrong."""
+    sha1 = hashlib.sha1()
+    chunk: list[dict[str, Any]] = []
+    head = tail = ""
+
+    def flush() -> None:
+        nonlocal head, tail
+        text = render_members(chunk, kind).replace("\r\n", "\n").replace("\r", "\n")
+        lines = text.splitlines(keepends=True)
+        if len(lines) < 4 or not lines[0].startswith("{|") or lines[-1] != "|}\n":
+            raise ValueError("render_members no longer writes one table per call")
+        if not head:
+            head, tail = "".join(lines[:2]), lines[-1]
+            _write(out, sha1, head)
+        _write(out, sha1, "".join(lines[2:-1]))
+        chunk.clear()
+
+    for row in members:
+        chunk.append(row)
+        if len(chunk) == STREAM_ROWS:
+            flush()
+    if chunk:
+        flush()
+    _write(out, sha1, tail)
+    return sha1
+
+
+def _write(out: IO[str], sha1: Any, text: str) -> None:
+    out.write(text)
+    sha1.update(text.encode("utf-8"))
+
+
+def _membres(text: str) -> Block | None:
+    return next((b for b in find_blocks(text)[0] if b.name == "membres"), None)
+
+
+def _full_hash(content: str) -> str:
+    """The full SHA-1 of a block's content as render would write it (LF, one final newline)."""
+    normal = content.replace("\r\n", "\n").replace("\r", "\n").rstrip("\n") + "\n"
+    return hashlib.sha1(normal.encode("utf-8")).hexdigest()
+
+
+def write_report(report: Report, path: Path) -> None:
+    """report.json as json.dumps(report.to_json(), indent=2, sort_keys=True) would write it,
+    the `pages` written one by one (never all in memory)."""
+    marker = "\0pages\0"
+    empty = dataclasses.replace(report, outcomes=[])
+    doc = empty.to_json()
+    doc.update(counts=report.counts(), edits=report.edits, exit_code=report.exit_code(),
+               pages=marker)
+    text = json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True)
+    before, after = text.split(json.dumps(marker), 1)
+    with _renamed(path) as f:
+        f.write(before)
+        f.write("[" if report.outcomes else "[]")
+        for i, outcome in enumerate(report.outcomes):
+            one = dataclasses.replace(empty, outcomes=[outcome]).to_json()["pages"][0]
+            entry = json.dumps(one, ensure_ascii=False, indent=2, sort_keys=True)
+            f.write(("," if i else "") + "\n    " + entry.replace("\n", "\n    "))
+        f.write("\n  ]" if report.outcomes else "")
+        f.write(after + "\n")

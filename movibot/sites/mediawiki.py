@@ -121,6 +121,7 @@ class MediaWikiSite:
         self._session = self._new_session()
         self._client: mwclient.Site | None = None
         self._assert: str | None = None  # "bot" or "user" once logged in
+        self._user: str | None = None  # the account's user name once logged in (`Movibot`)
         self._rights: frozenset[str] = frozenset()
         self._version: tuple[int, ...] = ()  # MediaWiki's, known after login
         self._csrf: str | None = None
@@ -167,11 +168,17 @@ class MediaWikiSite:
 
     def changed_since(self, timestamp: str) -> list[str]:
         """Titles edited, created, moved (old and new name) or logged since `timestamp`, in
-        the watched namespaces (0 and 14 by default), oldest first, each once."""
+        the watched namespaces (0 and 14 by default), oldest first, each once.
+
+        Logged in, the bot's own changes are left out (`rcexcludeuser`): its edits are already
+        in the state, and re-reading them would cost a request per 500 pages on the next run.
+        A page another user changed after the bot is still listed (their change is its own
+        entry)."""
         params = {
             "list": "recentchanges", "rcstart": timestamp, "rcdir": "newer", "rclimit": "max",
             "rcprop": "title|timestamp|loginfo", "rctype": "edit|new|log",
             "rcnamespace": "|".join(str(n) for n in self.namespaces),
+            "rcexcludeuser": self._user,
         }
         titles: dict[str, None] = {}
         for answer in self._continued(params):
@@ -257,6 +264,7 @@ class MediaWikiSite:
         self._raise_for(info, "userinfo")
         query = info.get("query", {})
         self._rights = frozenset(query.get("userinfo", {}).get("rights", ()))
+        self._user = query.get("userinfo", {}).get("name") or None
         self._assert = "bot" if "bot" in self._rights else "user"
         self._version = _version(query.get("general", {}).get("generator", ""))
 
@@ -308,9 +316,26 @@ class MediaWikiSite:
         if edit.get("nochange"):
             return page
         self._read_at[page.title] = edit["newtimestamp"]
-        return Page(title=edit.get("title", page.title), text=_stored(text),
+        if page.exists and edit.get("oldrevid") not in (None, page.revid):
+            # MediaWiki merged our edit with one made since the page was read: the revision
+            # holds both, and its text is not ours
+            text = self._revision_text(edit["newrevid"])
+        else:
+            text = _stored(text)
+        return Page(title=edit.get("title", page.title), text=text,
                     revid=edit["newrevid"], timestamp=edit["newtimestamp"],
                     pageid=edit.get("pageid", page.pageid), ns=page.ns)
+
+    def _revision_text(self, revid: int) -> str:
+        """The text of one revision ("" when the wiki does not give it: the caller sees a text
+        that is not the one it saved, which is what matters)."""
+        try:
+            answer = self._api("query", revids=revid, prop="revisions", rvprop="content",
+                               rvslots="main")
+            self._raise_for(answer, "query")
+            return str(answer["query"]["pages"][0]["revisions"][0]["slots"]["main"]["content"])
+        except (WikiError, KeyError, IndexError, TypeError):
+            return ""
 
     def _edit_error(self, title: str, error: dict[str, Any]) -> WikiError:
         """The exception for an action=edit error."""

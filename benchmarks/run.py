@@ -1,0 +1,378 @@
+"""movibot against pywikibot and plain mwclient on a real MediaWiki, and movibot on big dumps.
+
+    python benchmarks/run.py                    # N = 100 and 1 000; 10 000 and 100 000-page dumps
+    python benchmarks/run.py --quick            # N = 100; the 10 000-page dump only
+    python benchmarks/run.py --update-readme    # also write the table into benchmarks/README.md
+
+Everything is made here and talks only to 127.0.0.1: seeded synthetic lieu pages (data.py) are
+imported into a throwaway MediaWiki (tests/wikiserver.py, importDump), and each tool gets its own
+fresh copy of that wiki. Requests are counted by the server (php -S's access log), edits by the
+wiki (the bot's contributions), wall time and peak RSS around each tool's own process (os.wait4).
+Results go to benchmarks/results/ (git-ignored): latest.json and latest.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import hashlib
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(REPO / "tests"))
+sys.path.insert(0, str(HERE))
+
+import data  # noqa: E402
+import report  # noqa: E402
+import wikiserver  # noqa: E402
+
+TOOLS = ("movibot", "pywikibot", "mwclient")
+TOOL_TIMEOUT = 900.0  # seconds: a tool still running then is killed and reported
+_REQUEST = re.compile(r"\[(\d{3})\]: ([A-Z]+) (\S+)")
+
+
+@dataclasses.dataclass
+class Measure:
+    """One process run: wall time, peak RSS (its own and its children's, max), exit code."""
+
+    wall_s: float
+    cpu_s: float  # user + system, the process and its children
+    load: float  # the machine's 1-minute load average when the run started
+    peak_rss_mb: float
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+def measure(cmd: list[str], env: dict[str, str] | None = None,
+            timeout: float = TOOL_TIMEOUT) -> Measure:
+    """Run `cmd` to its end (killed after `timeout` s); its wall time and peak RSS."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        load = os.getloadavg()[0]
+        start = time.perf_counter()
+        process = subprocess.Popen(cmd, env=env, stdin=subprocess.DEVNULL, stdout=out,
+                                   stderr=err, cwd=REPO)
+        timer = threading.Timer(timeout, process.kill)
+        timer.start()
+        try:
+            _, status, usage = os.wait4(process.pid, 0)
+        finally:
+            timer.cancel()
+        wall = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return Measure(wall, usage.ru_utime + usage.ru_stime, load, usage.ru_maxrss / 1024,
+                       process.returncode,
+                       out.read().decode(errors="replace"), err.read().decode(errors="replace"))
+
+
+# -- the wiki side ---------------------------------------------------------------------------
+
+
+def served(wiki: wikiserver.Wiki) -> list[tuple[str, str]]:
+    """(method, path) of every request the wiki answered so far, from its access log."""
+    log = wiki.access_log_path.read_text(errors="replace")
+    return [(m.group(2), m.group(3)) for m in _REQUEST.finditer(log)]
+
+
+def kind_of(method: str, path: str) -> str:
+    """A short label for a request: `POST`, or the GET's list/prop/meta/action."""
+    if method != "GET":
+        return method
+    query = dict(p.partition("=")[::2] for p in path.partition("?")[2].split("&") if p)
+    for key in ("list", "generator", "prop", "meta"):
+        if key in query:
+            return f"GET {key}={query[key]}"
+    return f"GET action={query.get('action', '?')}"
+
+
+def bot_edits(wiki: wikiserver.Wiki) -> int:
+    """Revisions saved by the bot account so far (its contributions)."""
+    params: dict[str, Any] = {"list": "usercontribs", "ucuser": "Movibot", "uclimit": "max",
+                              "ucprop": "ids"}
+    count = 0
+    while True:
+        answer = wiki.api(**params)
+        count += len(answer["query"]["usercontribs"])
+        if "continue" not in answer:
+            return count
+        params.update(answer["continue"])
+
+
+def digest(wiki: wikiserver.Wiki) -> str:
+    """SHA-256 of every page's title and text in the main and category namespaces."""
+    h = hashlib.sha256()
+    for ns in (0, 14):
+        params: dict[str, Any] = {"generator": "allpages", "gapnamespace": ns, "gaplimit": 50,
+                                  "prop": "revisions", "rvprop": "content", "rvslots": "main"}
+        while True:
+            answer = wiki.api(**params)
+            for page in sorted(answer.get("query", {}).get("pages", []),
+                               key=lambda p: p["title"]):
+                if "revisions" in page:
+                    text = page["revisions"][0]["slots"]["main"]["content"]
+                    h.update(f"{page['title']}\0{text}\0".encode())
+            if "continue" not in answer:
+                break
+            params.update(answer["continue"])
+    return h.hexdigest()[:16]
+
+
+def seeded_template(template: wikiserver.Template, n: int, seed: int) -> wikiserver.Template:
+    """A template whose data already holds the n lieux (imported once, copied per tool)."""
+    wiki = wikiserver.Wiki.fresh(template)
+    wiki.seed(data.lieu_pages(n, seed))
+    members = wiki.api(list="categorymembers", cmtitle="Catégorie:" + data.CATEGORY,
+                       cmlimit="max")["query"]["categorymembers"]
+    if len(members) < min(n, 500):
+        raise RuntimeError(f"importDump left {len(members)} pages in the category, not {n}")
+    wiki.stop()
+    return dataclasses.replace(template, data=wiki.dir / "data")
+
+
+# -- the tools -------------------------------------------------------------------------------
+
+
+class Tool:
+    """How to run one tool against one wiki; `run(full)` returns its Measure."""
+
+    name = ""
+
+    def __init__(self, wiki: wikiserver.Wiki, work: Path) -> None:
+        self.wiki, self.work = wiki, work
+        self.env = {**os.environ, "MOVIBOT_PASSWORD": wiki.bot_password,
+                    "PYTHONHASHSEED": "0"}
+
+    def command(self, full: bool) -> list[str]:
+        raise NotImplementedError
+
+    def run(self, full: bool) -> Measure:
+        return measure(self.command(full), self.env)
+
+
+class Movibot(Tool):
+    name = "movibot"
+
+    def __init__(self, wiki: wikiserver.Wiki, work: Path) -> None:
+        super().__init__(wiki, work)
+        self.config = work / "movibot.yaml"
+        self.config.write_text(
+            f"site: {wiki.api_url}\nusername: {wiki.bot_user}\nput_throttle: 0\nmaxlag: 5\n"
+            f"state_file: {work / 'state.json'}\nuser_agent: movibot-benchmark\n",
+            encoding="utf-8")
+
+    def command(self, full: bool) -> list[str]:
+        report_file = self.work / ("full.json" if full else "incremental.json")
+        return ["movibot", "run", "--config", str(self.config), "-q", "--report",
+                str(report_file), *(["--full"] if full else [])]
+
+
+class Pywikibot(Tool):
+    """pywikibot configured by files written here: no prompt, no network but the wiki."""
+
+    name = "pywikibot"
+
+    def __init__(self, wiki: wikiserver.Wiki, work: Path) -> None:
+        super().__init__(wiki, work)
+        home = work / "pywikibot"
+        home.mkdir()
+        (home / "user-config.py").write_text(
+            "family = 'movibench'\nmylang = 'movibench'\n"
+            f"family_files['movibench'] = {wiki.api_url!r}\n"
+            "usernames['movibench']['*'] = 'Movibot'\n"
+            "password_file = 'user-password.py'\n"
+            "put_throttle = 0\nminthrottle = 0\nmaxlag = 5\nmax_retries = 2\n"
+            "user_agent_description = 'movibot-benchmark'\nnoisysleep = 600\n",
+            encoding="utf-8")
+        password = home / "user-password.py"
+        app = wiki.bot_user.split("@", 1)[1]
+        password.write_text(f"('Movibot', BotPassword({app!r}, {wiki.bot_password!r}))\n",
+                            encoding="utf-8")
+        password.chmod(0o600)
+        self.env["PYWIKIBOT_DIR"] = str(home)
+
+    def command(self, full: bool) -> list[str]:
+        return [sys.executable, str(HERE / "peers.py"), "pywikibot"]
+
+
+class Mwclient(Tool):
+    name = "mwclient"
+
+    def command(self, full: bool) -> list[str]:
+        return [sys.executable, str(HERE / "peers.py"), "mwclient", "--api", self.wiki.api_url,
+                "--user", self.wiki.bot_user]
+
+
+TOOL_CLASSES = {"movibot": Movibot, "pywikibot": Pywikibot, "mwclient": Mwclient}
+
+
+def bench_tool(name: str, template: wikiserver.Template, n: int) -> list[dict[str, Any]]:
+    """The full run then the no-change run of one tool on a fresh copy of the seeded wiki."""
+    wiki = wikiserver.Wiki.fresh(template)
+    work = Path(tempfile.mkdtemp(prefix=f"movibench-{name}-"))
+    rows = []
+    try:
+        tool = TOOL_CLASSES[name](wiki, work)
+        for phase, full in (("full", True), ("no-change", False)):
+            edits_before = bot_edits(wiki)
+            before = len(served(wiki))  # after our own look-ups: only the tool's requests count
+            result = tool.run(full)
+            window = served(wiki)[before:]  # before the look-ups below
+            edits = bot_edits(wiki) - edits_before
+            row: dict[str, Any] = {
+                "tool": name, "n": n, "phase": phase, "requests": len(window), "edits": edits,
+                "non_edit_requests": len(window) - edits, "wall_s": round(result.wall_s, 2),
+                "cpu_s": round(result.cpu_s, 2), "load": round(result.load, 2),
+                "peak_rss_mb": round(result.peak_rss_mb, 1), "exit_code": result.exit_code,
+                "kinds": dict(Counter(kind_of(*r) for r in window).most_common()),
+            }
+            if phase == "full":
+                row["digest"] = digest(wiki)
+            if result.exit_code not in (0, 1):
+                row["error"] = (result.stderr or result.stdout)[-1500:]
+            rows.append(row)
+            print(f"  {name:9} N={n:<5} {phase:9} {row['requests']:5} requests "
+                  f"{edits:5} edits {result.wall_s:7.1f} s {result.peak_rss_mb:6.1f} MB "
+                  f"exit {result.exit_code}", flush=True)
+            if "error" in row:
+                print("    " + str(row["error"]).strip().replace("\n", "\n    "), flush=True)
+    finally:
+        wiki.destroy()
+        shutil.rmtree(work, ignore_errors=True)
+    return rows
+
+
+# -- the dumps -------------------------------------------------------------------------------
+
+
+def bench_dump(dump: Path, pages: int, jobs: int) -> dict[str, Any]:
+    """`movibot run --site dump:FILE --out DIR --jobs N`: pages per second and peak RSS."""
+    out = Path(tempfile.mkdtemp(prefix="movibench-out-"))
+    try:
+        result = measure(["movibot", "run", "-q", "--site", f"dump:{dump}", "--out", str(out),
+                          "--jobs", str(jobs)])
+        report_file = out / "report.json"
+        counts = json.loads(report_file.read_text())["counts"] if report_file.exists() else {}
+        files = sum(1 for p in out.iterdir() if p.suffix == ".wiki")
+        tree = hashlib.sha256()
+        for p in sorted(out.glob("*.wiki")):
+            tree.update(p.name.encode() + b"\0" + p.read_bytes())
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+    row = {"pages": pages, "jobs": jobs, "wall_s": round(result.wall_s, 2),
+           "cpu_s": round(result.cpu_s, 2), "load": round(result.load, 2),
+           "pages_per_s": round(pages / result.wall_s, 1),
+           "peak_rss_mb": round(result.peak_rss_mb, 1), "exit_code": result.exit_code,
+           "files": files, "counts": counts, "output_digest": tree.hexdigest()[:16]}
+    if result.exit_code not in (0, 1):
+        row["error"] = result.stderr[-1500:]
+    print(f"  dump {pages:6} pages --jobs {jobs}: {result.wall_s:7.1f} s "
+          f"{row['pages_per_s']:7.1f} pages/s {result.peak_rss_mb:6.1f} MB "
+          f"exit {result.exit_code}", flush=True)
+    return row
+
+
+# -- the machine -----------------------------------------------------------------------------
+
+
+def machine(template: wikiserver.Template | None) -> dict[str, Any]:
+    cpu = next((line.split(":", 1)[1].strip() for line in
+                Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    found = re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text())
+    mem_kb = int(found.group(1)) if found else 0
+    php = subprocess.run(["php", "-r", "echo PHP_VERSION;"], capture_output=True, text=True)
+    mediawiki = "?"
+    if template is not None:
+        wiki = wikiserver.Wiki.fresh(template)
+        try:
+            mediawiki = wiki.api(meta="siteinfo")["query"]["general"]["generator"]
+        finally:
+            wiki.destroy()
+    import movibot
+
+    return {
+        "nproc": len(os.sched_getaffinity(0)), "cpu": cpu, "ram_gb": round(mem_kb / 2**20, 1),
+        "python": platform.python_version(), "php": php.stdout.strip(), "mediawiki": mediawiki,
+        "movibot": movibot.__version__, "pywikibot": version("pywikibot"),
+        "mwclient": version("mwclient"), "mwparserfromhell": version("mwparserfromhell"),
+        "date": time.strftime("%Y-%m-%d"),
+    }
+
+
+# -- main ------------------------------------------------------------------------------------
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true",
+                        help="N = 100 only, and the 10 000-page dump only")
+    parser.add_argument("--sizes", type=int, nargs="+", help="lieux per wiki (default 100 1000)")
+    parser.add_argument("--tools", nargs="+", choices=TOOLS, default=list(TOOLS))
+    parser.add_argument("--dump-pages", type=int, default=10_000)
+    parser.add_argument("--memory-pages", type=int, default=100_000)
+    parser.add_argument("--no-wiki", action="store_true", help="only the dump benchmarks")
+    parser.add_argument("--no-dump", action="store_true", help="only the wiki benchmarks")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--results", type=Path, default=HERE / "results")
+    parser.add_argument("--update-readme", action="store_true",
+                        help="write the results table into benchmarks/README.md")
+    args = parser.parse_args()
+    sizes = args.sizes or ([100] if args.quick else [100, 1000])
+    reason = wikiserver.missing()
+    if reason and not args.no_wiki:
+        print(f"benchmarks need a test wiki: {reason}", file=sys.stderr)
+        return 2
+    started = time.monotonic()
+    scratch = wikiserver.scratch_dir("movibench-")
+    results: dict[str, Any] = {"command": " ".join(["python", "benchmarks/run.py",
+                                                    *sys.argv[1:]]),
+                               "seed": args.seed, "wiki": [], "dump": []}
+    try:
+        template = None if args.no_wiki else wikiserver.build_template(scratch / "mw")
+        results["machine"] = machine(template)
+        print(json.dumps(results["machine"]), flush=True)
+        for n in sizes if template is not None else []:
+            seeded = seeded_template(template, n, args.seed)
+            for name in args.tools:
+                results["wiki"] += bench_tool(name, seeded, n)
+        if not args.no_dump:
+            dump = data.write_dump(scratch / "dump-10k.xml", args.dump_pages, args.seed)
+            for jobs in (1, 2):
+                results["dump"].append(bench_dump(dump, args.dump_pages, jobs))
+            dump.unlink()
+            if not args.quick:
+                big = data.write_dump(scratch / "dump-100k.xml", args.memory_pages, args.seed)
+                results["dump"].append(bench_dump(big, args.memory_pages, 1))
+                big.unlink()
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    results["total_s"] = round(time.monotonic() - started, 1)
+    args.results.mkdir(parents=True, exist_ok=True)
+    (args.results / "latest.json").write_text(json.dumps(results, indent=1, ensure_ascii=False))
+    table = report.markdown(results)
+    (args.results / "latest.md").write_text(table)
+    print(table)
+    if args.update_readme:
+        report.update_readme(HERE / "README.md", table)
+    print(f"done in {results['total_s']} s", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

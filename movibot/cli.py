@@ -208,10 +208,14 @@ def run_cmd(site_spec: str | None, config_path: str | None, dry_run: bool, full:
         report = run_command(site_spec, config_path, dry_run=dry_run, full=full, force=force,
                              max_edits=max_edits, show=show, progress=_progress(quiet))
     if report_path:
-        Path(report_path).write_text(dump(report.to_json(), "json") + "\n", encoding="utf-8")
+        from movibot.atomic import write_atomic
+
+        write_atomic(Path(report_path), dump(report.to_json(), "json") + "\n")
     if fmt == "json":
         click.echo(dump(report.to_json(), "json"))
     elif not quiet:
+        for p in report.problems:  # the site's own: unreadable files
+            click.echo(p.format(), err=True)
         for o in report.outcomes:
             if o.status in ("block-edited", "block-malformed", "invalid", "conflict", "error"):
                 detail = o.message or "; ".join(p.format() for p in o.problems[:3])

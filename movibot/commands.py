@@ -163,11 +163,19 @@ def run_command(site_spec: str | None, config_path: str | None, *, dry_run: bool
     """`movibot run`: open the site and state, run the job, write the report page."""
     import time
 
+    from movibot.errors import WikiError
+    from movibot.report import Report
     from movibot.run import RunOptions, Source, run_job
     from movibot.schema import load_schema
     from movibot.state import load_state
 
-    site, config = open_configured_site(site_spec, config_path, write=not dry_run)
+    try:
+        site, config = open_configured_site(site_spec, config_path, write=not dry_run)
+    except WikiError as e:  # unreachable, lagged, login refused: a report that says so
+        spec = site_spec or _configured_site(config_path)
+        report = Report(spec or "", dry_run, full)
+        report.halted = str(e)
+        return report
     if not site.writable and not dry_run:
         raise UsageError(f"the site {site.name} is read-only: use --dry-run, or --out DIR")
     config = config.with_overrides(max_edits=max_edits)
@@ -181,6 +189,13 @@ def run_command(site_spec: str | None, config_path: str | None, *, dry_run: bool
 
         write_report_page(site, config, report)
     return report
+
+
+def _configured_site(config_path: str | None) -> str | None:
+    """The `site:` of the config (read once already by then, so it loads)."""
+    from movibot.config import load_config
+
+    return load_config(config_path).site
 
 
 def pull_command(site_spec: str | None, config_path: str | None, categories: list[str],

@@ -186,7 +186,12 @@ def read_password(config: Config, env: Mapping[str, str] | None = None) -> str |
             f"password_file {path}: readable by group or others (mode {stat.S_IMODE(mode):04o});"
             f" run: chmod 600 {path}"
         )
-    return path.read_text(encoding="utf-8").strip()
+    try:
+        return path.read_text(encoding="utf-8").strip()
+    except OSError as e:
+        raise ConfigError(f"password_file {path}: {e.strerror}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"password_file {path}: not UTF-8 text") from None
 
 
 STARTER = """\

@@ -50,7 +50,12 @@ def pull(site: Any, dest: Path, state: State, categories: Sequence[str],
         if not page.exists:
             yield FileOutcome(str(path), page.title, "error", "no such page on the wiki")
             continue
-        current = path.read_text(encoding="utf-8") if path.exists() else None
+        try:
+            current = path.read_text(encoding="utf-8") if path.exists() else None
+        except (OSError, UnicodeDecodeError) as e:
+            why = e.strerror if isinstance(e, OSError) else "not UTF-8 text"
+            yield FileOutcome(str(path), page.title, "error", f"{why}; not overwritten")
+            continue
         if current != page.text:
             write_atomic(path, page.text)
         _record(state, page)
@@ -117,6 +122,10 @@ def _push_one(site: Any, s: Any, page: Page, state: State, dry_run: bool,
         saved = site.save(page, new, summary or bot_summary(f"envoi de {Path(s.path).name}"))
     except EditConflict as e:
         return FileOutcome(s.path, s.title, "conflict", f"{e}; run movibot pull")
+    if saved != page and not same_text(saved.text, new):
+        # the wiki merged an edit made since it was read: the file gets the merged text, or
+        # the next push, based on this revision, would remove that edit
+        new, status = saved.text, "merged"
     if new != s.text:
         write_atomic(Path(s.path), new)
     _record(state, saved)

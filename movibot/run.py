@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from movibot.config import Config, SourceConfig
-from movibot.errors import StopRequested
+from movibot.errors import StopRequested, WikiError
 from movibot.lieu import record_costs
 from movibot.pages import Page
 from movibot.parse import parse_page
@@ -31,6 +31,7 @@ from movibot.sync import (
     order_edits,
     plan_category,
     plan_page,
+    was_merged,
 )
 from movibot.titles import fold, is_category, normalize_title
 
@@ -94,6 +95,8 @@ def run_job(
                 state.save()
     except StopRequested as e:
         report.stopped, report.halted = True, str(e)
+    except WikiError as e:  # the wiki failed while reading: nothing was written, nothing lost
+        report.halted = str(e)
     report.problems.extend(getattr(site, "problems", []))
     report.requests = site.requests
     report.duration = clock() - t0
@@ -103,8 +106,9 @@ def run_job(
 def _apply(site: Any, config: Config, plan: Plan, state: State, sleep: Callable[[float], None],
            stop_title: str, progress: Progress) -> list[Outcome]:
     def saved(edit: Edit, page: Page) -> None:
-        state.page(page.title).update(revid=page.revid, timestamp=page.timestamp)
-        state.save()
+        if not was_merged(edit, page):  # a merged page is read and planned again next run
+            state.page(page.title).update(revid=page.revid, timestamp=page.timestamp)
+            state.save()
 
     policy = Politeness(config.put_throttle, config.max_edits)
     done = apply_edits(
@@ -125,16 +129,24 @@ def merge_outcomes(planned: Sequence[Outcome], done: Sequence[Outcome]) -> list[
 
 
 def read_pages(site: Any, sources: Sequence[Source], state: State, full: bool) -> list[Page]:
-    """All pages of the sources' categories (full), else the pages changed since the last run."""
+    """All pages of the sources' categories (full); else the pages changed since the last run,
+    and the pages whose planned edit was not made (an error, a halt, a merge: `pending`).
+    Missing pages are given too (exists=False), so that they leave the members tables."""
     if full:
         seen: dict[str, Page] = {}
         for source in sources:
             for page in site.category_pages(source.category):
                 seen.setdefault(page.title, page)
         return [p for p in seen.values() if is_content(p)]
-    titles = [t for t in site.changed_since(state.last_run) if not is_category(t)]
+    changed = [t for t in site.changed_since(state.last_run) if not is_category(t)]
+    titles = list(dict.fromkeys(changed + pending(state)))
     return [p for p in site.pages(titles)
-            if p.exists and is_content(p) and not _already_seen(p, state)]
+            if not p.exists or (is_content(p) and not _already_seen(p, state))]
+
+
+def pending(state: State) -> list[str]:
+    """Titles planned with an edit that was not saved as planned (no revision recorded)."""
+    return [t for t, e in state.pages.items() if "revid" not in e and not is_category(t)]
 
 
 def _already_seen(page: Page, state: State) -> bool:
@@ -166,6 +178,11 @@ def make_plan(site: Any, config: Config, sources: Sequence[Source], state: State
     outcomes: list[Outcome] = []
     user = config.bot_name()
     for page in pages:
+        if not page.exists:  # deleted since: out of the members tables
+            if page.title in state.pages:
+                state.pages[page.title].pop("row", None)
+                state.pages[page.title]["revid"] = None
+            continue
         plan = plan_source_page(page, sources, user, options.force)
         record_plan(state, page, plan)
         if plan.edit:
@@ -275,8 +292,8 @@ def write_report_page(site: Any, config: Config, report: Report) -> None:
     from movibot.errors import MovibotError
     from movibot.sync import summary
 
-    page = next(iter(site.pages([config.report_page])))
     try:
+        page = next(iter(site.pages([config.report_page])))
         new = replace_block(page.text, "rapport", report.to_wikitext())
         if new != page.text:
             site.save(page, new, summary("rapport du passage"))

@@ -32,11 +32,15 @@ class State:
     others: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def save(self) -> None:
-        """Write the state atomically, keeping the other sites' entries."""
+        """Write the state atomically, keeping the other sites' entries. Raises StateError."""
         sites = dict(self.others)
         sites[self.site] = {"last_run": self.last_run, "pages": self.pages}
         doc = {"version": VERSION, "sites": sites}
-        write_atomic(self.path, json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True))
+        try:
+            write_atomic(self.path, json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True))
+        except OSError as e:
+            raise StateError(f"cannot write the state file {self.path}: "
+                             f"{e.strerror or e}") from None
 
     def page(self, title: str) -> dict[str, Any]:
         return self.pages.setdefault(title, {})
@@ -61,6 +65,14 @@ def load_state(path: str | Path, site: str) -> State:
         )
     sites = dict(doc.get("sites") or {})
     mine = sites.pop(site, None) or {}
-    if not isinstance(mine, dict) or not isinstance(mine.get("pages", {}), dict):
+    if not _well_formed(mine):
         raise StateError(f"state file {p} is corrupt (entry for {site}); move it away")
     return State(p, site, mine.get("last_run"), mine.get("pages") or {}, sites)
+
+
+def _well_formed(entry: Any) -> bool:
+    """A site's entry: {"last_run": str|null, "pages": {title: {…}}}."""
+    if not isinstance(entry, dict) or not isinstance(entry.get("last_run") or "", str):
+        return False
+    pages = entry.get("pages") or {}
+    return isinstance(pages, dict) and all(isinstance(e, dict) for e in pages.values())

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -104,8 +105,43 @@ def plan_page(
         return None, Outcome(page.title, "block-malformed", problems, str(e))
     if new == page.text:
         return None, Outcome(page.title, "unchanged", problems)
+    trap = save_transforms(page.text)
+    if trap:
+        return None, Outcome(page.title, "invalid", problems, trap)
     return Edit(page, new, summary("mise à jour de l'infobox")), Outcome(page.title, "edited",
                                                                           problems)
+
+
+# What MediaWiki's pre-save transform rewrites in any saved text: signatures, substitutions,
+# the pipe trick. A page read with one of them (an imported page, a page saved without the
+# transform) would be rewritten outside the bot's block, under the bot's name, by its edit.
+_TRANSFORMED = re.compile(r"~~~|\{\{\s*(?:safe)?subst\s*:|\[\[[^\[\]|\n]+\|\]\]", re.I)
+_VERBATIM = re.compile(r"<!--.*?(?:-->|\Z)|<(nowiki|pre)\b[^>\n]{0,200}>.*?(?:</\1\s*>|\Z)",
+                       re.I | re.S)
+
+
+def save_transforms(text: str) -> str:
+    """Why saving `text` would make MediaWiki rewrite it outside the movibot blocks (a `~~~~`
+    signature, a `{{subst:…}}`, a pipe trick `[[…|]]` outside comments, nowiki and pre), or ""."""
+    from movibot.blocks import find_blocks
+    from movibot.problems import line_col
+
+    spans = [(m.start(), m.end()) for m in _VERBATIM.finditer(text)]
+    spans += [(b.start, b.end) for b in find_blocks(text)[0]]
+    pieces, pos = [], 0
+    for start, end in sorted(spans):
+        if end > pos:
+            start = max(start, pos)
+            pieces += [text[pos:start], re.sub(r"[^\n]", " ", text[start:end])]
+            pos = end
+    masked = "".join(pieces) + text[pos:]
+    found = _TRANSFORMED.search(masked)
+    if not found:
+        return ""
+    line, col = line_col(text, found.start())
+    return (f"line {line}:{col} holds {found.group(0)!r}, which MediaWiki rewrites on save "
+            "(signature, substitution, pipe trick): an edit would change the page outside the "
+            "bot's block under the bot's name; not edited")
 
 
 @dataclass(frozen=True)
@@ -144,6 +180,9 @@ def plan_category(page: Page, spec: CategorySpec, *, user: str, force: bool = Fa
         return None, Outcome(page.title, "block-malformed", (), str(e))
     if new == page.text:
         return None, Outcome(page.title, "unchanged")
+    trap = save_transforms(page.text)
+    if trap:
+        return None, Outcome(page.title, "invalid", (), trap)
     return (Edit(page, new, summary("mise à jour de la liste des membres")),
             Outcome(page.title, "edited"))
 
@@ -179,46 +218,71 @@ def apply_edits(
     """Make the edits in order, yielding each outcome. The only place that writes to a site.
 
     Raises StopRequested when the stop page asks to halt (checked before the first edit and
-    every `stop_every` edits). After `max_edits` edits, or a streak of errors, or a read-only
-    wiki, the remaining pages are yielded as `not-done`.
+    every `stop_every` edits). After `max_edits` edits, a streak of errors, a read-only wiki, a
+    refused login, a wiki unavailable after its retries or a stop page that cannot be read, the
+    remaining pages are yielded as `not-done` (the message says why).
     """
-    from movibot.errors import BotsExcluded, EditConflict, ReadOnly, StopRequested, WikiError
+    from movibot.errors import StopRequested, WikiError
 
     made = errors = attempts = 0
     halted = ""
     for edit in edits:
+        if not halted and policy.max_edits is not None and made >= policy.max_edits:
+            halted = f"max_edits ({policy.max_edits}) reached"
+        if not halted and attempts % policy.stop_every == 0:
+            try:
+                if stop_requested():
+                    raise StopRequested("the stop page asks the bot to halt")
+            except WikiError as e:
+                halted = f"the stop page could not be read: {e}"
         if halted:
             yield Outcome(edit.title, "not-done", (), halted)
             continue
-        if policy.max_edits is not None and made >= policy.max_edits:
-            halted = f"max_edits ({policy.max_edits}) reached"
-            yield Outcome(edit.title, "not-done", (), halted)
-            continue
-        if attempts % policy.stop_every == 0 and stop_requested():
-            raise StopRequested("the stop page asks the bot to halt")
         if attempts and policy.put_throttle:
             sleep(policy.put_throttle)
         attempts += 1
-        try:
-            saved = site.save(edit.page, edit.new, edit.summary)
-        except EditConflict as e:
+        outcome, saved, halted = _save(site, edit)
+        if saved is not None:
+            made, errors = made + 1, 0
+            on_saved(edit, saved)
+        elif outcome.status == "conflict":
             errors = 0
-            yield Outcome(edit.title, "conflict", (), str(e))
-            continue
-        except BotsExcluded as e:
-            yield Outcome(edit.title, "skipped-nobots", (), str(e))
-            continue
-        except ReadOnly as e:
-            halted = str(e)
-            yield Outcome(edit.title, "error", (), halted)
-            continue
-        except WikiError as e:
+        elif outcome.status == "error":
             errors += 1
-            yield Outcome(edit.title, "error", (), str(e))
-            if errors >= policy.max_consecutive_errors:
+            if errors >= policy.max_consecutive_errors and not halted:
                 halted = f"halted after {errors} consecutive errors"
-            continue
-        made += 1
-        errors = 0
-        on_saved(edit, saved)
-        yield Outcome(edit.title, "created" if edit.creates else "edited")
+        yield outcome
+
+
+MERGED = ("saved, but the wiki merged it with an edit made since the page was read; "
+          "the page is read again on the next run")
+
+
+def _save(site: Any, edit: Edit) -> tuple[Outcome, Page | None, str]:
+    """Save one edit: its outcome, the new revision (None when nothing was saved), and why the
+    run must halt ("" to go on): a read-only wiki, a refused login, a wiki still unavailable
+    after its retries (an error with `halts_run`)."""
+    from movibot.errors import BotsExcluded, EditConflict, LoginError, ReadOnly, WikiError
+
+    try:
+        saved = site.save(edit.page, edit.new, edit.summary)
+    except EditConflict as e:
+        return Outcome(edit.title, "conflict", (), str(e)), None, ""
+    except BotsExcluded as e:
+        return Outcome(edit.title, "skipped-nobots", (), str(e)), None, ""
+    except (ReadOnly, LoginError) as e:
+        return Outcome(edit.title, "error", (), str(e)), None, str(e)
+    except WikiError as e:  # a wiki that gave up after its retries halts the run too
+        halt = str(e) if getattr(e, "halts_run", False) else ""
+        return Outcome(edit.title, "error", (), str(e)), None, halt
+    status = "created" if edit.creates else "edited"
+    return Outcome(edit.title, status, (), MERGED if was_merged(edit, saved) else ""), saved, ""
+
+
+def was_merged(edit: Edit, saved: Page) -> bool:
+    """True when the saved revision is not the planned text: MediaWiki merged the edit with one
+    made since the page was read (a nochange answer gives back the page as read: not merged)."""
+    def stored(text: str) -> str:
+        return text.replace("\r\n", "\n").replace("\r", "\n").rstrip()
+
+    return saved != edit.page and stored(saved.text) != stored(edit.new)

@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from movibot.atomic import write_atomic
-from movibot.errors import EditConflict, UsageError
+from movibot.errors import EditConflict, UsageError, WikiError
 from movibot.pages import Page
 from movibot.problems import Problem, line_col
 from movibot.titles import EXTENSION, fold, normalize_title, title_from_file, title_to_filename
@@ -132,8 +132,12 @@ class DirectorySite:
         )
 
     def save(self, page: Page, text: str, summary: str) -> Page:
+        """Write the page's file atomically. Raises EditConflict when the file changed since
+        it was read, WikiError when it holds something other than UTF-8 text (not replaced)."""
         path = self.path_for(page.title)
         current = self._read(path) if path.exists() else None
+        if current is None and path.exists():
+            raise WikiError(f"{path}: not UTF-8 text; not overwritten")
         if (current is not None) != page.exists or (
             current is not None and current.text != page.text
         ):

@@ -72,6 +72,14 @@ _LINK = re.compile(r"<link\b[^>]*>", re.IGNORECASE)
 _ATTRIBUTE = re.compile(r"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 
 
+class WikiUnavailable(WikiError):
+    """The wiki stayed lagged, overloaded, rate-limiting or unreachable through every retry:
+    the next request would meet the same storm, so a run halts (`halts_run`) rather than wait
+    it out page after page."""
+
+    halts_run = True
+
+
 class _Retry(Exception):
     """A transient failure: try again after `wait` seconds (None: back off)."""
 
@@ -460,14 +468,14 @@ class MediaWikiSite:
 
     def _retrying(self, call: Callable[[], T]) -> T:
         """call(), again after each _Retry (waiting Retry-After or backing off), at most
-        max_retries times. Raises WikiError naming the wiki when it gives up."""
+        max_retries times. Raises WikiUnavailable naming the wiki when it gives up."""
         attempt = 0
         while True:
             try:
                 return call()
             except _Retry as retry:
                 if attempt >= self.max_retries:
-                    raise WikiError(f"the wiki at {self.name} {retry.kind}: gave up after "
+                    raise WikiUnavailable(f"the wiki at {self.name} {retry.kind}: gave up after "
                                     f"{_plural(self.max_retries, 'retry', 'retries')}") from None
                 wait = self._wait(retry.wait, attempt)
                 attempt += 1

@@ -28,6 +28,7 @@ CODES: dict[str, tuple[str, str]] = {
     "W501": (WARNING, "broken-link"),
     "E601": (ERROR, "unreadable-file"),
     "W602": (WARNING, "malformed-wikitext"),
+    "E603": (ERROR, "too-complex"),
 }
 
 

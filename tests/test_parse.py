@@ -314,18 +314,43 @@ def test_unclosed_template_does_not_stop_the_fields():
     assert (record.fields, [p.code for p in record.problems]) == ({"nom": "A"}, ["W602"])
 
 
-def test_deeply_nested_wikitext_is_w602_and_keeps_the_categories():
+def test_deeply_nested_wikitext_is_e603_and_keeps_the_categories():
     text = "{{" * 2000 + "x" + "}}" * 2000 + "\n[[Catégorie:Tiers-Lieux]]\n"
     record = parse_page(text, LIEU, "T", "t.wiki")
     assert (record.categories, [p.format() for p in record.problems]) == (
         ("Tiers-Lieux",),
-        ["t.wiki:1:1: warning W602 wikitext nested too deeply to parse; fields, links and "
-         "sections not read"])
+        ["t.wiki:1:1: error E603 page too complex to parse safely: wikitext nested too deeply; "
+         "fields, links and sections not read"])
 
 
 def test_deeply_nested_wikitext_does_not_stop_parse_record():
     record = parse_record("[[" * 500 + "{{" * 2000, SCHEMAS, "T")
-    assert [p.code for p in record.problems] == ["W602"]
+    assert [p.code for p in record.problems] == ["E603"]
+
+
+@pytest.mark.parametrize(("unit", "count", "reason"), [
+    ("{{a|", 501, "501 unclosed '{{' (more than 500)"),
+    ("{|\n|-\n| a || b\n", 201, "201 unclosed '{|' (more than 200)"),
+    ("<!-- ", 2001, "2001 unclosed '<!--' (more than 2000)"),
+    ("<div> ", 2001, "2001 unclosed HTML tags (more than 2000)"),
+    ("[[a|", 5001, "5001 unclosed '[[' (more than 5000)"),
+], ids=["templates", "tables", "comments", "tags", "links"])
+def test_page_with_too_many_unclosed_constructs_is_not_parsed(unit, count, reason):
+    text = "{{Tiers-Lieu|nom=A}}\n" + unit * count + "\n[[Catégorie:Tiers-Lieux]]\n"
+    record = parse_page(text, LIEU, "T", "t.wiki")
+    assert record.fields == {}
+    assert [p.message for p in record.problems] == [
+        f"page too complex to parse safely: {reason}; fields, links and sections not read"]
+
+
+@pytest.mark.parametrize("text", [
+    "{{a}}" * 5000, "{|\n| a\n|}\n" * 1000, "<div>x</div>" * 5000, "<br>" * 5000,
+    "}}" * 400 + "{{" * 400,
+], ids=["balanced-templates", "balanced-tables", "balanced-tags", "void-tags", "under-limit"])
+def test_complexity_lets_ordinary_pages_through(text):
+    from movibot.parse import complexity
+
+    assert complexity(text) is None
 
 
 # The record as data

@@ -20,6 +20,7 @@ from collections.abc import Iterator
 
 from mwparserfromhell.nodes import Template
 
+from movibot.parse import complexity
 from movibot.values import wikicode
 
 _TEMPLATE_PREFIXES = ("template:", "modèle:", "modele:")
@@ -29,6 +30,10 @@ _FALLBACK = re.compile(r"\{\{\s*(?:nobots|bots\s*\|)", re.IGNORECASE)
 def bots_allowed(text: str, user: str, task: str | None = None) -> bool:
     """True when the page text lets the bot `user`, running `task`, edit the page."""
     names = _names(user, task)
+    if "bots" not in text.casefold():
+        return True  # no exclusion template can be there: no parse needed
+    if complexity(text):  # too complex to parse safely: any exclusion template denies
+        return _FALLBACK.search(text) is None
     try:
         templates = list(_exclusion_templates(text))
     except Exception:  # mwparserfromhell gave up: be safe, any exclusion template denies

@@ -64,3 +64,11 @@ def test_without_a_task_only_the_user_name_counts() -> None:
 
 def test_nobots_after_a_nul_byte_still_excludes() -> None:
     assert bots_allowed("Texte\x00\n{{nobots}}", "Movibot") is False
+
+
+def test_page_too_complex_to_parse_with_nobots_excludes() -> None:
+    assert bots_allowed("{{nobots}}\n" + "{|\n|-\n| a\n" * 300, "Movibot") is False
+
+
+def test_page_too_complex_to_parse_without_exclusion_allows() -> None:
+    assert bots_allowed("{{Tiers-Lieu}}\n" + "{|\n|-\n| a\n" * 300 + "robots", "Movibot") is True

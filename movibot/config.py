@@ -143,7 +143,8 @@ def _check_key(path: Path, key: str, value: Any) -> None:
         return
     if isinstance(value, bool) or not isinstance(value, kind):
         raise ConfigError(f"{path}: key '{key}' must be {words}, got {value!r}")
-    if key in ("maxlag", "max_edits", "put_throttle") and value < 0:
+    if key in ("maxlag", "max_edits", "put_throttle") and isinstance(value, (int, float)) \
+            and value < 0:
         raise ConfigError(f"{path}: key '{key}' must be >= 0, got {value!r}")
 
 

@@ -210,9 +210,8 @@ class PagePlan:
 
 def plan_source_page(page: Page, sources: Sequence[Source], user: str, force: bool) -> PagePlan:
     """Parse, compute and plan one page (pure: no state, no site)."""
-    from movibot.parse import page_categories, parse_wikitext
-
-    source = source_of(page, page_categories(parse_wikitext(page.text)), sources)
+    # parse_page, not the bare parser: it declines pages too complex to parse (E603)
+    source = source_of(page, parse_page(page.text, None, page.title).categories, sources)
     if source is None:
         return PagePlan(page.title, None)
     record = parse_page(page.text, source.schema, page.title)
@@ -241,8 +240,14 @@ def record_plan(state: State, page: Page, plan: PagePlan) -> None:
 
 
 def category_specs(sources: Sequence[Source], state: State) -> list[CategorySpec]:
-    """Every category the bot maintains, with its members' rows (from the state)."""
+    """Every category the bot maintains, with its members' rows (from the state).
+
+    A field value naming a category with a role of its own (see `reserved_categories`) does
+    not make the bot maintain it, and a source's table lists only pages of its kind: a value
+    typed on one page cannot put a table on Catégorie:Portails, nor a lieu among the fiches.
+    """
     rows = [e["row"] for e in state.pages.values() if "row" in e]
+    reserved = reserved_categories(sources)
     specs: dict[str, CategorySpec] = {}
     for source in sources:
         cats = source.schema.categories
@@ -250,10 +255,13 @@ def category_specs(sources: Sequence[Source], state: State) -> list[CategorySpec
         specs[source.category] = CategorySpec(
             source.category, src.get("description", ""), source.schema.kind,
             src.get("portal"), src.get("parent", "Portails"),
-            tuple(r for r in rows if source.category in r.get("categories", [])),
+            tuple(r for r in rows if source.category in r.get("categories", [])
+                  and r.get("kind", source.schema.kind) == source.schema.kind),
         )
         for field_name, meta in (cats.get("fields") or {}).items():
             for name in _field_categories(rows, source, field_name):
+                if fold(name) in reserved:
+                    continue
                 specs.setdefault(name, CategorySpec(
                     name, meta.get("description", "").replace("{value}", name),
                     source.schema.kind, None, meta.get("parent"),
@@ -263,6 +271,20 @@ def category_specs(sources: Sequence[Source], state: State) -> list[CategorySpec
             specs.setdefault(name, CategorySpec(name, meta.get("description", ""), None,
                                                 meta.get("portal"), meta.get("parent")))
     return [specs[k] for k in sorted(specs)]
+
+
+def reserved_categories(sources: Sequence[Source]) -> frozenset[str]:
+    """Folded names of the categories with a role of their own: the sources', their parents,
+    the schemas' parent categories and theirs."""
+    names: set[str | None] = set()
+    for source in sources:
+        cats = source.schema.categories
+        names.update({source.category, (cats.get("source") or {}).get("parent", "Portails")})
+        parents = cats.get("parents") or {}
+        names.update(parents)
+        names.update(meta.get("parent") for meta in parents.values())
+        names.update(meta.get("parent") for meta in (cats.get("fields") or {}).values())
+    return frozenset(fold(normalize_title(n)) for n in names if n)
 
 
 def _field_categories(rows: list[dict[str, Any]], source: Source, field_name: str) -> list[str]:

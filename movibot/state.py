@@ -58,7 +58,9 @@ def load_state(path: str | Path, site: str) -> State:
     if not isinstance(doc, dict) or not isinstance(doc.get("sites", {}), dict):
         raise StateError(f"state file {p} is corrupt (not a movibot state); move it away")
     version = doc.get("version")
-    if not isinstance(version, int) or version > VERSION:
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise StateError(f"state file {p} is corrupt (no version number); move it away")
+    if version > VERSION:
         raise StateError(
             f"state file {p} has version {version!r}, newer than this movibot reads ({VERSION});"
             " upgrade movibot"

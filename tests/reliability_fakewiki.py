@@ -87,6 +87,12 @@ class FakeWiki:
     def edit_as_human(self, title: str, text: str) -> None:
         self._store(canonical(title), text, "Humain")
 
+    def delete(self, title: str) -> None:
+        """Delete a page, as an admin would (a log entry in the recent changes)."""
+        self.tick += 1
+        del self.pages[canonical(title)]
+        self.changes.append((self.now(), canonical(title), "Admin"))
+
     def _store(self, title: str, text: str, user: str, logged: bool = True) -> Revision:
         self.tick += 1
         self.revid += 1

@@ -60,11 +60,11 @@ def reference(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         return wiki.texts()
 
 
-def run(folder: Path, *args: str) -> tuple[int, str, dict[str, Any]]:
+def run(folder: Path, *args: str, extra: str = "") -> tuple[int, str, dict[str, Any]]:
     """`movibot run` against the fake wiki, with its state and report in `folder`."""
     config = folder / "movibot.yaml"
     config.write_text(f"site: {API}\nusername: {BOT}\nput_throttle: 0\n"
-                      f"state_file: {folder / 'state.json'}\n", encoding="utf-8")
+                      f"state_file: {folder / 'state.json'}\n{extra}", encoding="utf-8")
     report = folder / "report.json"
     report.unlink(missing_ok=True)
     result = CliRunner().invoke(main, ["run", "--config", str(config), "--report", str(report),
@@ -79,19 +79,21 @@ def statuses(report: dict[str, Any]) -> dict[str, str]:
     return {p["title"]: p["status"] for p in report["pages"]}
 
 
-def storm(start: Callable[[Call], bool], answer: Any = LAGGED) -> Callable[[Call], Any]:
-    """A fault: every call from the first one `start` accepts on gets `answer` (until
-    `.stop()`)."""
-    state = {"on": False, "over": False}
+class Storm:
+    """A fault: every call from the first one `start` accepts on gets `answer`, until stop()."""
 
-    def fault(call: Call) -> Any:
-        if not state["over"] and (state["on"] or start(call)):
-            state["on"] = True
-            return answer
+    def __init__(self, start: Callable[[Call], bool], answer: Any = LAGGED) -> None:
+        self.start, self.answer = start, answer
+        self.on = self.over = False
+
+    def __call__(self, call: Call) -> Any:
+        if not self.over and (self.on or self.start(call)):
+            self.on = True
+            return self.answer
         return None
 
-    fault.stop = lambda: state.update(over=True)  # type: ignore[attr-defined]
-    return fault
+    def stop(self) -> None:
+        self.over = True
 
 
 # -- maxlag storms --------------------------------------------------------------------------
@@ -100,7 +102,7 @@ def storm(start: Callable[[Call], bool], answer: Any = LAGGED) -> Callable[[Call
 def test_a_maxlag_storm_mid_run_halts_cleanly_and_a_later_run_completes(
     fake: FakeWiki, waits: list[float], tmp_path: Path, reference: dict[str, str],
 ) -> None:
-    fake.fault = storm(lambda call: call.kind == "edit" and call.edits == 4)
+    fake.fault = storm = Storm(lambda call: call.kind == "edit" and call.edits == 4)
     code, output, report = run(tmp_path)
     assert code == 1, output
     assert waits == [5.0] * 5  # the server's Retry-After, five times, for one request only
@@ -111,7 +113,7 @@ def test_a_maxlag_storm_mid_run_halts_cleanly_and_a_later_run_completes(
     assert fake.edits == 4
     state = json.loads((tmp_path / "state.json").read_text(encoding="utf-8"))
     assert state["sites"][API]["last_run"] is None  # the next run reads everything again
-    fake.fault.stop()  # type: ignore[attr-defined]
+    storm.stop()
     code, output, report = run(tmp_path)
     assert code == 0, output
     assert fake.texts() == reference
@@ -138,14 +140,14 @@ def test_a_maxlag_storm_shorter_than_the_retries_only_delays_the_run(
 def test_a_storm_when_the_stop_page_is_checked_again_halts_with_a_report(
     fake: FakeWiki, waits: list[float], tmp_path: Path, reference: dict[str, str],
 ) -> None:
-    fake.fault = storm(lambda call: call.kind == "query" and call.edits == 10)
+    fake.fault = storm = Storm(lambda call: call.kind == "query" and call.edits == 10)
     code, output, report = run(tmp_path)
     assert code == 1, output
     assert report["halted"] == ("the stop page could not be read: the wiki at "
                                 f"{API} is lagged/overloaded: gave up after 5 retries")
     assert report["counts"]["not-done"] == len(report["pages"]) - 10 - report["counts"][
         "unchanged"]
-    fake.fault.stop()  # type: ignore[attr-defined]
+    storm.stop()
     assert run(tmp_path)[0] == 0
     assert fake.texts() == reference
 
@@ -153,14 +155,14 @@ def test_a_storm_when_the_stop_page_is_checked_again_halts_with_a_report(
 def test_a_storm_from_the_first_request_writes_a_report_and_no_edit(
     fake: FakeWiki, waits: list[float], tmp_path: Path, reference: dict[str, str],
 ) -> None:
-    fake.fault = storm(lambda call: True)
+    fake.fault = storm = Storm(lambda call: True)
     code, output, report = run(tmp_path)
     assert code == 1
     assert output.endswith(f"halted: the wiki at {API} is lagged/overloaded: "
                            "gave up after 5 retries\n")
     assert (report["exit_code"], report["edits"], report["pages"]) == (1, 0, [])
     assert fake.edits == 0 and not (tmp_path / "state.json").exists()
-    fake.fault.stop()  # type: ignore[attr-defined]
+    storm.stop()
     assert run(tmp_path)[0] == 0
     assert fake.texts() == reference
 
@@ -189,13 +191,13 @@ def test_429_with_retry_after_is_waited_then_the_run_completes(
 def test_a_429_storm_costs_one_request_s_retries_not_one_per_page(
     fake: FakeWiki, waits: list[float], tmp_path: Path, reference: dict[str, str],
 ) -> None:
-    fake.fault = storm(lambda call: call.kind == "edit" and call.edits == 3,
+    fake.fault = storm = Storm(lambda call: call.kind == "edit" and call.edits == 3,
                        (429, {"Retry-After": "3600"}, "Too Many Requests"))
     code, output, report = run(tmp_path)
     assert code == 1, output
     assert waits == [600.0] * 5  # Retry-After capped at 10 minutes, one request retried
     assert report["counts"]["error"] == 1
-    fake.fault.stop()  # type: ignore[attr-defined]
+    storm.stop()
     assert run(tmp_path)[0] == 0
     assert fake.texts() == reference
 
@@ -264,3 +266,47 @@ def test_a_page_refused_once_is_tried_again_by_the_next_incremental_run(
     assert code == 0, output
     assert statuses(report)["Lieu numéro 4"] == "edited"
     assert fake.texts() == reference
+
+
+def test_a_storm_while_reading_the_pages_halts_with_a_report_and_no_edit(
+    fake: FakeWiki, waits: list[float], tmp_path: Path, reference: dict[str, str],
+) -> None:
+    fake.fault = storm = Storm(lambda call: call.kind == "query"
+                               and call.params.get("generator") == "categorymembers")
+    code, output, report = run(tmp_path)
+    assert code == 1, output
+    assert report["halted"] == f"the wiki at {API} is lagged/overloaded: gave up after 5 retries"
+    assert (report["edits"], fake.edits, waits) == (0, 0, [5.0] * 5)
+    storm.stop()
+    assert run(tmp_path)[0] == 0
+    assert fake.texts() == reference
+
+
+def test_a_report_page_that_cannot_be_read_is_reported_not_raised(
+    fake: FakeWiki, waits: list[float], tmp_path: Path,
+) -> None:
+    fake.fault = Storm(lambda call: "Rapport" in call.params.get("titles", ""))
+    code, output, report = run(tmp_path, extra="report_page: Utilisateur:Movibot/Rapport\n")
+    assert code == 1, output
+    assert report["halted"] == ("report page not written: the wiki at "
+                                f"{API} is lagged/overloaded: gave up after 5 retries")
+    assert report["counts"]["edited"] == 10  # the run itself was done
+
+
+# -- a deleted page -----------------------------------------------------------------------------
+
+
+def test_a_deleted_page_leaves_the_members_tables_on_the_next_incremental_run(
+    fake: FakeWiki, waits: list[float], tmp_path: Path,
+) -> None:
+    assert run(tmp_path)[0] == 0
+    assert "[[Lieu numéro 3]]" in fake.texts()["Catégorie:Tiers-Lieux"]
+    assert "[[Lieu numéro 3]]" in fake.texts()["Catégorie:Bretagne"]
+    fake.delete("Lieu numéro 3")
+    code, output, report = run(tmp_path)
+    assert code == 0, output
+    texts = fake.texts()
+    assert "Lieu numéro 3" not in texts["Catégorie:Tiers-Lieux"]
+    assert "Lieu numéro 3" not in texts["Catégorie:Bretagne"]
+    state = json.loads((tmp_path / "state.json").read_text(encoding="utf-8"))
+    assert "row" not in state["sites"][API]["pages"]["Lieu numéro 3"]

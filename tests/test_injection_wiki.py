@@ -17,6 +17,7 @@ action=parse:
 from __future__ import annotations
 
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -164,3 +165,30 @@ def test_no_signature_no_substitution_no_second_edit(hostile_run: Any) -> None:
     assert set(second.statuses().values()) == {"unchanged", *LEFT_ALONE.values()}
     for title, text in hostile_run["texts"].items():
         assert "Utilisateur:Movibot" not in text, title
+
+
+# -- a value naming a category with a role of its own -----------------------------------------
+
+ROLE_LIEU = ("{{Tiers-Lieu\n| nom = Lieu aux rôles\n| ville = Dijon\n"
+             "| type = Portails, Fiches méthodologiques, Tiers-lieux par région, coworking\n"
+             "| région = Tiers-Lieux\n}}\nUn lieu qui vise les catégories du bot.\n\n"
+             "== Communauté ==\n== Territoire ==\n== Processus ==\n\n[[Catégorie:Tiers-Lieux]]")
+
+
+def test_a_value_naming_a_category_of_the_bot_reaches_no_other_table(
+    wiki: wikiserver.Wiki, tmp_path: Any,
+) -> None:
+    fiche = (Path(__file__).parent / "fixtures" / "site" / "Monter_une_conciergerie.wiki")
+    portails = (Path(__file__).parent.parent / "fiches" / "Catégorie:Portails.wiki")
+    wiki.seed({"Lieu aux rôles": ROLE_LIEU, "Monter une conciergerie": fiche.read_text(),
+               "Catégorie:Portails": portails.read_text(encoding="utf-8")})
+    result = run_cli(configure(wiki, tmp_path), wiki.bot_password)
+    assert result.code == 0, result.output
+    assert wiki.text("Catégorie:Portails").rstrip() == portails.read_text(encoding="utf-8").rstrip()
+    fiches = wiki.text("Catégorie:Fiches méthodologiques")
+    assert "[[Monter une conciergerie]]" in fiches and "Lieu aux rôles" not in fiches
+    assert "movibot:begin membres" not in wiki.text("Catégorie:Tiers-lieux par région")
+    assert "Lieu aux rôles" in wiki.text("Catégorie:Coworking")
+    assert {t for t, s in result.statuses().items() if s in ("edited", "created")} >= {
+        "Lieu aux rôles", "Catégorie:Coworking"}
+    assert "Catégorie:Portails" not in result.statuses()

@@ -81,10 +81,13 @@ def parse_record(text: str, schemas: Sequence[Schema], title: str = "", path: st
 
 
 # mwparserfromhell scans to the end of the page for the closer of each unclosed construct, so
-# its time grows with the square of their number (measured: 2 000 unclosed tables take 15 s,
-# 8 000 unclosed templates 20 s, balanced ones well under a second). Past these counts a page
-# is not parsed: a vandal's page must not stall the run.
+# its time grows with their number times the page's length (measured: 2 000 unclosed tables in
+# 30 KB take 15 s, 1 995 unclosed <div> in 2 MB 50 s; balanced ones stay well under a second).
+# Past these budgets (unclosed × characters, about 2 s of parsing) a page is not parsed: a
+# vandal's page must not stall the run. UNCLOSED_LIMITS caps the count on small pages too.
 UNCLOSED_LIMITS = {"{{": 500, "{|": 200, "[[": 5000, "<!--": 2000, "<tag>": 2000}
+WORK_LIMITS = {"{{": 100_000_000, "{|": 6_000_000, "[[": 300_000_000, "<!--": 150_000_000,
+               "<tag>": 150_000_000}
 _PAIRS = {
     "{{": re.compile(r"\{\{|\}\}"),
     "[[": re.compile(r"\[\[|\]\]"),
@@ -98,19 +101,26 @@ _VOID_TAGS = frozenset({"br", "hr", "wbr", "img", "meta", "link", "input", "col"
 
 def complexity(text: str) -> str | None:
     """Why the page is too complex to parse safely (unclosed constructs), None when it is not."""
-    for opener, pattern in _PAIRS.items():
-        depth = 0
-        for m in pattern.finditer(text):
-            if m.group(0).lstrip().startswith(opener[0]) and m.group(0) != "-->":
-                depth += 1
-            elif depth:
-                depth -= 1
+    counts = {opener: _unclosed(pattern, opener, text) for opener, pattern in _PAIRS.items()}
+    counts["<tag>"] = _unclosed_tags(text)
+    for opener, depth in counts.items():
+        what = "HTML tags" if opener == "<tag>" else f"'{opener}'"
         if depth > UNCLOSED_LIMITS[opener]:
-            return f"{depth} unclosed '{opener}' (more than {UNCLOSED_LIMITS[opener]})"
-    unclosed = _unclosed_tags(text)
-    if unclosed > UNCLOSED_LIMITS["<tag>"]:
-        return f"{unclosed} unclosed HTML tags (more than {UNCLOSED_LIMITS['<tag>']})"
+            return f"{depth} unclosed {what} (more than {UNCLOSED_LIMITS[opener]})"
+        if depth * len(text) > WORK_LIMITS[opener]:
+            return (f"{depth} unclosed {what} in {len(text) // 1000} KB (the parser's time grows "
+                    "with both)")
     return None
+
+
+def _unclosed(pattern: re.Pattern[str], opener: str, text: str) -> int:
+    depth = 0
+    for m in pattern.finditer(text):
+        if m.group(0).lstrip().startswith(opener[0]) and m.group(0) != "-->":
+            depth += 1
+        elif depth:
+            depth -= 1
+    return depth
 
 
 def _unclosed_tags(text: str) -> int:

@@ -103,19 +103,34 @@ def run_job(
     return report
 
 
+# The state is rewritten whole, so saving it after every edit costs time that grows with the
+# square of the pages (measured: 31 s of a 71 s run at 1 000 lieux). It is saved at most every
+# STATE_SAVE_EVERY seconds while editing, and always at the end; a page whose edit was made but
+# not yet recorded is `pending`, read again by the next run and found current.
+STATE_SAVE_EVERY = 2.0
+
+
 def _apply(site: Any, config: Config, plan: Plan, state: State, sleep: Callable[[float], None],
-           stop_title: str, progress: Progress) -> list[Outcome]:
+           stop_title: str, progress: Progress,
+           clock: Callable[[], float] = time.monotonic) -> list[Outcome]:
+    last_save = [clock()]
+
     def saved(edit: Edit, page: Page) -> None:
         if not was_merged(edit, page):  # a merged page is read and planned again next run
             state.page(page.title).update(revid=page.revid, timestamp=page.timestamp)
-            state.save()
+            if clock() - last_save[0] >= STATE_SAVE_EVERY:
+                state.save()
+                last_save[0] = clock()
 
     policy = Politeness(config.put_throttle, config.max_edits)
     done = apply_edits(
         site, list(order_edits(plan.edits)), policy,
         stop_requested=lambda: stop_requested(site, stop_title), on_saved=saved, sleep=sleep,
     )
-    return list(progress(done, len(plan.edits), "Editing"))
+    try:
+        return list(progress(done, len(plan.edits), "Editing"))
+    finally:
+        state.save()
 
 
 def merge_outcomes(planned: Sequence[Outcome], done: Sequence[Outcome]) -> list[Outcome]:

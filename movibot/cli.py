@@ -94,8 +94,13 @@ def lint_cmd(paths: tuple[str, ...], fmt: str, schema_paths: tuple[str, ...]) ->
             click.echo(p.format())
         errors = sum(p.severity == "error" for p in problems)
         warnings = len(problems) - errors
-        click.echo(f"{count} files checked: {errors} errors, {warnings} warnings", err=True)
+        click.echo(f"{_count(count, 'file')} checked: {_count(errors, 'error')}, "
+                   f"{_count(warnings, 'warning')}", err=True)
     sys.exit(1 if has_errors(problems) else 0)
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
 
 
 def _decimal(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:

@@ -39,7 +39,7 @@ def test_lint_clean_files_exits_0_and_prints_only_the_summary(run):
     _write("Le_Mixeur.wiki", MIXEUR)
     result = run("lint", "Le_Mixeur.wiki")
     assert (result.exit_code, result.stdout, result.stderr) == (
-        0, "", "1 files checked: 0 errors, 0 warnings\n")
+        0, "", "1 file checked: 0 errors, 0 warnings\n")
 
 
 def test_lint_with_only_warnings_exits_0(run):
@@ -47,7 +47,7 @@ def test_lint_with_only_warnings_exits_0(run):
     result = run("lint", "Le_Mixeur.wiki")
     assert (result.exit_code, result.stdout, result.stderr) == (
         0, 'Le_Mixeur.wiki:7:3: warning W202 unknown parameter "couleur"\n',
-        "1 files checked: 0 errors, 1 warnings\n")
+        "1 file checked: 0 errors, 1 warning\n")
 
 
 def test_lint_with_errors_exits_1_and_prints_one_line_each(run):
@@ -60,7 +60,7 @@ def test_lint_with_errors_exits_1_and_prints_one_line_each(run):
         'Sans_ville.wiki:1:1: error E109 missing section "Processus"\n'
         "Sans_ville.wiki:1:1: error E301 page is in no category\n"
         "Sans_ville.wiki:3:20: error E103 field \"surface_totale\": cannot read 'à définir' "
-        "as a surface in m²\n"), "1 files checked: 6 errors, 0 warnings\n")
+        "as a surface in m²\n"), "1 file checked: 6 errors, 0 warnings\n")
 
 
 def test_lint_without_a_path_is_a_usage_error_exit_2(run):
@@ -82,7 +82,7 @@ def test_lint_of_an_unreadable_file_is_e601_exit_1(run, tmp_path):
     result = run("lint", "Latin1.wiki")
     assert (result.exit_code, result.stdout, result.stderr) == (
         1, "Latin1.wiki:1:4: error E601 not UTF-8 text (byte 0xe9)\n",
-        "1 files checked: 1 errors, 0 warnings\n")
+        "1 file checked: 1 error, 0 warnings\n")
 
 
 def test_lint_of_a_folder_checks_every_wiki_file_in_name_order(run, tmp_path):

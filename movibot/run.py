@@ -15,7 +15,7 @@ from movibot.config import Config, SourceConfig
 from movibot.errors import StopRequested, WikiError
 from movibot.lieu import record_costs
 from movibot.pages import Page
-from movibot.parse import parse_page
+from movibot.parse import parse_page, parse_record
 from movibot.render import implied_by_field, implied_categories, members_row
 from movibot.report import Report
 from movibot.schema import Schema
@@ -225,11 +225,15 @@ class PagePlan:
 
 def plan_source_page(page: Page, sources: Sequence[Source], user: str, force: bool) -> PagePlan:
     """Parse, compute and plan one page (pure: no state, no site)."""
-    # parse_page, not the bare parser: it declines pages too complex to parse (E603)
-    source = source_of(page, parse_page(page.text, None, page.title).categories, sources)
+    # One parse in the common case: the schema picked from the page's own template is the one
+    # of the source whose category it is in. (parse_record, like parse_page, declines pages too
+    # complex to parse: E603.)
+    record = parse_record(page.text, [s.schema for s in sources], page.title)
+    source = source_of(page, record.categories, sources)
     if source is None:
         return PagePlan(page.title, None)
-    record = parse_page(page.text, source.schema, page.title)
+    if record.kind != source.schema.kind:
+        record = parse_page(page.text, source.schema, page.title)
     costs, _why = record_costs(record.fields) if source.schema.kind == "lieu" else (None, None)
     edit, outcome = plan_page(page, record, source.schema, costs, user=user, force=force)
     row = None

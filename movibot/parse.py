@@ -20,7 +20,7 @@ from movibot.blocks import find_blocks
 from movibot.problems import Problem, line_col
 from movibot.record import Record
 from movibot.schema import FieldSpec, Schema
-from movibot.titles import CATEGORY_PREFIXES, fold, normalize_title
+from movibot.titles import CATEGORY_PREFIXES, categories_in, fold, normalize_title
 from movibot.values import Reading, read_value, wikicode
 
 _FILE_PREFIXES = ("fichier", "file", "image", "media")
@@ -137,14 +137,12 @@ def _unclosed_tags(text: str) -> int:
     return sum(open_tags.values())
 
 
-_CATEGORY_LINK = re.compile(r"\[\[\s*(?:catégorie|category)\s*:\s*([^\]|\n{}]+)", re.I)
 
 
 def _unparsed(text: str, kind: str | None, title: str, path: str, reason: str) -> Record:
     """The record of a page the parser is not given: its categories and an E603 (blocking)."""
     message = f"page too complex to parse safely: {reason}; fields, links and sections not read"
-    cats = (normalize_title(m.group(1)) for m in _CATEGORY_LINK.finditer(text))
-    return Record(title=title, kind=kind, categories=tuple(dict.fromkeys(c for c in cats if c)),
+    return Record(title=title, kind=kind, categories=tuple(categories_in(text)),
                   problems=(Problem("E603", message, path or title, 1, 1),))
 
 

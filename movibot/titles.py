@@ -44,6 +44,15 @@ def title_from_file(filename: str, text: str) -> str:
     return filename_to_title(filename)
 
 
+_CATEGORY_LINK = re.compile(r"\[\[\s*(?:catégorie|category)\s*:\s*([^\]|\n{}]+)", re.I)
+
+
+def categories_in(text: str) -> list[str]:
+    """Category names linked in raw wikitext, in order, once each (a cheap scan, no parse)."""
+    names = (normalize_title(m.group(1)) for m in _CATEGORY_LINK.finditer(text))
+    return list(dict.fromkeys(n for n in names if n))
+
+
 def is_category(title: str) -> bool:
     """True for `Catégorie:…` / `Category:…` titles."""
     ns = title.split(":", 1)[0].strip().lower() if ":" in title else ""

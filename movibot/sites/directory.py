@@ -8,7 +8,6 @@ atomically (temp file + rename). Files that are not UTF-8 are skipped and report
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterable, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
@@ -17,11 +16,17 @@ from movibot.atomic import write_atomic
 from movibot.errors import EditConflict, UsageError, WikiError
 from movibot.pages import Page
 from movibot.problems import Problem, line_col
-from movibot.titles import EXTENSION, fold, normalize_title, title_from_file, title_to_filename
+from movibot.titles import (
+    EXTENSION,
+    categories_in,
+    fold,
+    normalize_title,
+    title_from_file,
+    title_to_filename,
+)
 
 # Microseconds: two runs within one second must still see each other's changes.
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
-_CATEGORY_LINK = re.compile(r"\[\[\s*(?:catégorie|category)\s*:\s*([^\]|\n]+)", re.I)
 
 
 class UnreadableFile(UsageError):
@@ -51,11 +56,6 @@ def wiki_files(paths: Iterable[str | Path]) -> list[Path]:
         else:
             out.append(p)
     return out
-
-
-def categories_in(text: str) -> list[str]:
-    """Category names linked in raw wikitext (cheap scan, no parse)."""
-    return [normalize_title(m.group(1)) for m in _CATEGORY_LINK.finditer(text)]
 
 
 def _timestamp(path: Path) -> str:

@@ -23,11 +23,10 @@ from pathlib import Path
 from typing import Any
 
 from movibot.config import Config
-from movibot.pages import Page
-from movibot.run import Source, category_specs, is_content, plan_source_page
-from movibot.schema import load_schema
+from movibot.records.schema import load_schema
+from movibot.sites.base import Page
 from movibot.state import State
-from movibot.sync import plan_category
+from movibot.sync.plan import Source, category_specs, is_content, plan_category, plan_source_page
 
 BOT = "Movibot"
 CATEGORY_NS = "Catégorie:"

@@ -61,7 +61,7 @@ schema_option = click.option(
 @schema_option
 def parse_cmd(files: tuple[str, ...], fmt: str, schema_paths: tuple[str, ...]) -> None:
     """Print the record of each FILE.wiki: fields, categories, sections, problems."""
-    from movibot.commands import parse_files
+    from movibot.app import parse_files
 
     records = parse_files(files, list(schema_paths))
     data: Any = records[0] if len(records) == 1 else records
@@ -78,7 +78,7 @@ def lint_cmd(paths: tuple[str, ...], fmt: str, schema_paths: tuple[str, ...]) ->
 
     One line per problem: `path:line:col: severity CODE message`. Exit 1 when there are errors.
     """
-    from movibot.commands import lint_paths
+    from movibot.app import lint_paths
 
     problems, count = lint_paths(paths, list(schema_paths))
     if fmt == "json":
@@ -106,7 +106,7 @@ def _count(n: int, word: str) -> str:
 def _decimal(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
     if value is None:
         return None
-    from movibot.values import parse_french_number
+    from movibot.records.values import parse_french_number
 
     number = parse_french_number(value)
     if number is None:
@@ -136,7 +136,7 @@ def _decimal(ctx: click.Context, param: click.Parameter, value: str | None) -> A
 def cost_cmd(file: str | None, title: str | None, fmt: str, chart: str | None,
              site_spec: str | None, config_path: str | None, **numbers: Any) -> None:
     """The cost model of a tiers-lieu (seed rule 51/29/20), from options or a lieu page."""
-    from movibot.commands import cost_from_options, cost_from_page, render_cost
+    from movibot.app import cost_from_options, cost_from_page, render_cost
 
     if file or title:
         result, name = cost_from_page(file, title, site_spec, config_path)
@@ -144,7 +144,7 @@ def cost_cmd(file: str | None, title: str | None, fmt: str, chart: str | None,
         result, name = cost_from_options(numbers), None
     click.echo(render_cost(result, fmt, name))
     if chart:
-        from movibot.chart import render_chart_svg
+        from movibot.costs.chart import render_chart_svg
 
         Path(chart).write_text(render_chart_svg(result, name), encoding="utf-8")
 
@@ -200,12 +200,12 @@ def run_cmd(site_spec: str | None, config_path: str | None, dry_run: bool, full:
     Exit 0 done, 1 some pages failed (the others were done), 2 usage or config error,
     3 halted by the stop page.
     """
-    from movibot.commands import run_command
+    from movibot.app import run_command
 
     _setup_logging(verbose, quiet)
     show = None if fmt == "json" or quiet else (lambda edit: click.echo(edit.diff(), nl=False))
     if out_dir:
-        from movibot.commands import offline_command
+        from movibot.app import offline_command
 
         report = offline_command(site_spec, config_path, Path(out_dir), jobs=jobs, force=force,
                                  progress=_progress(quiet))
@@ -253,7 +253,7 @@ def _progress(quiet: bool) -> Any:
 def pull_cmd(site_spec: str | None, config_path: str | None, categories: tuple[str, ...],
              titles: tuple[str, ...], dest: str, verbose: int, quiet: bool) -> None:
     """Write one .wiki file per page and record its revision, for diff and push later."""
-    from movibot.commands import pull_command
+    from movibot.app import pull_command
 
     _setup_logging(verbose, quiet)
     outcomes = pull_command(site_spec, config_path, list(categories), list(titles), dest)
@@ -266,7 +266,7 @@ def pull_cmd(site_spec: str | None, config_path: str | None, categories: tuple[s
 @config_option
 def diff_cmd(paths: tuple[str, ...], site_spec: str | None, config_path: str | None) -> None:
     """Local files (default: fiches/) against the wiki, as unified diffs. Exit 1 when any differ."""
-    from movibot.commands import diff_command
+    from movibot.app import diff_command
 
     outcomes = diff_command(paths or ("fiches",), site_spec, config_path)
     for o in outcomes:
@@ -286,7 +286,7 @@ def push_cmd(paths: tuple[str, ...], site_spec: str | None, config_path: str | N
              dry_run: bool, summary: str | None, no_lint: bool, verbose: int,
              quiet: bool) -> None:
     """Upload changed files, each based on the revision recorded at pull (three-way merge)."""
-    from movibot.commands import push_command
+    from movibot.app import push_command
 
     _setup_logging(verbose, quiet)
     outcomes = push_command(paths or ("fiches",), site_spec, config_path, dry_run=dry_run,

@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 
 from movibot.errors import ConfigError
-from movibot.schema import SCHEMA_DIR
+from movibot.records.schema import SCHEMA_DIR
 
 DEFAULT_SOURCES = {
     "lieux": ("Tiers-Lieux", SCHEMA_DIR / "lieu.yaml"),

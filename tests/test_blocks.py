@@ -6,7 +6,8 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from movibot.blocks import (
+from movibot.errors import BlockEdited, BlockMalformed
+from movibot.wikitext.blocks import (
     Block,
     block_hash,
     find_blocks,
@@ -14,7 +15,6 @@ from movibot.blocks import (
     replace_block,
     strip_blocks,
 )
-from movibot.errors import BlockEdited, BlockMalformed
 
 PAGE = "{{Tiers-Lieu\n|nom=Le Mixeur\n}}\nTexte humain.\n[[Catégorie:Tiers-lieu]]\n"
 ANCHOR = PAGE.index("}}") + 2

@@ -6,8 +6,8 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from movibot.chart import DEFAULT_TITLE, render_chart_svg
-from movibot.costmodel import CostInputs, CostResult, compute_costs
+from movibot.costs.chart import DEFAULT_TITLE, render_chart_svg
+from movibot.costs.model import CostInputs, CostResult, compute_costs
 
 SVG = "{http://www.w3.org/2000/svg}"
 D = Decimal

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from movibot.costmodel import (
+from movibot.costs.model import (
     DEFAULT_SHARES,
     CostInputs,
     compute_costs,

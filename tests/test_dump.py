@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 
 from movibot.errors import ReadOnly, UsageError, WikiError
-from movibot.pages import Page
-from movibot.sites.base import Site
+from movibot.sites.base import Page, Site
 from movibot.sites.dump import DumpSite, find_categories
 
 DUMPS = Path(__file__).parent / "fixtures" / "dumps"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from movibot.exclusion import bots_allowed
+from movibot.wikitext.exclusion import bots_allowed
 
 USER, TASK = "Movibot", "fiches"
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from movibot.app import lint_paths, load_sources
 from movibot.cli import main
-from movibot.commands import lint_paths, load_sources
-from movibot.schema import load_schemas
+from movibot.records.schema import load_schemas
 
 FICHES = Path(__file__).resolve().parent.parent / "fiches"
 

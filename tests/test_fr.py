@@ -6,8 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from movibot.errors import UsageError
-from movibot.fr import (
+from movibot.costs.fr import (
     format_money,
     format_number,
     format_percent,
@@ -15,6 +14,7 @@ from movibot.fr import (
     format_surface,
     round_half_up,
 )
+from movibot.errors import UsageError
 
 NBSP = "\u00a0"
 

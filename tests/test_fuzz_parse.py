@@ -6,11 +6,11 @@ import mwparserfromhell
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from movibot.lint import Source, lint_page
-from movibot.parse import mask_blocks, parse_page, parse_record, parse_wikitext, walk
 from movibot.problems import CODES
-from movibot.record import Record
-from movibot.schema import load_schemas
+from movibot.records.lint import Source, lint_page
+from movibot.records.parse import mask_blocks, parse_page, parse_record, parse_wikitext, walk
+from movibot.records.record import Record
+from movibot.records.schema import load_schemas
 
 SCHEMAS = load_schemas()
 PIECES = [

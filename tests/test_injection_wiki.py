@@ -25,7 +25,7 @@ import wikiserver
 from reliability_hostile import HOSTILE_PAGES, LEFT_ALONE, PARENT_CATEGORIES, PLAIN_CATEGORIES
 from reliability_wiki import RunResult, all_titles, configure, run_cli
 
-from movibot.blocks import find_blocks, strip_blocks
+from movibot.wikitext.blocks import find_blocks, strip_blocks
 
 CATEGORY = "Catégorie:"
 

@@ -4,11 +4,11 @@ from pathlib import Path
 
 import pytest
 
-from movibot.blocks import make_block
-from movibot.commands import load_sources
-from movibot.lint import Source, lint_page, lint_pages
+from movibot.app import load_sources
 from movibot.problems import CODES, has_errors
-from movibot.schema import load_schemas, schema_from_dict
+from movibot.records.lint import Source, lint_page, lint_pages
+from movibot.records.schema import load_schemas, schema_from_dict
+from movibot.wikitext.blocks import make_block
 
 FIXTURES = Path(__file__).parent / "fixtures" / "lint"
 CASES = sorted(FIXTURES.glob("*.wiki"))

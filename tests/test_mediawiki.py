@@ -6,8 +6,7 @@ import pytest
 from wikiserver import Wiki
 
 from movibot.errors import BotsExcluded, EditConflict, LoginError, ReadOnly, WikiError
-from movibot.pages import Page
-from movibot.sites.base import Site
+from movibot.sites.base import Page, Site
 from movibot.sites.mediawiki import MediaWikiSite
 
 pytestmark = pytest.mark.wiki

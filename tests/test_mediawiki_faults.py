@@ -17,7 +17,7 @@ import requests
 import responses
 
 from movibot.errors import EditConflict, LoginError, ReadOnly, WikiError
-from movibot.pages import Page
+from movibot.sites.base import Page
 from movibot.sites.mediawiki import DEFAULT_USER_AGENT, MediaWikiSite
 
 API = "http://wiki.test/api.php"

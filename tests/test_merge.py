@@ -3,7 +3,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from movibot.merge import MergeResult, merge3
+from movibot.wikitext.merge import MergeResult, merge3
 
 BASE = "{{Tiers-Lieu\n|nom=Le Mixeur\n|ville=Lyon\n|surface=120\n|statut=asso\n}}\n"
 

@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
-import movibot.offline as offline
+import movibot.sync.offline as offline
 from movibot.config import Config
-from movibot.pages import Page
-from movibot.run import Source
-from movibot.schema import load_schema
+from movibot.records.schema import load_schema
+from movibot.sites.base import Page
 from movibot.sites.dump import DumpSite
-from movibot.sync import CategorySpec, Outcome, plan_category
-from movibot.titles import normalize_title
+from movibot.sync.edits import Outcome
+from movibot.sync.plan import CategorySpec, Source, plan_category
+from movibot.wikitext.titles import normalize_title
 
 TYPES = ("coworking", "fablab", "repair café", "EPN")
 

@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from movibot.blocks import make_block
-from movibot.parse import mask_blocks, parse_page, parse_record, parse_wikitext, pick_schema
 from movibot.problems import Problem
-from movibot.schema import load_schemas
-from movibot.titles import title_from_file
+from movibot.records.parse import mask_blocks, parse_page, parse_record, parse_wikitext, pick_schema
+from movibot.records.schema import load_schemas
+from movibot.wikitext.blocks import make_block
+from movibot.wikitext.titles import title_from_file
 
 FIXTURES = Path(__file__).parent / "fixtures" / "parse"
 CASES = sorted(FIXTURES.glob("*.wiki"))
@@ -348,7 +348,7 @@ def test_page_with_too_many_unclosed_constructs_is_not_parsed(unit, count, reaso
     "}}" * 400 + "{{" * 400,
 ], ids=["balanced-templates", "balanced-tables", "balanced-tags", "void-tags", "under-limit"])
 def test_complexity_lets_ordinary_pages_through(text):
-    from movibot.parse import complexity
+    from movibot.records.parse import complexity
 
     assert complexity(text) is None
 

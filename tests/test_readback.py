@@ -8,17 +8,17 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from movibot.blocks import find_blocks, replace_block
-from movibot.costmodel import CostInputs, CostResult, Group, compute_costs
-from movibot.fr import round_half_up
-from movibot.lieu import record_costs
-from movibot.parse import parse_page
-from movibot.readback import infobox_rows, read_cell, read_infobox, read_model
-from movibot.record import Record
-from movibot.render import SHARE_FIELDS, render_cost_table, render_infobox
-from movibot.schema import Schema, load_schemas
-from movibot.titles import title_from_file
-from movibot.values import read_value
+from movibot.costs.fr import round_half_up
+from movibot.costs.inputs import record_costs
+from movibot.costs.model import CostInputs, CostResult, Group, compute_costs
+from movibot.records.parse import parse_page
+from movibot.records.record import Record
+from movibot.records.schema import Schema, load_schemas
+from movibot.records.values import read_value
+from movibot.render.infobox import SHARE_FIELDS, render_cost_table, render_infobox
+from movibot.render.readback import infobox_rows, read_cell, read_infobox, read_model
+from movibot.wikitext.blocks import find_blocks, replace_block
+from movibot.wikitext.titles import title_from_file
 
 FIXTURES = Path(__file__).parent / "fixtures" / "render"
 LIEU, FICHE = load_schemas()

@@ -28,16 +28,22 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from movibot.blocks import find_blocks, make_block, replace_block, strip_blocks
-from movibot.commands import lint_paths, load_sources
+from movibot.app import lint_paths, load_sources
 from movibot.config import default_sources
 from movibot.errors import BlockEdited, BlockMalformed
-from movibot.pages import Page
-from movibot.render import members_row
-from movibot.run import PagePlan, Source, plan_source_page
-from movibot.schema import load_schema
+from movibot.records.schema import load_schema
+from movibot.render.members import members_row
+from movibot.sites.base import Page
 from movibot.sites.directory import DirectorySite, UnreadableFile, read_wiki_file
-from movibot.sync import CategorySpec, plan_category, save_transforms
+from movibot.sync.plan import (
+    CategorySpec,
+    PagePlan,
+    Source,
+    plan_category,
+    plan_source_page,
+    save_transforms,
+)
+from movibot.wikitext.blocks import find_blocks, make_block, replace_block, strip_blocks
 
 ROOT = Path(__file__).parent.parent
 SOURCES = [Source(c, load_schema(c.schema)) for c in default_sources()]
@@ -237,7 +243,7 @@ def test_a_two_megabyte_page_is_planned_in_bounded_time(shape: str) -> None:
 
 
 # Shapes on which mwparserfromhell takes quadratic time: each unclosed tag, comment, table or
-# template is scanned to the end of the page (2 MB of them: hours). movibot.parse declines such
+# template is scanned to the end of the page (2 MB of them: hours). movibot.records.parse declines such
 # pages (E603) and the run leaves them alone. Run as a process, so that a hang is caught.
 QUADRATIC = {
     "unclosed <div>": "<div> ",
@@ -248,9 +254,9 @@ QUADRATIC = {
 PLAN_IN_A_PROCESS = """
 import json, sys, time
 from movibot.config import default_sources
-from movibot.pages import Page
-from movibot.run import Source, plan_source_page
-from movibot.schema import load_schema
+from movibot.sites.base import Page
+from movibot.sync.plan import Source, plan_source_page
+from movibot.records.schema import load_schema
 sources = [Source(c, load_schema(c.schema)) for c in default_sources()]
 out = {}
 for path in sys.argv[1:]:

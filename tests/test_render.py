@@ -11,26 +11,23 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from movibot.blocks import find_blocks, make_block, replace_block
-from movibot.costmodel import CostInputs, CostResult, compute_costs
-from movibot.lieu import record_costs
-from movibot.parse import parse_page
-from movibot.record import Record
-from movibot.render import (
+from movibot.costs.inputs import record_costs
+from movibot.costs.model import CostInputs, CostResult, compute_costs
+from movibot.records.parse import parse_page
+from movibot.records.record import Record
+from movibot.records.schema import FieldSpec, Schema, load_schemas
+from movibot.records.values import read_url
+from movibot.render.infobox import (
     INFOBOX_STYLE,
     PORTAL_NS,
-    escape,
     format_value,
     implied_categories,
-    members_row,
-    render_category_page,
     render_infobox,
-    render_members,
-    safe_name,
 )
-from movibot.schema import FieldSpec, Schema, load_schemas
-from movibot.titles import title_from_file
-from movibot.values import read_url
+from movibot.render.members import members_row, render_category_page, render_members
+from movibot.wikitext.blocks import find_blocks, make_block, replace_block
+from movibot.wikitext.escaping import escape, safe_name
+from movibot.wikitext.titles import title_from_file
 
 FIXTURES = Path(__file__).parent / "fixtures" / "render"
 UPDATE = os.environ.get("MOVIBOT_UPDATE_GOLDEN") == "1"  # rewrite the golden files

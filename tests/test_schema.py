@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from movibot.errors import SchemaError
-from movibot.schema import (
+from movibot.records.schema import (
     FieldIssue,
     load_schema,
     load_schemas,

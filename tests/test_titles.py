@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from movibot.titles import (
+from movibot.wikitext.titles import (
     filename_to_title,
     fold,
     is_category,

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from movibot.values import (
+from movibot.records.values import (
     READERS,
     Reading,
     parse_french_number,

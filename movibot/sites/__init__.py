@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from movibot.errors import UsageError
+from movibot.resources import fiches_dir
 
-BUNDLED_FICHES = Path(__file__).resolve().parent.parent.parent / "fiches"
+BUNDLED_FICHES = fiches_dir()
 
 
 def default_site_path() -> Path:

@@ -1,11 +1,27 @@
-"""The Site interface: the live wiki, a folder of .wiki files and a dump are interchangeable."""
+"""Page and the Site interface: the live wiki, a folder and a dump are interchangeable."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
-from movibot.pages import Page
+
+@dataclass(frozen=True)
+class Page:
+    """A wiki page as read: title, wikitext, and the revision the text comes from.
+
+    `timestamp` is the revision's ISO 8601 UTC time (`2024-05-01T12:00:00Z`), used as the
+    edit's basetimestamp; `exists` is False for a missing page (then text is "").
+    """
+
+    title: str
+    text: str
+    revid: int | None = None
+    timestamp: str | None = None
+    pageid: int | None = None
+    ns: int = 0
+    exists: bool = True
 
 
 @runtime_checkable

@@ -1,6 +1,6 @@
 """A folder of `.wiki` files as a Site: the embedded default (fiches/) and `--site DIR`.
 
-One file per page, named by its title (see movibot.titles). A file's revision is its content:
+One file per page, named by its title (see movibot.wikitext.titles). A file's revision is its content:
 `save` refuses to write when the file changed since it was read (EditConflict), and writes
 atomically (temp file + rename). Files that are not UTF-8 are skipped and reported.
 """
@@ -14,9 +14,9 @@ from pathlib import Path
 
 from movibot.atomic import write_atomic
 from movibot.errors import EditConflict, UsageError, WikiError
-from movibot.pages import Page
 from movibot.problems import Problem, line_col
-from movibot.titles import (
+from movibot.sites.base import Page
+from movibot.wikitext.titles import (
     EXTENSION,
     categories_in,
     fold,

@@ -22,8 +22,8 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime, timezone
 
 from movibot.errors import ReadOnly, UsageError, WikiError
-from movibot.pages import Page
-from movibot.titles import is_category, normalize_title
+from movibot.sites.base import Page
+from movibot.wikitext.titles import is_category, normalize_title
 
 _MAGIC = ((b"\x1f\x8b", "gzip"), (b"BZh", "bzip2"), (b"\xfd7zXZ\x00", "xz"))
 _CHUNK = 1 << 16

@@ -34,9 +34,9 @@ from movibot.errors import (
     ReadOnly,
     WikiError,
 )
-from movibot.exclusion import bots_allowed
-from movibot.pages import Page
-from movibot.titles import is_category
+from movibot.sites.base import Page
+from movibot.wikitext.exclusion import bots_allowed
+from movibot.wikitext.titles import is_category
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

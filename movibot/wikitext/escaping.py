@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
-from movibot.titles import normalize_title
+from movibot.wikitext.titles import normalize_title
 
 _ESCAPES = {
     "&": "&amp;", "<": "&lt;", ">": "&gt;", "{": "&#123;", "}": "&#125;", "[": "&#91;",

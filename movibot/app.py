@@ -6,13 +6,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from movibot.costmodel import CostInputs, CostResult, compute_costs, validate_inputs
+from movibot.costs.inputs import COST_FIELDS
+from movibot.costs.model import CostInputs, CostResult, compute_costs, validate_inputs
 from movibot.errors import UsageError
-from movibot.lieu import COST_FIELDS
-from movibot.lint import Source, lint_pages
-from movibot.parse import parse_page, parse_record
 from movibot.problems import Problem
-from movibot.schema import Schema, load_schemas
+from movibot.records.lint import Source, lint_pages
+from movibot.records.parse import parse_page, parse_record
+from movibot.records.schema import Schema, load_schemas
 from movibot.sites.directory import UnreadableFile, read_wiki_file, wiki_files
 
 
@@ -60,7 +60,7 @@ def lint_paths(
 
 def cost_from_options(numbers: dict[str, Any]) -> CostResult:
     """The cost model from `movibot cost` options. Raises UsageError naming the option."""
-    from movibot.costmodel import DEFAULT_SHARES, parse_shares
+    from movibot.costs.model import DEFAULT_SHARES, parse_shares
 
     for option, key in (("--surface", "surface"), ("--infra", "infra"),
                         ("--services", "services")):
@@ -102,7 +102,7 @@ def cost_from_page(file: str | None, title: str | None, site_spec: str | None,
                    config_path: str | None) -> tuple[CostResult, str]:
     """The cost model of a lieu page (a file, or a title on the configured site)."""
     from movibot.config import load_config
-    from movibot.lieu import cost_inputs
+    from movibot.costs.inputs import cost_inputs
     from movibot.sites import open_site
 
     schema = load_schemas()[0]
@@ -133,12 +133,12 @@ def render_cost(result: CostResult, fmt: str, name: str | None) -> str:
     """The cost model as text (French table), JSON (stable keys) or wikitext (infobox rows)."""
     import json
 
-    from movibot.costmodel import format_cost_table
+    from movibot.costs.model import format_cost_table
 
     if fmt == "json":
         return json.dumps(result.to_json_dict(), ensure_ascii=False, indent=2, sort_keys=True)
     if fmt == "wikitext":
-        from movibot.render import render_cost_table
+        from movibot.render.infobox import render_cost_table
 
         return render_cost_table(result, name).rstrip("\n")
     return format_cost_table(result).rstrip("\n")
@@ -164,10 +164,11 @@ def run_command(site_spec: str | None, config_path: str | None, *, dry_run: bool
     import time
 
     from movibot.errors import WikiError
-    from movibot.report import Report
-    from movibot.run import RunOptions, Source, run_job
-    from movibot.schema import load_schema
+    from movibot.records.schema import load_schema
     from movibot.state import load_state
+    from movibot.sync.plan import Source
+    from movibot.sync.report import Report
+    from movibot.sync.run import RunOptions, run_job
 
     try:
         site, config = open_configured_site(site_spec, config_path, write=not dry_run)
@@ -185,7 +186,7 @@ def run_command(site_spec: str | None, config_path: str | None, *, dry_run: bool
                      sleep=sleep or time.sleep, show=show,
                      progress=progress or (lambda items, length, label: items))
     if config.report_page and not dry_run and not report.stopped:
-        from movibot.run import write_report_page
+        from movibot.sync.run import write_report_page
 
         write_report_page(site, config, report)
     return report
@@ -201,8 +202,8 @@ def _configured_site(config_path: str | None) -> str | None:
 def pull_command(site_spec: str | None, config_path: str | None, categories: list[str],
                  titles: list[str], dest: str) -> list[Any]:
     """`movibot pull`: the sources' categories unless categories or titles are given."""
-    from movibot.contrib import pull
     from movibot.state import load_state
+    from movibot.sync.contrib import pull
 
     site, config = open_configured_site(site_spec, config_path, write=False)
     if not categories and not titles:
@@ -214,7 +215,7 @@ def pull_command(site_spec: str | None, config_path: str | None, categories: lis
 def diff_command(paths: Sequence[str], site_spec: str | None, config_path: str | None
                  ) -> list[Any]:
     """`movibot diff`: unreadable files are an error (exit 2), not a silent skip."""
-    from movibot.contrib import diff
+    from movibot.sync.contrib import diff
 
     sources = _readable_sources(paths)
     site, _ = open_configured_site(site_spec, config_path, write=False)
@@ -224,8 +225,8 @@ def diff_command(paths: Sequence[str], site_spec: str | None, config_path: str |
 def push_command(paths: Sequence[str], site_spec: str | None, config_path: str | None, *,
                  dry_run: bool, summary: str | None, lint: bool) -> list[Any]:
     """`movibot push`: lint first (errors block the push), then upload."""
-    from movibot.contrib import push
     from movibot.state import load_state
+    from movibot.sync.contrib import push
 
     sources = _readable_sources(paths)
     if lint:
@@ -250,9 +251,9 @@ def _readable_sources(paths: Sequence[str]) -> list[Source]:
 def offline_command(site_spec: str | None, config_path: str | None, out: Path, *, jobs: int,
                     force: bool, progress: Any) -> Any:
     """`movibot run --out DIR`: plan every page, write the planned pages and the report."""
-    from movibot.offline import run_offline
-    from movibot.run import Source
-    from movibot.schema import load_schema
+    from movibot.records.schema import load_schema
+    from movibot.sync.offline import run_offline
+    from movibot.sync.plan import Source
 
     site, config = open_configured_site(site_spec, config_path, write=False)
     sources = [Source(s, load_schema(s.schema)) for s in config.sources]

@@ -1,5 +1,5 @@
 """Records -> wikitext: the infobox table of a lieu or fiche page (members tables of category
-pages are in movibot.members). Pure and deterministic: same records, byte-identical text.
+pages are in movibot.render.members). Pure and deterministic: same records, byte-identical text.
 
 Every value that comes from the wiki goes through `escape`, so that it can never open or close
 a template, table, link, category, comment or movibot marker, nor inject HTML or a magic word.
@@ -13,21 +13,21 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from movibot.costmodel import CostResult
-from movibot.escaping import URL, escape, escape_url, safe_name
-from movibot.fr import (
+from movibot.costs.fr import (
     format_money,
     format_number,
     format_percent,
     format_rate,
     format_surface,
 )
-from movibot.members import (  # re-exported: the members tables used to live here
+from movibot.costs.model import CostResult
+from movibot.records.schema import FieldSpec, Schema
+from movibot.render.members import (  # re-exported: the members tables used to live here
     members_row,
     render_category_page,
     render_members,
 )
-from movibot.schema import FieldSpec, Schema
+from movibot.wikitext.escaping import URL, escape, escape_url, safe_name
 
 __all__ = ["escape", "escape_url", "safe_name", "members_row", "render_members",
            "render_category_page", "format_value", "implied_by_field", "implied_categories",
@@ -40,7 +40,7 @@ INFOBOX_STYLE = ('class="wikitable movibot-infobox" '
 MODEL_HEADING = "Modèle économique"
 PER_MONTH = "\u00a0/\u00a0mois"
 PORTAL_NS = "Portail:"
-# Labels of the cost model rows (movibot.readback reads them back).
+# Labels of the cost model rows (movibot.render.readback reads them back).
 MODEL_LABELS = {
     "monthly_cost": "Coût mensuel incompressible", "residents": "Résidents",
     "contributors": "Contributeurs", "offers": "Offres", "unusable": "Surface inutilisable",

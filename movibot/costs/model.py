@@ -30,8 +30,8 @@ from dataclasses import dataclass, fields
 from decimal import ROUND_HALF_EVEN, Context, Decimal, localcontext
 from typing import Any
 
+from movibot.costs.fr import RATE_UNIT, format_number, round_half_up
 from movibot.errors import UsageError
-from movibot.fr import RATE_UNIT, format_number, round_half_up
 
 DEFAULT_SHARES = (Decimal(51), Decimal(29), Decimal(20))
 NIVEAUX = ("base", "améliorée")
@@ -96,7 +96,7 @@ class Gaps:
 
 @dataclass(frozen=True)
 class CostResult:
-    """The computed model, full Decimal precision; round only for display (movibot.fr)."""
+    """The computed model, full Decimal precision; round only for display (movibot.costs.fr)."""
 
     monthly_cost: Decimal
     infrastructure: Decimal

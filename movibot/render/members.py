@@ -10,10 +10,10 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from movibot.costmodel import CostResult
-from movibot.escaping import escape, safe_name
-from movibot.fr import format_money, format_rate, format_surface, round_half_up
-from movibot.titles import fold, normalize_title
+from movibot.costs.fr import format_money, format_rate, format_surface, round_half_up
+from movibot.costs.model import CostResult
+from movibot.wikitext.escaping import escape, safe_name
+from movibot.wikitext.titles import fold, normalize_title
 
 MEMBERS_STYLE = 'class="wikitable sortable movibot-membres"'
 PORTAL_NS = "Portail:"

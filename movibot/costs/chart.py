@@ -11,8 +11,8 @@ import re
 from decimal import ROUND_HALF_EVEN, Context, Decimal, localcontext
 from xml.sax.saxutils import escape, quoteattr
 
-from movibot.costmodel import CostResult
-from movibot.fr import format_money, format_percent, format_rate, format_surface
+from movibot.costs.fr import format_money, format_percent, format_rate, format_surface
+from movibot.costs.model import CostResult
 
 WIDTH = 720
 MARGIN = 32

@@ -20,8 +20,8 @@ from collections.abc import Iterator
 
 from mwparserfromhell.nodes import Template
 
-from movibot.parse import complexity
-from movibot.values import wikicode
+from movibot.records.parse import complexity
+from movibot.records.values import wikicode
 
 _TEMPLATE_PREFIXES = ("template:", "modèle:", "modele:")
 _FALLBACK = re.compile(r"\{\{\s*(?:nobots|bots\s*\|)", re.IGNORECASE)

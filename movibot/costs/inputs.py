@@ -6,7 +6,13 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from movibot.costmodel import DEFAULT_SHARES, CostInputs, CostResult, compute_costs, validate_inputs
+from movibot.costs.model import (
+    DEFAULT_SHARES,
+    CostInputs,
+    CostResult,
+    compute_costs,
+    validate_inputs,
+)
 from movibot.errors import UsageError
 
 COST_FIELDS = ("surface_totale", "cout_infrastructure", "cout_services")

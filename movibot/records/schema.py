@@ -19,11 +19,12 @@ import jsonschema
 import yaml
 
 from movibot.errors import SchemaError
-from movibot.record import to_plain
-from movibot.titles import fold
-from movibot.values import TYPES
+from movibot.records.record import to_plain
+from movibot.records.values import TYPES
+from movibot.resources import schema_dir
+from movibot.wikitext.titles import fold
 
-SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
+SCHEMA_DIR = schema_dir()
 
 
 @dataclass(frozen=True)

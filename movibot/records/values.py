@@ -18,7 +18,7 @@ from mwparserfromhell.parser.builder import Builder
 from mwparserfromhell.parser.tokenizer import Tokenizer
 from mwparserfromhell.wikicode import Wikicode
 
-from movibot.titles import fold, normalize_title
+from movibot.wikitext.titles import fold, normalize_title
 
 SPACES = "\u00a0\u202f\u2009\u2007 \t"
 

@@ -7,8 +7,8 @@ from typing import Any
 
 from movibot import __version__
 from movibot.problems import Problem
-from movibot.render import escape
-from movibot.sync import FAILED, STATUSES, Outcome
+from movibot.sync.edits import FAILED, STATUSES, Outcome
+from movibot.wikitext.escaping import escape
 
 LABELS_FR = {
     "edited": "modifiées", "created": "créées", "unchanged": "inchangées",

@@ -14,12 +14,12 @@ from typing import Any
 
 from movibot.atomic import write_atomic
 from movibot.errors import EditConflict, MovibotError
-from movibot.merge import merge3
-from movibot.pages import Page
+from movibot.sites.base import Page
 from movibot.state import State
-from movibot.sync import summary as bot_summary
-from movibot.sync import unified_diff
-from movibot.titles import title_to_filename
+from movibot.sync.edits import summary as bot_summary
+from movibot.sync.edits import unified_diff
+from movibot.wikitext.merge import merge3
+from movibot.wikitext.titles import title_to_filename
 
 
 @dataclass(frozen=True)

@@ -16,12 +16,12 @@ from mwparserfromhell.nodes import Comment, Node, Tag, Template, Text
 from mwparserfromhell.nodes.extras import Parameter
 from mwparserfromhell.wikicode import Wikicode
 
-from movibot.blocks import find_blocks
 from movibot.problems import Problem, line_col
-from movibot.record import Record
-from movibot.schema import FieldSpec, Schema
-from movibot.titles import CATEGORY_PREFIXES, categories_in, fold, normalize_title
-from movibot.values import Reading, read_value, wikicode
+from movibot.records.record import Record
+from movibot.records.schema import FieldSpec, Schema
+from movibot.records.values import Reading, read_value, wikicode
+from movibot.wikitext.blocks import find_blocks
+from movibot.wikitext.titles import CATEGORY_PREFIXES, categories_in, fold, normalize_title
 
 _FILE_PREFIXES = ("fichier", "file", "image", "media")
 _INTERWIKI_PREFIXES = (

@@ -1,7 +1,7 @@
 """A rendered infobox -> values again: the inverse of `render.render_infobox` (pure).
 
 `read_infobox` gives the fields, read with the schema's labels and the value readers of
-movibot.values; `read_model` gives the cost model rows, at their shown precision. Used by the
+movibot.records.values; `read_model` gives the cost model rows, at their shown precision. Used by the
 tests (render -> read gives back the record) and to check a block against a record.
 """
 
@@ -15,10 +15,10 @@ from typing import Any
 import mwparserfromhell
 from mwparserfromhell.nodes import Tag
 
-from movibot.fr import NBSP, RATE_UNIT
-from movibot.render import MODEL_LABELS, PORTAL_NS
-from movibot.schema import FieldSpec, Schema
-from movibot.values import parse_french_number, read_value
+from movibot.costs.fr import NBSP, RATE_UNIT
+from movibot.records.schema import FieldSpec, Schema
+from movibot.records.values import parse_french_number, read_value
+from movibot.render.infobox import MODEL_LABELS, PORTAL_NS
 
 _CAPTION = re.compile(r"^\|\+ ?(.*)$", re.M)
 _GROUP = re.compile(rf"(.+) % : (.+) m²(?: à (.+) {re.escape(RATE_UNIT)})?")

@@ -9,12 +9,12 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from movibot.blocks import find_blocks
-from movibot.parse import parse_record
 from movibot.problems import Problem, line_col
-from movibot.record import Record
-from movibot.schema import SHARE_FIELDS, FieldIssue, Schema, validate_fields
-from movibot.titles import fold, is_category, normalize_title
+from movibot.records.parse import parse_record
+from movibot.records.record import Record
+from movibot.records.schema import SHARE_FIELDS, FieldIssue, Schema, validate_fields
+from movibot.wikitext.blocks import find_blocks
+from movibot.wikitext.titles import fold, is_category, normalize_title
 
 
 @dataclass(frozen=True)

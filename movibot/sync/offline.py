@@ -24,16 +24,25 @@ from multiprocessing import Pool
 from pathlib import Path
 from typing import IO, Any
 
-from movibot.blocks import Block, find_blocks
 from movibot.config import Config, SourceConfig
-from movibot.pages import Page
-from movibot.render import render_members
-from movibot.report import Report
-from movibot.run import CATEGORY_NS, PagePlan, Source, category_specs, is_content, plan_source_page
-from movibot.schema import load_schema
+from movibot.records.schema import load_schema
+from movibot.render.members import render_members
+from movibot.sites.base import Page
 from movibot.state import State
-from movibot.sync import CategorySpec, Outcome, plan_category
-from movibot.titles import normalize_title, title_to_filename
+from movibot.sync.edits import Outcome
+from movibot.sync.plan import (
+    CATEGORY_NS,
+    CategorySpec,
+    PagePlan,
+    Source,
+    category_specs,
+    is_content,
+    plan_category,
+    plan_source_page,
+)
+from movibot.sync.report import Report
+from movibot.wikitext.blocks import Block, find_blocks
+from movibot.wikitext.titles import normalize_title, title_to_filename
 
 STREAM_ROWS = 2000  # a bigger lieu members table is rendered and written in chunks of this size
 _WORKER: dict[str, Any] = {}

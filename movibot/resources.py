@@ -1,0 +1,24 @@
+"""The data the package carries: the bundled schemas and the embedded fiches/ site.
+
+In the repository they are the top-level schemas/ and fiches/ folders; the wheel carries them as
+the packages movibot.schemas and movibot.fiches (pyproject.toml maps them), so an installed
+movibot finds them wherever it runs.
+"""
+
+from __future__ import annotations
+
+from importlib.resources import files
+from pathlib import Path
+
+
+def bundled_dir(name: str) -> Path:
+    """The folder of the bundled `schemas` or `fiches` (a real folder, never a zip)."""
+    return Path(str(files(f"movibot.{name}")))
+
+
+def schema_dir() -> Path:
+    return bundled_dir("schemas")
+
+
+def fiches_dir() -> Path:
+    return bundled_dir("fiches")

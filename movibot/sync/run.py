@@ -1,0 +1,185 @@
+"""The main job: read the sources' pages, parse, run the cost model, plan, apply, report.
+
+Resumable: the state is saved after each page, and category pages are re-planned from the state
+on every run, so a run killed at any point and started again ends as an uninterrupted run.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from movibot.config import Config
+from movibot.errors import StopRequested, WikiError
+from movibot.sites.base import Page
+from movibot.state import State
+from movibot.sync.apply import _apply, stop_requested
+from movibot.sync.edits import Edit, Outcome, Plan
+from movibot.sync.plan import (
+    CATEGORY_NS,
+    PagePlan,
+    Source,
+    category_specs,
+    is_content,
+    order_edits,
+    plan_category,
+    plan_source_page,
+)
+from movibot.sync.report import Report
+from movibot.wikitext.titles import is_category, normalize_title
+
+Progress = Callable[[Iterable[Any], int, str], Iterable[Any]]
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    dry_run: bool = False
+    full: bool = False
+    force: bool = False
+
+
+def run_job(
+    site: Any, config: Config, sources: Sequence[Source], state: State, options: RunOptions,
+    *, sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.monotonic,
+    show: Callable[[Edit], None] | None = None,
+    progress: Progress = lambda items, length, label: items,
+) -> Report:
+    """Run once against `site`; returns the report (never raises for a bad page)."""
+    t0 = clock()
+    report = Report(site.name, options.dry_run, options.full or state.last_run is None)
+    stop_title = config.effective_stop_page()
+    try:
+        if stop_requested(site, stop_title):
+            raise StopRequested(f"the stop page {stop_title} asks the bot to halt")
+        report.started = site.now()
+        plan = make_plan(site, config, sources, state, options, report)
+        report.outcomes = list(plan.outcomes)
+        if options.dry_run:
+            for edit in order_edits(plan.edits):
+                if show:
+                    show(edit)
+        else:
+            state.save()
+            done = _apply(site, config, plan, state, sleep, stop_title, progress)
+            report.outcomes = merge_outcomes(plan.outcomes, done)
+            report.halted = next((o.message for o in done if o.status == "not-done"), None)
+            if not report.halted:
+                state.last_run = report.started
+                state.save()
+    except StopRequested as e:
+        report.stopped, report.halted = True, str(e)
+    except WikiError as e:  # the wiki failed while reading: nothing was written, nothing lost
+        report.halted = str(e)
+    report.problems.extend(getattr(site, "problems", []))
+    report.requests = site.requests
+    report.duration = clock() - t0
+    return report
+
+
+def merge_outcomes(planned: Sequence[Outcome], done: Sequence[Outcome]) -> list[Outcome]:
+    """Planned outcomes with those of applied edits put in, keeping each page's problems."""
+    by_title = {o.title: o for o in done}
+    out = []
+    for o in planned:
+        d = by_title.get(o.title)
+        out.append(Outcome(o.title, d.status, o.problems, d.message) if d else o)
+    return out
+
+
+def read_pages(site: Any, sources: Sequence[Source], state: State, full: bool) -> list[Page]:
+    """All pages of the sources' categories (full); else the pages changed since the last run,
+    and the pages whose planned edit was not made (an error, a halt, a merge: `pending`).
+    Missing pages are given too (exists=False), so that they leave the members tables."""
+    if full:
+        seen: dict[str, Page] = {}
+        for source in sources:
+            for page in site.category_pages(source.category):
+                seen.setdefault(page.title, page)
+        return [p for p in seen.values() if is_content(p)]
+    changed = [t for t in site.changed_since(state.last_run) if not is_category(t)]
+    titles = list(dict.fromkeys(changed + pending(state)))
+    return [p for p in site.pages(titles)
+            if not p.exists or (is_content(p) and not _already_seen(p, state))]
+
+
+def pending(state: State) -> list[str]:
+    """Titles planned with an edit that was not saved as planned (no revision recorded)."""
+    return [t for t, e in state.pages.items() if "revid" not in e and not is_category(t)]
+
+
+def _already_seen(page: Page, state: State) -> bool:
+    """True when the state holds this very revision (the bot's own edit, or a page planned)."""
+    entry = state.pages.get(page.title) or {}
+    return page.revid is not None and entry.get("revid") == page.revid
+
+
+def make_plan(site: Any, config: Config, sources: Sequence[Source], state: State,
+              options: RunOptions, report: Report) -> Plan:
+    """Read, parse, compute and plan the page edits, then the category pages."""
+    full = options.full or state.last_run is None
+    pages = read_pages(site, sources, state, full)
+    if full:
+        for title in [t for t, e in state.pages.items() if "row" in e]:
+            state.pages[title].pop("row")
+    edits: list[Edit] = []
+    outcomes: list[Outcome] = []
+    user = config.bot_name()
+    for page in pages:
+        if not page.exists:  # deleted since: out of the members tables
+            if page.title in state.pages:
+                state.pages[page.title].pop("row", None)
+                state.pages[page.title]["revid"] = None
+            continue
+        plan = plan_source_page(page, sources, user, options.force)
+        record_plan(state, page, plan)
+        if plan.edit:
+            edits.append(plan.edit)
+        if plan.outcome:
+            outcomes.append(plan.outcome)
+    cat_edits, cat_outcomes = _plan_categories(site, sources, state, user, options.force)
+    return Plan(tuple(edits + cat_edits), tuple(outcomes + cat_outcomes))
+
+
+def record_plan(state: State, page: Page, plan: PagePlan) -> None:
+    """Put a page's plan in the state: its row, and its revision unless an edit is pending."""
+    entry = state.page(page.title)
+    if plan.source is None:
+        entry.pop("row", None)  # left the sources' categories
+    elif plan.row is not None:
+        entry["row"] = plan.row
+    if plan.edit is None:  # with an edit pending, the revision is recorded once it is saved
+        entry.update(revid=page.revid, timestamp=page.timestamp)
+    else:
+        entry.pop("revid", None)
+
+
+def _plan_categories(site: Any, sources: Sequence[Source], state: State, user: str,
+                     force: bool) -> tuple[list[Edit], list[Outcome]]:
+    specs = category_specs(sources, state)
+    pages = {p.title: p for p in site.pages([CATEGORY_NS + s.name for s in specs])}
+    edits, outcomes = [], []
+    for spec in specs:
+        title = normalize_title(CATEGORY_NS + spec.name)
+        page = pages.get(title) or Page(title, "", exists=False, ns=14)
+        edit, outcome = plan_category(page, spec, user=user, force=force)
+        if edit:
+            edits.append(edit)
+        outcomes.append(outcome)
+    return edits, outcomes
+
+
+def write_report_page(site: Any, config: Config, report: Report) -> None:
+    """Put the French summary in the `rapport` block of the report page (errors are reported)."""
+    from movibot.errors import MovibotError
+    from movibot.sync.edits import summary
+    from movibot.wikitext.blocks import replace_block
+
+    try:
+        page = next(iter(site.pages([config.report_page])))
+        new = replace_block(page.text, "rapport", report.to_wikitext())
+        if new != page.text:
+            site.save(page, new, summary("rapport du passage"))
+    except MovibotError as e:
+        report.halted = report.halted or f"report page not written: {e}"

@@ -1,0 +1,1 @@
+"""The bundled schemas, carried in the wheel as movibot.schemas (data only: see movibot.resources)."""

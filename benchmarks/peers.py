@@ -19,13 +19,11 @@ import os
 import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 from typing import Any
 
 from movibot.config import Config
 from movibot.records.schema import load_schema
 from movibot.sites.base import Page
-from movibot.state import State
 from movibot.sync.plan import Source, category_specs, is_content, plan_category, plan_source_page
 
 BOT = "Movibot"
@@ -38,7 +36,7 @@ class Job:
 
     def __init__(self) -> None:
         self.sources = [Source(s, load_schema(s.schema)) for s in Config().sources]
-        self.state = State(Path(os.devnull), "peer")  # in memory only: the members rows
+        self.rows: dict[str, dict[str, Any]] = {}  # the members rows, by title (last wins)
         self.counts: Counter[str] = Counter()
         self.read = 0
         self.specs: dict[str, Any] = {}
@@ -50,14 +48,15 @@ class Job:
             return None
         plan = plan_source_page(page, self.sources, BOT, False)
         if plan.row is not None:
-            self.state.pages[page.title] = {"row": plan.row}
+            self.rows[page.title] = plan.row
         if plan.outcome is not None:
             self.counts[plan.outcome.status] += 1
         return plan.edit.new if plan.edit else None
 
     def category_titles(self) -> list[str]:
         """The category pages the records imply (call once every source page is planned)."""
-        self.specs = {CATEGORY_NS + s.name: s for s in category_specs(self.sources, self.state)}
+        specs = category_specs(self.sources, self.rows.values())
+        self.specs = {CATEGORY_NS + s.name: s for s in specs}
         return list(self.specs)
 
     def plan_category(self, page: Page) -> str | None:

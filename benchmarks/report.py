@@ -9,27 +9,46 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-BEGIN, END = "<!-- results:begin -->", "<!-- results:end -->"
+# The README's sections, each filled by the part of the benchmark that ran (--only dump leaves
+# the wiki's figures as they are, and the other way round).
+SECTIONS = {"wiki": ("<!-- results:begin -->", "<!-- results:end -->"),
+            "dump": ("<!-- dump-results:begin -->", "<!-- dump-results:end -->")}
 PEERS = ("pywikibot", "mwclient")
-SPEEDUP_CLOSE_TO_TWO = 1.7  # "--jobs 2 close to twice --jobs 1"
+SPEEDUP_JOBS2 = 1.8  # --jobs 2 / --jobs 1, in pages per second
+FLOOR_RATIO = 0.4  # --jobs 1 / the parse-only floor, in pages per second
+PASSES_PER_PAGE = 1.2  # tokenizer passes per page of the dump, --jobs 1
 MEMORY_LIMIT_MB = 150.0
+MEMORY_PAGES = 100_000  # the RSS target's dump size
 
 
 def markdown(results: dict[str, Any]) -> str:
-    """Machine, versions, the wiki table, the ratios, the dump table and the targets."""
-    parts = [_machine(results), _wiki(results["wiki"]), _ratios(results["wiki"]),
-             _kinds(results["wiki"]), _dumps(results["dump"]), _targets(results)]
+    """Every part that ran: the wiki's tables, then the dump's."""
+    return "\n".join(section(results, part) for part in results.get("parts", SECTIONS))
+
+
+def section(results: dict[str, Any], part: str) -> str:
+    """One part's tables (machine, versions, figures, targets) and how to reproduce them."""
+    if part == "wiki":
+        parts = [_machine(results), _wiki(results["wiki"]), _ratios(results["wiki"]),
+                 _kinds(results["wiki"]), _targets(wiki_targets(results))]
+    else:
+        parts = [_dump_machine(results), _dumps(results["dump"]), _floor(results),
+                 _tokenizer(results), _targets(dump_targets(results))]
     return "\n".join(p for p in parts if p) + f"\nReproduce: `{results['command']}` " \
         f"({results['total_s']:.0f} s for the whole script on this machine).\n"
 
 
-def update_readme(path: Path, text: str) -> None:
-    """Replace what is between the results markers of `path` with `text`."""
+def update_readme(path: Path, results: dict[str, Any]) -> None:
+    """Fill the README's section of each part that ran (between its markers)."""
     readme = path.read_text(encoding="utf-8")
-    pattern = re.compile(re.escape(BEGIN) + ".*?" + re.escape(END), re.DOTALL)
-    if not pattern.search(readme):
-        raise SystemExit(f"{path}: no {BEGIN} … {END} section to fill")
-    path.write_text(pattern.sub(lambda _: f"{BEGIN}\n{text}{END}", readme), encoding="utf-8")
+    for part in results.get("parts", SECTIONS):
+        begin, end = SECTIONS[part]
+        pattern = re.compile(re.escape(begin) + ".*?" + re.escape(end), re.DOTALL)
+        if not pattern.search(readme):
+            raise SystemExit(f"{path}: no {begin} … {end} section to fill")
+        filled = f"{begin}\n{section(results, part)}{end}"
+        readme = pattern.sub(lambda _, filled=filled: filled, readme)  # type: ignore[misc]
+    path.write_text(readme, encoding="utf-8")
 
 
 def _table(header: Iterable[str], rows: Iterable[Iterable[Any]]) -> str:
@@ -45,6 +64,17 @@ def _machine(results: dict[str, Any]) -> str:
             f"Versions: movibot {m['movibot']}, pywikibot {m['pywikibot']}, mwclient "
             f"{m['mwclient']}, mwparserfromhell {m['mwparserfromhell']}, {m['mediawiki']} "
             f"(sqlite, `php -S`, PHP {m['php']}), Python {m['python']}.\n")
+
+
+def _dump_machine(results: dict[str, Any]) -> str:
+    m = results["machine"]
+    return (f"Machine: {m['nproc']} CPUs ({m['cpu']}), {m['ram_gb']} GB RAM; {m['date']}.  \n"
+            f"Versions: movibot {m['movibot']}, mwparserfromhell {m['mwparserfromhell']} "
+            f"({m.get('tokenizer', '?')} tokenizer), Python {m['python']}.\n")
+
+
+def _pages(n: int) -> str:
+    return f"{n:,}".replace(",", " ")
 
 
 def _wiki(rows: list[dict[str, Any]]) -> str:
@@ -126,11 +156,19 @@ def _dumps(rows: list[dict[str, Any]]) -> str:
              f"{one[r['pages']] / r['wall_s']:.2f}×" if r["pages"] in one else "",
              r["files"], _same_output(r, rows))
             for r in rows]
+    failed = [f"**failed**: {_pages(r['pages'])} pages `--jobs {r['jobs']}`, exit "
+              f"{r['exit_code']}: `{_last_line(r['error'])}`" for r in rows if r.get("error")]
     return ("\n**Dump** (`movibot run --site dump:FILE --out DIR --jobs N`: parse, validate, "
             "cost model, render, write; whole process, start-up included)\n\n"
             + _table(("pages", "--jobs", "wall s", "CPU s", "load", "pages/s", "peak RSS MB",
                       "speed-up vs --jobs 1", "files written", "same output as --jobs 1"),
-                     body))
+                     body)
+            + "".join(f"\n{f}\n" for f in failed))
+
+
+def _last_line(text: str) -> str:
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return (lines[-1] if lines else "?").replace("`", "'").replace("|", "\\|")[:200]
 
 
 def _same_output(row: dict[str, Any], rows: list[dict[str, Any]]) -> str:
@@ -140,9 +178,62 @@ def _same_output(row: dict[str, Any], rows: list[dict[str, Any]]) -> str:
     return "yes" if ref["output_digest"] == row["output_digest"] else "**no**"
 
 
-def targets(results: dict[str, Any]) -> list[tuple[str, str, bool]]:
-    """(target, figures, holds) for each target of issue 7 that the results cover."""
-    rows, dumps, out = results["wiki"], results["dump"], []
+def _floor_rows(results: dict[str, Any]) -> tuple[Any, Any, Any]:
+    """The floor, and the --jobs 1 and --jobs 2 runs on the same pages (None when missing)."""
+    floor = results.get("floor")
+    pages = floor["pages"] if floor else None
+    one = next((r for r in results["dump"] if r["jobs"] == 1 and r["pages"] == pages), None)
+    two = next((r for r in results["dump"] if r["jobs"] == 2 and r["pages"] == pages), None)
+    return floor, one, two
+
+
+def _floor(results: dict[str, Any]) -> str:
+    floor, one, two = _floor_rows(results)
+    if floor is None:
+        return ""
+    body = [("parse-only floor", f"{floor['wall_s']:.2f}", f"{floor['cpu_s']:.2f}",
+             f"{floor['load']:.1f}", f"{floor['pages_per_s']:.0f}", "—")]
+    if one is not None:
+        body.append(("`--jobs 1`", f"{one['wall_s']:.1f}", f"{one['cpu_s']:.1f}",
+                     f"{one['load']:.1f}", f"{one['pages_per_s']:.0f}",
+                     f"{one['pages_per_s'] / floor['pages_per_s']:.2f} × the floor"))
+    if one is not None and two is not None:
+        body.append(("`--jobs 2`", f"{two['wall_s']:.1f}", f"{two['cpu_s']:.1f}",
+                     f"{two['load']:.1f}", f"{two['pages_per_s']:.0f}",
+                     f"{two['pages_per_s'] / one['pages_per_s']:.2f} × `--jobs 1`"))
+    return (f"\n**Dump against the parse-only floor** ({_pages(floor['pages'])} pages, the same "
+            "dump; the floor is `mwparserfromhell.parse` of each page and a read of its "
+            "template's parameters, pages already in memory, no start-up, fastest of "
+            f"{floor['repeat']}; `--jobs N` is the whole `movibot run` process)\n\n"
+            + _table(("run", "wall s", "CPU s", "load", "pages/s", "ratio"), body))
+
+
+def _tokenizer(results: dict[str, Any]) -> str:
+    tok = results.get("tokenizer")
+    if not tok:
+        return ""
+    tokenizers = ", ".join(f"{k}: {v}" for k, v in tok.get("by_tokenizer", {}).items())
+    head = _table(("passes per page", "passes", "pages", "tokenizer calls",
+                   "same output as the plain run"),
+                  [(f"{tok['per_page']:.2f}", tok["passes"], _pages(tok["pages"]),
+                    tokenizers or "—", "yes" if tok["same_output"] else "**no**")])
+    callers = _table(("per page", "called from (innermost movibot function first)"),
+                     [(f"{n / tok['pages']:.2f}", f"`{c}`")
+                      for c, n in tok.get("by_caller", {}).items()])
+    return ("\n**Tokenizer passes** (`benchmarks/parsing.py count OUT run --site dump:FILE "
+            "--out DIR --jobs 1`: movibot's CLI in one process, every call to mwparserfromhell's "
+            "C or Python tokenizer counted, divided by the dump's pages)\n\n" + head + "\n"
+            + callers + (f"\n**failed**: exit {tok['exit_code']}: `{_last_line(tok['error'])}`\n"
+                         if tok.get("error") else ""))
+
+
+def targets(results: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
+    """(target, figures, holds) for each target of the issues that the results cover."""
+    return wiki_targets(results) + dump_targets(results)
+
+
+def wiki_targets(results: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
+    rows, out = results["wiki"], []
     for n in sorted({r["n"] for r in rows}):
         me = _find(rows, "movibot", n, "full")
         if me is not None:
@@ -160,23 +251,39 @@ def targets(results: dict[str, Any]) -> list[tuple[str, str, bool]]:
             out.append((f"N={n}: no-change run ≤ 8 requests and 0 edits",
                         f"{again['requests']} requests, {again['edits']} edits",
                         again["requests"] <= 8 and again["edits"] == 0))
-    single = sorted((r for r in dumps if r["jobs"] == 1), key=lambda r: r["pages"])
-    if single:
-        big = single[-1]
-        out.append((f"peak RSS < {MEMORY_LIMIT_MB:.0f} MB at {big['pages']:,} pages "
-                    "(--jobs 1)".replace(",", " "),
-                    " → ".join(f"{r['peak_rss_mb']:.0f} MB at {r['pages']:,}".replace(",", " ")
-                               for r in single), big["peak_rss_mb"] < MEMORY_LIMIT_MB))
-    for r in dumps:
-        one = next((s for s in single if s["pages"] == r["pages"]), None)
-        if r["jobs"] == 2 and one is not None:
-            speedup = one["wall_s"] / r["wall_s"]
-            out.append((f"--jobs 2 close to twice --jobs 1 (≥ {SPEEDUP_CLOSE_TO_TWO}×)",
-                        f"{speedup:.2f}× ({one['pages_per_s']:.0f} → "
-                        f"{r['pages_per_s']:.0f} pages/s)", speedup >= SPEEDUP_CLOSE_TO_TWO))
     return out
 
 
-def _targets(results: dict[str, Any]) -> str:
-    body = [(t, f, "yes" if ok else "**no**") for t, f, ok in targets(results)]
+def dump_targets(results: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
+    out: list[tuple[str, str, bool | None]] = []
+    tok = results.get("tokenizer")
+    if tok:
+        out.append((f"tokenizer passes per page ≤ {PASSES_PER_PAGE} (--jobs 1)",
+                    f"{tok['per_page']:.2f}", tok["per_page"] <= PASSES_PER_PAGE))
+    floor, one, two = _floor_rows(results)
+    if floor is not None and one is not None:
+        ratio = one["pages_per_s"] / floor["pages_per_s"]
+        out.append((f"--jobs 1 ≥ {FLOOR_RATIO} × the parse-only floor (pages/s)",
+                    f"{ratio:.2f} ({one['pages_per_s']:.0f} vs {floor['pages_per_s']:.0f} "
+                    "pages/s)", ratio >= FLOOR_RATIO))
+    if one is not None and two is not None:
+        speedup = two["pages_per_s"] / one["pages_per_s"]
+        out.append((f"--jobs 2 ≥ {SPEEDUP_JOBS2} × --jobs 1 (pages/s)",
+                    f"{speedup:.2f} ({one['pages_per_s']:.0f} → {two['pages_per_s']:.0f} "
+                    "pages/s)", speedup >= SPEEDUP_JOBS2))
+    single = sorted((r for r in results["dump"] if r["jobs"] == 1), key=lambda r: r["pages"])
+    if single:
+        big = single[-1]
+        out.append((f"peak RSS < {MEMORY_LIMIT_MB:.0f} MB at {_pages(MEMORY_PAGES)} pages "
+                    "(--jobs 1)",
+                    " → ".join(f"{r['peak_rss_mb']:.0f} MB at {_pages(r['pages'])}"
+                               for r in single),
+                    big["peak_rss_mb"] < MEMORY_LIMIT_MB if big["pages"] >= MEMORY_PAGES
+                    else None))
+    return out
+
+
+def _targets(rows: list[tuple[str, str, bool | None]]) -> str:
+    body = [(t, f, "not measured (--quick)" if ok is None else "yes" if ok else "**no**")
+            for t, f, ok in rows]
     return "\n**Targets**\n\n" + _table(("target", "measured", "holds"), body) if body else ""

@@ -2,12 +2,16 @@
 
     python benchmarks/run.py                    # N = 100 and 1 000; 10 000 and 100 000-page dumps
     python benchmarks/run.py --quick            # N = 100; the 10 000-page dump only
-    python benchmarks/run.py --update-readme    # also write the table into benchmarks/README.md
+    python benchmarks/run.py --only dump        # the dump part only (no MediaWiki needed)
+    python benchmarks/run.py --update-readme    # also write the tables into benchmarks/README.md
 
 Everything is made here and talks only to 127.0.0.1: seeded synthetic lieu pages (data.py) are
 imported into a throwaway MediaWiki (tests/wikiserver.py, importDump), and each tool gets its own
 fresh copy of that wiki. Requests are counted by the server (php -S's access log), edits by the
 wiki (the bot's contributions), wall time and peak RSS around each tool's own process (os.wait4).
+The dump part also measures the parse-only floor of the dump's pages and counts movibot's
+tokenizer passes per page (parsing.py). movibot is always this interpreter's: `sys.executable -m
+movibot`, run from the repository, never a `movibot` found on PATH.
 Results go to benchmarks/results/ (git-ignored): latest.json and latest.md.
 """
 
@@ -27,7 +31,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from importlib.metadata import version
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +45,8 @@ import report  # noqa: E402
 import wikiserver  # noqa: E402
 
 TOOLS = ("movibot", "pywikibot", "mwclient")
+MOVIBOT = [sys.executable, "-m", "movibot"]  # cwd=REPO: this checkout, with this interpreter
+PARSING = [sys.executable, str(HERE / "parsing.py")]
 TOOL_TIMEOUT = 900.0  # seconds: a tool still running then is killed and reported
 _REQUEST = re.compile(r"\[(\d{3})\]: ([A-Z]+) (\S+)")
 
@@ -155,8 +161,9 @@ class Tool:
 
     def __init__(self, wiki: wikiserver.Wiki, work: Path) -> None:
         self.wiki, self.work = wiki, work
+        path = os.pathsep.join(p for p in (str(REPO), os.environ.get("PYTHONPATH")) if p)
         self.env = {**os.environ, "MOVIBOT_PASSWORD": wiki.bot_password,
-                    "PYTHONHASHSEED": "0"}
+                    "PYTHONHASHSEED": "0", "PYTHONPATH": path}  # the peers import this checkout
 
     def command(self, full: bool) -> list[str]:
         raise NotImplementedError
@@ -178,7 +185,7 @@ class Movibot(Tool):
 
     def command(self, full: bool) -> list[str]:
         report_file = self.work / ("full.json" if full else "incremental.json")
-        return ["movibot", "run", "--config", str(self.config), "-q", "--report",
+        return [*MOVIBOT, "run", "--config", str(self.config), "-q", "--report",
                 str(report_file), *(["--full"] if full else [])]
 
 
@@ -260,12 +267,16 @@ def bench_tool(name: str, template: wikiserver.Template, n: int) -> list[dict[st
 # -- the dumps -------------------------------------------------------------------------------
 
 
-def bench_dump(dump: Path, pages: int, jobs: int) -> dict[str, Any]:
-    """`movibot run --site dump:FILE --out DIR --jobs N`: pages per second and peak RSS."""
+def bench_dump(dump: Path, pages: int, jobs: int, count: Path | None = None
+               ) -> dict[str, Any]:
+    """`movibot run --site dump:FILE --out DIR --jobs N`: pages per second and peak RSS.
+
+    With `count`, the run goes through `parsing.py count` (tokenizer passes counted into that
+    file; --jobs 1 only: the workers of --jobs 2 are other processes)."""
     out = Path(tempfile.mkdtemp(prefix="movibench-out-"))
+    args = ["run", "-q", "--site", f"dump:{dump}", "--out", str(out), "--jobs", str(jobs)]
     try:
-        result = measure(["movibot", "run", "-q", "--site", f"dump:{dump}", "--out", str(out),
-                          "--jobs", str(jobs)])
+        result = measure([*PARSING, "count", str(count), *args] if count else [*MOVIBOT, *args])
         report_file = out / "report.json"
         counts = json.loads(report_file.read_text())["counts"] if report_file.exists() else {}
         files = sum(1 for p in out.iterdir() if p.suffix == ".wiki")
@@ -279,12 +290,67 @@ def bench_dump(dump: Path, pages: int, jobs: int) -> dict[str, Any]:
            "pages_per_s": round(pages / result.wall_s, 1),
            "peak_rss_mb": round(result.peak_rss_mb, 1), "exit_code": result.exit_code,
            "files": files, "counts": counts, "output_digest": tree.hexdigest()[:16]}
-    if result.exit_code not in (0, 1):
-        row["error"] = result.stderr[-1500:]
-    print(f"  dump {pages:6} pages --jobs {jobs}: {result.wall_s:7.1f} s "
-          f"{row['pages_per_s']:7.1f} pages/s {result.peak_rss_mb:6.1f} MB "
-          f"exit {result.exit_code}", flush=True)
+    if result.exit_code not in (0, 1) or not counts:  # a crash exits 1 too, without report
+        row["error"] = result.stderr[-1500:] or f"exit {result.exit_code}, no report.json"
+    print(f"  dump {pages:6} pages --jobs {jobs}{' (counted)' if count else ''}: "
+          f"{result.wall_s:7.1f} s {row['pages_per_s']:7.1f} pages/s "
+          f"{result.peak_rss_mb:6.1f} MB exit {result.exit_code}", flush=True)
+    if "error" in row:
+        print("    " + str(row["error"]).strip().replace("\n", "\n    "), flush=True)
     return row
+
+
+def bench_floor(dump: Path, pages: int, repeat: int = 3) -> dict[str, Any]:
+    """The parse-only floor of the dump's pages (parsing.py floor: the fastest of `repeat`)."""
+    load = os.getloadavg()[0]
+    done = subprocess.run([*PARSING, "floor", str(dump), "--repeat", str(repeat)], cwd=REPO,
+                          capture_output=True, text=True, timeout=TOOL_TIMEOUT, check=True)
+    floor = json.loads(done.stdout)
+    if floor["pages"] != pages:
+        raise RuntimeError(f"{dump}: the floor read {floor['pages']} pages, not {pages}")
+    row = {"pages": pages, "repeat": repeat, "wall_s": round(floor["wall_s"], 2),
+           "cpu_s": round(floor["cpu_s"], 2), "load": round(load, 2),
+           "pages_per_s": round(floor["pages_per_s"], 1)}
+    print(f"  parse-only floor {pages:6} pages: {row['wall_s']:7.1f} s "
+          f"{row['pages_per_s']:7.1f} pages/s (fastest of {repeat})", flush=True)
+    return row
+
+
+def bench_tokenizer(dump: Path, pages: int, reference: dict[str, Any]) -> dict[str, Any]:
+    """Tokenizer passes per page of `movibot run --site dump:FILE --jobs 1`, counted in-process;
+    `reference` is the plain --jobs 1 run, whose output the counted run must equal."""
+    with tempfile.TemporaryDirectory(prefix="movibench-count-") as tmp:
+        counted = Path(tmp) / "passes.json"
+        run = bench_dump(dump, pages, 1, count=counted)
+        passes: dict[str, Any] = (json.loads(counted.read_text()) if counted.exists()
+                                  else {"passes": 0})
+    row: dict[str, Any] = {"pages": pages, **passes,
+                           "per_page": round(passes["passes"] / pages, 2),
+                           "wall_s": run["wall_s"], "exit_code": run["exit_code"],
+                           "same_output": run["output_digest"] == reference["output_digest"]}
+    if "error" in run:
+        row["error"] = run["error"]
+    print(f"  tokenizer passes per page: {row['per_page']:.2f} ({row['passes']} passes, "
+          f"{pages} pages; same output as the plain run: "
+          f"{'yes' if row['same_output'] else 'NO'})", flush=True)
+    for caller, n in list(passes.get("by_caller", {}).items())[:6]:
+        print(f"    {n / pages:5.2f}/page  {caller}", flush=True)
+    return row
+
+
+def dump_summary(results: dict[str, Any]) -> None:
+    """The floor, --jobs 1 and --jobs 2 side by side, and their ratios (printed)."""
+    floor, rows = results.get("floor"), results["dump"]
+    one = next((r for r in rows if r["jobs"] == 1 and floor and r["pages"] == floor["pages"]),
+               None)
+    two = next((r for r in rows if r["jobs"] == 2 and one and r["pages"] == one["pages"]), None)
+    if floor is None or one is None:
+        return
+    print(f"  {floor['pages']} pages: floor {floor['pages_per_s']:.0f} pages/s, --jobs 1 "
+          f"{one['pages_per_s']:.0f}" + (f", --jobs 2 {two['pages_per_s']:.0f}" if two else "")
+          + f" pages/s; --jobs 1 / floor {one['pages_per_s'] / floor['pages_per_s']:.2f}"
+          + (f", --jobs 2 / --jobs 1 {two['pages_per_s'] / one['pages_per_s']:.2f}"
+             if two else ""), flush=True)
 
 
 # -- the machine -----------------------------------------------------------------------------
@@ -296,7 +362,11 @@ def machine(template: wikiserver.Template | None) -> dict[str, Any]:
                 if line.startswith("model name")), platform.processor())
     found = re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text())
     mem_kb = int(found.group(1)) if found else 0
-    php = subprocess.run(["php", "-r", "echo PHP_VERSION;"], capture_output=True, text=True)
+    try:
+        php = subprocess.run(["php", "-r", "echo PHP_VERSION;"], capture_output=True,
+                             text=True).stdout.strip()
+    except OSError:
+        php = "?"
     mediawiki = "?"
     if template is not None:
         wiki = wikiserver.Wiki.fresh(template)
@@ -304,15 +374,26 @@ def machine(template: wikiserver.Template | None) -> dict[str, Any]:
             mediawiki = wiki.api(meta="siteinfo")["query"]["general"]["generator"]
         finally:
             wiki.destroy()
-    import movibot
-
+    movibot = subprocess.run([*MOVIBOT, "--version"], cwd=REPO, capture_output=True, text=True)
+    tokenizer = subprocess.run(
+        [sys.executable, "-c", "import mwparserfromhell.parser as p; print(int(p.use_c))"],
+        capture_output=True, text=True).stdout.strip()
     return {
         "nproc": len(os.sched_getaffinity(0)), "cpu": cpu, "ram_gb": round(mem_kb / 2**20, 1),
-        "python": platform.python_version(), "php": php.stdout.strip(), "mediawiki": mediawiki,
-        "movibot": movibot.__version__, "pywikibot": version("pywikibot"),
-        "mwclient": version("mwclient"), "mwparserfromhell": version("mwparserfromhell"),
+        "python": platform.python_version(), "php": php, "mediawiki": mediawiki,
+        "movibot": movibot.stdout.strip().rpartition(" ")[2] or "?",
+        "pywikibot": _version("pywikibot"), "mwclient": _version("mwclient"),
+        "mwparserfromhell": _version("mwparserfromhell"),
+        "tokenizer": {"1": "C", "0": "Python"}.get(tokenizer, "?"),
         "date": time.strftime("%Y-%m-%d"),
     }
+
+
+def _version(package: str) -> str:
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return "not installed"
 
 
 # -- main ------------------------------------------------------------------------------------
@@ -326,13 +407,19 @@ def main() -> int:
     parser.add_argument("--tools", nargs="+", choices=TOOLS, default=list(TOOLS))
     parser.add_argument("--dump-pages", type=int, default=10_000)
     parser.add_argument("--memory-pages", type=int, default=100_000)
-    parser.add_argument("--no-wiki", action="store_true", help="only the dump benchmarks")
-    parser.add_argument("--no-dump", action="store_true", help="only the wiki benchmarks")
+    parser.add_argument("--only", choices=("wiki", "dump"),
+                        help="only the wiki benchmarks, or only the dump benchmarks")
+    parser.add_argument("--no-wiki", action="store_true", help="same as --only dump")
+    parser.add_argument("--no-dump", action="store_true", help="same as --only wiki")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--results", type=Path, default=HERE / "results")
     parser.add_argument("--update-readme", action="store_true",
                         help="write the results table into benchmarks/README.md")
     args = parser.parse_args()
+    if args.only:
+        args.no_wiki, args.no_dump = args.only == "dump", args.only == "wiki"
+    if args.no_wiki and args.no_dump:
+        parser.error("nothing to run: both the wiki and the dump benchmarks are excluded")
     sizes = args.sizes or ([100] if args.quick else [100, 1000])
     reason = wikiserver.missing()
     if reason and not args.no_wiki:
@@ -342,7 +429,9 @@ def main() -> int:
     scratch = wikiserver.scratch_dir("movibench-")
     results: dict[str, Any] = {"command": " ".join(["python", "benchmarks/run.py",
                                                     *sys.argv[1:]]),
-                               "seed": args.seed, "wiki": [], "dump": []}
+                               "seed": args.seed, "wiki": [], "dump": [],
+                               "parts": [p for p, skip in (("wiki", args.no_wiki),
+                                                           ("dump", args.no_dump)) if not skip]}
     try:
         template = None if args.no_wiki else wikiserver.build_template(scratch / "mw")
         results["machine"] = machine(template)
@@ -353,8 +442,11 @@ def main() -> int:
                 results["wiki"] += bench_tool(name, seeded, n)
         if not args.no_dump:
             dump = data.write_dump(scratch / "dump-10k.xml", args.dump_pages, args.seed)
+            results["floor"] = bench_floor(dump, args.dump_pages)
             for jobs in (1, 2):
                 results["dump"].append(bench_dump(dump, args.dump_pages, jobs))
+            results["tokenizer"] = bench_tokenizer(dump, args.dump_pages, results["dump"][0])
+            dump_summary(results)
             dump.unlink()
             if not args.quick:
                 big = data.write_dump(scratch / "dump-100k.xml", args.memory_pages, args.seed)
@@ -369,7 +461,7 @@ def main() -> int:
     (args.results / "latest.md").write_text(table)
     print(table)
     if args.update_readme:
-        report.update_readme(HERE / "README.md", table)
+        report.update_readme(HERE / "README.md", results)
     print(f"done in {results['total_s']} s", file=sys.stderr)
     return 0
 

@@ -7,18 +7,23 @@ from pathlib import Path
 from typing import Any
 
 from movibot.costs.inputs import COST_FIELDS
-from movibot.costs.model import CostInputs, CostResult, compute_costs, validate_inputs
+from movibot.costs.model import (
+    CostInputs,
+    CostResult,
+    InvalidInputs,
+    compute_costs,
+    validate_inputs,
+)
 from movibot.errors import UsageError
 from movibot.problems import Problem
-from movibot.records.lint import Source, lint_pages
-from movibot.records.parse import parse_page, parse_record
+from movibot.records.lint import LocalPage, lint_pages
 from movibot.records.schema import Schema, load_schemas
 from movibot.sites.directory import UnreadableFile, read_wiki_file, wiki_files
 
 
-def load_sources(paths: Sequence[str | Path]) -> tuple[list[Source], list[Problem]]:
+def load_sources(paths: Sequence[str | Path]) -> tuple[list[LocalPage], list[Problem]]:
     """Read the .wiki files of `paths`; unreadable files become E601 problems."""
-    sources: list[Source] = []
+    sources: list[LocalPage] = []
     problems: list[Problem] = []
     for path in wiki_files(paths):
         try:
@@ -31,17 +36,28 @@ def load_sources(paths: Sequence[str | Path]) -> tuple[list[Source], list[Proble
         except OSError as e:
             problems.append(Problem("E601", f"cannot read: {e.strerror}", str(path)))
             continue
-        sources.append(Source(str(path), title, text))
+        sources.append(LocalPage(str(path), title, text))
     return sources, problems
 
 
 def parse_files(files: Sequence[str], schema_paths: list[str]) -> list[dict[str, Any]]:
-    """The records of the given files, as dicts (unreadable files raise UnreadableFile)."""
+    """The records of the given files, as dicts, with the problems the one check finds
+    (records.check: the run's, cost inputs included). Unreadable files raise UnreadableFile."""
+    import dataclasses
+
+    from movibot.records.check import check_page
+    from movibot.records.parse import pick_tree_schema, read_record
+    from movibot.wikitext.tree import parse_tree
+
     schemas = load_schemas(schema_paths or None)
     out = []
     for path in files:
         title, text = read_wiki_file(Path(path))
-        out.append(parse_record(text, schemas, title, path).to_dict())
+        tree = parse_tree(text)
+        record = read_record(tree, pick_tree_schema(tree, schemas), title, path)
+        schema = next((s for s in schemas if s.kind == record.kind), None)
+        checked = dataclasses.replace(record, problems=check_page(tree, record, schema, path))
+        out.append(checked.to_dict())
     return out
 
 
@@ -76,7 +92,7 @@ def cost_from_options(numbers: dict[str, Any]) -> CostResult:
             recettes_offers=numbers.get("recettes_offres"),
         )
         validate_inputs(inputs)
-    except UsageError as e:
+    except InvalidInputs as e:
         raise UsageError(_option_names(str(e))) from None
     return compute_costs(inputs)
 
@@ -102,8 +118,11 @@ def cost_from_page(file: str | None, title: str | None, site_spec: str | None,
                    config_path: str | None) -> tuple[CostResult, str]:
     """The cost model of a lieu page (a file, or a title on the configured site)."""
     from movibot.config import load_config
-    from movibot.costs.inputs import cost_inputs
+    from movibot.costs.inputs import INPUT_FIELDS, SHARE_FIELDS, cost_inputs
+    from movibot.records.check import check_page
+    from movibot.records.parse import read_record
     from movibot.sites import open_site
+    from movibot.wikitext.tree import parse_tree
 
     schema = load_schemas()[0]
     if file:
@@ -115,14 +134,14 @@ def cost_from_page(file: str | None, title: str | None, site_spec: str | None,
         if not page.exists:
             raise UsageError(f"page {title!r} does not exist on {site.name}")
         title_, text, where = page.title, page.text, page.title
-    record = parse_page(text, schema, title_, where)
-    bad = [p for p in record.problems if p.code == "E103" and p.field]
+    tree = parse_tree(text)
+    record = read_record(tree, schema, title_, where)
+    cost_fields = set(INPUT_FIELDS.values()) | set(SHARE_FIELDS)
+    bad = [p for p in check_page(tree, record, schema, where)
+           if p.severity == "error" and (p.field in cost_fields or p.code == "E603")]
     if bad:
         raise UsageError(bad[0].format())
-    try:
-        inputs = cost_inputs(record.fields)
-    except UsageError as e:
-        raise UsageError(f"{where}: {e}") from None
+    inputs = cost_inputs(record.fields)
     if inputs is None:
         missing = [schema.field(n).param for n in COST_FIELDS if record.fields.get(n) is None]
         raise UsageError(f"{where}: the lieu page has no {', '.join(missing)}")
@@ -241,7 +260,7 @@ def push_command(paths: Sequence[str], site_spec: str | None, config_path: str |
     return list(push(site, sources, state, dry_run=dry_run, summary=summary))
 
 
-def _readable_sources(paths: Sequence[str]) -> list[Source]:
+def _readable_sources(paths: Sequence[str]) -> list[LocalPage]:
     sources, problems = load_sources(paths)
     if problems:
         raise UsageError(problems[0].format())

@@ -15,7 +15,6 @@ from movibot.costs.model import (
     parse_shares,
     validate_inputs,
 )
-from movibot.errors import UsageError
 
 D = Decimal
 CENT = D("0.01")
@@ -305,13 +304,13 @@ def test_json_dict_serializes_to_json():
     ],
 )
 def test_validate_inputs_message(inputs, message):
-    with pytest.raises(UsageError) as caught:
+    with pytest.raises(ValueError) as caught:
         validate_inputs(inputs)
     assert str(caught.value) == message
 
 
 def test_compute_costs_validates_first():
-    with pytest.raises(UsageError, match=r"^surface_total must be > 0, got -5$"):
+    with pytest.raises(ValueError, match=r"^surface_total must be > 0, got -5$"):
         compute_costs(CostInputs(D(-5), D(1700), D(800)))
 
 
@@ -346,7 +345,7 @@ def test_parse_shares_french_decimals_and_percent_signs():
     ],
 )
 def test_parse_shares_message(text, message):
-    with pytest.raises(UsageError) as caught:
+    with pytest.raises(ValueError) as caught:
         parse_shares(text)
     assert str(caught.value) == message
 

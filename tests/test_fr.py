@@ -14,7 +14,6 @@ from movibot.costs.fr import (
     format_surface,
     round_half_up,
 )
-from movibot.errors import UsageError
 
 NBSP = "\u00a0"
 
@@ -106,7 +105,7 @@ def test_large_exponent_does_not_raise():
 
 
 def test_not_finite_raises_usage_error():
-    with pytest.raises(UsageError, match=r"^value must be a finite number, got NaN$"):
+    with pytest.raises(ValueError, match=r"^value must be a finite number, got NaN$"):
         format_money(Decimal("NaN"))
 
 

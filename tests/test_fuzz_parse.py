@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from movibot.problems import CODES
-from movibot.records.lint import Source, lint_page
+from movibot.records.lint import LocalPage, lint_page
 from movibot.records.parse import mask_blocks, parse_page, parse_record, parse_wikitext, walk
 from movibot.records.record import Record
 from movibot.records.schema import load_schemas
@@ -60,7 +60,7 @@ def test_parse_record_never_raises_and_problems_are_inside_the_text(text):
 @FUZZ
 @given(wikitext)
 def test_lint_page_never_raises_and_uses_known_codes(text):
-    problems = lint_page(Source("p.wiki", "T", text), SCHEMAS, {"T", "Le Mixeur"})
+    problems = lint_page(LocalPage("p.wiki", "T", text), SCHEMAS, {"T", "Le Mixeur"})
     assert all(p.code in CODES and p.path == "p.wiki" for p in problems)
 
 

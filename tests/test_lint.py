@@ -6,7 +6,7 @@ import pytest
 
 from movibot.app import load_sources
 from movibot.problems import CODES, has_errors
-from movibot.records.lint import Source, lint_page, lint_pages
+from movibot.records.lint import LocalPage, lint_page, lint_pages
 from movibot.records.schema import load_schemas, schema_from_dict
 from movibot.wikitext.blocks import make_block
 
@@ -23,7 +23,7 @@ def _lieu(*params: str, tail: str = SECTIONS + CATEGORY) -> str:
 
 
 def _lint(text: str, schemas=SCHEMAS, known: set[str] | None = None) -> list[str]:
-    return [p.format() for p in lint_page(Source("p.wiki", "P", text), schemas, known)]
+    return [p.format() for p in lint_page(LocalPage("p.wiki", "P", text), schemas, known)]
 
 
 # Data-driven: tests/fixtures/lint/NAME.wiki -> NAME.txt (one lint line each), read as the CLI
@@ -229,7 +229,7 @@ def test_problems_are_sorted_by_position():
 
 
 def test_warnings_alone_are_not_errors():
-    problems = lint_page(Source("p.wiki", "P", _lieu("nom = A", "ville = B", "couleur = v")),
+    problems = lint_page(LocalPage("p.wiki", "P", _lieu("nom = A", "ville = B", "couleur = v")),
                          SCHEMAS)
     assert ([p.code for p in problems], has_errors(problems)) == (["W202"], False)
 
@@ -238,14 +238,14 @@ def test_warnings_alone_are_not_errors():
 
 
 def test_lint_pages_checks_links_against_the_set_by_default():
-    pages = [Source("a.wiki", "A", "[[B]] [[C]]\n[[Catégorie:X]]\n"),
-             Source("b.wiki", "B", "[[A]]\n[[Catégorie:X]]\n")]
+    pages = [LocalPage("a.wiki", "A", "[[B]] [[C]]\n[[Catégorie:X]]\n"),
+             LocalPage("b.wiki", "B", "[[A]]\n[[Catégorie:X]]\n")]
     assert [p.format() for p in lint_pages(pages, SCHEMAS)] == [
         'a.wiki:1:9: warning W501 link to "C", which is not in the local set']
 
 
 def test_lint_pages_reports_every_page_in_order():
-    pages = [Source("a.wiki", "A", "a"), Source("b.wiki", "B", "b")]
+    pages = [LocalPage("a.wiki", "A", "a"), LocalPage("b.wiki", "B", "b")]
     assert [p.format() for p in lint_pages(pages, SCHEMAS)] == [
         "a.wiki:1:1: error E301 page is in no category",
         "b.wiki:1:1: error E301 page is in no category"]

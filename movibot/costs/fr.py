@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Context, Decimal
 
-from movibot.errors import UsageError
-
 NBSP = "\u00a0"
 RATE_UNIT = "€/m²/mois"
 
@@ -19,10 +17,10 @@ Number = Decimal | int
 
 
 def round_half_up(value: Number, places: int) -> Decimal:
-    """Return value rounded half-up to `places` decimals; raise UsageError if not finite."""
+    """Return value rounded half-up to `places` decimals; raise ValueError if not finite."""
     d = Decimal(value)
     if not d.is_finite():
-        raise UsageError(f"value must be a finite number, got {d}")
+        raise ValueError(f"value must be a finite number, got {d}")
     context = Context(prec=max(28, d.adjusted() + places + 3))
     rounded = d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP, context=context)
     return rounded if rounded else rounded.copy_abs()  # no "-0,00"

@@ -1,4 +1,4 @@
-"""From a lieu record to the cost model's inputs (pure)."""
+"""From a lieu's fields to the cost model's inputs, and back from an input to its field (pure)."""
 
 from __future__ import annotations
 
@@ -11,26 +11,33 @@ from movibot.costs.model import (
     CostInputs,
     CostResult,
     compute_costs,
-    validate_inputs,
+    input_issues,
 )
-from movibot.errors import UsageError
 
 COST_FIELDS = ("surface_totale", "cout_infrastructure", "cout_services")
+SHARE_FIELDS = ("part_residents", "part_contributeurs", "part_offres")
+# Each input of the model and the lieu field it comes from.
+INPUT_FIELDS = {
+    "surface_total": "surface_totale", "surface_usable": "surface_utile",
+    "infrastructure": "cout_infrastructure", "services": "cout_services",
+    "shares": "part_residents", "postes": "postes_travail",
+    "recettes_residents": "recettes_residents",
+    "recettes_contributors": "recettes_contributeurs", "recettes_offers": "recettes_offres",
+    "niveau_infrastructure": "niveau_infrastructure", "niveau_services": "niveau_services",
+}
 
 
 def cost_inputs(fields: Mapping[str, Any]) -> CostInputs | None:
     """The cost model's inputs from a lieu's fields; None when surface or costs are missing.
-
-    Raises UsageError (naming the field) when the values are there but inconsistent.
-    """
-    values = [_dec(fields.get(name)) for name in COST_FIELDS]
-    total, infra, services = values
+    Nothing is checked here: see costs.model.input_issues (and records.check, which reports
+    them as problems)."""
+    total, infra, services = (_dec(fields.get(name)) for name in COST_FIELDS)
     if total is None or infra is None or services is None:
         return None
-    shares = [_dec(fields.get(n)) for n in ("part_residents", "part_contributeurs", "part_offres")]
+    shares = [_dec(fields.get(n)) for n in SHARE_FIELDS]
     given = tuple(s for s in shares if s is not None)
     postes = fields.get("postes_travail")
-    inputs = CostInputs(
+    return CostInputs(
         surface_total=total,
         infrastructure=infra,
         services=services,
@@ -43,17 +50,17 @@ def cost_inputs(fields: Mapping[str, Any]) -> CostInputs | None:
         niveau_infrastructure=fields.get("niveau_infrastructure"),
         niveau_services=fields.get("niveau_services"),
     )
-    validate_inputs(inputs)
-    return inputs
 
 
 def record_costs(fields: Mapping[str, Any]) -> tuple[CostResult | None, str | None]:
-    """(result, None), (None, None) when inputs are missing, or (None, why) when inconsistent."""
-    try:
-        inputs = cost_inputs(fields)
-    except UsageError as e:
-        return None, str(e)
-    return (compute_costs(inputs) if inputs else None), None
+    """(result, None), (None, None) when inputs are missing, or (None, why) when unusable."""
+    inputs = cost_inputs(fields)
+    if inputs is None:
+        return None, None
+    issues = input_issues(inputs)
+    if issues:
+        return None, issues[0].message
+    return compute_costs(inputs), None
 
 
 def _dec(value: Any) -> Decimal | None:

@@ -31,7 +31,6 @@ from decimal import ROUND_HALF_EVEN, Context, Decimal, localcontext
 from typing import Any
 
 from movibot.costs.fr import RATE_UNIT, format_number, round_half_up
-from movibot.errors import UsageError
 
 DEFAULT_SHARES = (Decimal(51), Decimal(29), Decimal(20))
 NIVEAUX = ("base", "améliorée")
@@ -179,66 +178,108 @@ def _plain(value: object) -> str:
     return str(value) if isinstance(value, Decimal) else repr(value)
 
 
-def _check_number(name: str, value: object, *, positive: bool) -> None:
-    """Raise UsageError unless value is a finite Decimal, > 0 (positive) or >= 0."""
+@dataclass(frozen=True)
+class InputIssue:
+    """Why one input of the model is unusable: the input's name (a CostInputs field), the kind
+    of issue (`invalid`, `non-positive-surface`, `usable-exceeds-total`, `shares`) and a message."""
+
+    input: str
+    kind: str
+    message: str
+
+
+class InvalidInputs(ValueError):
+    """Inputs the model cannot use; str() is the first issue's message, `issues` has them all."""
+
+    def __init__(self, issues: list[InputIssue]) -> None:
+        super().__init__(issues[0].message)
+        self.issues = issues
+
+
+def _number_issue(name: str, value: object, *, positive: bool) -> InputIssue | None:
+    """Why value is not a finite Decimal, > 0 (positive) or >= 0; None when it is."""
+    kind = "non-positive-surface" if positive and name.startswith("surface") else "invalid"
     if not isinstance(value, Decimal) or not value.is_finite():
-        raise UsageError(f"{name} must be a finite number, got {_plain(value)}")
+        return InputIssue(name, "invalid", f"{name} must be a finite number, got {_plain(value)}")
     if positive and value <= 0:
-        raise UsageError(f"{name} must be > 0, got {_plain(value)}")
+        return InputIssue(name, kind, f"{name} must be > 0, got {_plain(value)}")
     if not positive and value < 0:
-        raise UsageError(f"{name} must be >= 0, got {_plain(value)}")
+        return InputIssue(name, kind, f"{name} must be >= 0, got {_plain(value)}")
+    return None
 
 
-def _check_shares(shares: tuple[Decimal, ...]) -> None:
-    """Raise UsageError unless shares are 3 finite numbers >= 0 summing exactly to 100."""
+def _share_issues(shares: tuple[Decimal, ...]) -> list[InputIssue]:
+    """Why shares are not 3 finite numbers >= 0 summing exactly to 100 ([] when they are)."""
     if len(shares) != 3:
-        raise UsageError(
-            f"shares must be 3 numbers (résidents/contributeurs/offres), got {len(shares)}"
-        )
+        return [InputIssue("shares", "shares", "shares must be 3 numbers "
+                           f"(résidents/contributeurs/offres), got {len(shares)}")]
     for share in shares:
-        _check_number("shares", share, positive=False)
+        issue = _number_issue("shares", share, positive=False)
+        if issue:
+            return [InputIssue("shares", "shares", issue.message)]
     total = sum(shares, Decimal(0))
     if total != HUNDRED:
         terms = " + ".join(_plain(s) for s in shares)
-        raise UsageError(f"shares must sum to 100, got {terms} = {_plain(total)}")
+        return [InputIssue("shares", "shares",
+                           f"shares must sum to 100, got {terms} = {_plain(total)}")]
+    return []
+
+
+def input_issues(inputs: CostInputs) -> list[InputIssue]:
+    """Every reason the inputs are unusable, in input order; [] when the model can run."""
+    issues: list[InputIssue | None] = [
+        _number_issue("surface_total", inputs.surface_total, positive=True)]
+    usable = inputs.surface_usable
+    if usable is not None:
+        issue = _number_issue("surface_usable", usable, positive=True)
+        if issue is None and isinstance(inputs.surface_total, Decimal) \
+                and inputs.surface_total.is_finite() and usable > inputs.surface_total:
+            issue = InputIssue("surface_usable", "usable-exceeds-total",
+                               f"surface_usable must be <= surface_total, got "
+                               f"{_plain(usable)} > {_plain(inputs.surface_total)}")
+        issues.append(issue)
+    issues.append(_number_issue("infrastructure", inputs.infrastructure, positive=False))
+    issues.append(_number_issue("services", inputs.services, positive=False))
+    issues.extend(_share_issues(inputs.shares))
+    issues.append(_postes_issue(inputs.postes))
+    for name in _RECETTES:
+        if getattr(inputs, name) is not None:
+            issues.append(_number_issue(name, getattr(inputs, name), positive=False))
+    for name in ("niveau_infrastructure", "niveau_services"):
+        if getattr(inputs, name) not in (None, *NIVEAUX):
+            issues.append(InputIssue(name, "invalid", f"{name} must be base or améliorée, "
+                                                      f"got {getattr(inputs, name)!r}"))
+    return [i for i in issues if i is not None]
+
+
+def _postes_issue(postes: object) -> InputIssue | None:
+    if postes is not None and (not isinstance(postes, int) or isinstance(postes, bool)):
+        return InputIssue("postes", "invalid", f"postes must be a whole number, got {_plain(postes)}")
+    if postes is not None and postes <= 0:
+        return InputIssue("postes", "invalid", f"postes must be > 0, got {postes}")
+    return None
 
 
 def validate_inputs(inputs: CostInputs) -> None:
-    """Return None if inputs are usable; raise UsageError naming the first bad input."""
-    _check_number("surface_total", inputs.surface_total, positive=True)
-    if inputs.surface_usable is not None:
-        _check_number("surface_usable", inputs.surface_usable, positive=True)
-        if inputs.surface_usable > inputs.surface_total:
-            raise UsageError(
-                f"surface_usable must be <= surface_total, got "
-                f"{_plain(inputs.surface_usable)} > {_plain(inputs.surface_total)}"
-            )
-    _check_number("infrastructure", inputs.infrastructure, positive=False)
-    _check_number("services", inputs.services, positive=False)
-    _check_shares(inputs.shares)
-    postes = inputs.postes
-    if postes is not None and (not isinstance(postes, int) or isinstance(postes, bool)):
-        raise UsageError(f"postes must be a whole number, got {_plain(postes)}")
-    if postes is not None and postes <= 0:
-        raise UsageError(f"postes must be > 0, got {postes}")
-    for name in _RECETTES:
-        if getattr(inputs, name) is not None:
-            _check_number(name, getattr(inputs, name), positive=False)
-    for name in ("niveau_infrastructure", "niveau_services"):
-        if getattr(inputs, name) not in (None, *NIVEAUX):
-            raise UsageError(f"{name} must be base or améliorée, got {getattr(inputs, name)!r}")
+    """Return None if inputs are usable; raise InvalidInputs (first issue first) otherwise."""
+    issues = input_issues(inputs)
+    if issues:
+        raise InvalidInputs(issues)
 
 
 def parse_shares(text: str) -> tuple[Decimal, ...]:
-    """Return `51/29/20` (or `50,5 % / 29,5 % / 20 %`) as 3 Decimals; raise UsageError if bad."""
+    """Return `51/29/20` (or `50,5 % / 29,5 % / 20 %`) as 3 Decimals; raise InvalidInputs if bad."""
     parts = [p.replace("%", "").replace(",", ".").strip() for p in text.split("/")]
     try:
         shares = tuple(Decimal(p) for p in parts)
     except ArithmeticError:
         shares = ()
     if len(shares) != 3 or not all(s.is_finite() for s in shares):
-        raise UsageError(f"shares must look like 51/29/20, got {text!r}")
-    _check_shares(shares)
+        raise InvalidInputs([InputIssue("shares", "shares",
+                                        f"shares must look like 51/29/20, got {text!r}")])
+    issues = _share_issues(shares)
+    if issues:
+        raise InvalidInputs(issues)
     return shares
 
 
@@ -264,7 +305,7 @@ def _revenues(inputs: CostInputs, monthly_cost: Decimal) -> dict[str, Any]:
 
 
 def compute_costs(inputs: CostInputs) -> CostResult:
-    """Return the model for inputs (full precision); raise UsageError if inputs are invalid."""
+    """Return the model for inputs (full precision); raise InvalidInputs if inputs are invalid."""
     validate_inputs(inputs)
     with localcontext(Context(prec=28, rounding=ROUND_HALF_EVEN)):
         s, i, v = inputs.surface_total, inputs.infrastructure, inputs.services

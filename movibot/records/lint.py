@@ -10,15 +10,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from movibot.problems import Problem, line_col
-from movibot.records.parse import parse_record
+from movibot.records.check import check_page
+from movibot.records.parse import pick_tree_schema, read_record
 from movibot.records.record import Record
-from movibot.records.schema import SHARE_FIELDS, FieldIssue, Schema, validate_fields
-from movibot.wikitext.blocks import find_blocks
+from movibot.records.schema import Schema
 from movibot.wikitext.titles import fold, is_category, normalize_title
+from movibot.wikitext.tree import parse_tree
 
 
 @dataclass(frozen=True)
-class Source:
+class LocalPage:
     """A page to lint: where it comes from (a file path or a title), its title and text."""
 
     path: str
@@ -27,16 +28,19 @@ class Source:
 
 
 def lint_page(
-    source: Source, schemas: Sequence[Schema], known_titles: set[str] | None = None
+    source: LocalPage, schemas: Sequence[Schema], known_titles: set[str] | None = None
 ) -> list[Problem]:
-    """Every problem of one page, sorted by position. `known_titles` enables link checks."""
-    record = parse_record(source.text, schemas, source.title, source.path)
-    schema = next((s for s in schemas if s.kind == record.kind), None)
-    problems = list(find_blocks(source.text)[1])
-    problems = [_at_path(p, source.path) for p in problems]
-    problems.extend(record.problems)
-    if schema is not None:
-        problems.extend(check_record(record, schema, source))
+    """Every problem of one page, sorted by position. `known_titles` enables link checks.
+
+    The record's problems are the run's (records.check.check_page); lint adds the blocks'
+    E401/E402, the documentation method's sections (E109) and category (E301), and links."""
+    tree = parse_tree(source.text)
+    schema = None if is_category(source.title) else pick_tree_schema(tree, schemas)
+    record = read_record(tree, schema, source.title, source.path)
+    problems = [_at_path(p, source.path) for p in tree.block_problems]
+    problems.extend(check_page(tree, record, schema, source.path))
+    if schema is not None and (record.template_at is not None or record.from_fallback):
+        problems.extend(_missing_sections(record, schema, source.path))
     if not record.categories:
         problems.append(Problem("E301", "page is in no category", source.path, 1, 1))
     if known_titles is not None:
@@ -48,35 +52,18 @@ def _at_path(p: Problem, path: str) -> Problem:
     return Problem(p.code, p.message, path, p.line, p.col, p.field)
 
 
-def check_record(record: Record, schema: Schema, source: Source) -> list[Problem]:
-    """Schema validation, missing template and missing sections of a parsed record."""
+def _missing_sections(record: Record, schema: Schema | None, path: str) -> Iterable[Problem]:
+    """E109 for each section the documentation method asks of this type of document."""
+    if schema is None:
+        return
     at = record.template_at or (1, 1)
-    if record.template_at is None and not record.from_fallback:
-        return [Problem("E108", f"page has no {{{{{schema.template}}}}} template", source.path,
-                        1, 1)]
-    out = []
-    unreadable = {p.field for p in record.problems if p.code == "E103" and p.field}
-    readable = {k: v for k, v in record.fields.items() if k not in unreadable}
-    for issue in validate_fields(readable, schema):
-        if _follows_from_e103(issue, unreadable):
-            continue
-        line, col = record.positions.get(issue.field or "", at)
-        out.append(Problem(issue.code, issue.message, source.path, line, col, issue.field))
     present = {fold(h) for h, _ in record.sections}
     for section in schema.required_sections(record.fields):
         if fold(section) not in present:
-            out.append(Problem("E109", f'missing section "{section}"', source.path, *at))
-    return out
+            yield Problem("E109", f'missing section "{section}"', path, *at)
 
 
-def _follows_from_e103(issue: FieldIssue, unreadable: set[str]) -> bool:
-    """True for an issue an unreadable value (already E103) causes: missing, or shares."""
-    if issue.code == "E105":
-        return bool(unreadable.intersection(SHARE_FIELDS))
-    return issue.field in unreadable
-
-
-def _broken_links(record: Record, source: Source, known: set[str]) -> Iterable[Problem]:
+def _broken_links(record: Record, source: LocalPage, known: set[str]) -> Iterable[Problem]:
     known_folded = {fold(normalize_title(t)) for t in known}
     targets: dict[str, tuple[int, int] | None] = {t: None for t in record.links}
     for target in record.fields.get("lieux") or ():
@@ -102,7 +89,7 @@ def _link_position(text: str, target: str) -> tuple[int, int]:
 
 
 def lint_pages(
-    sources: Sequence[Source], schemas: Sequence[Schema], known: set[str] | None = None
+    sources: Sequence[LocalPage], schemas: Sequence[Schema], known: set[str] | None = None
 ) -> list[Problem]:
     """Lint a set of pages; links are checked against `known`, by default the set's titles."""
     known = known if known is not None else {s.title for s in sources}

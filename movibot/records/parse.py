@@ -11,17 +11,18 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from mwparserfromhell.definitions import is_parsable
-from mwparserfromhell.nodes import Comment, Node, Tag, Template, Text
+from mwparserfromhell.nodes import Comment, Template, Text
 from mwparserfromhell.nodes.extras import Parameter
 from mwparserfromhell.wikicode import Wikicode
 
 from movibot.problems import Problem, line_col
 from movibot.records.record import Record
 from movibot.records.schema import FieldSpec, Schema
-from movibot.records.values import Reading, read_value, wikicode
-from movibot.wikitext.blocks import find_blocks
+from movibot.records.values import Reading, read_value
 from movibot.wikitext.titles import CATEGORY_PREFIXES, categories_in, fold, normalize_title
+from movibot.wikitext.tree import Tree, complexity, mask_blocks, parse_tree, walk, wikicode
+
+__all__ = ["mask_blocks", "walk", "complexity", "parse_page", "parse_record", "read_record"]
 
 _FILE_PREFIXES = ("fichier", "file", "image", "media")
 _INTERWIKI_PREFIXES = (
@@ -32,17 +33,6 @@ _OPEN_BRACES = re.compile(r"\{\{+")
 _PORTAL_PREFIX = re.compile(r"^\s*portail\s*:\s*", re.I)
 
 
-def mask_blocks(text: str) -> str:
-    """The text with movibot blocks blanked out (same length, newlines kept)."""
-    blocks, _ = find_blocks(text)
-    if not blocks:
-        return text
-    chars = list(text)
-    for b in blocks:
-        for i in range(b.start, b.end):
-            if chars[i] != "\n":
-                chars[i] = " "
-    return "".join(chars)
 
 
 def parse_wikitext(text: str) -> Wikicode:
@@ -56,87 +46,29 @@ def parse_page(text: str, schema: Schema | None, title: str = "", path: str = ""
     Problems carry `path` (a file, else the title) and 1-based line:col. A page too complex to
     parse safely (see `complexity`) gives a record with only its categories and an E603.
     """
-    masked = mask_blocks(text)
-    kind = schema.kind if schema else None
-    reason = complexity(masked)
-    if reason:
-        return _unparsed(masked, kind, title, path, reason)
-    try:
-        return _build_record(parse_wikitext(masked), masked, schema, title, path)
-    except RecursionError:
-        return _unparsed(masked, kind, title, path, "wikitext nested too deeply")
+    return read_record(parse_tree(text), schema, title, path)
 
 
 def parse_record(text: str, schemas: Sequence[Schema], title: str = "", path: str = "") -> Record:
     """Like parse_page, with the schema picked from the page itself (see pick_schema)."""
-    masked = mask_blocks(text)
-    reason = complexity(masked)
-    if reason:
-        return _unparsed(masked, None, title, path, reason)
+    tree = parse_tree(text)
+    return read_record(tree, pick_tree_schema(tree, schemas), title, path)
+
+
+def pick_tree_schema(tree: Tree, schemas: Sequence[Schema]) -> Schema | None:
+    """pick_schema on a parsed page (None for a page too complex to parse)."""
+    return pick_schema(tree.code, schemas) if tree.code is not None else None
+
+
+def read_record(tree: Tree, schema: Schema | None, title: str = "", path: str = "") -> Record:
+    """The record of a parsed page following `schema`; no tokenizer pass (the tree has it)."""
+    kind = schema.kind if schema else None
+    if tree.code is None:
+        return _unparsed(tree.masked, kind, title, path, tree.too_complex or "")
     try:
-        code = parse_wikitext(masked)
-        return _build_record(code, masked, pick_schema(code, schemas), title, path)
+        return _build_record(tree.code, tree.masked, schema, title, path)
     except RecursionError:
-        return _unparsed(masked, None, title, path, "wikitext nested too deeply")
-
-
-# mwparserfromhell scans to the end of the page for the closer of each unclosed construct, so
-# its time grows with their number times the page's length (measured: 2 000 unclosed tables in
-# 30 KB take 15 s, 1 995 unclosed <div> in 2 MB 50 s; balanced ones stay well under a second).
-# Past these budgets (unclosed × characters, about 2 s of parsing) a page is not parsed: a
-# vandal's page must not stall the run. UNCLOSED_LIMITS caps the count on small pages too.
-UNCLOSED_LIMITS = {"{{": 500, "{|": 200, "[[": 5000, "<!--": 2000, "<tag>": 2000}
-WORK_LIMITS = {"{{": 100_000_000, "{|": 6_000_000, "[[": 300_000_000, "<!--": 150_000_000,
-               "<tag>": 150_000_000}
-_PAIRS = {
-    "{{": re.compile(r"\{\{|\}\}"),
-    "[[": re.compile(r"\[\[|\]\]"),
-    "<!--": re.compile(r"<!--|-->"),
-    "{|": re.compile(r"^[ \t]*(?:\{\||\|\})", re.M),
-}
-_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)\b[^<>]*?(/?)>")
-_VOID_TAGS = frozenset({"br", "hr", "wbr", "img", "meta", "link", "input", "col", "area", "base",
-                        "embed", "source", "track", "param"})
-
-
-def complexity(text: str) -> str | None:
-    """Why the page is too complex to parse safely (unclosed constructs), None when it is not."""
-    counts = {opener: _unclosed(pattern, opener, text) for opener, pattern in _PAIRS.items()}
-    counts["<tag>"] = _unclosed_tags(text)
-    for opener, depth in counts.items():
-        what = "HTML tags" if opener == "<tag>" else f"'{opener}'"
-        if depth > UNCLOSED_LIMITS[opener]:
-            return f"{depth} unclosed {what} (more than {UNCLOSED_LIMITS[opener]})"
-        if depth * len(text) > WORK_LIMITS[opener]:
-            return (f"{depth} unclosed {what} in {len(text) // 1000} KB (the parser's time grows "
-                    "with both)")
-    return None
-
-
-def _unclosed(pattern: re.Pattern[str], opener: str, text: str) -> int:
-    depth = 0
-    for m in pattern.finditer(text):
-        if m.group(0).lstrip().startswith(opener[0]) and m.group(0) != "-->":
-            depth += 1
-        elif depth:
-            depth -= 1
-    return depth
-
-
-def _unclosed_tags(text: str) -> int:
-    open_tags: dict[str, int] = {}
-    for closing, name, self_closing in _TAG.findall(text):
-        name = name.lower()
-        if name in _VOID_TAGS or self_closing:
-            continue
-        if closing:
-            if open_tags.get(name):
-                open_tags[name] -= 1
-        else:
-            open_tags[name] = open_tags.get(name, 0) + 1
-    return sum(open_tags.values())
-
-
+        return _unparsed(tree.masked, kind, title, path, "wikitext nested too deeply")
 
 
 def _unparsed(text: str, kind: str | None, title: str, path: str, reason: str) -> Record:
@@ -166,14 +98,15 @@ def _build_record(
     fields: dict[str, Any] = {}
     extra: dict[str, str] = {}
     positions: dict[str, tuple[int, int]] = {}
-    template_end = None
+    template_end = template_start = None
     template_at = None
+    top_level = False
     fallback = False
     if schema is not None:
-        found = find_template(code, schema, masked)
+        found = locate_template(code, schema)
         if found is not None:
-            template, offset = found
-            template_end = offset + len(str(template))
+            template, offset, top_level = found
+            template_start, template_end = offset, offset + len(str(template))
             template_at = line_col(masked, offset)
             _read_params(
                 template, offset, masked, schema, where, fields, extra, positions, problems
@@ -192,6 +125,8 @@ def _build_record(
         links=page_links(code),
         templates=tuple(dict.fromkeys(bare(t.name) for t in code.filter_templates())),
         template_end=template_end,
+        template_start=template_start,
+        template_top_level=top_level,
         template_at=template_at,
         from_fallback=fallback,
         problems=tuple(problems),
@@ -205,35 +140,22 @@ def bare(code: Wikicode) -> str:
 
 def find_template(code: Wikicode, schema: Schema, text: str) -> tuple[Template, int] | None:
     """The schema's template call (top level first, then nested) and its offset in text."""
+    found = locate_template(code, schema)
+    return (found[0], found[1]) if found else None
+
+
+def locate_template(code: Wikicode, schema: Schema) -> tuple[Template, int, bool] | None:
+    """The schema's template call, its offset, and whether it is a top-level node of the page
+    (not inside a tag, a table or another template)."""
     offset = 0
     for node in code.nodes:
         if isinstance(node, Template) and schema.matches_template(bare(node.name)):
-            return node, offset
+            return node, offset, True
         offset += len(str(node))
     for node, offset in walk(code):
         if isinstance(node, Template) and schema.matches_template(bare(node.name)):
-            return node, offset
+            return node, offset, False
     return None
-
-
-def walk(code: Wikicode, base: int = 0, verbatim: bool = True) -> Iterator[tuple[Node, int]]:
-    """Every node of the tree, depth first in text order, with its offset in str(code) + base.
-
-    With verbatim=False, the contents of tags MediaWiki does not parse (nowiki, pre…) are skipped.
-    """
-    offset = base
-    for node in code.nodes:
-        yield node, offset
-        s = str(node)
-        cursor = 0
-        if verbatim or not (isinstance(node, Tag) and not is_parsable(str(node.tag).strip())):
-            for child in node.__children__():
-                c = str(child)
-                i = s.find(c, cursor)
-                if i >= 0:
-                    yield from walk(child, offset + i, verbatim)
-                    cursor = i + len(c)
-        offset += len(s)
 
 
 def _read_params(

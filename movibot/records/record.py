@@ -16,7 +16,9 @@ class Record:
     `fields` hold read values (Decimal numbers, lists, ISO dates, str); an unreadable value
     stays as its raw text and has a problem. `extra` holds unknown parameters (raw text).
     `positions` give each field's 1-based (line, col); `template_end` is the offset just past
-    the template call (where the infobox block goes), None when the page has no template.
+    the template call, None when the page has no template; `template_start` its first offset, and
+    `template_top_level` whether it is a top-level node of the page (not inside a tag, a table
+    or another template).
     """
 
     title: str
@@ -29,6 +31,8 @@ class Record:
     links: tuple[str, ...] = ()
     templates: tuple[str, ...] = ()
     template_end: int | None = None
+    template_start: int | None = None
+    template_top_level: bool = False
     template_at: tuple[int, int] | None = None
     from_fallback: bool = False
     problems: tuple[Problem, ...] = ()

@@ -13,12 +13,8 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-import mwparserfromhell
-from mwparserfromhell.parser.builder import Builder
-from mwparserfromhell.parser.tokenizer import Tokenizer
-from mwparserfromhell.wikicode import Wikicode
-
 from movibot.wikitext.titles import fold, normalize_title
+from movibot.wikitext.tree import wikicode
 
 SPACES = "\u00a0\u202f\u2009\u2007 \t"
 
@@ -227,17 +223,6 @@ def read_text(raw: str) -> Reading:
     """Free text: comments dropped, white space collapsed; wikitext otherwise kept."""
     t = " ".join(_strip_comments(raw).split())
     return Reading(t or None)
-
-
-def wikicode(text: str) -> Wikicode:
-    """mwparserfromhell's tree of `text`; str() of it is `text`, NUL characters included.
-
-    mwparserfromhell's C tokenizer stops at the first NUL (earwig/mwparserfromhell#355), so text
-    holding one goes through its pure-Python tokenizer.
-    """
-    if "\x00" in text:
-        return Builder().build(Tokenizer().tokenize(text))
-    return mwparserfromhell.parse(text)
 
 
 def _strip_comments(raw: str) -> str:

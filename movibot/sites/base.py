@@ -36,6 +36,7 @@ class Site(Protocol):
 
     name: str          # for messages: the API URL, the folder, the dump file
     writable: bool
+    live: bool         # a wiki on the network (put_throttle applies), not a folder or dump
     requests: int      # API requests made so far (0 for local sites)
 
     def category_pages(self, category: str) -> Iterator[Page]:

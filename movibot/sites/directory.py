@@ -71,6 +71,7 @@ class DirectorySite:
     """Pages stored as .wiki files in one folder."""
 
     writable = True
+    live = False  # put_throttle applies to live wikis only
 
     def __init__(self, root: str | Path) -> None:
         self.root = Path(root)

@@ -42,6 +42,7 @@ class DumpSite:
     """The pages of one XML dump file; `name` is its path. Never written, makes no requests."""
 
     writable = False
+    live = False  # put_throttle applies to live wikis only
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         """Raises WikiError when the file cannot be read."""

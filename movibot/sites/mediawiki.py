@@ -98,6 +98,7 @@ class MediaWikiSite:
     """
 
     writable = True
+    live = True  # put_throttle applies to live wikis only
 
     def __init__(
         self,

@@ -1,4 +1,10 @@
-"""Apply a plan: the only writer. Politely: throttle, max edits, stop page, error streak."""
+"""Apply a plan: the only writer, used by run, push and the report page.
+
+Politely: put_throttle between edits on a live wiki (folders and dumps are not throttled),
+max_edits, the stop page (before the first edit and every `stop_every` edits), a halt on a
+streak of errors or on a wiki that cannot be written; and the state: each saved revision is
+recorded, the file saved at most every STATE_SAVE_EVERY seconds and always at the end.
+"""
 
 from __future__ import annotations
 
@@ -8,14 +14,28 @@ from dataclasses import dataclass
 from typing import Any
 
 from movibot.config import Config
-from movibot.sites.base import Page
+from movibot.errors import (
+    BotsExcluded,
+    EditConflict,
+    LoginError,
+    ReadOnly,
+    StopRequested,
+    WikiError,
+)
+from movibot.sites.base import Page, Site
 from movibot.state import State
-from movibot.sync.edits import Edit, Outcome, Plan
-from movibot.sync.plan import order_edits
+from movibot.sync.edits import Edit, Outcome
 
 Progress = Callable[[Iterable[Any], int, str], Iterable[Any]]
 Clock = Callable[[], float]
 Sleep = Callable[[float], None]
+OnSaved = Callable[[Edit, Page], None]
+
+# The state is rewritten whole, so saving it after every edit costs time that grows with the
+# square of the pages (measured: 31 s of a 71 s run at 1 000 lieux). It is saved at most every
+# STATE_SAVE_EVERY seconds while editing, and always at the end; a page whose edit was made but
+# not yet recorded is `pending`, read again by the next run and found current.
+STATE_SAVE_EVERY = 2.0
 
 
 @dataclass(frozen=True)
@@ -28,8 +48,47 @@ class Politeness:
     max_consecutive_errors: int = 5
 
 
+def politeness(site: Site, config: Config, max_edits: int | None = None) -> Politeness:
+    """The config's politeness for `site`: put_throttle applies to live wikis only."""
+    throttle = config.put_throttle if getattr(site, "live", False) else 0.0
+    return Politeness(throttle, config.max_edits if max_edits is None else max_edits)
+
+
+def stop_requested(site: Site, title: str) -> bool:
+    """True when the stop page has content other than empty or `run`."""
+    page = next(iter(site.pages([title])))
+    return page.exists and page.text.strip().lower() not in ("", "run")
+
+
+def apply_plan(site: Site, edits: Sequence[Edit], policy: Politeness, *, stop_title: str,
+               state: State | None = None, on_saved: OnSaved | None = None,
+               sleep: Sleep = time.sleep, clock: Clock = time.monotonic,
+               progress: Progress = lambda items, length, label: items) -> list[Outcome]:
+    """Make the edits in order (see apply_edits); record each saved revision in `state` (not a
+    merged one: it is read and planned again next run) and call `on_saved`. The state is saved
+    at the end whatever happens. Raises StopRequested when the stop page asks to halt."""
+    last_save = [clock()]
+
+    def saved(edit: Edit, page: Page) -> None:
+        if state is not None and not was_merged(edit, page):
+            state.page(page.title).update(revid=page.revid, timestamp=page.timestamp)
+            if clock() - last_save[0] >= STATE_SAVE_EVERY:
+                state.save()
+                last_save[0] = clock()
+        if on_saved is not None:
+            on_saved(edit, page)
+
+    done = apply_edits(site, edits, policy, stop_requested=lambda: stop_requested(site, stop_title),
+                       on_saved=saved, sleep=sleep)
+    try:
+        return list(progress(done, len(edits), "Editing"))
+    finally:
+        if state is not None:
+            state.save()
+
+
 def apply_edits(
-    site: Any,
+    site: Site,
     edits: Sequence[Edit],
     policy: Politeness,
     *,
@@ -44,8 +103,6 @@ def apply_edits(
     refused login, a wiki unavailable after its retries or a stop page that cannot be read, the
     remaining pages are yielded as `not-done` (the message says why).
     """
-    from movibot.errors import StopRequested, WikiError
-
     made = errors = attempts = 0
     halted = ""
     for edit in edits:
@@ -80,12 +137,10 @@ MERGED = ("saved, but the wiki merged it with an edit made since the page was re
           "the page is read again on the next run")
 
 
-def _save(site: Any, edit: Edit) -> tuple[Outcome, Page | None, str]:
+def _save(site: Site, edit: Edit) -> tuple[Outcome, Page | None, str]:
     """Save one edit: its outcome, the new revision (None when nothing was saved), and why the
     run must halt ("" to go on): a read-only wiki, a refused login, a wiki still unavailable
     after its retries (an error with `halts_run`)."""
-    from movibot.errors import BotsExcluded, EditConflict, LoginError, ReadOnly, WikiError
-
     try:
         saved = site.save(edit.page, edit.new, edit.summary)
     except EditConflict as e:
@@ -108,39 +163,3 @@ def was_merged(edit: Edit, saved: Page) -> bool:
         return text.replace("\r\n", "\n").replace("\r", "\n").rstrip()
 
     return saved != edit.page and stored(saved.text) != stored(edit.new)
-
-
-def stop_requested(site: Any, title: str) -> bool:
-    """True when the stop page has content other than empty or `run`."""
-    page = next(iter(site.pages([title])))
-    return page.exists and page.text.strip().lower() not in ("", "run")
-
-
-# The state is rewritten whole, so saving it after every edit costs time that grows with the
-# square of the pages (measured: 31 s of a 71 s run at 1 000 lieux). It is saved at most every
-# STATE_SAVE_EVERY seconds while editing, and always at the end; a page whose edit was made but
-# not yet recorded is `pending`, read again by the next run and found current.
-STATE_SAVE_EVERY = 2.0
-
-
-def _apply(site: Any, config: Config, plan: Plan, state: State, sleep: Callable[[float], None],
-           stop_title: str, progress: Progress,
-           clock: Callable[[], float] = time.monotonic) -> list[Outcome]:
-    last_save = [clock()]
-
-    def saved(edit: Edit, page: Page) -> None:
-        if not was_merged(edit, page):  # a merged page is read and planned again next run
-            state.page(page.title).update(revid=page.revid, timestamp=page.timestamp)
-            if clock() - last_save[0] >= STATE_SAVE_EVERY:
-                state.save()
-                last_save[0] = clock()
-
-    policy = Politeness(config.put_throttle, config.max_edits)
-    done = apply_edits(
-        site, list(order_edits(plan.edits)), policy,
-        stop_requested=lambda: stop_requested(site, stop_title), on_saved=saved, sleep=sleep,
-    )
-    try:
-        return list(progress(done, len(plan.edits), "Editing"))
-    finally:
-        state.save()

@@ -10,12 +10,8 @@ from movibot.problems import Problem
 from movibot.sites.base import Page
 
 TASK = "movibot"
-# Errors that make a record unfit to render: the page is reported `invalid` and left alone
-# (E603: a page too complex to parse, whose fields were not read).
-BLOCKING = frozenset({"E101", "E102", "E103", "E104", "E105", "E106", "E107", "E108", "E201",
-                      "E603"})
 STATUSES = ("edited", "created", "unchanged", "skipped-nobots", "block-edited", "block-malformed",
-            "invalid", "conflict", "error", "not-done")
+            "invalid", "conflict", "error", "not-done", "redirect")
 FAILED = frozenset({"block-edited", "block-malformed", "invalid", "conflict", "error"})
 
 

@@ -27,8 +27,7 @@ from typing import IO, Any
 from movibot.config import Config, SourceConfig
 from movibot.records.schema import load_schema
 from movibot.render.members import render_members
-from movibot.sites.base import Page
-from movibot.state import State
+from movibot.sites.base import Page, Site
 from movibot.sync.edits import Outcome
 from movibot.sync.plan import (
     CATEGORY_NS,
@@ -41,7 +40,7 @@ from movibot.sync.plan import (
     plan_source_page,
 )
 from movibot.sync.report import Report
-from movibot.wikitext.blocks import Block, find_blocks
+from movibot.wikitext.blocks import block_frame, find_block, full_hash
 from movibot.wikitext.titles import normalize_title, title_to_filename
 
 STREAM_ROWS = 2000  # a bigger lieu members table is rendered and written in chunks of this size
@@ -67,7 +66,7 @@ def _without_base_text(plan: PagePlan) -> PagePlan:
     return dataclasses.replace(plan, edit=dataclasses.replace(plan.edit, page=base))
 
 
-def source_pages(site: Any, sources: Sequence[Source]) -> Iterator[Page]:
+def source_pages(site: Site, sources: Sequence[Source]) -> Iterator[Page]:
     """Every content page of the site once (one pass over a dump when it can iterate)."""
     if hasattr(site, "iter_pages"):
         yield from (p for p in site.iter_pages() if is_content(p))
@@ -93,7 +92,7 @@ def plan_stream(pages: Iterable[Page], sources: Sequence[Source], user: str, for
         yield from pool.imap(_plan_in_worker, pages, chunksize=32)
 
 
-def run_offline(site: Any, config: Config, sources: Sequence[Source], out: Path, *, jobs: int,
+def run_offline(site: Site, config: Config, sources: Sequence[Source], out: Path, *, jobs: int,
                 force: bool, clock: Callable[[], float] = time.monotonic,
                 progress: Callable[[Iterable[Any], int, str], Iterable[Any]] = lambda i, n, s: i
                 ) -> Report:
@@ -214,9 +213,8 @@ class RowStore:
         """category_specs over the distinct row shapes: names and descriptions, no rows."""
         self._db.execute("CREATE INDEX IF NOT EXISTS by_category "
                          "ON members (category, sort, title)")
-        state = State(Path(os.devnull), "")
-        state.pages = {str(i): {"row": s} for i, s in enumerate(self._shapes.values())}
-        return [dataclasses.replace(s, rows=()) for s in category_specs(sources, state)]
+        specs = category_specs(sources, self._shapes.values())
+        return [dataclasses.replace(s, rows=()) for s in specs]
 
     def count(self, category: str) -> int:
         return int(self._db.execute("SELECT count(*) FROM members WHERE category = ?",
@@ -231,7 +229,7 @@ class RowStore:
             yield json.loads(data)
 
 
-def plan_categories(site: Any, sources: Sequence[Source], rows: RowStore, out: Path, user: str,
+def plan_categories(site: Site, sources: Sequence[Source], rows: RowStore, out: Path, user: str,
                     force: bool) -> Iterator[Outcome]:
     """Plan each category page the rows imply; write the edited ones; yield the outcomes."""
     specs = rows.specs(sources)
@@ -260,24 +258,23 @@ def stream_category(page: Page, spec: CategorySpec, members: Iterator[dict[str, 
     if outcome.status in ("skipped-nobots", "block-malformed"):
         return outcome
     with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as table:
-        sha1 = _render_table(members, spec.kind or "lieu", table)
-        old = _membres(page.text) if page.exists else None
-        if old is not None and _full_hash(old.content) == sha1.hexdigest():
+        sha1 = _render_table(members, spec.kind or "lieu", table).hexdigest()
+        old = find_block(page.text, "membres") if page.exists else None
+        if old is not None and full_hash(old.content) == sha1:
             if not old.edited:
                 return Outcome(page.title, "unchanged")
         elif outcome.status == "block-edited":
             return outcome
         base = edit.new if edit is not None else page.text
-        block = _membres(base)
+        block = find_block(base, "membres")
         assert block is not None  # plan_category wrote or kept one
-        newline = "\r\n" if "\r\n" in base[block.start:block.content_start] else "\n"
-        begin = base[block.start:block.content_start].replace(block.sha1, sha1.hexdigest()[:12])
+        before, after, newline = block_frame(base, block, sha1)
         with _renamed(path) as f:
-            f.write(base[:block.start] + begin)
+            f.write(before)
             table.seek(0)
             while chunk := table.read(1 << 20):
                 f.write(chunk.replace("\n", newline))
-            f.write(base[block.content_end:])
+            f.write(after)
     status = "created" if not page.exists else "edited"
     return Outcome(page.title, status)
 
@@ -317,16 +314,6 @@ def _render_table(members: Iterator[dict[str, Any]], kind: str, out: IO[str]) ->
 def _write(out: IO[str], sha1: Any, text: str) -> None:
     out.write(text)
     sha1.update(text.encode("utf-8"))
-
-
-def _membres(text: str) -> Block | None:
-    return next((b for b in find_blocks(text)[0] if b.name == "membres"), None)
-
-
-def _full_hash(content: str) -> str:
-    """The full SHA-1 of a block's content as render would write it (LF, one final newline)."""
-    normal = content.replace("\r\n", "\n").replace("\r", "\n").rstrip("\n") + "\n"
-    return hashlib.sha1(normal.encode("utf-8")).hexdigest()
 
 
 def write_report(report: Report, path: Path) -> None:

@@ -1,4 +1,9 @@
-"""The plan: pages and records in, Edits and Outcomes out. Pure: no site, no state, no I/O."""
+"""The plan: pages and records in, Edits and Outcomes out. Pure: no site, no state, no I/O.
+
+`plan_source_page` is the one plan of a lieu or fiche page, the same for a live wiki, a folder
+and a dump: one parse (a Tree), one check (records.check), the cost model, the infobox block.
+`plan_category` plans a category page from its members' rows.
+"""
 
 from __future__ import annotations
 
@@ -8,89 +13,149 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from movibot.config import SourceConfig
-from movibot.costs.inputs import record_costs
-from movibot.costs.model import CostResult
+from movibot.costs.inputs import cost_inputs
+from movibot.costs.model import CostResult, compute_costs, input_issues
 from movibot.errors import BlockEdited, BlockMalformed
 from movibot.problems import Problem
-from movibot.records.parse import parse_page, parse_record
+from movibot.records.check import blocking, check_page
+from movibot.records.parse import pick_tree_schema, read_record
 from movibot.records.record import Record
 from movibot.records.schema import Schema
-from movibot.render.infobox import (
-    implied_by_field,
-    implied_categories,
-    members_row,
-    render_category_page,
-    render_infobox,
-    render_members,
-)
+from movibot.render.infobox import implied_by_field, implied_categories, render_infobox
+from movibot.render.members import members_row, render_category_page, render_members
 from movibot.sites.base import Page
-from movibot.state import State
-from movibot.sync.edits import BLOCKING, TASK, Edit, Outcome, summary
-from movibot.wikitext.blocks import replace_block
+from movibot.sync.edits import TASK, Edit, Outcome, summary
+from movibot.wikitext.blocks import make_block, replace_block
 from movibot.wikitext.exclusion import bots_allowed
+from movibot.wikitext.save import save_transforms
 from movibot.wikitext.titles import fold, is_category, normalize_title
+from movibot.wikitext.tree import Tree, parse_tree
+
+CATEGORY_NS = "Catégorie:"
+NON_CONTENT_NS = frozenset({1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15})
 
 
-def blocking(problems: Sequence[Problem]) -> list[Problem]:
-    return [p for p in problems if p.code in BLOCKING]
+@dataclass(frozen=True)
+class Source:
+    """A configured source with its loaded schema."""
+
+    config: SourceConfig
+    schema: Schema
+
+    @property
+    def category(self) -> str:
+        return normalize_title(self.config.category)
+
+
+@dataclass(frozen=True)
+class PagePlan:
+    """The plan of one page: its edit, its outcome, and its members-table row.
+
+    `source` is None for a page outside the sources' categories. An `invalid` page's row gives
+    only its title: it stays listed, with no value it does not have.
+    """
+
+    title: str
+    source: str | None
+    edit: Edit | None = None
+    outcome: Outcome | None = None
+    row: dict[str, Any] | None = None
+
+
+def is_content(page: Page) -> bool:
+    """Lieux and fiches live in content namespaces: not categories, users or templates."""
+    return page.ns not in NON_CONTENT_NS and not is_category(page.title)
+
+
+def source_of(record_cats: Iterable[str], sources: Sequence[Source]) -> Source | None:
+    """The first source whose category the page is in."""
+    cats = {fold(c) for c in record_cats}
+    return next((s for s in sources if fold(s.category) in cats), None)
+
+
+def plan_source_page(page: Page, sources: Sequence[Source], user: str, force: bool) -> PagePlan:
+    """Parse (once), check, compute and plan one page (pure: no state, no site)."""
+    tree = parse_tree(page.text)
+    if tree.redirect is not None:
+        return PagePlan(page.title, None, outcome=Outcome(
+            page.title, "redirect", (), f"redirect to [[{tree.redirect}]]; not edited"))
+    schema = pick_tree_schema(tree, [s.schema for s in sources])
+    record = read_record(tree, schema, page.title)
+    source = source_of(record.categories, sources)
+    if source is None:
+        return PagePlan(page.title, None)
+    if schema is not source.schema:
+        record = read_record(tree, source.schema, page.title)  # the same tree, no new parse
+    problems = check_page(tree, record, source.schema)
+    costs = None if blocking(problems) else record_costs(record, source.schema)
+    edit, outcome = plan_page(page, tree, record, problems, source.schema, costs, user=user,
+                              force=force)
+    return PagePlan(page.title, source.config.name, edit, outcome,
+                    members_entry(page.title, record, problems, source, costs))
+
+
+def record_costs(record: Record, schema: Schema) -> CostResult | None:
+    """The cost model of a checked lieu record (None for fiches and missing inputs)."""
+    inputs = cost_inputs(record.fields) if schema.kind == "lieu" else None
+    if inputs is None or input_issues(inputs):
+        return None
+    return compute_costs(inputs)
+
+
+def members_entry(title: str, record: Record, problems: Sequence[Problem], source: Source,
+                  costs: CostResult | None) -> dict[str, Any]:
+    """The page's members-table row; an invalid page gets its title only, in its source."""
+    if blocking(problems):
+        row = members_row(title, {}, None)
+        row.update(kind=source.schema.kind, implied={}, categories=[source.category])
+        return row
+    row = members_row(title, record.fields, costs)
+    row["kind"] = source.schema.kind
+    row["implied"] = implied_by_field(record.fields, source.schema)
+    row["categories"] = [source.category] + implied_categories(record.fields, source.schema)
+    return row
 
 
 def plan_page(
-    page: Page, record: Record, schema: Schema, costs: CostResult | None, *, user: str,
-    force: bool = False,
+    page: Page, tree: Tree, record: Record, problems: Sequence[Problem], schema: Schema,
+    costs: CostResult | None, *, user: str, force: bool = False,
 ) -> tuple[Edit | None, Outcome]:
-    """The infobox edit for a lieu or fiche page, or why there is none."""
-    problems = record.problems
-    if not bots_allowed(page.text, user, TASK):
-        return None, Outcome(page.title, "skipped-nobots", problems)
-    if blocking(problems):
-        return None, Outcome(page.title, "invalid", problems)
+    """The infobox edit for a checked lieu or fiche page, or why there is none."""
+    found = tuple(problems)
+    if not bots_allowed(tree, user, TASK):
+        return None, Outcome(page.title, "skipped-nobots", found)
+    if blocking(found):
+        return None, Outcome(page.title, "invalid", found, blocking(found)[0].message)
     content = render_infobox(page.title, record.fields, schema, costs)
     try:
-        new = replace_block(page.text, "infobox", content, anchor=record.template_end, force=force)
+        new = replace_block(page.text, "infobox", content, anchor=infobox_anchor(tree, record),
+                            force=force, found=tree.blocks, problems=tree.block_problems)
     except BlockEdited as e:
-        return None, Outcome(page.title, "block-edited", problems, str(e))
+        return None, Outcome(page.title, "block-edited", found, str(e))
     except BlockMalformed as e:
-        return None, Outcome(page.title, "block-malformed", problems, str(e))
+        return None, Outcome(page.title, "block-malformed", found, str(e))
     if new == page.text:
-        return None, Outcome(page.title, "unchanged", problems)
-    trap = save_transforms(page.text)
-    if trap:
-        return None, Outcome(page.title, "invalid", problems, trap)
+        return None, Outcome(page.title, "unchanged", found)
     return Edit(page, new, summary("mise à jour de l'infobox")), Outcome(page.title, "edited",
-                                                                          problems)
+                                                                          found)
 
 
-# What MediaWiki's pre-save transform rewrites in any saved text: signatures, substitutions,
-# the pipe trick. A page read with one of them (an imported page, a page saved without the
-# transform) would be rewritten outside the bot's block, under the bot's name, by its edit.
-_TRANSFORMED = re.compile(r"~~~|\{\{\s*(?:safe)?subst\s*:|\[\[[^\[\]|\n]+\|\]\]", re.I)
-_VERBATIM = re.compile(r"<!--.*?(?:-->|\Z)|<(nowiki|pre)\b[^>\n]{0,200}>.*?(?:</\1\s*>|\Z)",
-                       re.I | re.S)
+_LINE_END = re.compile(r"[ \t]*(?=\r?\n|\Z)")
 
 
-def save_transforms(text: str) -> str:
-    """Why saving `text` would make MediaWiki rewrite it outside the movibot blocks (a `~~~~`
-    signature, a `{{subst:…}}`, a pipe trick `[[…|]]` outside comments, nowiki and pre), or ""."""
-    from movibot.problems import line_col
-    from movibot.wikitext.blocks import find_blocks
-
-    spans = [(m.start(), m.end()) for m in _VERBATIM.finditer(text)]
-    spans += [(b.start, b.end) for b in find_blocks(text)[0]]
-    pieces, pos = [], 0
-    for start, end in sorted(spans):
-        if end > pos:
-            start = max(start, pos)
-            pieces += [text[pos:start], re.sub(r"[^\n]", " ", text[start:end])]
-            pos = end
-    masked = "".join(pieces) + text[pos:]
-    found = _TRANSFORMED.search(masked)
-    if not found:
-        return ""
-    line, col = line_col(text, found.start())
-    return (f"line {line}:{col} holds {found.group(0)!r}, which MediaWiki rewrites on save "
-            "(signature, substitution, pipe trick): an edit would change the page outside the "
-            "bot's block under the bot's name; not edited")
+def infobox_anchor(tree: Tree, record: Record) -> int | None:
+    """Where a new infobox block goes: right after the template call when the call stands on
+    lines of its own at the top level of the page (then the block, on its own lines, changes
+    nothing in how the human text renders), else None: the top of the page. A call followed
+    by text on its line, in a list item, a table cell, a tag or another template would have
+    its neighbours moved to a new line (a `<pre>`, a split list)."""
+    start, end = record.template_start, record.template_end
+    if start is None or end is None or not record.template_top_level:
+        return None
+    if start > 0 and tree.text[start - 1] != "\n":
+        return None
+    m = _LINE_END.match(tree.text, end)
+    return m.end() if m else None
 
 
 @dataclass(frozen=True)
@@ -110,8 +175,6 @@ def plan_category(page: Page, spec: CategorySpec, *, user: str, force: bool = Fa
     """Create the category page when missing, else refresh its `membres` block."""
     members = render_members(spec.rows, spec.kind) if spec.kind else ""
     if not page.exists:
-        from movibot.wikitext.blocks import make_block
-
         block = make_block("membres", members) if spec.kind else ""
         text = render_category_page(spec.description, spec.portal, spec.parent, block)
         return (Edit(page, text, summary("création de la catégorie")),
@@ -131,7 +194,8 @@ def plan_category(page: Page, spec: CategorySpec, *, user: str, force: bool = Fa
         return None, Outcome(page.title, "unchanged")
     trap = save_transforms(page.text)
     if trap:
-        return None, Outcome(page.title, "invalid", (), trap)
+        line, col, why = trap
+        return None, Outcome(page.title, "invalid", (), f"line {line}:{col}: {why}")
     return (Edit(page, new, summary("mise à jour de la liste des membres")),
             Outcome(page.title, "edited"))
 
@@ -141,78 +205,15 @@ def order_edits(edits: Sequence[Edit]) -> Iterator[Edit]:
     yield from sorted(edits, key=lambda e: (e.page.ns == 14, e.title))
 
 
-CATEGORY_NS = "Catégorie:"
-NON_CONTENT_NS = frozenset({1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15})
-
-
-@dataclass(frozen=True)
-class Source:
-    """A configured source with its loaded schema."""
-
-    config: SourceConfig
-    schema: Schema
-
-    @property
-    def category(self) -> str:
-        return normalize_title(self.config.category)
-
-
-def is_content(page: Page) -> bool:
-    """Lieux and fiches live in content namespaces: not categories, users or templates."""
-    return page.ns not in NON_CONTENT_NS and not is_category(page.title)
-
-
-def source_of(page: Page, record_cats: Iterable[str], sources: Sequence[Source]
-              ) -> Source | None:
-    cats = {fold(c) for c in record_cats}
-    return next((s for s in sources if fold(s.category) in cats), None)
-
-
-@dataclass(frozen=True)
-class PagePlan:
-    """The plan of one page: its edit, its outcome, and its members-table row.
-
-    `source` is None for a page outside the sources' categories; `row` is None when the record
-    has blocking errors (the previous row, if any, is kept).
-    """
-
-    title: str
-    source: str | None
-    edit: Edit | None = None
-    outcome: Outcome | None = None
-    row: dict[str, Any] | None = None
-
-
-def plan_source_page(page: Page, sources: Sequence[Source], user: str, force: bool) -> PagePlan:
-    """Parse, compute and plan one page (pure: no state, no site)."""
-    # One parse in the common case: the schema picked from the page's own template is the one
-    # of the source whose category it is in. (parse_record, like parse_page, declines pages too
-    # complex to parse: E603.)
-    record = parse_record(page.text, [s.schema for s in sources], page.title)
-    source = source_of(page, record.categories, sources)
-    if source is None:
-        return PagePlan(page.title, None)
-    if record.kind != source.schema.kind:
-        record = parse_page(page.text, source.schema, page.title)
-    costs, _why = record_costs(record.fields) if source.schema.kind == "lieu" else (None, None)
-    edit, outcome = plan_page(page, record, source.schema, costs, user=user, force=force)
-    row = None
-    if not blocking(record.problems):
-        row = members_row(page.title, record.fields, costs)
-        row["kind"] = source.schema.kind
-        row["implied"] = implied_by_field(record.fields, source.schema)
-        row["categories"] = [source.category] + implied_categories(record.fields, source.schema)
-    return PagePlan(page.title, source.config.name, edit, outcome, row)
-
-
-def category_specs(sources: Sequence[Source], state: State) -> list[CategorySpec]:
-    """Every category the bot maintains, with its members' rows (from the state).
+def category_specs(sources: Sequence[Source], all_rows: Iterable[Mapping[str, Any]]
+                   ) -> list[CategorySpec]:
+    """Every category the bot maintains, with its members' rows (kept in the state).
 
     A field value naming a category with a role of its own (see `reserved_categories`) does
     not make the bot maintain it, and a source's table lists only pages of its kind: a value
     typed on one page cannot put a table on Catégorie:Portails, nor a lieu among the fiches.
     """
-    rows = [e["row"] for e in state.pages.values() if "row" in e]
+    rows = list(all_rows)
     reserved = reserved_categories(sources)
     specs: dict[str, CategorySpec] = {}
     for source in sources:
@@ -253,7 +254,7 @@ def reserved_categories(sources: Sequence[Source]) -> frozenset[str]:
     return frozenset(fold(normalize_title(n)) for n in names if n)
 
 
-def _field_categories(rows: list[dict[str, Any]], source: Source, field_name: str) -> list[str]:
+def _field_categories(rows: list[Mapping[str, Any]], source: Source, field_name: str) -> list[str]:
     names = {c for r in rows if r.get("kind") == source.schema.kind
              for c in (r.get("implied") or {}).get(field_name, [])}
     return sorted(names)

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from movibot.config import Config
-from movibot.errors import StopRequested, WikiError
-from movibot.sites.base import Page
+from movibot.errors import MovibotError, StopRequested, WikiError
+from movibot.sites.base import Page, Site
 from movibot.state import State
-from movibot.sync.apply import _apply, stop_requested
-from movibot.sync.edits import Edit, Outcome, Plan
+from movibot.sync.apply import apply_plan, politeness, stop_requested
+from movibot.sync.edits import Edit, Outcome, Plan, summary
 from movibot.sync.plan import (
     CATEGORY_NS,
     PagePlan,
@@ -28,6 +28,7 @@ from movibot.sync.plan import (
     plan_source_page,
 )
 from movibot.sync.report import Report
+from movibot.wikitext.blocks import replace_block
 from movibot.wikitext.titles import is_category, normalize_title
 
 Progress = Callable[[Iterable[Any], int, str], Iterable[Any]]
@@ -41,7 +42,7 @@ class RunOptions:
 
 
 def run_job(
-    site: Any, config: Config, sources: Sequence[Source], state: State, options: RunOptions,
+    site: Site, config: Config, sources: Sequence[Source], state: State, options: RunOptions,
     *, sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.monotonic,
     show: Callable[[Edit], None] | None = None,
     progress: Progress = lambda items, length, label: items,
@@ -62,7 +63,9 @@ def run_job(
                     show(edit)
         else:
             state.save()
-            done = _apply(site, config, plan, state, sleep, stop_title, progress)
+            done = apply_plan(site, list(order_edits(plan.edits)), politeness(site, config),
+                              stop_title=stop_title, state=state, sleep=sleep, clock=clock,
+                              progress=progress)
             report.outcomes = merge_outcomes(plan.outcomes, done)
             report.halted = next((o.message for o in done if o.status == "not-done"), None)
             if not report.halted:
@@ -88,7 +91,7 @@ def merge_outcomes(planned: Sequence[Outcome], done: Sequence[Outcome]) -> list[
     return out
 
 
-def read_pages(site: Any, sources: Sequence[Source], state: State, full: bool) -> list[Page]:
+def read_pages(site: Site, sources: Sequence[Source], state: State, full: bool) -> list[Page]:
     """All pages of the sources' categories (full); else the pages changed since the last run,
     and the pages whose planned edit was not made (an error, a halt, a merge: `pending`).
     Missing pages are given too (exists=False), so that they leave the members tables."""
@@ -115,7 +118,7 @@ def _already_seen(page: Page, state: State) -> bool:
     return page.revid is not None and entry.get("revid") == page.revid
 
 
-def make_plan(site: Any, config: Config, sources: Sequence[Source], state: State,
+def make_plan(site: Site, config: Config, sources: Sequence[Source], state: State,
               options: RunOptions, report: Report) -> Plan:
     """Read, parse, compute and plan the page edits, then the category pages."""
     full = options.full or state.last_run is None
@@ -155,9 +158,9 @@ def record_plan(state: State, page: Page, plan: PagePlan) -> None:
         entry.pop("revid", None)
 
 
-def _plan_categories(site: Any, sources: Sequence[Source], state: State, user: str,
+def _plan_categories(site: Site, sources: Sequence[Source], state: State, user: str,
                      force: bool) -> tuple[list[Edit], list[Outcome]]:
-    specs = category_specs(sources, state)
+    specs = category_specs(sources, [e["row"] for e in state.pages.values() if "row" in e])
     pages = {p.title: p for p in site.pages([CATEGORY_NS + s.name for s in specs])}
     edits, outcomes = [], []
     for spec in specs:
@@ -170,16 +173,22 @@ def _plan_categories(site: Any, sources: Sequence[Source], state: State, user: s
     return edits, outcomes
 
 
-def write_report_page(site: Any, config: Config, report: Report) -> None:
-    """Put the French summary in the `rapport` block of the report page (errors are reported)."""
-    from movibot.errors import MovibotError
-    from movibot.sync.edits import summary
-    from movibot.wikitext.blocks import replace_block
-
+def write_report_page(site: Site, config: Config, report: Report, *,
+                      sleep: Callable[[float], None] = time.sleep) -> None:
+    """Put the French summary in the `rapport` block of the report page, through the one
+    writer (stop page, halts); a failure is reported, never raised."""
     try:
-        page = next(iter(site.pages([config.report_page])))
+        page = next(iter(site.pages([config.report_page or ""])))
         new = replace_block(page.text, "rapport", report.to_wikitext())
-        if new != page.text:
-            site.save(page, new, summary("rapport du passage"))
+        if new == page.text:
+            return
+        edit = Edit(page, new, summary("rapport du passage"))
+        done = apply_plan(site, [edit], politeness(site, config, max_edits=1),
+                          stop_title=config.effective_stop_page(), sleep=sleep)
+        failed = [o for o in done if o.status not in ("edited", "created")]
+        if failed:
+            report.halted = report.halted or f"report page not written: {failed[0].message}"
+    except StopRequested as e:
+        report.halted = report.halted or f"report page not written: {e}"
     except MovibotError as e:
         report.halted = report.halted or f"report page not written: {e}"

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from movibot.errors import BlockEdited, BlockMalformed
@@ -291,7 +292,8 @@ def _excerpt(s: str, limit: int = 60) -> str:
 
 
 def replace_block(text: str, name: str, content: str, *, anchor: int | None = None,
-                  force: bool = False) -> str:
+                  force: bool = False, found: Sequence[Block] | None = None,
+                  problems: Sequence[Problem] = ()) -> str:
     """The page text with block `name` holding `content`; `text` itself when nothing changes.
 
     An existing block is rewritten in place; a missing one is inserted on its own line after
@@ -299,9 +301,13 @@ def replace_block(text: str, name: str, content: str, *, anchor: int | None = No
     byte for byte. Raises BlockMalformed for any E401 problem in the page (never overridable),
     and when the new text would not give the block back (an unclosed `<!--` before it hides
     its begin marker), BlockEdited when the block was edited by hand (unless `force`), and
-    ValueError for a bad name, content or anchor (see `make_block`).
+    ValueError for a bad name, content or anchor (see `make_block`). `found` and `problems`:
+    what find_blocks(text) gives, when the caller has it already (the page's Tree).
     """
-    blocks, problems = find_blocks(text)
+    if found is None:
+        blocks, problems = find_blocks(text)
+    else:
+        blocks = list(found)
     malformed = [p for p in problems if p.code == "E401"]
     if malformed:
         raise BlockMalformed(malformed[0].message)
@@ -375,3 +381,26 @@ def strip_blocks(text: str) -> str:
             pos = m.end()
     out.append(text[pos:])
     return "".join(out)
+
+
+def find_block(text: str, name: str, blocks: Sequence[Block] | None = None) -> Block | None:
+    """The well-formed block `name` of the text (from `blocks` when given), None without one."""
+    found = find_blocks(text)[0] if blocks is None else blocks
+    return next((b for b in found if b.name == name), None)
+
+
+def full_hash(content: str) -> str:
+    """The full SHA-1 (40 hex digits) of content as a block holds it (LF, one final newline);
+    its first 12 digits are what the begin marker records."""
+    return hashlib.sha1(normalize_content(content).encode("utf-8")).hexdigest()
+
+
+def block_frame(text: str, block: Block, sha1: str) -> tuple[str, str, str]:
+    """(before, after, newline) to write block `block` of `text` with new content streamed in
+    between: `before` ends with its begin marker line recording `sha1` (12 or more hex digits
+    of the new content's full_hash), `after` starts with its end marker; `newline` is the line
+    end the content must use."""
+    begin = text[block.start:block.content_start]
+    newline = "\r\n" if "\r\n" in begin else "\n"
+    begin = begin.replace(f"sha1={block.sha1}", f"sha1={sha1[:12]}")
+    return text[:block.start] + begin, text[block.content_end:], newline

@@ -19,25 +19,32 @@ import re
 from collections.abc import Iterator
 
 from mwparserfromhell.nodes import Template
+from mwparserfromhell.wikicode import Wikicode
 
-from movibot.records.parse import complexity
-from movibot.records.values import wikicode
+from movibot.wikitext.tree import Tree, complexity, wikicode
 
 _TEMPLATE_PREFIXES = ("template:", "modèle:", "modele:")
 _FALLBACK = re.compile(r"\{\{\s*(?:nobots|bots\s*\|)", re.IGNORECASE)
 
 
-def bots_allowed(text: str, user: str, task: str | None = None) -> bool:
-    """True when the page text lets the bot `user`, running `task`, edit the page."""
+def bots_allowed(text: str | Tree, user: str, task: str | None = None) -> bool:
+    """True when the page (its text, or its parsed Tree) lets the bot `user`, running `task`,
+    edit it. A Tree is read as parsed (no second tokenizer pass)."""
     names = _names(user, task)
-    if "bots" not in text.casefold():
+    raw = text.masked if isinstance(text, Tree) else text
+    if "bots" not in raw.casefold():
         return True  # no exclusion template can be there: no parse needed
-    if complexity(text):  # too complex to parse safely: any exclusion template denies
-        return _FALLBACK.search(text) is None
+    if isinstance(text, Tree):
+        code, too_complex = text.code, text.too_complex
+    else:
+        too_complex = complexity(text)
+        code = None
+    if too_complex:  # too complex to parse safely: any exclusion template denies
+        return _FALLBACK.search(raw) is None
     try:
-        templates = list(_exclusion_templates(text))
+        templates = list(_exclusion_templates(code if code is not None else wikicode(raw)))
     except Exception:  # mwparserfromhell gave up: be safe, any exclusion template denies
-        return _FALLBACK.search(text) is None
+        return _FALLBACK.search(raw) is None
     return all(_allows(name, template, names) for name, template in templates)
 
 
@@ -52,9 +59,9 @@ def _fold(name: str) -> str:
     return " ".join(name.replace("_", " ").split()).casefold()
 
 
-def _exclusion_templates(text: str) -> Iterator[tuple[str, Template]]:
-    """Yield ("bots" | "nobots", template) for each exclusion template in the text."""
-    for template in wikicode(text).filter_templates(recursive=True):
+def _exclusion_templates(code: Wikicode) -> Iterator[tuple[str, Template]]:
+    """Yield ("bots" | "nobots", template) for each exclusion template in the tree."""
+    for template in code.filter_templates(recursive=True):
         name = _fold(str(template.name))
         for prefix in _TEMPLATE_PREFIXES:
             if name.startswith(prefix):

@@ -1,0 +1,88 @@
+"""The one check: a page's record and its schema in, Problems out (pure).
+
+Used by lint, parse, the run (live, folder and dump) and push, so that they all agree: a page
+has a blocking problem here exactly when the run leaves it `invalid`. lint adds only the rules
+about files and the documentation method (sections, categories, links, blocks).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from movibot.costs.inputs import INPUT_FIELDS, SHARE_FIELDS, cost_inputs
+from movibot.costs.model import input_issues
+from movibot.problems import Problem
+from movibot.records.record import Record
+from movibot.records.schema import FieldIssue, Schema, validate_fields
+from movibot.wikitext.save import save_transforms
+from movibot.wikitext.tree import Tree
+
+# Codes that make a record unfit to render: the page is reported `invalid` and left alone
+# (E603: a page too complex to parse, whose fields were not read; E604: a page MediaWiki would
+# rewrite on save outside the bot's block).
+BLOCKING = frozenset({"E101", "E102", "E103", "E104", "E105", "E106", "E107", "E108", "E201",
+                      "E603", "E604"})
+_INPUT_CODES = {"invalid": "E102", "non-positive-surface": "E107",
+                "usable-exceeds-total": "E106", "shares": "E105"}
+
+
+def check_page(tree: Tree, record: Record, schema: Schema | None, path: str = ""
+               ) -> tuple[Problem, ...]:
+    """Every problem of a parsed page's record under its schema, sorted by position: what the
+    parser found, the schema's rules, the cost model's inputs, and text MediaWiki would rewrite
+    on save. `path` names the file (else the record's title)."""
+    where = path or record.title
+    problems = list(record.problems)
+    if schema is not None and tree.code is not None:
+        problems.extend(check_record(record, schema, where))
+    trap = save_transforms(tree.text, tree.blocks)
+    if trap:
+        problems.append(Problem("E604", trap[2], where, trap[0], trap[1]))
+    return tuple(sorted(problems, key=lambda p: (p.line, p.col, p.code)))
+
+
+def blocking(problems: Sequence[Problem]) -> list[Problem]:
+    """The problems that leave a page `invalid`."""
+    return [p for p in problems if p.code in BLOCKING]
+
+
+def check_record(record: Record, schema: Schema, where: str) -> list[Problem]:
+    """Missing template, the schema's rules and the cost inputs of a parsed record."""
+    at = record.template_at or (1, 1)
+    if record.template_at is None and not record.from_fallback:
+        return [Problem("E108", f"page has no {{{{{schema.template}}}}} template", where, 1, 1)]
+    out = []
+    unreadable = {p.field for p in record.problems if p.code == "E103" and p.field}
+    readable = {k: v for k, v in record.fields.items() if k not in unreadable}
+    for issue in validate_fields(readable, schema):
+        if _follows_from_e103(issue, unreadable):
+            continue
+        line, col = record.positions.get(issue.field or "", at)
+        out.append(Problem(issue.code, issue.message, where, line, col, issue.field))
+    if schema.kind == "lieu":
+        out.extend(_cost_problems(record, readable, {p.field for p in out} | unreadable, where))
+    return out
+
+
+def _cost_problems(record: Record, readable: dict[str, object], flagged: set[str | None],
+                   where: str) -> Iterator[Problem]:
+    """The cost model's objections to inputs the schema let through (E102, E105-E107)."""
+    inputs = cost_inputs(readable)
+    if inputs is None:
+        return
+    at = record.template_at or (1, 1)
+    for issue in input_issues(inputs):
+        name = INPUT_FIELDS.get(issue.input, issue.input)
+        fields = SHARE_FIELDS if issue.input == "shares" else (name,)
+        if flagged.intersection(fields):
+            continue
+        line, col = record.positions.get(name, at)
+        message = f'field "{name}": cost model: {issue.message}'
+        yield Problem(_INPUT_CODES[issue.kind], message, where, line, col, name)
+
+
+def _follows_from_e103(issue: FieldIssue, unreadable: set[str]) -> bool:
+    """True for an issue an unreadable value (already E103) causes: missing, or shares."""
+    if issue.code == "E105":
+        return bool(unreadable.intersection(SHARE_FIELDS))
+    return issue.field in unreadable

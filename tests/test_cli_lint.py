@@ -182,7 +182,7 @@ def test_parse_json_prints_numbers_as_numbers_and_lists_as_lists(run):
         "cout_services": 800.5, "type": ["coworking", "fablab"]})
 
 
-def test_parse_json_prints_the_whole_record_with_its_problems(run):
+def test_parse_json_prints_the_whole_record_with_the_checks_problems(run):
     _write("Le_Cercle.wiki", "{{Tiers-Lieu\n| nom = Le Cercle\n| postes = douze\n}}\n")
     result = run("parse", "Le_Cercle.wiki", "--format", "json")
     assert (result.exit_code, json.loads(result.stdout)) == (0, {
@@ -190,7 +190,10 @@ def test_parse_json_prints_the_whole_record_with_its_problems(run):
         "fields": {"nom": "Le Cercle", "postes_travail": "douze"},
         "extra": {}, "categories": [], "sections": [], "links": [],
         "templates": ["Tiers-Lieu"],
-        "problems": [{"code": "E103", "col": 12, "field": "postes_travail", "line": 3,
+        "problems": [{"code": "E101", "col": 1, "field": "ville", "line": 1,
+                      "message": 'missing required field "ville"', "name": "missing-field",
+                      "path": "Le_Cercle.wiki", "severity": "error"},
+                     {"code": "E103", "col": 12, "field": "postes_travail", "line": 3,
                       "message": "field \"postes_travail\": cannot read 'douze' as a number",
                       "name": "unreadable-value", "path": "Le_Cercle.wiki",
                       "severity": "error"}]})

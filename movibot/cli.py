@@ -229,14 +229,35 @@ def run_cmd(site_spec: str | None, config_path: str | None, dry_run: bool, full:
     sys.exit(report.exit_code())
 
 
-def _progress(quiet: bool) -> Any:
+PROGRESS_AFTER = 1.0  # seconds: shorter work shows no bar
+
+
+def _progress(quiet: bool, stream: Any = None, clock: Any = None) -> Any:
+    """A progress wrapper for long work: on a terminal (and not quiet), a bar once the work
+    has lasted PROGRESS_AFTER seconds; elsewhere the items unchanged."""
+    import time
+
+    out = stream or sys.stderr
+    now = clock or time.monotonic
+
     def wrap(items: Any, length: int, label: str) -> Any:
-        if quiet or not sys.stderr.isatty() or 0 <= length < 2:
+        if quiet or not out.isatty() or 0 <= length < 2:
             yield from items
             return
+        start, done, rest = now(), 0, iter(items)
+        for item in rest:
+            yield item
+            done += 1
+            if now() - start >= PROGRESS_AFTER:
+                break
+        else:
+            return
         size = length if length >= 0 else None
-        with click.progressbar(items, length=size, label=label, file=sys.stderr) as bar:
-            yield from bar
+        with click.progressbar(length=size, label=label, file=out) as bar:
+            bar.update(done)
+            for item in rest:
+                yield item
+                bar.update(1)
 
     return wrap
 

@@ -176,3 +176,45 @@ def test_a_cost_model_objection_is_a_problem_in_lint_parse_and_the_run(
                                       str(loose), "--format", "json"])
     assert [(p["code"], p["field"], p["line"], p["message"])
             for p in json.loads(parse.stdout)["problems"]] == [expected]
+
+
+class Terminal:
+    """A stream that says it is a terminal, keeping what is written."""
+
+    def __init__(self) -> None:
+        self.text = ""
+
+    def isatty(self) -> bool:
+        return True
+
+    def write(self, s: str) -> int:
+        self.text += s
+        return len(s)
+
+    def flush(self) -> None:
+        pass
+
+
+def test_long_work_shows_a_progress_bar_on_a_terminal() -> None:
+    from movibot.cli import _progress
+
+    ticks = iter(range(100))
+    out = Terminal()
+    wrap = _progress(False, stream=out, clock=lambda: next(ticks) * 0.3)
+    assert list(wrap(range(10), 10, "Planning")) == list(range(10))
+    assert "Planning" in out.text and "100%" in out.text
+
+
+@pytest.mark.parametrize(("quiet", "tty", "seconds"), [(False, True, 0.01), (True, True, 0.3),
+                                                       (False, False, 0.3)],
+                         ids=["short-work", "quiet", "not-a-terminal"])
+def test_no_progress_bar_for_short_work_quiet_runs_or_pipes(quiet: bool, tty: bool,
+                                                            seconds: float) -> None:
+    from movibot.cli import _progress
+
+    ticks = iter(range(100))
+    out = Terminal()
+    out.isatty = lambda: tty  # type: ignore[method-assign]
+    wrap = _progress(quiet, stream=out, clock=lambda: next(ticks) * seconds)
+    assert list(wrap(range(10), 10, "Planning")) == list(range(10))
+    assert out.text == ""

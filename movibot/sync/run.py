@@ -55,7 +55,7 @@ def run_job(
         if stop_requested(site, stop_title):
             raise StopRequested(f"the stop page {stop_title} asks the bot to halt")
         report.started = site.now()
-        plan = make_plan(site, config, sources, state, options, report)
+        plan = make_plan(site, config, sources, state, options, report, progress)
         report.outcomes = list(plan.outcomes)
         if options.dry_run:
             for edit in order_edits(plan.edits):
@@ -119,7 +119,8 @@ def _already_seen(page: Page, state: State) -> bool:
 
 
 def make_plan(site: Site, config: Config, sources: Sequence[Source], state: State,
-              options: RunOptions, report: Report) -> Plan:
+              options: RunOptions, report: Report,
+              progress: Progress = lambda items, length, label: items) -> Plan:
     """Read, parse, compute and plan the page edits, then the category pages."""
     full = options.full or state.last_run is None
     pages = read_pages(site, sources, state, full)
@@ -129,7 +130,7 @@ def make_plan(site: Site, config: Config, sources: Sequence[Source], state: Stat
     edits: list[Edit] = []
     outcomes: list[Outcome] = []
     user = config.bot_name()
-    for page in pages:
+    for page in progress(pages, len(pages), "Planning"):
         if not page.exists:  # deleted since: out of the members tables
             if page.title in state.pages:
                 state.pages[page.title].pop("row", None)

@@ -132,6 +132,9 @@ def read_list(raw: str, commas: bool = True) -> Reading:
 
 def read_title_list(raw: str, commas: bool = True) -> Reading:
     """Like read_list, but `[[Page|label]]` items give their page title."""
+    if "[[" not in raw:
+        reading = read_list(raw, commas)
+        return Reading([normalize_title(v) for v in reading.value]) if reading.value else reading
     code = wikicode(_strip_comments(raw))
     for link in code.filter_wikilinks():
         try:
@@ -238,8 +241,16 @@ def _plain_or_markup(raw: str) -> str:
     return t
 
 
+# A value with none of these characters holds no markup: strip_code would give it back as it
+# is, so it is not tokenized again (planning a page then costs one tokenizer pass, not one per
+# field).
+_MARKUP = re.compile(r"[\[\]{}<>'&=]")
+
+
 def plain_text(raw: str) -> str:
     """The text of a value without markup: comments, links and formatting reduced to text."""
+    if not _MARKUP.search(raw):
+        return " ".join(raw.replace("\u00a0", " ").split())
     code = wikicode(_strip_comments(raw))
     try:
         text = code.strip_code(normalize=True, collapse=True)

@@ -29,6 +29,7 @@ CODES: dict[str, tuple[str, str]] = {
     "E601": (ERROR, "unreadable-file"),
     "W602": (WARNING, "malformed-wikitext"),
     "E603": (ERROR, "too-complex"),
+    "E604": (ERROR, "rewritten-on-save"),
 }
 
 

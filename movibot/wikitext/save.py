@@ -37,6 +37,6 @@ def save_transforms(text: str, blocks: Sequence[Block] | None = None
     if not found:
         return None
     line, col = line_col(text, found.start())
-    return line, col, (f"{found.group(0)!r} is rewritten by MediaWiki on save (signature, "
-                       "substitution, pipe trick): an edit would change the page outside the "
-                       "bot's block under the bot's name; not edited")
+    return line, col, (f"{found.group(0)!r} is rewritten by MediaWiki on save (a signature, a "
+                       "substitution or a pipe trick): the bot does not edit such a page, its "
+                       "edit would change the text outside its block under its name")

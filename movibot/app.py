@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from movibot.config import Config
 from movibot.costs.inputs import COST_FIELDS
 from movibot.costs.model import (
     CostInputs,
@@ -18,6 +19,7 @@ from movibot.errors import UsageError
 from movibot.problems import Problem
 from movibot.records.lint import LocalPage, lint_pages
 from movibot.records.schema import Schema, load_schemas
+from movibot.sites.base import Site
 from movibot.sites.directory import UnreadableFile, read_wiki_file, wiki_files
 
 
@@ -164,14 +166,14 @@ def render_cost(result: CostResult, fmt: str, name: str | None) -> str:
 
 
 def open_configured_site(site_spec: str | None, config_path: str | None, *, write: bool
-                         ) -> tuple[Any, Any]:
+                         ) -> tuple[Site, Config]:
     """(site, config): the config in effect and the site it names, logged in when writing."""
-    from movibot.config import load_config, read_password
+    from movibot.config import load_config, parse_site_spec, read_password
     from movibot.sites import open_site
 
     config = load_config(config_path)
     spec = site_spec or config.site
-    live = bool(spec and spec.startswith(("http://", "https://")))
+    live = parse_site_spec(spec).live
     password = read_password(config) if live and write else None
     return open_site(spec, config, password=password, login=live and write), config
 

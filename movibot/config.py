@@ -61,6 +61,33 @@ class Config:
         return self.stop_page or f"Utilisateur:{self.bot_name()}/Stop"
 
 
+@dataclass(frozen=True)
+class SiteSpec:
+    """Where pages are read and written: `wiki` (an http(s) URL), `dump` (an XML export),
+    `folder` (.wiki files), or `default` (the local fiches/, else the bundled one)."""
+
+    kind: str
+    target: str = ""
+
+    @property
+    def live(self) -> bool:
+        return self.kind == "wiki"
+
+
+def parse_site_spec(text: str | None, base: Path | None = None) -> SiteSpec:
+    """The one reading of a site spec (`--site` or the config's `site:`); a relative folder or
+    dump is resolved against `base` (the config's folder). Raises ConfigError for a URL scheme
+    other than http(s)."""
+    if not text:
+        return SiteSpec("default")
+    if text.startswith(("http://", "https://")):
+        return SiteSpec("wiki", text)
+    if "://" in text:
+        raise ConfigError(f"site {text}: only http(s) URLs, folders and dump:FILE are supported")
+    kind, target = ("dump", text[5:]) if text.startswith("dump:") else ("folder", text)
+    return SiteSpec(kind, str(base / target) if base is not None else target)
+
+
 def default_sources() -> tuple[SourceConfig, ...]:
     return tuple(SourceConfig(n, c, str(s)) for n, (c, s) in DEFAULT_SOURCES.items())
 
@@ -122,10 +149,9 @@ def config_from_dict(doc: Any, path: Path) -> Config:
     for key in ("password_file", "state_file"):
         if key in values:
             values[key] = str(base / Path(values[key]).expanduser())
-    if values.get("site") and "://" not in values["site"] and not values["site"].startswith(
-        "dump:"
-    ):
-        values["site"] = str(base / values["site"])
+    if values.get("site"):
+        spec = parse_site_spec(values["site"], base)
+        values["site"] = f"dump:{spec.target}" if spec.kind == "dump" else spec.target
     if "sources" in values:
         values["sources"] = _sources(values["sources"], path)
     if "put_throttle" in values:

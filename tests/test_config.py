@@ -117,3 +117,25 @@ def test_init_writes_a_starter_that_loads(tmp_path: Path, monkeypatch: pytest.Mo
     again = CliRunner().invoke(main, ["init"])
     assert again.exit_code == 2
     assert "already exists; not overwritten" in again.output
+
+
+@pytest.mark.parametrize(("text", "kind", "target"), [
+    (None, "default", ""), ("", "default", ""),
+    ("https://movilab.org", "wiki", "https://movilab.org"),
+    ("http://127.0.0.1:8080/api.php", "wiki", "http://127.0.0.1:8080/api.php"),
+    ("dump:x.xml.gz", "dump", "/srv/x.xml.gz"), ("fiches", "folder", "/srv/fiches"),
+], ids=["none", "empty", "https", "http-api", "dump", "folder"])
+def test_a_site_spec_is_read_in_one_place(text: str | None, kind: str, target: str) -> None:
+    from movibot.config import parse_site_spec
+
+    spec = parse_site_spec(text, Path("/srv"))
+    assert (spec.kind, spec.target, spec.live) == (kind, target, kind == "wiki")
+
+
+def test_a_site_spec_with_another_scheme_is_refused_in_one_line() -> None:
+    from movibot.config import parse_site_spec
+    from movibot.errors import ConfigError
+
+    with pytest.raises(ConfigError, match=r"^site ftp://x: only http\(s\) URLs, folders and "
+                                          r"dump:FILE are supported$"):
+        parse_site_spec("ftp://x")

@@ -7,10 +7,11 @@ XML export (read-only), anything else a folder of .wiki files; nothing means the
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
+from movibot.config import Config, parse_site_spec
 from movibot.errors import UsageError
 from movibot.resources import fiches_dir
+from movibot.sites.base import Site
 
 BUNDLED_FICHES = fiches_dir()
 
@@ -21,25 +22,25 @@ def default_site_path() -> Path:
     return local if local.is_dir() else BUNDLED_FICHES
 
 
-def open_site(spec: str | None, config: Any, *, password: str | None = None,
-              login: bool = False) -> Any:
+def open_site(spec: str | None, config: Config, *, password: str | None = None,
+              login: bool = False) -> Site:
     """The Site for `spec` (or the config's `site:`). Raises UsageError for a bad spec."""
-    spec = spec or config.site
-    if not spec:
+    where = parse_site_spec(spec or config.site)
+    if where.kind == "default":
         from movibot.sites.directory import DirectorySite
 
         return DirectorySite(default_site_path())
-    if spec.startswith("dump:"):
+    if where.kind == "dump":
         from movibot.sites.dump import DumpSite
 
-        path = Path(spec[5:])
+        path = Path(where.target)
         if not path.is_file():
-            raise UsageError(f"--site {spec}: no such file")
+            raise UsageError(f"--site {spec or config.site}: no such file")
         return DumpSite(path)
-    if spec.startswith(("http://", "https://")):
+    if where.kind == "wiki":
         from movibot.sites.mediawiki import MediaWikiSite
 
-        site = MediaWikiSite(spec, user_agent=config.user_agent, maxlag=config.maxlag,
+        site = MediaWikiSite(where.target, user_agent=config.user_agent, maxlag=config.maxlag,
                              username=config.username, password=password)
         if login:
             if not config.username or not password:
@@ -49,8 +50,6 @@ def open_site(spec: str | None, config: Any, *, password: str | None = None,
                 )
             site.login()
         return site
-    if "://" in spec:
-        raise UsageError(f"--site {spec}: only http(s) URLs, folders and dump:FILE are supported")
     from movibot.sites.directory import DirectorySite
 
-    return DirectorySite(spec)
+    return DirectorySite(where.target)

@@ -253,6 +253,7 @@ def _progress(quiet: bool, stream: Any = None, clock: Any = None) -> Any:
         else:
             return
         size = length if length >= 0 else None
+        bar: Any
         with click.progressbar(length=size, label=label, file=out) as bar:
             bar.update(done)
             for item in rest:

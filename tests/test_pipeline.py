@@ -17,7 +17,8 @@ from movibot.sites.dump import DumpSite
 from movibot.sync.apply import politeness
 
 FICHES = Path(__file__).parent.parent / "fiches"
-SECTIONS = "\n== Communauté ==\nDes gens.\n== Territoire ==\nUn quartier.\n== Processus ==\nDes ateliers.\n"
+SECTIONS = ("\n== Communauté ==\nDes gens.\n== Territoire ==\nUn quartier.\n"
+            "== Processus ==\nDes ateliers.\n")
 
 
 def lieu(*params: str, after: str = "") -> str:
@@ -57,8 +58,9 @@ def page_of(report: dict, title: str) -> dict:
 
 
 BAD_LIEUX = {
-    "negative-cost": (("nom = A", "ville = Lyon", "surface totale = 300", "coût infrastructure = -5",
-                       "coût services = 800"), "E102", "cout_infrastructure"),
+    "negative-cost": (("nom = A", "ville = Lyon", "surface totale = 300",
+                       "coût infrastructure = -5", "coût services = 800"), "E102",
+                      "cout_infrastructure"),
     "shares-110": (("nom = A", "ville = Lyon", "part résidents = 51", "part contributeurs = 39",
                     "part offres = 20"), "E105", "part_residents"),
     "no-nom": (("ville = Lyon", "type = coworking"), "E101", "nom"),

@@ -243,7 +243,7 @@ def test_a_two_megabyte_page_is_planned_in_bounded_time(shape: str) -> None:
 
 
 # Shapes on which mwparserfromhell takes quadratic time: each unclosed tag, comment, table or
-# template is scanned to the end of the page (2 MB of them: hours). movibot.records.parse declines such
+# template is scanned to the end of the page (2 MB of them: hours). records/parse.py declines such
 # pages (E603) and the run leaves them alone. Run as a process, so that a hang is caught.
 QUADRATIC = {
     "unclosed <div>": "<div> ",

@@ -254,7 +254,8 @@ def input_issues(inputs: CostInputs) -> list[InputIssue]:
 
 def _postes_issue(postes: object) -> InputIssue | None:
     if postes is not None and (not isinstance(postes, int) or isinstance(postes, bool)):
-        return InputIssue("postes", "invalid", f"postes must be a whole number, got {_plain(postes)}")
+        message = f"postes must be a whole number, got {_plain(postes)}"
+        return InputIssue("postes", "invalid", message)
     if postes is not None and postes <= 0:
         return InputIssue("postes", "invalid", f"postes must be > 0, got {postes}")
     return None

@@ -1,7 +1,7 @@
 """A rendered infobox -> values again: the inverse of `render.render_infobox` (pure).
 
 `read_infobox` gives the fields, read with the schema's labels and the value readers of
-movibot.records.values; `read_model` gives the cost model rows, at their shown precision. Used by the
+the values module; `read_model` gives the cost model rows, at their shown precision. Used by the
 tests (render -> read gives back the record) and to check a block against a record.
 """
 

@@ -1,6 +1,6 @@
 """A folder of `.wiki` files as a Site: the embedded default (fiches/) and `--site DIR`.
 
-One file per page, named by its title (see movibot.wikitext.titles). A file's revision is its content:
+One file per page, named by its title (see wikitext/titles.py). A file's revision is its content:
 `save` refuses to write when the file changed since it was read (EditConflict), and writes
 atomically (temp file + rename). Files that are not UTF-8 are skipped and reported.
 """

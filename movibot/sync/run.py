@@ -101,7 +101,7 @@ def read_pages(site: Site, sources: Sequence[Source], state: State, full: bool) 
             for page in site.category_pages(source.category):
                 seen.setdefault(page.title, page)
         return [p for p in seen.values() if is_content(p)]
-    changed = [t for t in site.changed_since(state.last_run) if not is_category(t)]
+    changed = [t for t in site.changed_since(state.last_run or "") if not is_category(t)]
     titles = list(dict.fromkeys(changed + pending(state)))
     return [p for p in site.pages(titles)
             if not p.exists or (is_content(p) and not _already_seen(p, state))]

@@ -76,6 +76,16 @@ def lint_paths(
     return problems, len(sources) + unreadable
 
 
+def schema_files(given: Sequence[str], config_path: str | None) -> list[str]:
+    """The schemas lint and parse follow: --schema, else the config's sources' schemas (the
+    bundled ones without a config)."""
+    from movibot.config import load_config
+
+    if given:
+        return list(given)
+    return list(dict.fromkeys(s.schema for s in load_config(config_path).sources))
+
+
 def cost_from_options(numbers: dict[str, Any]) -> CostResult:
     """The cost model from `movibot cost` options. Raises UsageError naming the option."""
     from movibot.costs.model import DEFAULT_SHARES, parse_shares
@@ -180,7 +190,7 @@ def open_configured_site(site_spec: str | None, config_path: str | None, *, writ
 
 def run_command(site_spec: str | None, config_path: str | None, *, dry_run: bool, full: bool,
                 force: bool, max_edits: int | None, show: Any = None, progress: Any = None,
-                sleep: Any = None) -> Any:
+                sleep: Any = None, titles: Sequence[str] = ()) -> Any:
     """`movibot run`: open the site and state, run the job, write the report page."""
     import time
 
@@ -203,7 +213,8 @@ def run_command(site_spec: str | None, config_path: str | None, *, dry_run: bool
     config = config.with_overrides(max_edits=max_edits)
     sources = [Source(s, load_schema(s.schema)) for s in config.sources]
     state = load_state(config.state_file, site.name)
-    report = run_job(site, config, sources, state, RunOptions(dry_run, full, force),
+    report = run_job(site, config, sources, state,
+                     RunOptions(dry_run, full, force, tuple(titles)),
                      sleep=sleep or time.sleep, show=show,
                      progress=progress or (lambda items, length, label: items))
     if config.report_page and not dry_run and not report.stopped:
@@ -221,7 +232,8 @@ def _configured_site(config_path: str | None) -> str | None:
 
 
 def pull_command(site_spec: str | None, config_path: str | None, categories: list[str],
-                 titles: list[str], dest: str) -> list[Any]:
+                 titles: list[str], dest: str, *, keep_local: bool = False,
+                 force: bool = False) -> list[Any]:
     """`movibot pull`: the sources' categories unless categories or titles are given."""
     from movibot.state import load_state
     from movibot.sync.contrib import pull
@@ -230,36 +242,91 @@ def pull_command(site_spec: str | None, config_path: str | None, categories: lis
     if not categories and not titles:
         categories = [s.category for s in config.sources]
     state = load_state(config.state_file, site.name)
-    return list(pull(site, Path(dest), state, categories, titles))
+    return list(pull(site, Path(dest), state, categories, titles, keep_local=keep_local,
+                     force=force))
 
 
 def diff_command(paths: Sequence[str], site_spec: str | None, config_path: str | None
                  ) -> list[Any]:
-    """`movibot diff`: unreadable files are an error (exit 2), not a silent skip."""
-    from movibot.sync.contrib import diff
+    """`movibot diff`: what push would write, file by file (the infobox block included);
+    unreadable files are an error (exit 2), not a silent skip."""
+    from movibot.state import load_state
+    from movibot.sync.contrib import PushOptions, diff, plan_push
 
-    sources = _readable_sources(paths)
-    site, _ = open_configured_site(site_spec, config_path, write=False)
-    return list(diff(site, sources))
+    files = _readable_sources(paths)
+    site, config = open_configured_site(site_spec, config_path, write=False)
+    state = load_state(config.state_file, site.name)
+    plan = plan_push(site, files, state, configured_sources(config), config.bot_name(),
+                     PushOptions(dry_run=True))
+    return list(diff(plan))
+
+
+def configured_sources(config: Config) -> list[Any]:
+    """The config's sources with their schemas loaded."""
+    from movibot.records.schema import load_schema
+    from movibot.sync.plan import Source
+
+    return [Source(s, load_schema(s.schema)) for s in config.sources]
 
 
 def push_command(paths: Sequence[str], site_spec: str | None, config_path: str | None, *,
-                 dry_run: bool, summary: str | None, lint: bool) -> list[Any]:
-    """`movibot push`: lint first (errors block the push), then upload."""
-    from movibot.state import load_state
-    from movibot.sync.contrib import push
+                 dry_run: bool, summary: str | None, lint: bool, recreate: bool = False,
+                 new: bool = False, max_edits: int | None = None, sleep: Any = None) -> Any:
+    """`movibot push`: plan the changed files (merge, the run's plan), lint them, and write
+    them through the one writer (stop page, put_throttle, max_edits, halts, state)."""
+    import time
 
-    sources = _readable_sources(paths)
-    if lint:
-        problems, _ = lint_paths(paths, [])
-        errors = [p for p in problems if p.severity == "error"]
-        if errors:
-            raise UsageError(f"{errors[0].format()} (and {len(errors) - 1} more lint errors);"
-                             " fix them or push with --no-lint" if len(errors) > 1 else
-                             f"{errors[0].format()}; fix it or push with --no-lint")
+    from movibot.errors import StopRequested
+    from movibot.state import load_state
+    from movibot.sync.apply import apply_plan, politeness
+    from movibot.sync.contrib import PushOptions, PushResult, plan_push, push
+
+    files = _readable_sources(paths)
     site, config = open_configured_site(site_spec, config_path, write=not dry_run)
     state = load_state(config.state_file, site.name)
-    return list(push(site, sources, state, dry_run=dry_run, summary=summary))
+    sources = configured_sources(config)
+    options = PushOptions(dry_run, summary, recreate, new, bot=config.push_bot_flag)
+    result = PushResult(site.name, dry_run)
+    stop_title = config.effective_stop_page()
+
+    def apply(edits: Any, on_saved: Any) -> Any:
+        return apply_plan(site, edits, politeness(site, config, max_edits), stop_title=stop_title,
+                          state=state, on_saved=on_saved, sleep=sleep or time.sleep)
+
+    try:
+        plan = plan_push(site, files, state, sources, config.bot_name(), options)
+        if lint:
+            plan = without_lint_errors(plan, [s.schema for s in sources])
+        result.outcomes = push(plan, state, apply, dry_run=dry_run)
+    except StopRequested as e:
+        result.stopped, result.halted = True, str(e)
+    result.requests = site.requests
+    return result
+
+
+def without_lint_errors(plan: Any, schemas: list[Schema]) -> Any:
+    """The push plan without the files that have lint errors (each becomes `invalid`): only
+    the files push would write are linted."""
+    import dataclasses
+
+    from movibot.sync.contrib import FileOutcome
+
+    paths = [file.path for file, _, _ in plan.edits]
+    problems, _ = lint_paths(paths, [], schemas) if paths else ([], 0)
+    errors: dict[str, list[Problem]] = {}
+    for p in problems:
+        if p.severity == "error":
+            errors.setdefault(p.path, []).append(p)
+    kept, refused = [], []
+    for file, edit, status in plan.edits:
+        found = errors.get(file.path)
+        if not found:
+            kept.append((file, edit, status))
+            continue
+        more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+        refused.append(FileOutcome(file.path, file.title, "invalid",
+                                   f"{found[0].format()}{more}; fix it, or push with --no-lint"))
+    return dataclasses.replace(plan, edits=tuple(kept), settled=plan.settled + tuple(refused))
 
 
 def _readable_sources(paths: Sequence[str]) -> list[LocalPage]:

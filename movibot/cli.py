@@ -35,9 +35,26 @@ class Group(click.Group):
             fail(e)
 
 
+def _inherit_config(ctx: click.Context, param: click.Parameter, value: str | None
+                    ) -> str | None:
+    """A command's --config, else the one given before the command (`movibot --config F run`)."""
+    if value:
+        return value
+    root = ctx.find_root()
+    return root.params.get("config_path") if root is not ctx else None
+
+
+config_option = click.option(
+    "--config", "config_path", type=click.Path(dir_okay=False), callback=_inherit_config,
+    help="Config file (default: $MOVIBOT_CONFIG, else ./movibot.yaml).")
+
+
 @click.group(cls=Group, context_settings=CONTEXT)
 @click.version_option(__version__, "--version", prog_name="movibot")
-def main() -> None:
+@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+              help="Config file for every command (default: $MOVIBOT_CONFIG, else "
+                   "./movibot.yaml).")
+def main(config_path: str | None) -> None:
     """movibot: keeps Movilab's pages, infoboxes, category pages and local fiches in step."""
 
 
@@ -50,7 +67,8 @@ def dump(data: Any, fmt: str) -> str:
 
 schema_option = click.option(
     "--schema", "schema_paths", multiple=True, type=click.Path(dir_okay=False),
-    help="Schema file (repeatable); default: the bundled schemas/lieu.yaml and fiche.yaml.",
+    help="Schema file (repeatable); default: the config's sources' schemas (the bundled "
+         "schemas/lieu.yaml and fiche.yaml without a config).",
 )
 
 
@@ -59,11 +77,13 @@ schema_option = click.option(
 @click.option("--format", "fmt", type=click.Choice(["yaml", "json"]), default="yaml",
               show_default=True)
 @schema_option
-def parse_cmd(files: tuple[str, ...], fmt: str, schema_paths: tuple[str, ...]) -> None:
+@config_option
+def parse_cmd(files: tuple[str, ...], fmt: str, schema_paths: tuple[str, ...],
+              config_path: str | None) -> None:
     """Print the record of each FILE.wiki: fields, categories, sections, problems."""
-    from movibot.app import parse_files
+    from movibot.app import parse_files, schema_files
 
-    records = parse_files(files, list(schema_paths))
+    records = parse_files(files, schema_files(schema_paths, config_path))
     data: Any = records[0] if len(records) == 1 else records
     click.echo(dump(data, fmt))
 
@@ -73,14 +93,16 @@ def parse_cmd(files: tuple[str, ...], fmt: str, schema_paths: tuple[str, ...]) -
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
 @schema_option
-def lint_cmd(paths: tuple[str, ...], fmt: str, schema_paths: tuple[str, ...]) -> None:
+@config_option
+def lint_cmd(paths: tuple[str, ...], fmt: str, schema_paths: tuple[str, ...],
+             config_path: str | None) -> None:
     """Check .wiki files (or folders of them) against the schemas and the documentation method.
 
     One line per problem: `path:line:col: severity CODE message`. Exit 1 when there are errors.
     """
-    from movibot.app import lint_paths
+    from movibot.app import lint_paths, schema_files
 
-    problems, count = lint_paths(paths, list(schema_paths))
+    problems, count = lint_paths(paths, schema_files(schema_paths, config_path))
     if fmt == "json":
         summary = {
             "files": count,
@@ -132,7 +154,7 @@ def _decimal(ctx: click.Context, param: click.Parameter, value: str | None) -> A
 @click.option("--chart", type=click.Path(dir_okay=False, writable=True),
               help="Also write an SVG chart of the shares to this file.")
 @click.option("--site", "site_spec", help="Site for --title (URL, folder or dump:FILE).")
-@click.option("--config", "config_path", help="Config file (default: ./movibot.yaml).")
+@config_option
 def cost_cmd(file: str | None, title: str | None, fmt: str, chart: str | None,
              site_spec: str | None, config_path: str | None, **numbers: Any) -> None:
     """The cost model of a tiers-lieu (seed rule 51/29/20), from options or a lieu page."""
@@ -161,8 +183,6 @@ def _setup_logging(verbose: int, quiet: bool) -> None:
 site_option = click.option("--site", "site_spec", metavar="URL|DIR|dump:FILE",
                            help="The wiki (api.php or base URL), a folder, or an XML dump. "
                                 "Default: the config's site, else the local fiches/.")
-config_option = click.option("--config", "config_path", type=click.Path(dir_okay=False),
-                             help="Config file (default: $MOVIBOT_CONFIG, else ./movibot.yaml).")
 verbosity = [
     click.option("-v", "--verbose", count=True, help="More log output (-vv for debug)."),
     click.option("-q", "--quiet", is_flag=True, help="Only errors."),
@@ -191,10 +211,13 @@ def _verbosity(f: Any) -> Any:
                    "instead of editing the site (for dumps).")
 @click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True,
               help="Processes for parse/validate/render with --out.")
+@click.option("--title", "titles", multiple=True,
+              help="Only this page (repeatable): its infobox and the tables it is listed in.")
 @_verbosity
 def run_cmd(site_spec: str | None, config_path: str | None, dry_run: bool, full: bool,
             force: bool, max_edits: int | None, report_path: str | None, fmt: str,
-            out_dir: str | None, jobs: int, verbose: int, quiet: bool) -> None:
+            out_dir: str | None, jobs: int, titles: tuple[str, ...], verbose: int,
+            quiet: bool) -> None:
     """The scheduled job: refresh infobox blocks and category pages from the pages' records.
 
     Exit 0 done, 1 some pages failed (the others were done), 2 usage or config error,
@@ -211,7 +234,8 @@ def run_cmd(site_spec: str | None, config_path: str | None, dry_run: bool, full:
                                  progress=_progress(quiet))
     else:
         report = run_command(site_spec, config_path, dry_run=dry_run, full=full, force=force,
-                             max_edits=max_edits, show=show, progress=_progress(quiet))
+                             max_edits=max_edits, show=show, progress=_progress(quiet),
+                             titles=titles)
     if report_path:
         from movibot.atomic import write_atomic
 
@@ -271,63 +295,144 @@ def _progress(quiet: bool, stream: Any = None, clock: Any = None) -> Any:
 @click.option("--title", "titles", multiple=True, help="Pull this page (repeatable).")
 @click.option("--dest", default="fiches", show_default=True, type=click.Path(file_okay=False),
               help="Folder to write the .wiki files to.")
+@click.option("--keep-local", is_flag=True,
+              help="Leave files changed locally since their pull as they are (no merge).")
+@click.option("--force", is_flag=True, help="Overwrite local changes with the wiki's text.")
 @_verbosity
 def pull_cmd(site_spec: str | None, config_path: str | None, categories: tuple[str, ...],
-             titles: tuple[str, ...], dest: str, verbose: int, quiet: bool) -> None:
-    """Write one .wiki file per page and record its revision, for diff and push later."""
+             titles: tuple[str, ...], dest: str, keep_local: bool, force: bool, verbose: int,
+             quiet: bool) -> None:
+    """Write one .wiki file per page and record its revision, for diff and push later.
+
+    A file changed locally since its pull is merged with the wiki's new text (overlapping
+    changes are marked in the file, exit 1), never overwritten unless --force.
+    """
     from movibot.app import pull_command
 
     _setup_logging(verbose, quiet)
-    outcomes = pull_command(site_spec, config_path, list(categories), list(titles), dest)
+    outcomes = pull_command(site_spec, config_path, list(categories), list(titles), dest,
+                            keep_local=keep_local, force=force)
     _print_files(outcomes, quiet)
+    sys.exit(1 if any(o.status in ("conflict", "error") for o in outcomes) else 0)
+
+
+def _colored(diff: str) -> str:
+    """A unified diff colored like git's (click strips the colors when not on a terminal)."""
+    out = []
+    for line in diff.splitlines(keepends=True):
+        if line.startswith(("+++", "---")):
+            out.append(click.style(line, bold=True))
+        elif line.startswith("+"):
+            out.append(click.style(line, fg="green"))
+        elif line.startswith("-"):
+            out.append(click.style(line, fg="red"))
+        elif line.startswith("@@"):
+            out.append(click.style(line, fg="cyan"))
+        else:
+            out.append(line)
+    return "".join(out)
+
+
+def _stat(outcomes: list[Any]) -> str:
+    """`diff --stat`: one line per changed file, then the totals."""
+    from movibot.sync.contrib import diff_stat
+
+    lines, files, plus, minus = [], 0, 0, 0
+    for o in outcomes:
+        if o.diff:
+            added, removed = diff_stat(o.diff)
+            files, plus, minus = files + 1, plus + added, minus + removed
+            lines.append(f" {o.path} | +{added} -{removed}")
+    lines.append(f" {_count(files, 'file')} changed, {plus} insertions(+), {minus} deletions(-)")
+    return "\n".join(lines)
 
 
 @main.command("diff", context_settings=CONTEXT)
 @click.argument("paths", nargs=-1, type=click.Path(exists=True))
 @site_option
 @config_option
-def diff_cmd(paths: tuple[str, ...], site_spec: str | None, config_path: str | None) -> None:
-    """Local files (default: fiches/) against the wiki, as unified diffs. Exit 1 when any differ."""
-    from movibot.app import diff_command
+@click.option("--title", "titles", multiple=True,
+              help="The diff the next run would make on this wiki page (repeatable).")
+@click.option("--stat", is_flag=True, help="Only the changed files and their line counts.")
+def diff_cmd(paths: tuple[str, ...], site_spec: str | None, config_path: str | None,
+             titles: tuple[str, ...], stat: bool) -> None:
+    """What push would write (default: fiches/), or with --title what the run would, as
+    unified diffs (colored on a terminal). Exit 1 when anything would change."""
+    from movibot.app import diff_command, run_command
 
+    if titles:
+        diffs: list[str] = []
+        run_command(site_spec, config_path, dry_run=True, full=False, force=False,
+                    max_edits=None, show=lambda edit: diffs.append(edit.diff()), titles=titles)
+        for text in diffs:
+            click.echo(_colored(text), nl=False)
+        sys.exit(1 if diffs else 0)
     outcomes = diff_command(paths or ("fiches",), site_spec, config_path)
+    if stat:
+        click.echo(_stat(outcomes))
+    else:
+        for o in outcomes:
+            click.echo(_colored(o.diff), nl=False)
     for o in outcomes:
-        click.echo(o.diff, nl=False)
-    sys.exit(1 if any(o.status == "changed" for o in outcomes) else 0)
+        if o.status not in ("changed", "unchanged"):
+            click.echo(f"{o.path}: {o.status}: {o.message}", err=True)
+    sys.exit(1 if any(o.status != "unchanged" for o in outcomes) else 0)
 
 
 @main.command("push", context_settings=CONTEXT)
 @click.argument("paths", nargs=-1, type=click.Path(exists=True))
 @site_option
 @config_option
-@click.option("--dry-run", is_flag=True, help="Show what would be uploaded; write nothing.")
-@click.option("--summary", help="Edit summary (default: a French summary naming the file).")
-@click.option("--no-lint", is_flag=True, help="Push even when the files have lint errors.")
+@click.option("--dry-run", is_flag=True, help="Show what would be written (once); write nothing.")
+@click.option("--summary", help="Edit summary (default: derived from the change, in French).")
+@click.option("--no-lint", is_flag=True, help="Push even the files that have lint errors.")
+@click.option("--recreate", is_flag=True,
+              help="Create again the pages deleted on the wiki since they were pulled.")
+@click.option("--new", "new", is_flag=True,
+              help="Push a file renamed locally as a new page (not a move).")
+@click.option("--max-edits", type=click.IntRange(min=0), help="Stop after N edits.")
+@click.option("--report", "report_path", type=click.Path(dir_okay=False),
+              help="Write the JSON report to this file.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
 @_verbosity
 def push_cmd(paths: tuple[str, ...], site_spec: str | None, config_path: str | None,
-             dry_run: bool, summary: str | None, no_lint: bool, verbose: int,
+             dry_run: bool, summary: str | None, no_lint: bool, recreate: bool, new: bool,
+             max_edits: int | None, report_path: str | None, fmt: str, verbose: int,
              quiet: bool) -> None:
-    """Upload changed files, each based on the revision recorded at pull (three-way merge)."""
+    """Write the changed files to the wiki through the bot's writer (stop page, put_throttle,
+    max_edits), each merged with the wiki's changes since its pull and given its current
+    infobox block. Exit 0 done, 1 some files need a person, 3 halted by the stop page."""
     from movibot.app import push_command
 
     _setup_logging(verbose, quiet)
-    outcomes = push_command(paths or ("fiches",), site_spec, config_path, dry_run=dry_run,
-                            summary=summary, lint=not no_lint)
-    if dry_run:
-        for o in outcomes:
-            click.echo(o.diff, nl=False)
-    _print_files(outcomes, quiet)
+    result = push_command(paths or ("fiches",), site_spec, config_path, dry_run=dry_run,
+                          summary=summary, lint=not no_lint, recreate=recreate, new=new,
+                          max_edits=max_edits)
+    if report_path:
+        from movibot.atomic import write_atomic
+
+        write_atomic(Path(report_path), dump(result.to_json(), "json") + "\n")
+    if fmt == "json":
+        click.echo(dump(result.to_json(), "json"))
+    else:
+        for o in result.outcomes:
+            if o.diff and not quiet and (dry_run or o.status == "conflict"):
+                click.echo(_colored(o.diff), nl=False)
+        _print_files(result.outcomes, quiet)
+        if result.halted:
+            click.echo(f"halted: {result.halted}", err=True)
+    sys.exit(result.exit_code())
 
 
 def _print_files(outcomes: list[Any], quiet: bool) -> None:
-    failed = [o for o in outcomes if o.status in ("conflict", "refused", "error")]
+    """One line per file on stderr (only those needing a person when quiet)."""
+    from movibot.sync.contrib import PUSH_FAILED
+
     for o in outcomes:
-        if o.status == "conflict" and o.diff and not quiet:
-            click.echo(o.diff, nl=False)
-        if not quiet or o in failed:
+        if not quiet or o.status in PUSH_FAILED:
             tail = f": {o.message}" if o.message else ""
             click.echo(f"{o.path}: {o.status}{tail}", err=True)
-    sys.exit(1 if failed else 0)
 
 
 @main.command("init", context_settings=CONTEXT)

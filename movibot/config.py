@@ -46,6 +46,7 @@ class Config:
     stop_page: str | None = None
     report_page: str | None = None
     state_file: str = ".movibot/state.json"
+    push_bot_flag: bool = False
     sources: tuple[SourceConfig, ...] = field(default_factory=lambda: default_sources())
     path: str | None = None
 
@@ -103,6 +104,7 @@ _TYPES: dict[str, tuple[type | tuple[type, ...], str]] = {
     "stop_page": (str, "a string (a page title)"),
     "report_page": (str, "a string (a page title)"),
     "state_file": (str, "a string (a path)"),
+    "push_bot_flag": (bool, "true or false"),
     "sources": (dict, "a mapping of source names to {category, schema}"),
 }
 
@@ -167,7 +169,7 @@ def _check_key(path: Path, key: str, value: Any) -> None:
     kind, words = _TYPES[key]
     if value is None:
         return
-    if isinstance(value, bool) or not isinstance(value, kind):
+    if (isinstance(value, bool) and kind is not bool) or not isinstance(value, kind):
         raise ConfigError(f"{path}: key '{key}' must be {words}, got {value!r}")
     if key in ("maxlag", "max_edits", "put_throttle") and isinstance(value, (int, float)) \
             and value < 0:
@@ -243,6 +245,7 @@ put_throttle: 10     # seconds between two edits
 # stop_page: Utilisateur:Movibot/Stop   # any content other than empty or "run" halts the bot
 # report_page: Utilisateur:Movibot/Rapport
 state_file: .movibot/state.json
+push_bot_flag: false # push (human text) is not flagged as a bot edit: it shows in Recent Changes
 
 sources:
   lieux:

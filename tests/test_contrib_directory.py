@@ -81,18 +81,18 @@ def test_push_refuses_overlapping_changes(env: dict[str, Path]) -> None:
     code, output = cli(env, "push", "--no-lint", str(env["local"]))
     assert code == 1
     assert (env["wiki"] / "Une_fiche.wiki").read_text(encoding="utf-8") == theirs
-    assert "<<<<<<< local\nLigne un\n=======\nLigne première\n>>>>>>> wiki\n" in output
+    assert output.count("+<<<<<<< local\n+Ligne un\n+=======\n") == 1  # the diff, once
     assert "conflict: the page changed on the wiki since the pull" in output
-    assert "run movibot pull" in output
+    assert "movibot pull merges the wiki's changes into your file" in output
 
 
-def test_lint_errors_block_a_push(env: dict[str, Path]) -> None:
+def test_lint_errors_block_the_push_of_that_file(env: dict[str, Path]) -> None:
     cli(env, "pull", "--dest", str(env["local"]))
     local = env["local"] / "Une_fiche.wiki"
     local.write_text(PAGE.replace("Ligne 1", "Ligne un"), encoding="utf-8")
     code, output = cli(env, "push", str(env["local"]))
-    assert code == 2
-    assert output.startswith(f"Error: {local}:1:1: error E101 missing required field")
+    assert code == 1
+    assert output.startswith(f"{local}: invalid: {local}:1:1: error E101 missing required field")
     assert (env["wiki"] / "Une_fiche.wiki").read_text(encoding="utf-8") == PAGE
 
 
@@ -101,7 +101,7 @@ def test_push_dry_run_shows_the_diff_and_writes_nothing(env: dict[str, Path]) ->
     (env["local"] / "Une_fiche.wiki").write_text(PAGE + "Fin\n", encoding="utf-8")
     code, output = cli(env, "push", "--no-lint", "--dry-run", str(env["local"]))
     assert code == 0
-    assert "+Fin\n" in output
+    assert output.count("+Fin\n") == 1 and "Une_fiche.wiki: would-push" in output
     assert (env["wiki"] / "Une_fiche.wiki").read_text(encoding="utf-8") == PAGE
 
 
@@ -110,4 +110,5 @@ def test_push_of_a_page_never_pulled_is_refused(env: dict[str, Path]) -> None:
     (env["local"] / "Une_fiche.wiki").write_text(PAGE + "Fin\n", encoding="utf-8")
     code, output = cli(env, "push", "--no-lint", str(env["local"]))
     assert code == 1
-    assert "refused: the page exists on the wiki but was never pulled; run movibot pull" in output
+    assert ("refused: the page exists on the wiki but this file was never pulled: movibot pull "
+            "--title 'Une fiche' merges the wiki's text into it (nothing local is lost)") in output

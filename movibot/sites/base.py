@@ -55,6 +55,7 @@ class Site(Protocol):
         """The site's current time (ISO 8601 UTC), to record as the run's start."""
         ...
 
-    def save(self, page: Page, text: str, summary: str) -> Page:
-        """Write `text` over `page` (create when not exists); return the new revision."""
+    def save(self, page: Page, text: str, summary: str, *, bot: bool = True) -> Page:
+        """Write `text` over `page` (create when not exists), flagged as a bot edit unless
+        `bot` is False; return the new revision."""
         ...

@@ -132,7 +132,7 @@ class DirectorySite:
             title
         )
 
-    def save(self, page: Page, text: str, summary: str) -> Page:
+    def save(self, page: Page, text: str, summary: str, *, bot: bool = True) -> Page:
         """Write the page's file atomically. Raises EditConflict when the file changed since
         it was read, WikiError when it holds something other than UTF-8 text (not replaced)."""
         path = self.path_for(page.title)

@@ -102,7 +102,7 @@ class DumpSite:
             newest = datetime.fromtimestamp(os.path.getmtime(self.path), timezone.utc)
         return newest.strftime("%Y-%m-%dT%H:%M:%SZ")
 
-    def save(self, page: Page, text: str, summary: str) -> Page:
+    def save(self, page: Page, text: str, summary: str, *, bot: bool = True) -> Page:
         """Raises ReadOnly: a dump is never written."""
         raise ReadOnly(f"the dump site {self.name} is read-only")
 

@@ -277,7 +277,7 @@ class MediaWikiSite:
         self._assert = "bot" if "bot" in self._rights else "user"
         self._version = _version(query.get("general", {}).get("generator", ""))
 
-    def save(self, page: Page, text: str, summary: str, *,
+    def save(self, page: Page, text: str, summary: str, *, bot: bool = True,
              starttimestamp: str | None = None) -> Page:
         """Write `text` over `page` as a bot edit based on the revision read; return the new
         revision (`text` as MediaWiki stores it: line ends normalised, end trimmed).
@@ -286,13 +286,15 @@ class MediaWikiSite:
         was created or deleted since read; MediaWiki may still merge edits that do not touch
         the same lines), ReadOnly, LoginError, ConfigError, WikiError (any other refusal).
         """
-        bot = (self.username or "").split("@", 1)[0]
-        if not bots_allowed(page.text, bot, self.task):
-            raise BotsExcluded(f"{page.title}: the page excludes {bot or 'bots'} "
+        account = (self.username or "").split("@", 1)[0]
+        if not bots_allowed(page.text, account, self.task):
+            raise BotsExcluded(f"{page.title}: the page excludes {account or 'bots'} "
                                "({{bots}}/{{nobots}}); not saved")
         if self._assert is None:
             self.login()
-        answer = self._write("edit", **self._edit_params(page, text, summary, starttimestamp))
+        params = self._edit_params(page, text, summary, starttimestamp)
+        params["bot"] = 1 if bot else None
+        answer = self._write("edit", **params)
         return self._saved(page, text, answer)
 
     def _edit_params(self, page: Page, text: str, summary: str,

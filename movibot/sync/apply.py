@@ -142,7 +142,7 @@ def _save(site: Site, edit: Edit) -> tuple[Outcome, Page | None, str]:
     run must halt ("" to go on): a read-only wiki, a refused login, a wiki still unavailable
     after its retries (an error with `halts_run`)."""
     try:
-        saved = site.save(edit.page, edit.new, edit.summary)
+        saved = site.save(edit.page, edit.new, edit.summary, bot=edit.bot)
     except EditConflict as e:
         return Outcome(edit.title, "conflict", (), str(e)), None, ""
     except BotsExcluded as e:

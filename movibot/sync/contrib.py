@@ -1,65 +1,51 @@
-"""Contributors' sync between a local folder of .wiki files and a wiki: pull, diff, push.
+"""Contributors' round trip between a local folder of .wiki files and a wiki: pull, diff, push.
 
-`pull` records, for each page, the revision it wrote and that revision's text (the base of a
-later three-way merge) in the state file. `push` bases each edit on the current revision; when
-the wiki changed since the pull, it merges three-way, or refuses the file on overlapping changes.
+`pull` records, for each page, the revision it wrote and that revision's text (`base`,
+`base_revid`, `file`) in the state: the base of later three-way merges. It never loses local
+work: a file changed since its base is merged with the wiki's new text (conflicts marked in the
+file), or kept with `keep_local`, or overwritten only with `force`.
+
+`push` goes through the run's pipeline: each changed file is checked (lint), merged with the
+wiki's changes made since its base, given the run's plan (its current infobox block, in the same
+edit), then written by the one writer (stop page, put_throttle, max_edits, halts, state).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
 
+from movibot import __version__
 from movibot.atomic import write_atomic
-from movibot.errors import EditConflict, MovibotError
-from movibot.sites.base import Page
+from movibot.records.lint import LocalPage
+from movibot.records.parse import pick_tree_schema, read_record
+from movibot.records.schema import Schema
+from movibot.sites.base import Page, Site
 from movibot.state import State
+from movibot.sync.edits import Edit, unified_diff
 from movibot.sync.edits import summary as bot_summary
-from movibot.sync.edits import unified_diff
-from movibot.wikitext.merge import merge3
-from movibot.wikitext.titles import title_to_filename
+from movibot.sync.plan import Source, plan_source_page
+from movibot.wikitext.merge import OURS_MARKER, THEIRS_MARKER, merge3
+from movibot.wikitext.titles import fold, title_to_filename
+from movibot.wikitext.tree import parse_tree
+
+# Statuses of a file (pull: pulled, unchanged, merged, conflict, kept-local, error).
+PUSH_FAILED = frozenset({"conflict", "invalid", "deleted-on-wiki", "renamed-locally", "refused",
+                         "error", "not-done"})
 
 
 @dataclass(frozen=True)
 class FileOutcome:
-    """What pull or push did with one file: status, the page's title, a message."""
+    """What pull, diff or push did (or would do) with one file: its status, a message, a diff."""
 
     path: str
     title: str
-    status: str  # pulled, unchanged, pushed, created, merged, conflict, refused, error
+    status: str
     message: str = ""
     diff: str = ""
-
-
-def pull(site: Any, dest: Path, state: State, categories: Sequence[str],
-         titles: Sequence[str]) -> Iterator[FileOutcome]:
-    """Write one .wiki file per page of the categories and titles; record each revision."""
-    dest.mkdir(parents=True, exist_ok=True)
-    seen: set[str] = set()
-    pages: list[Page] = []
-    for category in categories:
-        pages.extend(site.category_pages(category))
-    pages.extend(p for p in site.pages(list(titles)))
-    for page in pages:
-        if page.title in seen:
-            continue
-        seen.add(page.title)
-        path = dest / title_to_filename(page.title)
-        if not page.exists:
-            yield FileOutcome(str(path), page.title, "error", "no such page on the wiki")
-            continue
-        try:
-            current = path.read_text(encoding="utf-8") if path.exists() else None
-        except (OSError, UnicodeDecodeError) as e:
-            why = e.strerror if isinstance(e, OSError) else "not UTF-8 text"
-            yield FileOutcome(str(path), page.title, "error", f"{why}; not overwritten")
-            continue
-        if current != page.text:
-            write_atomic(path, page.text)
-        _record(state, page)
-        yield FileOutcome(str(path), page.title, "unchanged" if current == page.text else "pulled")
 
 
 def same_text(a: str, b: str) -> bool:
@@ -67,66 +53,292 @@ def same_text(a: str, b: str) -> bool:
     return a.rstrip() == b.rstrip()
 
 
-def _record(state: State, page: Page) -> None:
-    state.page(page.title).update(revid=page.revid, timestamp=page.timestamp, base=page.text)
+def record_base(state: State, page: Page, path: Path | str) -> None:
+    """Remember `page` as the base of the local file at `path` (for later merges)."""
+    state.page(page.title).update(base=page.text, base_revid=page.revid, file=str(path))
+
+
+def base_of(entry: Mapping[str, Any]) -> tuple[str | None, int | None]:
+    """(base text, base revision) of a file's state entry (0.1 states kept it in `revid`)."""
+    if "base" not in entry:
+        return None, None
+    return entry["base"], entry.get("base_revid", entry.get("revid"))
+
+
+# --- pull ---------------------------------------------------------------------------------------
+
+
+def pull(site: Site, dest: Path, state: State, categories: Sequence[str], titles: Sequence[str],
+         *, keep_local: bool = False, force: bool = False) -> Iterator[FileOutcome]:
+    """Write one .wiki file per page of the categories and titles, never losing local work."""
+    dest.mkdir(parents=True, exist_ok=True)
+    pages: list[Page] = []
+    for category in categories:
+        pages.extend(site.category_pages(category))
+    pages.extend(site.pages(list(titles)))
+    seen: set[str] = set()
+    for page in pages:
+        if page.title not in seen:
+            seen.add(page.title)
+            yield _pull_one(page, dest / title_to_filename(page.title), state, keep_local, force)
     state.save()
 
 
-def diff(site: Any, sources: Sequence[Any]) -> Iterator[FileOutcome]:
-    """Local files against the wiki: a unified diff (wiki -> local) for each that differs."""
-    wiki = {p.title: p for p in site.pages([s.title for s in sources])}
-    for s in sources:
-        page = wiki.get(s.title)
-        old = page.text if page and page.exists else ""
-        if same_text(old, s.text) and (page is not None and page.exists):
-            yield FileOutcome(s.path, s.title, "unchanged")
-        else:
-            yield FileOutcome(s.path, s.title, "changed",
-                              diff=unified_diff(old, s.text, s.title))
-
-
-def push(site: Any, sources: Sequence[Any], state: State, *, dry_run: bool,
-         summary: str | None) -> Iterator[FileOutcome]:
-    """Upload the changed files; merge with wiki changes made since the pull, or refuse."""
-    wiki = {p.title: p for p in site.pages([s.title for s in sources])}
-    for s in sources:
-        page = wiki.get(s.title) or Page(s.title, "", exists=False)
-        try:
-            yield _push_one(site, s, page, state, dry_run, summary)
-        except MovibotError as e:
-            yield FileOutcome(s.path, s.title, "error", str(e))
-
-
-def _push_one(site: Any, s: Any, page: Page, state: State, dry_run: bool,
-              summary: str | None) -> FileOutcome:
-    entry = state.pages.get(s.title) or {}
-    if same_text(page.text, s.text) and page.exists:
-        _record(state, page) if not dry_run and entry.get("revid") != page.revid else None
-        return FileOutcome(s.path, s.title, "unchanged")
-    new, status = s.text, ("created" if not page.exists else "pushed")
-    if page.exists and not entry:
-        return FileOutcome(s.path, s.title, "refused",
-                           "the page exists on the wiki but was never pulled; run movibot pull")
-    if page.exists and entry.get("revid") != page.revid:
-        merged = merge3(entry.get("base", ""), s.text, page.text)
-        if merged.conflicts:
-            return FileOutcome(s.path, s.title, "conflict",
-                               f"the page changed on the wiki since the pull and the changes "
-                               f"overlap ({merged.conflicts} conflicts); run movibot pull",
-                               diff=merged.text)
-        new, status = merged.text, "merged"
-    text_diff = unified_diff(page.text, new, s.title)
-    if dry_run:
-        return FileOutcome(s.path, s.title, status, diff=text_diff)
+def _pull_one(page: Page, path: Path, state: State, keep_local: bool, force: bool
+              ) -> FileOutcome:
+    if not page.exists:
+        return FileOutcome(str(path), page.title, "error", "no such page on the wiki")
     try:
-        saved = site.save(page, new, summary or bot_summary(f"envoi de {Path(s.path).name}"))
-    except EditConflict as e:
-        return FileOutcome(s.path, s.title, "conflict", f"{e}; run movibot pull")
-    if saved != page and not same_text(saved.text, new):
-        # the wiki merged an edit made since it was read: the file gets the merged text, or
-        # the next push, based on this revision, would remove that edit
-        new, status = saved.text, "merged"
-    if new != s.text:
-        write_atomic(Path(s.path), new)
-    _record(state, saved)
-    return FileOutcome(s.path, s.title, status, diff=text_diff)
+        local = path.read_text(encoding="utf-8") if path.exists() else None
+    except (OSError, UnicodeDecodeError) as e:
+        why = e.strerror if isinstance(e, OSError) else "not UTF-8 text"
+        return FileOutcome(str(path), page.title, "error", f"{why}; not overwritten")
+    base, _ = base_of(state.pages.get(page.title) or {})
+    untouched = local is None or same_text(local, page.text) or (
+        base is not None and same_text(local, base))
+    if untouched or force:
+        current = local is not None and same_text(local, page.text)
+        if not current:
+            write_atomic(path, page.text)
+        record_base(state, page, path)
+        note = "" if untouched else "local changes overwritten (--force)"
+        return FileOutcome(str(path), page.title, "unchanged" if current else "pulled", note)
+    if keep_local:
+        return FileOutcome(str(path), page.title, "kept-local",
+                           "changed locally since the pull; left as it is (--keep-local)")
+    merged = merge3(base or "", local or "", page.text)
+    write_atomic(path, merged.text)
+    if merged.conflicts:
+        return FileOutcome(str(path), page.title, "conflict", (
+            f"changed both locally and on the wiki: {merged.conflicts} conflict(s) marked in the "
+            "file (<<<<<<< local … >>>>>>> wiki); edit them away, then movibot push"))
+    record_base(state, page, path)
+    return FileOutcome(str(path), page.title, "merged",
+                       "local changes kept, merged with the wiki's new text")
+
+
+# --- push and diff: planning ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PushOptions:
+    dry_run: bool = False
+    summary: str | None = None
+    recreate: bool = False
+    new: bool = False
+    bot: bool = False
+    force: bool = False
+
+
+@dataclass(frozen=True)
+class PushPlan:
+    """What push would do: the edits (with the file each comes from) and the files settled
+    without an edit (unchanged, refused…)."""
+
+    edits: tuple[tuple[LocalPage, Edit, str], ...] = ()
+    settled: tuple[FileOutcome, ...] = ()
+    rows: Mapping[str, dict[str, Any] | None] = field(default_factory=dict)
+
+
+def plan_push(site: Site, files: Sequence[LocalPage], state: State, sources: Sequence[Source],
+              user: str, options: PushOptions) -> PushPlan:
+    """Plan the push of `files` (one batched read of their pages)."""
+    wiki = {p.title: p for p in site.pages([f.title for f in files])}
+    edits, settled, rows = [], [], {}
+    for file in files:
+        page = wiki.get(file.title) or Page(file.title, "", exists=False)
+        why = refusal(file, page, state, options)
+        if why is not None:
+            settled.append(why)
+            continue
+        new, status = merged_text(file, page, state)
+        if new is None:
+            settled.append(status)  # type: ignore[arg-type]
+            continue
+        planned = plan_source_page(Page(page.title, new, page.revid, page.timestamp, page.pageid,
+                                        page.ns, page.exists), sources, user, options.force)
+        if planned.edit is not None:
+            new = planned.edit.new  # the run's plan, in the same edit
+        rows[file.title] = planned.row if planned.source else None
+        if page.exists and same_text(page.text, new):
+            settled.append(FileOutcome(file.path, file.title, "unchanged"))
+            continue
+        text = options.summary or change_summary(page, new, [s.schema for s in sources])
+        edits.append((file, Edit(page, new, text, bot=options.bot), str(status)))
+    return PushPlan(tuple(edits), tuple(settled), rows)
+
+
+def refusal(file: LocalPage, page: Page, state: State, options: PushOptions
+            ) -> FileOutcome | None:
+    """Why `file` is not pushed at all (deleted on the wiki, renamed locally, never pulled,
+    unresolved conflict markers), None when it may be."""
+    entry = state.pages.get(file.title) or {}
+    _, base_revid = base_of(entry)
+    if OURS_MARKER in file.text and THEIRS_MARKER in file.text:
+        return FileOutcome(file.path, file.title, "conflict",
+                           "the file still holds conflict markers (<<<<<<< local … >>>>>>> wiki);"
+                           " edit them away first")
+    pulled_as = renamed_from(file, state)
+    if pulled_as is not None and not options.new:
+        return FileOutcome(file.path, file.title, "renamed-locally", (
+            f"this file was pulled as «{pulled_as}»: rename the page on the wiki (Special:Move, "
+            f"which keeps its history), then pull; or push it as a new page with --new"))
+    if not page.exists and base_revid is not None and not options.recreate:
+        return FileOutcome(file.path, file.title, "deleted-on-wiki", (
+            "the page was deleted on the wiki since the pull; not recreated (--recreate to "
+            "create it again)"))
+    if page.exists and base_revid is None:
+        return FileOutcome(file.path, file.title, "refused", (
+            "the page exists on the wiki but this file was never pulled: movibot pull "
+            f"--title '{file.title}' merges the wiki's text into it (nothing local is lost)"))
+    return None
+
+
+def renamed_from(file: LocalPage, state: State) -> str | None:
+    """The title this file was pulled as, when it is not its title now (the file was renamed,
+    or its `<!-- title: -->` line changed); None otherwise."""
+    path = str(Path(file.path))
+    for title, entry in state.pages.items():
+        if fold(title) == fold(file.title) or "base" not in entry:
+            continue
+        recorded = entry.get("file")
+        if recorded == path:
+            return title
+        if file.title not in state.pages and recorded and not Path(recorded).exists() \
+                and Path(recorded).parent == Path(path).parent \
+                and SequenceMatcher(None, entry["base"], file.text).quick_ratio() > 0.8 \
+                and SequenceMatcher(None, entry["base"], file.text).ratio() > 0.6:
+            return title
+    return None
+
+
+def merged_text(file: LocalPage, page: Page, state: State) -> tuple[str | None, str | FileOutcome]:
+    """(text to push, "pushed" | "merged"), or (None, the outcome) on overlapping changes."""
+    base, base_revid = base_of(state.pages.get(file.title) or {})
+    if not page.exists or base_revid == page.revid or base is None:
+        return file.text, "pushed"
+    merged = merge3(base, file.text, page.text)
+    if merged.conflicts:
+        return None, FileOutcome(file.path, file.title, "conflict", (
+            f"the page changed on the wiki since the pull and the changes overlap "
+            f"({merged.conflicts} conflict(s)); movibot pull merges the wiki's changes into "
+            "your file (your changes are kept, conflicts marked)"),
+            diff=unified_diff(page.text, merged.text, file.title))
+    return merged.text, "merged"
+
+
+def change_summary(page: Page, new: str, schemas: Sequence[Schema]) -> str:
+    """A French summary of the change: the sections and the infobox fields it touches."""
+    if not page.exists:
+        return bot_summary("création de la page")
+    old_tree, new_tree = parse_tree(page.text), parse_tree(new)
+    old = read_record(old_tree, pick_tree_schema(old_tree, schemas))
+    now = read_record(new_tree, pick_tree_schema(new_tree, schemas))
+    parts = []
+    before, after = dict(old.sections), dict(now.sections)
+    changed = [h for h in after if before.get(h) != after[h]]
+    removed = [h for h in before if h not in after]
+    if changed:
+        word = "de la section" if len(changed) == 1 else "des sections"
+        parts.append(f"mise à jour {word} {', '.join(changed[:3])}")
+    if removed:
+        parts.append(f"suppression de la section {', '.join(removed[:3])}")
+    schema = next((s for s in schemas if s.kind == now.kind), None)
+    fields = [n for n in dict.fromkeys([*old.fields, *now.fields])
+              if old.fields.get(n) != now.fields.get(n)]
+    if fields:
+        names = [schema.field(n).param if schema else n for n in fields[:3]]
+        parts.append(f"modification de {', '.join(names)}")
+    return bot_summary(" ; ".join(parts) or "modification du texte")
+
+
+# --- diff ---------------------------------------------------------------------------------------
+
+
+def diff(plan: PushPlan) -> Iterator[FileOutcome]:
+    """What push would do, file by file: a unified diff (wiki -> what push would write)."""
+    yield from plan.settled
+    for file, edit, _ in plan.edits:
+        yield FileOutcome(file.path, file.title, "changed", diff=edit.diff())
+
+
+def diff_stat(text: str) -> tuple[int, int]:
+    """(lines added, lines removed) of a unified diff."""
+    lines = text.splitlines()
+    added = sum(1 for line in lines if line.startswith("+") and not line.startswith("+++"))
+    removed = sum(1 for line in lines if line.startswith("-") and not line.startswith("---"))
+    return added, removed
+
+
+# --- push: applying -----------------------------------------------------------------------------
+
+Apply = Callable[[Sequence[Edit], Callable[[Edit, Page], None]], list[Any]]
+
+
+def push(plan: PushPlan, state: State, apply: Apply, *, dry_run: bool) -> list[FileOutcome]:
+    """Make the plan's edits through `apply` (the one writer); write back to each file what
+    the wiki now holds (the infobox block, a merge) and record it as the file's base."""
+    files = {edit.title: (file, status) for file, edit, status in plan.edits}
+    if dry_run:
+        return list(plan.settled) + [
+            FileOutcome(f.path, f.title, "would-merge" if s == "merged" else "would-push",
+                        diff=e.diff()) for f, e, s in plan.edits]
+
+    def saved(edit: Edit, page: Page) -> None:
+        file, _ = files[edit.title]
+        if page.text != file.text:
+            write_atomic(Path(file.path), page.text)
+        record_base(state, page, file.path)
+        entry = state.page(page.title)
+        row = plan.rows.get(page.title)
+        if row is not None:
+            entry["row"] = row
+        else:
+            entry.pop("row", None)
+
+    done = apply([e for _, e, _ in plan.edits], saved)
+    out = list(plan.settled)
+    for (file, edit, status), outcome in zip(plan.edits, done, strict=True):
+        if outcome.status in ("edited", "created"):
+            merged = status == "merged" or bool(outcome.message)
+            out.append(FileOutcome(file.path, file.title, "merged" if merged else "pushed",
+                                   outcome.message, diff=edit.diff()))
+        else:
+            out.append(FileOutcome(file.path, file.title, outcome.status, outcome.message))
+    return out
+
+
+@dataclass
+class PushResult:
+    """A push as a whole: each file's outcome, and whether the stop page or a halt ended it."""
+
+    site: str
+    dry_run: bool = False
+    outcomes: list[FileOutcome] = field(default_factory=list)
+    stopped: bool = False
+    halted: str | None = None
+    requests: int = 0
+
+    @property
+    def edits(self) -> int:
+        return sum(o.status in ("pushed", "merged") for o in self.outcomes)
+
+    def exit_code(self) -> int:
+        """3 halted by the stop page, 1 when a file needs a person, else 0."""
+        if self.stopped:
+            return 3
+        return 1 if self.halted or any(o.status in PUSH_FAILED for o in self.outcomes) else 0
+
+    def to_json(self) -> dict[str, Any]:
+        """Stable machine output: the keys of the run's report, with `files` for `pages`."""
+        counts: dict[str, int] = {}
+        for o in self.outcomes:
+            counts[o.status] = counts.get(o.status, 0) + 1
+        return {
+            "version": __version__, "site": self.site, "dry_run": self.dry_run,
+            "requests": self.requests, "edits": 0 if self.dry_run else self.edits,
+            "halted": self.halted, "stopped": self.stopped, "counts": counts,
+            "files": [{"path": o.path, "title": o.title, "status": o.status,
+                       "message": o.message} for o in self.outcomes],
+            "exit_code": self.exit_code(),
+        }

@@ -22,6 +22,7 @@ class Edit:
     page: Page
     new: str
     summary: str
+    bot: bool = True  # flagged as a bot edit (push of human text: False)
 
     @property
     def title(self) -> str:

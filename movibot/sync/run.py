@@ -39,6 +39,7 @@ class RunOptions:
     dry_run: bool = False
     full: bool = False
     force: bool = False
+    titles: tuple[str, ...] = ()  # only these pages (and the tables they are listed in)
 
 
 def run_job(
@@ -49,7 +50,8 @@ def run_job(
 ) -> Report:
     """Run once against `site`; returns the report (never raises for a bad page)."""
     t0 = clock()
-    report = Report(site.name, options.dry_run, options.full or state.last_run is None)
+    report = Report(site.name, options.dry_run,
+                    not options.titles and (options.full or state.last_run is None))
     stop_title = config.effective_stop_page()
     try:
         if stop_requested(site, stop_title):
@@ -68,7 +70,7 @@ def run_job(
                               progress=progress)
             report.outcomes = merge_outcomes(plan.outcomes, done)
             report.halted = next((o.message for o in done if o.status == "not-done"), None)
-            if not report.halted:
+            if not report.halted and not options.titles:  # a --title run saw only its pages
                 state.last_run = report.started
                 state.save()
     except StopRequested as e:
@@ -122,8 +124,11 @@ def make_plan(site: Site, config: Config, sources: Sequence[Source], state: Stat
               options: RunOptions, report: Report,
               progress: Progress = lambda items, length, label: items) -> Plan:
     """Read, parse, compute and plan the page edits, then the category pages."""
-    full = options.full or state.last_run is None
-    pages = read_pages(site, sources, state, full)
+    full = not options.titles and (options.full or state.last_run is None)
+    if options.titles:
+        pages = [p for p in site.pages(list(options.titles)) if not p.exists or is_content(p)]
+    else:
+        pages = read_pages(site, sources, state, full)
     if full:
         for title in [t for t, e in state.pages.items() if "row" in e]:
             state.pages[title].pop("row")

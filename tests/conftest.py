@@ -23,6 +23,7 @@ Fixtures (stable API, also used by benchmarks/):
     wiki.set_read_only(reason | None)  $wgReadOnly on (with that reason) / off
     wiki.expire_sessions()        drop every login server-side (a session timing out)
     wiki.stop(), wiki.start()     take the server down, bring it back on the same port
+    wiki.delete(title)            delete a page as Admin
     wiki.run_maintenance(script, *args) -> str   php maintenance/<script>.php on this wiki
 
 Tests that use `wiki` are marked `wiki` automatically (`pytest -m "not wiki"` skips them).

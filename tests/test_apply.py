@@ -40,7 +40,7 @@ class FakeSite:
             else:
                 yield Page(title, self.texts.get(title, ""), exists=title in self.texts)
 
-    def save(self, page: Page, text: str, summary: str) -> Page:
+    def save(self, page: Page, text: str, summary: str, **kw: object) -> Page:
         if page.title in self.fail:
             raise self.fail[page.title]
         self.texts[page.title] = text

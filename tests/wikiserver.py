@@ -354,6 +354,12 @@ class Wiki:
         else:
             flag.write_text(reason or "read-only")
 
+    def delete(self, title: str, reason: str = "suppression par un administrateur") -> None:
+        """Delete a page as Admin (deleteBatch.php)."""
+        listing = self.dir / "delete.txt"
+        listing.write_text(title + "\n", encoding="utf-8")
+        self.run_maintenance("deleteBatch", "-u", ADMIN_USER, "-r", reason, str(listing))
+
     def run_maintenance(self, script: str, *args: str) -> str:
         """Run maintenance/<script>.php on this wiki; its output. Raises RuntimeError."""
         name = script if script.endswith(".php") else f"{script}.php"

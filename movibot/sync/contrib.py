@@ -55,11 +55,23 @@ def same_text(a: str, b: str) -> bool:
 
 def record_base(state: State, page: Page, path: Path | str) -> None:
     """Remember `page` as the base of the local file at `path` (for later merges)."""
-    state.page(page.title).update(base=page.text, base_revid=page.revid, file=str(path))
+    entry = state.page(page.title)
+    entry.update(base=page.text, base_revid=page.revid, file=str(path))
+    entry.pop("merge_base", None)
+    entry.pop("merge_revid", None)
+
+
+def record_conflict(state: State, page: Page) -> None:
+    """Remember the wiki's text a conflicted file was merged with: once the person has
+    resolved the conflict, that text is the base of the push (like git's MERGE_HEAD)."""
+    state.page(page.title).update(merge_base=page.text, merge_revid=page.revid)
 
 
 def base_of(entry: Mapping[str, Any]) -> tuple[str | None, int | None]:
-    """(base text, base revision) of a file's state entry (0.1 states kept it in `revid`)."""
+    """(base text, base revision) of a file's state entry: the wiki text of its last pull or
+    push, or of a conflicted pull (0.1 states kept the revision in `revid`)."""
+    if "merge_base" in entry:
+        return entry["merge_base"], entry.get("merge_revid")
     if "base" not in entry:
         return None, None
     return entry["base"], entry.get("base_revid", entry.get("revid"))
@@ -109,6 +121,7 @@ def _pull_one(page: Page, path: Path, state: State, keep_local: bool, force: boo
     merged = merge3(base or "", local or "", page.text)
     write_atomic(path, merged.text)
     if merged.conflicts:
+        record_conflict(state, page)
         return FileOutcome(str(path), page.title, "conflict", (
             f"changed both locally and on the wiki: {merged.conflicts} conflict(s) marked in the "
             "file (<<<<<<< local … >>>>>>> wiki); edit them away, then movibot push"))

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -175,17 +176,38 @@ def render_cost(result: CostResult, fmt: str, name: str | None) -> str:
     return format_cost_table(result).rstrip("\n")
 
 
-def open_configured_site(site_spec: str | None, config_path: str | None, *, write: bool
-                         ) -> tuple[Site, Config]:
-    """(site, config): the config in effect and the site it names, logged in when writing."""
-    from movibot.config import load_config, parse_site_spec, read_password
+def open_configured_site(site_spec: str | None, config: Config, *, write: bool) -> Site:
+    """The site `--site` or the config names, logged in when writing to a live wiki."""
+    from movibot.config import parse_site_spec, read_password
     from movibot.sites import open_site
 
-    config = load_config(config_path)
     spec = site_spec or config.site
     live = parse_site_spec(spec).live
     password = read_password(config) if live and write else None
-    return open_site(spec, config, password=password, login=live and write), config
+    return open_site(spec, config, password=password, login=live and write)
+
+
+@contextlib.contextmanager
+def trapped_signals() -> Iterator[Callable[[], str | None]]:
+    """While the block runs, SIGTERM and SIGINT are noted instead of killing the process: the
+    run finishes or abandons the current edit, saves the state and writes its report. Yields
+    a function giving the signal's name once one arrived."""
+    import signal
+
+    got: list[str] = []
+
+    def note(signum: int, frame: object) -> None:
+        got.append(signal.Signals(signum).name)
+
+    previous = {}
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        with contextlib.suppress(ValueError):  # not the main thread: signals stay as they are
+            previous[sig] = signal.signal(sig, note)
+    try:
+        yield lambda: got[0] if got else None
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def run_command(site_spec: str | None, config_path: str | None, *, dry_run: bool, full: bool,
@@ -194,67 +216,71 @@ def run_command(site_spec: str | None, config_path: str | None, *, dry_run: bool
     """`movibot run`: open the site and state, run the job, write the report page."""
     import time
 
+    from movibot.config import load_config
     from movibot.errors import WikiError
+    from movibot.lock import holding_lock
     from movibot.records.schema import load_schema
     from movibot.state import load_state
     from movibot.sync.plan import Source
     from movibot.sync.report import Report
     from movibot.sync.run import RunOptions, run_job
 
-    try:
-        site, config = open_configured_site(site_spec, config_path, write=not dry_run)
-    except WikiError as e:  # unreachable, lagged, login refused: a report that says so
-        spec = site_spec or _configured_site(config_path)
-        report = Report(spec or "", dry_run, full)
-        report.halted = str(e)
+    config = load_config(config_path).with_overrides(max_edits=max_edits)
+    with contextlib.nullcontext() if dry_run else holding_lock(config.state_file):
+        try:
+            site = open_configured_site(site_spec, config, write=not dry_run)
+        except WikiError as e:  # unreachable, lagged, login refused: a report that says so
+            report = Report(site_spec or config.site or "", dry_run, full)
+            report.halted = str(e)
+            return report
+        if not site.writable and not dry_run:
+            raise UsageError(f"the site {site.name} is read-only: use --dry-run, or --out DIR")
+        sources = [Source(s, load_schema(s.schema)) for s in config.sources]
+        state = load_state(config.state_file, site.name)
+        with trapped_signals() as interrupted:
+            report = run_job(site, config, sources, state,
+                             RunOptions(dry_run, full, force, tuple(titles)),
+                             sleep=sleep or time.sleep, show=show,
+                             progress=progress or (lambda items, length, label: items),
+                             interrupted=interrupted)
+            if config.report_page and not dry_run and not report.stopped \
+                    and not report.interrupted:
+                from movibot.sync.run import write_report_page
+
+                write_report_page(site, config, report)
         return report
-    if not site.writable and not dry_run:
-        raise UsageError(f"the site {site.name} is read-only: use --dry-run, or --out DIR")
-    config = config.with_overrides(max_edits=max_edits)
-    sources = [Source(s, load_schema(s.schema)) for s in config.sources]
-    state = load_state(config.state_file, site.name)
-    report = run_job(site, config, sources, state,
-                     RunOptions(dry_run, full, force, tuple(titles)),
-                     sleep=sleep or time.sleep, show=show,
-                     progress=progress or (lambda items, length, label: items))
-    if config.report_page and not dry_run and not report.stopped:
-        from movibot.sync.run import write_report_page
-
-        write_report_page(site, config, report)
-    return report
-
-
-def _configured_site(config_path: str | None) -> str | None:
-    """The `site:` of the config (read once already by then, so it loads)."""
-    from movibot.config import load_config
-
-    return load_config(config_path).site
 
 
 def pull_command(site_spec: str | None, config_path: str | None, categories: list[str],
                  titles: list[str], dest: str, *, keep_local: bool = False,
                  force: bool = False) -> list[Any]:
     """`movibot pull`: the sources' categories unless categories or titles are given."""
+    from movibot.config import load_config
+    from movibot.lock import holding_lock
     from movibot.state import load_state
     from movibot.sync.contrib import pull
 
-    site, config = open_configured_site(site_spec, config_path, write=False)
-    if not categories and not titles:
-        categories = [s.category for s in config.sources]
-    state = load_state(config.state_file, site.name)
-    return list(pull(site, Path(dest), state, categories, titles, keep_local=keep_local,
-                     force=force))
+    config = load_config(config_path)
+    with holding_lock(config.state_file):
+        site = open_configured_site(site_spec, config, write=False)
+        if not categories and not titles:
+            categories = [s.category for s in config.sources]
+        state = load_state(config.state_file, site.name)
+        return list(pull(site, Path(dest), state, categories, titles, keep_local=keep_local,
+                         force=force))
 
 
 def diff_command(paths: Sequence[str], site_spec: str | None, config_path: str | None
                  ) -> list[Any]:
     """`movibot diff`: what push would write, file by file (the infobox block included);
     unreadable files are an error (exit 2), not a silent skip."""
+    from movibot.config import load_config
     from movibot.state import load_state
     from movibot.sync.contrib import PushOptions, diff, plan_push
 
     files = _readable_sources(paths)
-    site, config = open_configured_site(site_spec, config_path, write=False)
+    config = load_config(config_path)
+    site = open_configured_site(site_spec, config, write=False)
     state = load_state(config.state_file, site.name)
     plan = plan_push(site, files, state, configured_sources(config), config.bot_name(),
                      PushOptions(dry_run=True))
@@ -274,6 +300,19 @@ def push_command(paths: Sequence[str], site_spec: str | None, config_path: str |
                  new: bool = False, max_edits: int | None = None, sleep: Any = None) -> Any:
     """`movibot push`: plan the changed files (merge, the run's plan), lint them, and write
     them through the one writer (stop page, put_throttle, max_edits, halts, state)."""
+    from movibot.config import load_config
+    from movibot.lock import holding_lock
+
+    files = _readable_sources(paths)
+    config = load_config(config_path)
+    with contextlib.nullcontext() if dry_run else holding_lock(config.state_file):
+        return _push(files, site_spec, config, dry_run=dry_run, summary=summary, lint=lint,
+                     recreate=recreate, new=new, max_edits=max_edits, sleep=sleep)
+
+
+def _push(files: list[LocalPage], site_spec: str | None, config: Config, *, dry_run: bool,
+          summary: str | None, lint: bool, recreate: bool, new: bool, max_edits: int | None,
+          sleep: Any) -> Any:
     import time
 
     from movibot.errors import StopRequested
@@ -281,8 +320,7 @@ def push_command(paths: Sequence[str], site_spec: str | None, config_path: str |
     from movibot.sync.apply import apply_plan, politeness
     from movibot.sync.contrib import PushOptions, PushResult, plan_push, push
 
-    files = _readable_sources(paths)
-    site, config = open_configured_site(site_spec, config_path, write=not dry_run)
+    site = open_configured_site(site_spec, config, write=not dry_run)
     state = load_state(config.state_file, site.name)
     sources = configured_sources(config)
     options = PushOptions(dry_run, summary, recreate, new, bot=config.push_bot_flag)
@@ -339,10 +377,12 @@ def _readable_sources(paths: Sequence[str]) -> list[LocalPage]:
 def offline_command(site_spec: str | None, config_path: str | None, out: Path, *, jobs: int,
                     force: bool, progress: Any) -> Any:
     """`movibot run --out DIR`: plan every page, write the planned pages and the report."""
+    from movibot.config import load_config
     from movibot.records.schema import load_schema
     from movibot.sync.offline import run_offline
     from movibot.sync.plan import Source
 
-    site, config = open_configured_site(site_spec, config_path, write=False)
+    config = load_config(config_path)
+    site = open_configured_site(site_spec, config, write=False)
     sources = [Source(s, load_schema(s.schema)) for s in config.sources]
     return run_offline(site, config, sources, out, jobs=jobs, force=force, progress=progress)

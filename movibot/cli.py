@@ -1,5 +1,6 @@
 """The command line: read options, call one library function, print. Exit codes:
-0 done, 1 problems found or some pages failed, 2 usage or config error, 3 halted by the stop page.
+0 done, 1 problems found or some pages need a person, 2 usage or config error, 3 halted by the
+stop page, 4 another run holds the lock, 5 interrupted by a signal, 6 a file could not be written.
 """
 
 from __future__ import annotations
@@ -220,8 +221,9 @@ def run_cmd(site_spec: str | None, config_path: str | None, dry_run: bool, full:
             quiet: bool) -> None:
     """The scheduled job: refresh infobox blocks and category pages from the pages' records.
 
-    Exit 0 done, 1 some pages failed (the others were done), 2 usage or config error,
-    3 halted by the stop page.
+    Exit 0 done (max_edits reached included), 1 some pages need a person (the others were
+    done), 2 usage or config error, 3 halted by the stop page, 4 another run holds the lock,
+    5 interrupted by a signal, 6 a file could not be written.
     """
     from movibot.app import run_command
 
@@ -236,12 +238,11 @@ def run_cmd(site_spec: str | None, config_path: str | None, dry_run: bool, full:
         report = run_command(site_spec, config_path, dry_run=dry_run, full=full, force=force,
                              max_edits=max_edits, show=show, progress=_progress(quiet),
                              titles=titles)
-    if report_path:
-        from movibot.atomic import write_atomic
-
-        write_atomic(Path(report_path), dump(report.to_json(), "json") + "\n")
+    written = _write_report(report_path, report.to_json())
     if fmt == "json":
         click.echo(dump(report.to_json(), "json"))
+    elif report.io_error:
+        click.echo(f"Error: {report.io_error}", err=True)
     elif not quiet:
         for p in report.problems:  # the site's own: unreadable files
             click.echo(p.format(), err=True)
@@ -250,7 +251,25 @@ def run_cmd(site_spec: str | None, config_path: str | None, dry_run: bool, full:
                 detail = o.message or "; ".join(p.format() for p in o.problems[:3])
                 click.echo(f"{o.title}: {o.status}: {detail}", err=True)
         click.echo(report.summary_line(), err=True)
+    if written is not None:
+        fail(written)
     sys.exit(report.exit_code())
+
+
+def _write_report(path: str | None, data: Any) -> MovibotError | None:
+    """Write the JSON report to `path`; the IOFailure when it cannot be (the caller prints it
+    after what it has to say, and exits 6): a report that cannot be written is never a
+    traceback after edits were made."""
+    if not path:
+        return None
+    from movibot.atomic import write_atomic
+    from movibot.errors import IOFailure
+
+    try:
+        write_atomic(Path(path), dump(data, "json") + "\n")
+    except OSError as e:
+        return IOFailure(f"cannot write the report {path}: {e.strerror or e}")
+    return None
 
 
 PROGRESS_AFTER = 1.0  # seconds: shorter work shows no bar
@@ -409,10 +428,7 @@ def push_cmd(paths: tuple[str, ...], site_spec: str | None, config_path: str | N
     result = push_command(paths or ("fiches",), site_spec, config_path, dry_run=dry_run,
                           summary=summary, lint=not no_lint, recreate=recreate, new=new,
                           max_edits=max_edits)
-    if report_path:
-        from movibot.atomic import write_atomic
-
-        write_atomic(Path(report_path), dump(result.to_json(), "json") + "\n")
+    written = _write_report(report_path, result.to_json())
     if fmt == "json":
         click.echo(dump(result.to_json(), "json"))
     else:
@@ -422,6 +438,8 @@ def push_cmd(paths: tuple[str, ...], site_spec: str | None, config_path: str | N
         _print_files(result.outcomes, quiet)
         if result.halted:
             click.echo(f"halted: {result.halted}", err=True)
+    if written is not None:
+        fail(written)
     sys.exit(result.exit_code())
 
 

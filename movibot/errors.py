@@ -63,3 +63,22 @@ class StopRequested(MovibotError):
     """The stop page asks the bot to halt."""
 
     exit_code = 3
+
+
+class LockHeld(MovibotError):
+    """Another movibot process is running on the same state (its pid, host and start time)."""
+
+    exit_code = 4
+
+
+class Interrupted(MovibotError):
+    """A signal (SIGTERM, SIGINT) asked the run to stop; the state and report are written."""
+
+    exit_code = 5
+
+
+class IOFailure(MovibotError):
+    """A file movibot must write (the state, the report) cannot be written: disk full,
+    permissions. Distinct from usage errors (2)."""
+
+    exit_code = 6

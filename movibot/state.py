@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from movibot.atomic import write_atomic
-from movibot.errors import StateError
+from movibot.errors import IOFailure, StateError
 
 VERSION = 1
 
@@ -32,15 +32,15 @@ class State:
     others: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def save(self) -> None:
-        """Write the state atomically, keeping the other sites' entries. Raises StateError."""
+        """Write the state atomically, keeping the other sites' entries. Raises IOFailure."""
         sites = dict(self.others)
         sites[self.site] = {"last_run": self.last_run, "pages": self.pages}
         doc = {"version": VERSION, "sites": sites}
         try:
             write_atomic(self.path, json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True))
         except OSError as e:
-            raise StateError(f"cannot write the state file {self.path}: "
-                             f"{e.strerror or e}") from None
+            raise IOFailure(f"cannot write the state file {self.path}: "
+                            f"{e.strerror or e}") from None
 
     def page(self, title: str) -> dict[str, Any]:
         return self.pages.setdefault(title, {})

@@ -87,11 +87,36 @@ def test_the_stop_page_is_read_before_the_first_edit() -> None:
     assert site.saved == []
 
 
-def test_the_stop_page_is_read_again_every_stop_every_edits() -> None:
-    site = FakeSite(stop_after_reads=1)  # says stop from its second reading on
+def test_the_stop_page_is_read_again_once_stop_interval_seconds_have_passed() -> None:
+    site, clock = FakeSite(stop_after_reads=1), Clock()  # says stop from its 2nd reading on
+
+    def pace(seconds: float) -> None:
+        clock.now += seconds
+
     with pytest.raises(StopRequested):
-        apply(site, Politeness(put_throttle=0, stop_every=2), n=5)
-    assert (site.saved, site.stop_reads) == (["P00", "P01"], 2)
+        apply_plan(site, edits(9), Politeness(put_throttle=10, stop_interval=30),
+                   stop_title=STOP, sleep=pace, clock=clock)
+    assert (site.saved, site.stop_reads) == (["P00", "P01", "P02"], 2)  # read at 0 s and 30 s
+
+
+def test_a_fast_run_reads_the_stop_page_once_per_interval() -> None:
+    site, clock = FakeSite(), Clock()
+
+    def pace(seconds: float) -> None:
+        clock.now += 0.05  # twenty edits a second
+
+    done = apply_plan(site, edits(1000), Politeness(put_throttle=0.05, stop_interval=30),
+                      stop_title=STOP, sleep=pace, clock=clock)
+    assert len(done) == 1000 and site.stop_reads == 2  # at 0 s and at 30 s of a 50 s run
+
+
+def test_a_signal_stops_before_the_next_edit() -> None:
+    site = FakeSite()
+    signals = iter([None, None, "SIGTERM", "SIGTERM", "SIGTERM", "SIGTERM"])
+    done = apply_plan(site, edits(4), Politeness(put_throttle=0), stop_title=STOP,
+                      sleep=lambda s: None, interrupted=lambda: next(signals))
+    assert [o.status for o in done] == ["edited", "edited", "not-done", "not-done"]
+    assert done[2].message == "interrupted by SIGTERM"
 
 
 def test_a_streak_of_errors_halts_the_run() -> None:

@@ -225,8 +225,8 @@ def test_a_state_file_that_cannot_be_written_stops_the_run_before_any_edit(
     cfg = config(tree, f"state_file: {blocker / 'state.json'}\n")
     before = files(tree["root"])
     code, output = invoke(commands(tree, cfg)["run"], cfg)
-    assert (code, output) == (2, f"Error: cannot write the state file {blocker / 'state.json'}: "
-                                 "File exists\n")
+    assert (code, output) == (6, "Error: cannot write the lock file "
+                                 f"{blocker / 'state.json.lock'}: File exists\n")
     assert_nothing_written(tree, before)
 
 

@@ -139,7 +139,13 @@ def test_a_maxlag_storm_shorter_than_the_retries_only_delays_the_run(
 
 def test_a_storm_when_the_stop_page_is_checked_again_halts_with_a_report(
     fake: FakeWiki, waits: list[float], tmp_path: Path, reference: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    from movibot.sync.apply import Politeness
+
+    # the stop page read before every edit (as if each edit took 30 s)
+    monkeypatch.setattr("movibot.sync.run.politeness",
+                        lambda site, config, max_edits=None: Politeness(0, None, 0.0))
     fake.fault = storm = Storm(lambda call: call.kind == "query" and call.edits == 10)
     code, output, report = run(tmp_path)
     assert code == 1, output

@@ -188,12 +188,12 @@ def test_run_killed_midway_then_rerun_ends_as_an_uninterrupted_run(
     assert report["edits"] == 0
 
 
-def test_max_edits_stops_after_n_edits(site: Path, config: Path) -> None:
+def test_max_edits_stops_after_n_edits_and_is_not_a_failure(site: Path, config: Path) -> None:
     code, _, report = run(site, config, "--max-edits", "2")
     assert report["edits"] == 2
     assert report["counts"]["not-done"] == len(report["pages"]) - 2 - sum(
         1 for p in report["pages"] if p["status"] in ("unchanged",))
-    assert code == 1
+    assert (code, report["halted"]) == (0, "max_edits (2) reached")  # cron shows no failure
 
 
 def test_incremental_run_reads_only_changed_pages(site: Path, config: Path) -> None:

@@ -1,8 +1,10 @@
 """Apply a plan: the only writer, used by run, push and the report page.
 
 Politely: put_throttle between edits on a live wiki (folders and dumps are not throttled),
-max_edits, the stop page (before the first edit and every `stop_every` edits), a halt on a
-streak of errors or on a wiki that cannot be written; and the state: each saved revision is
+max_edits, the stop page (before the first edit, then before an edit whenever `stop_interval`
+seconds have passed since it was last read: a stop bites within 30 s, and a fast run does not
+read it a hundred times), a halt on a streak of errors or on a wiki that cannot be written,
+or on a signal (SIGTERM, SIGINT) between two edits; and the state: each saved revision is
 recorded, the file saved at most every STATE_SAVE_EVERY seconds and always at the end.
 """
 
@@ -30,6 +32,7 @@ Progress = Callable[[Iterable[Any], int, str], Iterable[Any]]
 Clock = Callable[[], float]
 Sleep = Callable[[float], None]
 OnSaved = Callable[[Edit, Page], None]
+MAX_EDITS_REACHED = "max_edits"  # how the message of pages left after max_edits begins
 
 # The state is rewritten whole, so saving it after every edit costs time that grows with the
 # square of the pages (measured: 31 s of a 71 s run at 1 000 lieux). It is saved at most every
@@ -44,7 +47,7 @@ class Politeness:
 
     put_throttle: float = 10.0
     max_edits: int | None = None
-    stop_every: int = 10
+    stop_interval: float = 30.0  # seconds between two readings of the stop page
     max_consecutive_errors: int = 5
 
 
@@ -63,7 +66,8 @@ def stop_requested(site: Site, title: str) -> bool:
 def apply_plan(site: Site, edits: Sequence[Edit], policy: Politeness, *, stop_title: str,
                state: State | None = None, on_saved: OnSaved | None = None,
                sleep: Sleep = time.sleep, clock: Clock = time.monotonic,
-               progress: Progress = lambda items, length, label: items) -> list[Outcome]:
+               progress: Progress = lambda items, length, label: items,
+               interrupted: Callable[[], str | None] = lambda: None) -> list[Outcome]:
     """Make the edits in order (see apply_edits); record each saved revision in `state` (not a
     merged one: it is read and planned again next run) and call `on_saved`. The state is saved
     at the end whatever happens. Raises StopRequested when the stop page asks to halt."""
@@ -79,7 +83,7 @@ def apply_plan(site: Site, edits: Sequence[Edit], policy: Politeness, *, stop_ti
             on_saved(edit, page)
 
     done = apply_edits(site, edits, policy, stop_requested=lambda: stop_requested(site, stop_title),
-                       on_saved=saved, sleep=sleep)
+                       on_saved=saved, sleep=sleep, clock=clock, interrupted=interrupted)
     try:
         return list(progress(done, len(edits), "Editing"))
     finally:
@@ -95,20 +99,29 @@ def apply_edits(
     stop_requested: Callable[[], bool],
     on_saved: Callable[[Edit, Page], None],
     sleep: Sleep,
+    clock: Clock = time.monotonic,
+    interrupted: Callable[[], str | None] = lambda: None,
 ) -> Iterator[Outcome]:
     """Make the edits in order, yielding each outcome. The only place that writes to a site.
 
-    Raises StopRequested when the stop page asks to halt (checked before the first edit and
-    every `stop_every` edits). After `max_edits` edits, a streak of errors, a read-only wiki, a
-    refused login, a wiki unavailable after its retries or a stop page that cannot be read, the
-    remaining pages are yielded as `not-done` (the message says why).
+    Raises StopRequested when the stop page asks to halt (read before the first edit, then
+    whenever `stop_interval` seconds have passed). After `max_edits` edits, a signal, a streak
+    of errors (refusals that recur every run, such as protection, do not count), a read-only
+    wiki, a refused login, a wiki unavailable after its retries or a stop page that cannot be
+    read, the remaining pages are yielded as `not-done` (the message says why).
     """
-    made = errors = attempts = 0
+    made = errors = 0
     halted = ""
-    for edit in edits:
+    last_read: float | None = None
+    for i, edit in enumerate(edits):
         if not halted and policy.max_edits is not None and made >= policy.max_edits:
-            halted = f"max_edits ({policy.max_edits}) reached"
-        if not halted and attempts % policy.stop_every == 0:
+            halted = f"{MAX_EDITS_REACHED} ({policy.max_edits}) reached"
+        if not halted and interrupted():
+            halted = f"interrupted by {interrupted()}"
+        if not halted and i and policy.put_throttle:
+            sleep(policy.put_throttle)
+        if not halted and (last_read is None or clock() - last_read >= policy.stop_interval):
+            last_read = clock()
             try:
                 if stop_requested():
                     raise StopRequested("the stop page asks the bot to halt")
@@ -117,9 +130,6 @@ def apply_edits(
         if halted:
             yield Outcome(edit.title, "not-done", (), halted)
             continue
-        if attempts and policy.put_throttle:
-            sleep(policy.put_throttle)
-        attempts += 1
         outcome, saved, halted = _save(site, edit)
         if saved is not None:
             made, errors = made + 1, 0

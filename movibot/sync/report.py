@@ -32,6 +32,8 @@ class Report:
     problems: list[Problem] = field(default_factory=list)
     halted: str | None = None
     stopped: bool = False
+    interrupted: str | None = None  # the signal that stopped the run ("SIGTERM")
+    io_error: str | None = None     # a file that could not be written (the state)
 
     def counts(self) -> dict[str, int]:
         counts = dict.fromkeys(STATUSES, 0)
@@ -47,9 +49,16 @@ class Report:
         return sum(o.status in ("edited", "created") for o in self.outcomes)
 
     def exit_code(self) -> int:
+        """0 done (max_edits reached included), 1 some pages need a person or the run halted,
+        3 stop page, 5 interrupted by a signal, 6 a file could not be written."""
+        if self.io_error:
+            return 6
+        if self.interrupted:
+            return 5
         if self.stopped:
             return 3
-        failed = any(o.status in FAILED for o in self.outcomes) or self.halted or self.problems
+        halted = self.halted and not self.halted.startswith("max_edits")
+        failed = any(o.status in FAILED for o in self.outcomes) or halted or self.problems
         return 1 if failed else 0
 
     def to_json(self) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from movibot.config import Config
-from movibot.errors import MovibotError, StopRequested, WikiError
+from movibot.errors import Interrupted, IOFailure, MovibotError, StopRequested, WikiError
 from movibot.sites.base import Page, Site
 from movibot.state import State
 from movibot.sync.apply import apply_plan, politeness, stop_requested
@@ -47,8 +47,10 @@ def run_job(
     *, sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.monotonic,
     show: Callable[[Edit], None] | None = None,
     progress: Progress = lambda items, length, label: items,
+    interrupted: Callable[[], str | None] = lambda: None,
 ) -> Report:
-    """Run once against `site`; returns the report (never raises for a bad page)."""
+    """Run once against `site`; returns the report (never raises for a bad page, a failing
+    wiki, a signal or a state that cannot be written: the report says so)."""
     t0 = clock()
     report = Report(site.name, options.dry_run,
                     not options.titles and (options.full or state.last_run is None))
@@ -57,7 +59,8 @@ def run_job(
         if stop_requested(site, stop_title):
             raise StopRequested(f"the stop page {stop_title} asks the bot to halt")
         report.started = site.now()
-        plan = make_plan(site, config, sources, state, options, report, progress)
+        plan = make_plan(site, config, sources, state, options, report,
+                         _watching(progress, interrupted))
         report.outcomes = list(plan.outcomes)
         if options.dry_run:
             for edit in order_edits(plan.edits):
@@ -67,7 +70,7 @@ def run_job(
             state.save()
             done = apply_plan(site, list(order_edits(plan.edits)), politeness(site, config),
                               stop_title=stop_title, state=state, sleep=sleep, clock=clock,
-                              progress=progress)
+                              progress=progress, interrupted=interrupted)
             report.outcomes = merge_outcomes(plan.outcomes, done)
             report.halted = next((o.message for o in done if o.status == "not-done"), None)
             if not report.halted and not options.titles:  # a --title run saw only its pages
@@ -77,10 +80,28 @@ def run_job(
         report.stopped, report.halted = True, str(e)
     except WikiError as e:  # the wiki failed while reading: nothing was written, nothing lost
         report.halted = str(e)
+    except Interrupted as e:  # a signal while reading and planning: nothing was written
+        report.halted = report.interrupted = str(e)
+    except IOFailure as e:
+        report.halted = report.io_error = str(e)
+    if interrupted():
+        report.interrupted = report.halted = interrupted()
     report.problems.extend(getattr(site, "problems", []))
     report.requests = site.requests
     report.duration = clock() - t0
     return report
+
+
+def _watching(progress: Progress, interrupted: Callable[[], str | None]) -> Progress:
+    """`progress`, raising Interrupted between two pages once a signal has arrived."""
+    def wrap(items: Iterable[Any], length: int, label: str) -> Iterable[Any]:
+        for item in progress(items, length, label):
+            signal = interrupted()
+            if signal:
+                raise Interrupted(signal)
+            yield item
+
+    return wrap
 
 
 def merge_outcomes(planned: Sequence[Outcome], done: Sequence[Outcome]) -> list[Outcome]:

@@ -247,7 +247,7 @@ def run_command(site_spec: str | None, config_path: str | None, *, dry_run: bool
                     and not report.interrupted:
                 from movibot.sync.run import write_report_page
 
-                write_report_page(site, config, report)
+                write_report_page(site, config, report, state)
         return report
 
 

@@ -133,3 +133,29 @@ def test_a_report_that_cannot_be_written_is_one_line_not_a_traceback(
     assert (result.exit_code, result.output) == (
         6, f"Error: cannot write the report {target}: File exists\n")
     assert "movibot:begin infobox" in (site / "Le_Lieu_Test.wiki").read_text(encoding="utf-8")
+
+
+REPORT_TITLE = "Utilisateur:Movibot/Rapport"
+
+
+def test_the_report_page_is_edited_only_when_more_than_its_date_changes(
+        site: Path, config: Path) -> None:
+    config.write_text(config.read_text(encoding="utf-8") + f"report_page: {REPORT_TITLE}\n",
+                      encoding="utf-8")
+    (site / "Mauvais.wiki").write_text("{{Tiers-Lieu\n| ville = Lyon\n}}\n"
+                                       "[[Catégorie:Tiers-Lieux]]\n", encoding="utf-8")
+    run(site, config)
+    page = site / "Utilisateur:Movibot%2FRapport.wiki"
+    first = page.read_text(encoding="utf-8")
+    assert first.startswith("<!-- movibot:begin rapport sha1=")
+    assert "Dernier passage de movibot 0.1.0 : " in first
+    assert ("* [[:Mauvais]] : invalides (E101 missing required field \"nom\")") in first
+    run(site, config)  # the counts change (nothing edited this time) ...
+    second = page.read_text(encoding="utf-8")
+    assert second != first and "* [[:Mauvais]] : invalides (E101" in second  # still listed
+    run(site, config)  # ... then only the date would: no edit
+    assert page.read_text(encoding="utf-8") == second
+    (site / "Mauvais.wiki").write_text("{{Tiers-Lieu\n| nom = Bon\n| ville = Lyon\n}}\n"
+                                       "[[Catégorie:Tiers-Lieux]]\n", encoding="utf-8")
+    run(site, config)
+    assert "[[:Mauvais]]" not in page.read_text(encoding="utf-8")  # something else changed

@@ -11,8 +11,9 @@ from movibot.sites.base import Page
 
 TASK = "movibot"
 STATUSES = ("edited", "created", "unchanged", "skipped-nobots", "block-edited", "block-malformed",
-            "invalid", "conflict", "error", "not-done", "redirect")
-FAILED = frozenset({"block-edited", "block-malformed", "invalid", "conflict", "error"})
+            "invalid", "conflict", "error", "not-done", "redirect", "protected")
+FAILED = frozenset({"block-edited", "block-malformed", "invalid", "conflict", "error",
+                    "protected"})
 
 
 @dataclass(frozen=True)

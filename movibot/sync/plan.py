@@ -125,7 +125,8 @@ def plan_page(
     if not bots_allowed(tree, user, TASK):
         return None, Outcome(page.title, "skipped-nobots", found)
     if blocking(found):
-        return None, Outcome(page.title, "invalid", found, blocking(found)[0].message)
+        first = blocking(found)[0]
+        return None, Outcome(page.title, "invalid", found, f"{first.code} {first.message}")
     content = render_infobox(page.title, record.fields, schema, costs)
     try:
         new = replace_block(page.text, "infobox", content, anchor=infobox_anchor(tree, record),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,7 +15,8 @@ LABELS_FR = {
     "edited": "modifiées", "created": "créées", "unchanged": "inchangées",
     "skipped-nobots": "exclues ({{nobots}})", "block-edited": "bloc modifié à la main",
     "block-malformed": "bloc mal formé", "invalid": "invalides", "conflict": "conflits",
-    "error": "erreurs", "not-done": "non traitées",
+    "error": "erreurs", "not-done": "non traitées", "redirect": "redirections",
+    "protected": "protégées (le robot ne peut pas les modifier)",
 }
 
 
@@ -94,18 +96,36 @@ class Report:
         return (f"{', '.join(parts) or 'no pages'}; {self.requests} requests, {verb} {edits} "
                 f"edits in {self.duration:.1f} s{tail}")
 
-    def to_wikitext(self) -> str:
-        """The French summary table written on the report page (values escaped)."""
-        lines = [f"Dernier passage de movibot {__version__} : {escape(self.started or '')}, "
-                 f"{self.requests} requêtes, {self.edits} modifications.", "",
-                 '{| class="wikitable"', "! Statut !! Pages"]
+    def to_wikitext(self, attention: Sequence[tuple[str, str, str]] | None = None) -> str:
+        """The French summary written on the report page (values escaped): the date on the
+        first line (alone: a run that changes nothing else leaves the page as it is), the
+        counts, and every page that needs a person, linked, with the reason: `attention`
+        (title, status, reason), by default this run's pages."""
+        lines = [f"Dernier passage de movibot {__version__} : {escape(self.started or '')}.",
+                 "", '{| class="wikitable"', "! Statut !! Pages"]
         for status, n in self.counts().items():
             if n:
                 lines += ["|-", f"| {escape(LABELS_FR.get(status, status))} || {n}"]
         lines.append("|}")
-        attention = [o for o in self.outcomes if o.status in FAILED]
+        if attention is None:
+            attention = [(o.title, o.status, reason(o)) for o in self.outcomes
+                         if o.status in FAILED]
         if attention:
             lines += ["", "Pages à regarder :"]
-            lines += [f"* [[:{o.title}]] : {escape(LABELS_FR.get(o.status, o.status))}"
-                      + (f" ({escape(o.message)})" if o.message else "") for o in attention]
+            lines += [f"* [[:{title}]] : {escape(LABELS_FR.get(status, status))}"
+                      + (f" ({escape(why)})" if why else "")
+                      for title, status, why in sorted(attention)]
         return "\n".join(lines) + "\n"
+
+
+def reason(outcome: Outcome) -> str:
+    """Why a page needs a person: the outcome's message, else its first blocking problem."""
+    if outcome.message:
+        return outcome.message
+    first = next((p for p in outcome.problems if p.severity == "error"), None)
+    return f"{first.code} {first.message}" if first else ""
+
+
+def same_but_date(old: str, new: str) -> bool:
+    """True when two report texts differ at most in their first line (the date)."""
+    return old.replace("\r\n", "\n").split("\n", 1)[1:] == new.split("\n", 1)[1:]

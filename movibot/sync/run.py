@@ -16,7 +16,7 @@ from movibot.errors import Interrupted, IOFailure, MovibotError, StopRequested, 
 from movibot.sites.base import Page, Site
 from movibot.state import State
 from movibot.sync.apply import apply_plan, politeness, stop_requested
-from movibot.sync.edits import Edit, Outcome, Plan, summary
+from movibot.sync.edits import FAILED, Edit, Outcome, Plan, summary
 from movibot.sync.plan import (
     CATEGORY_NS,
     PagePlan,
@@ -27,8 +27,8 @@ from movibot.sync.plan import (
     plan_category,
     plan_source_page,
 )
-from movibot.sync.report import Report
-from movibot.wikitext.blocks import replace_block
+from movibot.sync.report import Report, reason, same_but_date
+from movibot.wikitext.blocks import find_block, replace_block
 from movibot.wikitext.titles import is_category, normalize_title
 
 Progress = Callable[[Iterable[Any], int, str], Iterable[Any]]
@@ -72,6 +72,8 @@ def run_job(
                               stop_title=stop_title, state=state, sleep=sleep, clock=clock,
                               progress=progress, interrupted=interrupted)
             report.outcomes = merge_outcomes(plan.outcomes, done)
+            for outcome in done:
+                note_attention(state, outcome)
             report.halted = next((o.message for o in done if o.status == "not-done"), None)
             if not report.halted and not options.titles:  # a --title run saw only its pages
                 state.last_run = report.started
@@ -169,6 +171,8 @@ def make_plan(site: Site, config: Config, sources: Sequence[Source], state: Stat
         if plan.outcome:
             outcomes.append(plan.outcome)
     cat_edits, cat_outcomes = _plan_categories(site, sources, state, user, options.force)
+    for outcome in cat_outcomes:
+        note_attention(state, outcome)
     return Plan(tuple(edits + cat_edits), tuple(outcomes + cat_outcomes))
 
 
@@ -183,6 +187,23 @@ def record_plan(state: State, page: Page, plan: PagePlan) -> None:
         entry.update(revid=page.revid, timestamp=page.timestamp)
     else:
         entry.pop("revid", None)
+    if plan.outcome is not None:
+        note_attention(state, plan.outcome)
+
+
+def note_attention(state: State, outcome: Outcome) -> None:
+    """Keep in the state whether a page needs a person (and why) until a run finds it fine:
+    the report page lists every such page, not only those this run read."""
+    entry = state.page(outcome.title)
+    if outcome.status in FAILED:
+        entry["attention"] = [outcome.status, reason(outcome)]
+    elif outcome.status != "not-done":
+        entry.pop("attention", None)
+
+
+def attention(state: State) -> list[tuple[str, str, str]]:
+    """(title, status, reason) of every page the state says needs a person."""
+    return [(title, *e["attention"]) for title, e in state.pages.items() if "attention" in e]
 
 
 def _plan_categories(site: Site, sources: Sequence[Source], state: State, user: str,
@@ -200,13 +221,18 @@ def _plan_categories(site: Site, sources: Sequence[Source], state: State, user: 
     return edits, outcomes
 
 
-def write_report_page(site: Site, config: Config, report: Report, *,
-                      sleep: Callable[[float], None] = time.sleep) -> None:
+def write_report_page(site: Site, config: Config, report: Report, state: State | None = None,
+                      *, sleep: Callable[[float], None] = time.sleep) -> None:
     """Put the French summary in the `rapport` block of the report page, through the one
     writer (stop page, halts); a failure is reported, never raised."""
     try:
         page = next(iter(site.pages([config.report_page or ""])))
-        new = replace_block(page.text, "rapport", report.to_wikitext())
+        content = report.to_wikitext(attention(state) if state is not None else None)
+        current = find_block(page.text, "rapport")
+        if current is not None and not current.edited and same_but_date(current.content,
+                                                                         content):
+            return  # only the date would change: no edit (365 a year of noise otherwise)
+        new = replace_block(page.text, "rapport", content)
         if new == page.text:
             return
         edit = Edit(page, new, summary("rapport du passage"))

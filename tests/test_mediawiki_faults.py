@@ -18,7 +18,7 @@ import responses
 
 from movibot.errors import EditConflict, LoginError, ReadOnly, WikiError
 from movibot.sites.base import Page
-from movibot.sites.mediawiki import DEFAULT_USER_AGENT, MediaWikiSite
+from movibot.sites.mediawiki import MediaWikiSite, default_user_agent, has_contact
 
 API = "http://wiki.test/api.php"
 PAGE = Page(title="Lieu", text="Ancien texte", revid=10, timestamp="2024-05-01T12:00:00Z",
@@ -172,8 +172,33 @@ def test_every_request_carries_maxlag_and_the_user_agent(api: FakeApi, clock: Fa
     make_site(clock, maxlag=3).now()
     (_, params, headers), = api.calls
     assert params["maxlag"] == "3"
-    assert headers["User-Agent"] == DEFAULT_USER_AGENT
-    assert DEFAULT_USER_AGENT.startswith("movibot/")
+    import mwclient
+
+    assert headers["User-Agent"] == default_user_agent(API, "Movibot@movibot")
+    assert headers["User-Agent"] == (
+        f"movibot/0.1.0 ({API.rsplit('/', 1)[0]}/index.php?title=Utilisateur:Movibot; "
+        f"+https://github.com/movilab/movibot) mwclient/{mwclient.__version__}")
+
+
+@pytest.mark.parametrize(("agent", "contact"), [
+    ("movibot (+https://movilab.org; moi@example.org)", True), ("movibot moi@example.org", True),
+    ("movibot (https://movilab.org/wiki/Utilisateur:Movibot)", True), ("movibot", False),
+    ("movibot/0.1 (Movilab bot)", False), ("movibot @ home", False),
+], ids=["url-and-mail", "mail", "url", "bare", "words", "lone-at"])
+def test_a_user_agent_has_a_contact_when_it_names_a_mail_or_a_url(agent: str, contact: bool
+                                                                  ) -> None:
+    assert has_contact(agent) is contact
+
+
+def test_editing_with_a_user_agent_without_contact_is_refused_in_one_line(
+        api: FakeApi, clock: FakeClock) -> None:
+    from movibot.errors import ConfigError
+
+    site = make_site(clock, user_agent="movibot/0.1 (Movilab bot)")
+    with pytest.raises(ConfigError, match=r"^user_agent: 'movibot/0.1 \(Movilab bot\)' names no "
+                                          r"contact; editing a live wiki needs one"):
+        site.login()
+    assert api.calls == []  # refused before any request
 
 
 def test_a_configured_user_agent_is_sent(api: FakeApi, clock: FakeClock) -> None:

@@ -41,10 +41,24 @@ from movibot.wikitext.titles import is_category
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-DEFAULT_USER_AGENT = (
-    f"movibot/{movibot.__version__} (+{movibot.PROJECT_URL}; "
-    "contact: set user_agent in movibot.yaml)"
-)
+_CONTACT = re.compile(r"[^\s@;()]+@[^\s@;()]+\.\w+|https?://\S+")
+
+
+def default_user_agent(url: str, username: str | None) -> str:
+    """`movibot/VERSION (https://WIKI/index.php?title=Utilisateur:BOT; PROJECT) mwclient/V`:
+    the bot's user page on the wiki it edits is its contact (Wikimedia's User-Agent policy)."""
+    parts = urlsplit(url)
+    folder = parts.path.rsplit("/", 1)[0] if parts.path.endswith(".php") else parts.path
+    bot = (username or "Movibot").split("@", 1)[0].replace(" ", "_")
+    page = urlunsplit((parts.scheme, parts.netloc, f"{folder.rstrip('/')}/index.php",
+                       f"title=Utilisateur:{bot}", ""))
+    return (f"movibot/{movibot.__version__} ({page}; +{movibot.PROJECT_URL}) "
+            f"mwclient/{mwclient.__version__}")
+
+
+def has_contact(user_agent: str) -> bool:
+    """True when a User-Agent names a way to reach its operator: an e-mail address or a URL."""
+    return _CONTACT.search(user_agent) is not None
 BATCH, HIGH_BATCH = 50, 500  # titles (and page texts) per request; HIGH with apihighlimits
 MAX_BACKOFF = 60.0
 MAX_RETRY_AFTER = 600.0
@@ -120,7 +134,7 @@ class MediaWikiSite:
         if urlsplit(self.url).scheme not in ("http", "https") or not urlsplit(self.url).netloc:
             raise ConfigError(f"site: {url!r} is not an http(s) URL")
         self.name = self.url  # the API URL once discovered
-        self.user_agent = user_agent or DEFAULT_USER_AGENT
+        self.user_agent = user_agent or default_user_agent(self.url, username)
         self.maxlag, self.username, self.task = maxlag, username, task
         self.namespaces = tuple(namespaces)
         self.max_retries, self.timeout = max_retries, timeout
@@ -260,6 +274,12 @@ class MediaWikiSite:
         if not self.username or not self._password:
             raise ConfigError(f"username: logging in to {self.name} needs a BotPassword "
                               "(Name@app) and its password")
+        if not has_contact(self.user_agent):
+            raise ConfigError(f"user_agent: {self.user_agent!r} names no contact; editing a live "
+                              "wiki needs one (an e-mail address or a URL such as the bot's "
+                              "user page): set user_agent in movibot.yaml, e.g. "
+                              '"movibot (https://movilab.org/index.php?title=Utilisateur:Movibot;'
+                              ' you@example.org)"')
         token = self._token("login")
         answer = self._api("login", post=True, lgname=self.username,
                            lgpassword=self._password, lgtoken=token)

@@ -43,6 +43,11 @@ class EditConflict(WikiError):
     """The page changed on the wiki since the revision the edit was based on."""
 
 
+class EditRefused(WikiError):
+    """The wiki refuses this page to this account (protection, cascading protection, missing
+    rights): a refusal that recurs every run until a person acts, not a failure of the wiki."""
+
+
 class BotsExcluded(WikiError):
     """The page excludes this bot ({{nobots}}, {{bots|deny=…}})."""
 

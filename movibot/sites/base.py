@@ -22,6 +22,7 @@ class Page:
     pageid: int | None = None
     ns: int = 0
     exists: bool = True
+    protected: str | None = None  # why this account may not edit it (a live wiki's read)
 
 
 @runtime_checkable

@@ -30,6 +30,7 @@ from movibot.errors import (
     BotsExcluded,
     ConfigError,
     EditConflict,
+    EditRefused,
     LoginError,
     ReadOnly,
     WikiError,
@@ -70,11 +71,19 @@ UNREACHABLE = "could not be reached"
 BASEREVID_SINCE = (1, 35)  # action=edit detects conflicts from baserevid
 SESSION_LOST = frozenset({"assertuserfailed", "assertbotfailed", "notloggedin"})
 REVISIONS = {
-    "prop": "revisions",
+    "prop": "revisions|info",
     "rvprop": "content|ids|timestamp",
     "rvslots": "main",
+    "inprop": "protection",
     "curtimestamp": 1,
 }
+# Edit refusals that recur every run (reported `protected`, never counted as the wiki failing).
+REFUSALS = frozenset({"protectedpage", "cascadeprotected", "permissiondenied", "protectedtitle",
+                      "protectednamespace", "protectednamespace-interface", "customcssprotected",
+                      "customjsprotected", "customjsonprotected", "titleblacklist-forbidden",
+                      "noedit", "noimageredirect"})
+# Protection levels named by their old group name, and the right that satisfies them.
+LEVEL_RIGHTS = {"sysop": "editprotected", "autoconfirmed": "editsemiprotected"}
 LOGIN_REASONS = {
     "Failed": "wrong username or password",
     "WrongToken": "the login token was refused",
@@ -257,14 +266,31 @@ class MediaWikiSite:
     def _to_page(self, raw: dict[str, Any]) -> Page:
         """A Page from one page of a query answer. Raises WikiError when its text is missing."""
         if raw.get("missing") or "pageid" not in raw:
-            return Page(title=raw["title"], text="", ns=raw.get("ns", 0), exists=False)
+            return Page(title=raw["title"], text="", ns=raw.get("ns", 0), exists=False,
+                        protected=self._protected(raw))
         try:
             revision = raw["revisions"][0]
             text = revision["slots"]["main"]["content"]
         except (KeyError, IndexError):
             raise WikiError(f"the wiki at {self.name} sent no text for {raw['title']}") from None
         return Page(title=raw["title"], text=text, revid=revision["revid"],
-                    timestamp=revision["timestamp"], pageid=raw["pageid"], ns=raw["ns"])
+                    timestamp=revision["timestamp"], pageid=raw["pageid"], ns=raw["ns"],
+                    protected=self._protected(raw))
+
+    def _protected(self, raw: dict[str, Any]) -> str | None:
+        """Why this account may not edit the page (from prop=info&inprop=protection and the
+        account's rights), None when it may."""
+        kind = "edit" if raw.get("pageid") and not raw.get("missing") else "create"
+        for rule in raw.get("protection") or ():
+            level = str(rule.get("level", ""))
+            if rule.get("type") != kind or not level:
+                continue
+            if level in self._rights or LEVEL_RIGHTS.get(level) in self._rights:
+                continue
+            how = f"cascading protection from {rule['source']}" if rule.get("source") else \
+                "protection"
+            return f"{kind} {how} (level {level}); this account lacks the right"
+        return None
 
     # -- login and writes ----------------------------------------------------------------
 
@@ -381,6 +407,9 @@ class MediaWikiSite:
         if code == "readonly":
             reason = error.get("readonlyreason") or info
             return ReadOnly(f"the wiki at {self.name} is read-only: {reason}")
+        if code in REFUSALS:
+            return EditRefused(f"{title}: {self.name} refuses the edit to this account: "
+                               f"{code}: {info}")
         return WikiError(f"could not save {title} on {self.name}: {code}: {info}")
 
     def _write(self, action: str, **params: Any) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from movibot.config import Config
 from movibot.errors import (
     BotsExcluded,
     EditConflict,
+    EditRefused,
     LoginError,
     ReadOnly,
     StopRequested,
@@ -157,6 +158,8 @@ def _save(site: Site, edit: Edit) -> tuple[Outcome, Page | None, str]:
         return Outcome(edit.title, "conflict", (), str(e)), None, ""
     except BotsExcluded as e:
         return Outcome(edit.title, "skipped-nobots", (), str(e)), None, ""
+    except EditRefused as e:  # recurs every run: a person must act, the wiki is fine
+        return Outcome(edit.title, "protected", (), str(e)), None, ""
     except (ReadOnly, LoginError) as e:
         return Outcome(edit.title, "error", (), str(e)), None, str(e)
     except WikiError as e:  # a wiki that gave up after its retries halts the run too

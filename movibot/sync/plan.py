@@ -137,6 +137,8 @@ def plan_page(
         return None, Outcome(page.title, "block-malformed", found, str(e))
     if new == page.text:
         return None, Outcome(page.title, "unchanged", found)
+    if page.protected:  # known from the batched read: no edit attempt
+        return None, Outcome(page.title, "protected", found, page.protected)
     return Edit(page, new, summary("mise à jour de l'infobox")), Outcome(page.title, "edited",
                                                                           found)
 
@@ -175,6 +177,8 @@ def plan_category(page: Page, spec: CategorySpec, *, user: str, force: bool = Fa
                   ) -> tuple[Edit | None, Outcome]:
     """Create the category page when missing, else refresh its `membres` block."""
     members = render_members(spec.rows, spec.kind) if spec.kind else ""
+    if page.protected and not page.exists:
+        return None, Outcome(page.title, "protected", (), page.protected)
     if not page.exists:
         block = make_block("membres", members) if spec.kind else ""
         text = render_category_page(spec.description, spec.portal, spec.parent, block)
@@ -193,6 +197,8 @@ def plan_category(page: Page, spec: CategorySpec, *, user: str, force: bool = Fa
         return None, Outcome(page.title, "block-malformed", (), str(e))
     if new == page.text:
         return None, Outcome(page.title, "unchanged")
+    if page.protected:
+        return None, Outcome(page.title, "protected", (), page.protected)
     trap = save_transforms(page.text)
     if trap:
         line, col, why = trap

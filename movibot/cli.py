@@ -453,6 +453,28 @@ def _print_files(outcomes: list[Any], quiet: bool) -> None:
             click.echo(f"{o.path}: {o.status}{tail}", err=True)
 
 
+@main.command("export", context_settings=CONTEXT)
+@site_option
+@config_option
+@click.option("--to", "to", required=True, type=click.Path(dir_okay=False),
+              help="File to write; the format comes from the suffix: .db/.sqlite/.sqlite3, "
+                   ".csv (one file per source: FILE-<source>.csv), .jsonl/.ndjson, .geojson.")
+@_verbosity
+def export_cmd(site_spec: str | None, config_path: str | None, to: str, verbose: int,
+               quiet: bool) -> None:
+    """Every lieu and fiche of the site as data (checked like the run; invalid records are
+    exported with their problems), streaming. Exit 0 once written."""
+    from movibot.export import export_command
+
+    _setup_logging(verbose, quiet)
+    summary = export_command(site_spec, config_path, to, progress=_progress(quiet))
+    if not quiet:
+        for p in summary.site_problems:
+            click.echo(p.format(), err=True)
+        click.echo(summary.summary_line(), err=True)
+    sys.exit(0)
+
+
 @main.command("init", context_settings=CONTEXT)
 @click.argument("path", default="movibot.yaml", type=click.Path(dir_okay=False))
 def init_cmd(path: str) -> None:

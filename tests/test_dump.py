@@ -3,6 +3,7 @@ from __future__ import annotations
 import bz2
 import gzip
 import shutil
+import time
 import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
@@ -57,7 +58,7 @@ def test_reads_schema_0_10() -> None:
     assert [(p.title, p.pageid) for p in pages] == [("Le Mixeur", 101), ("Page vide", 104)]
 
 
-def test_takes_the_last_revision_of_a_page() -> None:
+def test_takes_the_newest_revision_of_a_page() -> None:
     [mixeur] = DumpSite(V10).pages(["Le Mixeur"])
     assert (mixeur.revid, mixeur.timestamp) == (3002, "2020-02-01T00:00:00Z")
     assert mixeur.text == "Deuxième version.\n[[Catégorie:Tiers-lieu]]"
@@ -118,9 +119,21 @@ def test_changed_since_rejects_a_bad_timestamp() -> None:
         DumpSite(V11).changed_since("hier")
 
 
-def test_now_is_the_newest_revision_timestamp() -> None:
-    assert DumpSite(V11).now() == "2024-04-15T08:30:00Z"
-    assert DumpSite(V10).now() == "2020-02-01T00:00:00Z"
+def test_now_is_the_clock_not_a_date_of_the_dump() -> None:
+    assert DumpSite(V11, clock=lambda: 1_714_564_800.9).now() == "2024-05-01T12:00:00Z"
+    before = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    now = DumpSite(V10).now()
+    after = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    assert before <= now <= after
+    assert now != "2020-02-01T00:00:00Z"
+
+
+def test_now_does_not_read_the_dump(tmp_path: Path) -> None:
+    path = tmp_path / "dump.xml"
+    path.write_bytes(V11.read_bytes())
+    site = DumpSite(path, clock=lambda: 0.0)
+    path.unlink()  # a read would fail now
+    assert site.now() == "1970-01-01T00:00:00Z"
 
 
 def test_save_raises_read_only() -> None:

@@ -437,7 +437,10 @@ class FailingSite:
     def pages(self, titles: Iterable[str]) -> Iterator[Page]:
         return self.inner.pages(titles)
 
-    def changed_since(self, timestamp: str) -> list[str]:
+    def changes_reach(self, timestamp: str) -> bool:
+        return True
+
+    def changed_since(self, timestamp: str, namespaces: object = None) -> list[str]:
         return []
 
     def now(self) -> str:

@@ -369,11 +369,22 @@ def test_a_page_created_or_deleted_meanwhile_is_a_conflict(
 
 
 def test_other_edit_errors_name_the_code_and_page(api: FakeApi, clock: FakeClock) -> None:
-    logged_in(api).on("edit", error("protectedpage", "This page has been protected."))
+    logged_in(api).on("edit", error("spamblacklist", "The text holds a blacklisted link."))
     with pytest.raises(WikiError) as raised:
         make_site(clock).save(PAGE, "Nouveau texte", "résumé")
     assert str(raised.value) == ("could not save Lieu on http://wiki.test/api.php: "
-                                 "protectedpage: This page has been protected.")
+                                 "spamblacklist: The text holds a blacklisted link.")
+
+
+def test_a_protection_refusal_is_edit_refused_naming_the_code(api: FakeApi, clock: FakeClock
+                                                              ) -> None:
+    from movibot.errors import EditRefused
+
+    logged_in(api).on("edit", error("protectedpage", "This page has been protected."))
+    with pytest.raises(EditRefused) as raised:
+        make_site(clock).save(PAGE, "Nouveau texte", "résumé")
+    assert str(raised.value) == ("Lieu: http://wiki.test/api.php refuses the edit to this "
+                                 "account: protectedpage: This page has been protected.")
 
 
 def test_nochange_returns_the_page_unchanged(api: FakeApi, clock: FakeClock) -> None:

@@ -118,6 +118,7 @@ def run(dump: Path, out: Path, jobs: int = 1) -> dict[str, str]:
     offline.run_offline(DumpSite(dump), config, sources, out, jobs=jobs, force=False)
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     report.pop("duration_s")
+    report.pop("started")  # the run's clock, like duration_s
     files = {p.name: p.read_text(encoding="utf-8") for p in out.iterdir() if p.suffix == ".wiki"}
     return {**files, "report": json.dumps(report)}
 

@@ -48,7 +48,13 @@ class Site(Protocol):
         """The given pages with their text, in batches; a missing page has exists=False."""
         ...
 
-    def changed_since(self, timestamp: str) -> list[str]:
+    def changes_reach(self, timestamp: str) -> bool:
+        """True when changed_since(timestamp) can still see every change made since then (a
+        wiki forgets its recent changes after $wgRCMaxAge, 90 days by default)."""
+        ...
+
+    def changed_since(self, timestamp: str, namespaces: Iterable[int] | None = None
+                      ) -> list[str]:
         """Titles of pages changed (edited, created, moved) since an ISO 8601 timestamp."""
         ...
 

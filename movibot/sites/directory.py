@@ -120,7 +120,11 @@ class DirectorySite:
             page = self._read(path) if path is not None else None
             yield page or Page(normalize_title(title), "", exists=False, ns=_ns(title))
 
-    def changed_since(self, timestamp: str) -> list[str]:
+    def changes_reach(self, timestamp: str) -> bool:
+        return True  # every page is read to tell what changed: nothing is ever forgotten
+
+    def changed_since(self, timestamp: str, namespaces: Iterable[int] | None = None
+                      ) -> list[str]:
         return [p.title for p in self.all_pages() if (p.timestamp or "") >= timestamp]
 
     def now(self) -> str:

@@ -1,11 +1,38 @@
 """A read-only site over a MediaWiki XML export (Special:Export or dumpBackup), maybe compressed.
 
-The file is streamed with `xml.etree.ElementTree.iterparse` on every read, clearing each page
-once handled, so memory does not grow with the dump. Any schema version works: the namespace is
-read from the root element. A page is its last `<revision>` in file order. Category membership
-is read from the page's own text (`[[Catégorie:X]]`), so categories added by templates are not
-seen. Reading a truncated or malformed file raises WikiError once the bad spot is reached (after
-the pages before it were yielded): a read that ends without an error read the whole file.
+What is read: exports of every schema from 0.3 to 0.11 (the namespace is read from the root
+element), plain or compressed with gzip, bzip2, xz, legacy lzma (LZMA-alone, `.lzma`) or 7z
+(`.7z`, the format of Wikimedia's full-history dumps), the compression told by the file's first
+bytes, never by its name. The file is streamed with `xml.etree.ElementTree.iterparse` on every
+read, clearing each page once handled and keeping one revision per page, so memory does not
+grow with the dump.
+
+A page is its newest `<revision>` by timestamp (on a tie, the larger revision id), wherever it
+stands in the file. A page without `<ns>` (schemas 0.3 to 0.5) gets the namespace whose name in
+the dump's `<siteinfo><namespaces>` is its title's prefix (`Catégorie:X` is 14), else 0.
+Category membership is read from the page's own text (`[[Catégorie:X]]`), so categories added
+by templates are not seen.
+
+A stub dump (`dumpBackup.php --stub`) is refused with a UsageError: its `<text>` elements are
+empty and point at the text's storage (an `id` or `location` attribute), or, before any text was
+seen, are empty while their `bytes` say the text is not. An empty page of a full export
+(`<text bytes="0" />`) and a revision whose text was hidden (`deleted="deleted"`) are no sign
+of a stub. The first revisions are read when the site is made, so a stub is refused before any
+page is read or anything is written.
+
+A 7z archive is read by Debian's `7z` program (package p7zip-full; `7zz` from the package 7zip,
+`7za` and `7zr` work too) run as `7z e -so`, its standard output piped into the parser: the
+archive's LZMA/LZMA2/PPMd/BCJ2 data is decoded natively, in a separate process, in constant
+memory. py7zr, the maintained pure-Python 7z library, was not chosen: since 1.0 it extracts only
+to files or by pushing the data into writer objects (read()/readall() were removed), which would
+need the whole member written to disk first, or a second thread turning its pushes into the
+reads iterparse makes; it is also slower. The archive must hold one file (a dump archive does).
+Without any of those programs a 7z dump is a UsageError saying what to install.
+
+Reading a truncated or malformed file raises WikiError once the bad spot is reached (after the
+pages before it were yielded), naming the byte offset in the (uncompressed) stream: a read that
+ends without an error read the whole file. `now()` is the clock's time (the run's start), not a
+date taken from the dump.
 """
 
 from __future__ import annotations
@@ -13,19 +40,32 @@ from __future__ import annotations
 import bz2
 import gzip
 import io
+import itertools
 import lzma
 import os
 import re
+import shutil
+import subprocess
+import tempfile
+import time
 import xml.etree.ElementTree as ET
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timezone
+from typing import cast
 
 from movibot.errors import ReadOnly, UsageError, WikiError
 from movibot.sites.base import Page
 from movibot.wikitext.titles import is_category, normalize_title
 
-_MAGIC = ((b"\x1f\x8b", "gzip"), (b"BZh", "bzip2"), (b"\xfd7zXZ\x00", "xz"))
+_MAGIC = (
+    (b"\x1f\x8b", "gzip"),
+    (b"BZh", "bzip2"),
+    (b"\xfd7zXZ\x00", "xz"),
+    (b"7z\xbc\xaf\x27\x1c", "7z"),
+)
+SEVEN_ZIP_PROGRAMS = ("7z", "7zz", "7za", "7zr")  # the first one found on PATH is used
+_PROBE_PAGES = 1000  # pages read when the site is made, looking for the first revision's text
 _CHUNK = 1 << 16
 _POSITION = re.compile(r": line \d+, column \d+$")
 _CATEGORY = re.compile(
@@ -36,23 +76,33 @@ _HIDDEN = re.compile(
     r"<!--.*?(?:-->|\Z)|<(nowiki|pre|includeonly)\b[^>]*>.*?(?:</\1\s*>|\Z)",
     re.IGNORECASE | re.DOTALL,
 )
+_OLDEST = datetime.min.replace(tzinfo=timezone.utc)
 
 
 class DumpSite:
-    """The pages of one XML dump file; `name` is its path. Never written, makes no requests."""
+    """The pages of one XML dump file; `name` is its path. Never written, makes no requests.
+
+    `clock` gives the time `now()` returns (seconds since the epoch, like time.time).
+    """
 
     writable = False
     live = False  # put_throttle applies to live wikis only
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
-        """Raises WikiError when the file cannot be read."""
+    def __init__(self, path: str | os.PathLike[str], *,
+                 clock: Callable[[], float] = time.time) -> None:
+        """Raises WikiError when the file cannot be read; UsageError for a stub dump, or a 7z
+        archive that holds more than one file or cannot be read for want of a 7z program."""
         self.path = os.fspath(path)
         self.name = self.path
         self.requests = 0
+        self.clock = clock
         self.compression = _compression(self.path)
+        self.seven_zip = _seven_zip(self.path) if self.compression == "7z" else None
+        self._probe()
 
     def iter_pages(self) -> Iterator[Page]:
-        """Every page of the dump, in file order. Raises WikiError on a bad file."""
+        """Every page of the dump, in file order. Raises WikiError on a bad file, UsageError
+        on a stub dump."""
         with self._open() as raw:
             reader = _CountingReader(raw, self)
             try:
@@ -85,8 +135,12 @@ class DumpSite:
         for key in wanted:
             yield found.get(key) or Page(title=key, text="", exists=False)
 
-    def changed_since(self, timestamp: str) -> list[str]:
-        """Titles whose last revision is strictly newer than `timestamp`, in file order.
+    def changes_reach(self, timestamp: str) -> bool:
+        return True  # every page is read to tell what changed: nothing is ever forgotten
+
+    def changed_since(self, timestamp: str, namespaces: Iterable[int] | None = None
+                      ) -> list[str]:
+        """Titles whose newest revision is strictly newer than `timestamp`, in file order.
 
         Raises UsageError for a timestamp that is not ISO 8601.
         """
@@ -95,26 +149,49 @@ class DumpSite:
                 if p.timestamp and _instant(p.timestamp) > since]
 
     def now(self) -> str:
-        """The newest revision timestamp in the dump; the file's mtime when it has none."""
-        newest = max((_instant(p.timestamp) for p in self.iter_pages() if p.timestamp),
-                     default=None)
-        if newest is None:
-            newest = datetime.fromtimestamp(os.path.getmtime(self.path), timezone.utc)
-        return newest.strftime("%Y-%m-%dT%H:%M:%SZ")
+        """The clock's current UTC time (the run's start), ISO 8601: `2024-05-01T12:00:00Z`.
+
+        Not a date from the dump: a report's `started` says when the run ran, and the dump
+        is not read for it."""
+        return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(self.clock()))
 
     def save(self, page: Page, text: str, summary: str, *, bot: bool = True) -> Page:
         """Raises ReadOnly: a dump is never written."""
         raise ReadOnly(f"the dump site {self.name} is read-only")
 
     def _open(self) -> io.BufferedIOBase:
-        """The file's decompressed bytes."""
-        if self.compression == "gzip":
-            return gzip.GzipFile(self.path, "rb")
-        if self.compression == "bzip2":
-            return bz2.BZ2File(self.path, "rb")
-        if self.compression == "xz":
-            return lzma.LZMAFile(self.path, "rb")
-        return open(self.path, "rb")
+        """The file's decompressed bytes; raises WikiError when the file (or the 7z program)
+        cannot be opened."""
+        try:
+            if self.compression == "gzip":
+                return gzip.GzipFile(self.path, "rb")
+            if self.compression == "bzip2":
+                return bz2.BZ2File(self.path, "rb")
+            if self.compression == "xz":
+                return lzma.LZMAFile(self.path, "rb", format=lzma.FORMAT_XZ)
+            if self.compression == "lzma":
+                return lzma.LZMAFile(self.path, "rb", format=lzma.FORMAT_ALONE)
+            if self.compression == "7z":
+                assert self.seven_zip is not None
+                return _SevenZipStream(self.seven_zip, self.path)
+            return open(self.path, "rb")
+        except OSError as e:
+            raise WikiError(f"{self.name}: cannot read the dump: {e.strerror or e}") from None
+
+    def _probe(self) -> None:
+        """Read the first revisions: raises UsageError for a stub dump. Any other error is
+        left for the read that reaches it (it names its byte offset)."""
+        try:
+            with self._open() as raw:
+                reader = _CountingReader(raw, self)
+                for _ in itertools.islice(_parse(reader, self, probe=True), _PROBE_PAGES):
+                    pass
+        except (ET.ParseError, WikiError, OSError, EOFError):
+            pass
+
+    def _stub_error(self) -> UsageError:
+        return UsageError(f"{self.name} is a stub dump (dumpBackup --stub): its <text> "
+                          "elements hold no wikitext; export with --current or --full")
 
     def _where(self, offset: int) -> str:
         """`byte N`, saying when N counts bytes of the decompressed stream."""
@@ -151,59 +228,263 @@ class _CountingReader:
         return data
 
 
+class _SevenZipError(OSError):
+    """The 7z program failed (its message, one line)."""
+
+
+class _SevenZipStream(io.BufferedIOBase):
+    """The one file of a 7z archive, decoded by `7z e -so` in a child process and read from
+    its standard output. When the output ends, a failure of the program (corrupt data, a
+    wrong password) raises _SevenZipError. Closing it early stops the program."""
+
+    def __init__(self, program: str, path: str) -> None:
+        self._path = path
+        self._errors = tempfile.TemporaryFile()  # never a pipe: a full one would block 7z
+        try:
+            self._proc = subprocess.Popen(
+                [program, "e", "-so", "-bd", "-p", "--", path],
+                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=self._errors)
+        except OSError:
+            self._errors.close()
+            raise
+        self._out = cast(io.BufferedReader, self._proc.stdout)  # bufsize=-1: buffered
+
+    def readable(self) -> bool:
+        return True
+
+    def read1(self, size: int = -1) -> bytes:
+        data = self._out.read1(size)
+        if not data and size != 0:
+            self._check()
+        return data
+
+    def read(self, size: int | None = -1) -> bytes:
+        if size is None or size < 0:
+            data = self._out.read()
+        else:
+            parts, left = [], size
+            while left > 0 and (part := self._out.read1(left)):
+                parts.append(part)
+                left -= len(part)
+            data = b"".join(parts)
+        if size is None or size < 0 or len(data) < size:
+            self._check()
+        return data
+
+    def _check(self) -> None:
+        """At the end of the output: raises _SevenZipError when the program failed."""
+        if self._proc.wait() != 0:
+            self._errors.seek(0)
+            message = _seven_zip_message(self._errors.read(), self._proc.returncode,
+                                         self._path)
+            raise _SevenZipError(message)
+
+    def close(self) -> None:
+        if not self.closed:
+            self._out.close()
+            if self._proc.poll() is None:
+                self._proc.kill()
+            self._proc.wait()
+            self._errors.close()
+        super().close()
+
+
+def _seven_zip(path: str) -> str:
+    """The 7z program to read `path` with, after checking the archive holds one file.
+
+    Raises UsageError without a 7z program or for an archive of several files (or none),
+    WikiError when the archive cannot be opened."""
+    program = next((p for name in SEVEN_ZIP_PROGRAMS if (p := shutil.which(name))), None)
+    if program is None:
+        raise UsageError(f"{path}: a 7z dump is read with the 7z program, not found "
+                         "(apt-get install p7zip-full, or 7zip)")
+    try:
+        listing = subprocess.run([program, "l", "-slt", "-p", "--", path],
+                                 stdin=subprocess.DEVNULL, capture_output=True, timeout=600)
+    except (OSError, subprocess.SubprocessError) as e:
+        raise WikiError(f"{path}: cannot run {program}: {e}") from None
+    if listing.returncode != 0:
+        reason = _seven_zip_message(listing.stderr or listing.stdout, listing.returncode,
+                                    path)
+        raise WikiError(f"{path}: cannot read the 7z archive: {reason}")
+    files = _seven_zip_files(listing.stdout.decode("utf-8", errors="replace"))
+    if len(files) != 1:
+        names = ", ".join(files[:3]) + (", …" if len(files) > 3 else "")
+        held = f"{len(files)} files ({names})" if files else "no file"
+        raise UsageError(f"{path}: the 7z archive holds {held}; a dump archive holds one "
+                         "XML export")
+    return program
+
+
+def _seven_zip_files(listing: str) -> list[str]:
+    """The paths of the files (not folders) in the output of `7z l -slt`."""
+    _, sep, entries = listing.partition("\n----------\n")
+    files = []
+    for block in (entries if sep else listing).split("\n\n"):
+        fields = dict(line.split(" = ", 1) for line in block.splitlines() if " = " in line)
+        if "Path" in fields and fields.get("Folder") != "+" and \
+                not fields.get("Attributes", "").startswith("D"):
+            files.append(fields["Path"])
+    return files
+
+
+def _seven_zip_message(output: bytes, code: int, path: str = "") -> str:
+    """The 7z program's error output as one line, without its banner nor the archive's name
+    (the message names it already)."""
+    kept: list[str] = []
+    for raw in output.decode("utf-8", errors="replace").splitlines():
+        line = " ".join(raw.split()).removeprefix("ERROR: ").removeprefix("Open ERROR: ")
+        if path:
+            line = line.removeprefix(f"{path} : ")
+        if line and line not in ("ERRORS:", path) and not line.startswith(
+                ("7-Zip", "p7zip", "Scanning", "Listing archive", "--", "1 file,")):
+            kept.append(line)
+    return "; ".join(dict.fromkeys(kept)) or f"exit status {code}"
+
+
 def _compression(path: str) -> str:
-    """"gzip", "bzip2", "xz" or "" from the file's first bytes; raises WikiError if unreadable."""
+    """"gzip", "bzip2", "xz", "7z", "lzma" or "" from the file's first bytes; raises
+    WikiError if unreadable."""
     try:
         with open(path, "rb") as f:
-            head = f.read(6)
+            head = f.read(13)
     except OSError as e:
         raise WikiError(f"{path}: cannot read the dump: {e.strerror or e}") from None
-    return next((kind for magic, kind in _MAGIC if head.startswith(magic)), "")
+    kind = next((kind for magic, kind in _MAGIC if head.startswith(magic)), "")
+    return kind or ("lzma" if _is_lzma_alone(head) else "")
 
 
-def _parse(reader: _CountingReader, site: DumpSite) -> Iterator[Page]:
-    """The pages of the stream; the root's namespace gives the schema version."""
+def _is_lzma_alone(head: bytes) -> bool:
+    """True when `head` is a legacy .lzma header, which has no magic bytes: liblzma's own test
+    (xz --format=auto): a valid properties byte, a dictionary size of 2^n or 2^n + 2^(n-1),
+    and an uncompressed size that is unknown (all ones) or below 256 GiB."""
+    if len(head) < 13 or head[0] >= 9 * 5 * 5:
+        return False
+    dict_size = int.from_bytes(head[1:5], "little")
+    d = (dict_size - 1) & 0xFFFFFFFF
+    for shift in (2, 3, 4, 8, 16):
+        d |= d >> shift
+    if (d + 1) & 0xFFFFFFFF != dict_size:
+        return False
+    size = int.from_bytes(head[5:13], "little")
+    return size == (1 << 64) - 1 or size < 1 << 38
+
+
+def _parse(reader: _CountingReader, site: DumpSite, *, probe: bool = False) -> Iterator[Page]:
+    """The pages of the stream; the root's namespace gives the schema version.
+
+    Raises UsageError at the first sign of a stub dump. With `probe`, stops at the first
+    revision with text."""
     events = ET.iterparse(reader, events=("start", "end"))
     _, root = next(events)
     ns, _, local = root.tag[1:].partition("}") if root.tag.startswith("{") else ("", "", root.tag)
     if local != "mediawiki":
         raise WikiError(f"{site.name}: not a MediaWiki XML export (root element <{local}>)")
     q = f"{{{ns}}}" if ns else ""
+    namespaces: dict[str, int] = {}
+    seen_text = False  # a revision with wikitext was read: a "missing" text is no stub sign
     page: ET.Element | None = None
-    latest: ET.Element | None = None
+    best: ET.Element | None = None
+    best_key: tuple[datetime, int] = (_OLDEST, -1)
     for event, elem in events:
         if event == "start":
             if elem.tag == q + "page":
-                page, latest = elem, None
+                page, best = elem, None
         elif elem.tag == q + "revision" and page is not None:
-            if latest is not None:
-                page.remove(latest)  # keep only the last revision: constant memory
-            latest = elem
+            kind = _text_kind(elem.find(q + "text"))
+            if kind == "stub" or (kind == "missing" and not seen_text):
+                raise site._stub_error()
+            if kind == "text":
+                if probe and not seen_text:
+                    return
+                seen_text = True
+            key = _revision_key(elem, q)
+            if best is None or key >= best_key:  # the newest; on a tie the larger id
+                if best is not None:
+                    page.remove(best)  # one revision kept per page: constant memory
+                best, best_key = elem, key
+            else:
+                page.remove(elem)
         elif elem.tag == q + "page":
-            yield _page(elem, latest, q, site, reader)
-            page, latest = None, None
+            yield _page(elem, best, q, site, reader, namespaces)
+            page, best = None, None
             root.clear()
         elif elem.tag == q + "siteinfo":
+            namespaces = _namespaces(elem, q)
             root.clear()
+
+
+def _text_kind(text: ET.Element | None) -> str:
+    """What a revision's <text> holds: "text" (wikitext), "empty" (no <text>, an empty page's
+    `<text bytes="0" />`, or a hidden text: deleted="deleted"), "stub" (no text but where it
+    is stored: `id` or `location`, as dumpBackup --stub writes), or "missing" (no text while
+    `bytes` says there is some)."""
+    if text is None:
+        return "empty"
+    if text.text or len(text):
+        return "text"
+    if "id" in text.attrib or "location" in text.attrib:
+        return "stub"
+    if "deleted" in text.attrib or not _int(text.get("bytes")):
+        return "empty"
+    return "missing"
+
+
+def _revision_key(revision: ET.Element, q: str) -> tuple[datetime, int]:
+    """Orders a page's revisions: by timestamp (none or unreadable: oldest), then by id."""
+    stamp = revision.findtext(q + "timestamp")
+    try:
+        when = _instant(stamp) if stamp else _OLDEST
+    except UsageError:
+        when = _OLDEST
+    revid = _int(revision.findtext(q + "id"))
+    return when, -1 if revid is None else revid
+
+
+def _namespaces(siteinfo: ET.Element, q: str) -> dict[str, int]:
+    """The <siteinfo><namespaces> names (folded: see _fold) and their numbers, but the
+    main namespace (0, no name)."""
+    names: dict[str, int] = {}
+    for item in siteinfo.iterfind(f"{q}namespaces/{q}namespace"):
+        key = item.get("key", "").strip()
+        number = int(key) if re.fullmatch(r"-?\d+", key) else None
+        if number and item.text and item.text.strip():
+            names[_fold(item.text)] = number
+    return names
+
+
+def _fold(name: str) -> str:
+    """A namespace name as MediaWiki compares them: `_` as space, collapsed, any case."""
+    return " ".join(name.replace("_", " ").split()).casefold()
+
+
+def _page_ns(elem: ET.Element, q: str, title: str, namespaces: dict[str, int]) -> int:
+    """The page's <ns>; without one (schemas 0.3-0.5) its title prefix's in <siteinfo>,
+    else 0."""
+    given = elem.findtext(q + "ns")
+    if given is not None and re.fullmatch(r"\s*-?\d+\s*", given):
+        return int(given)
+    prefix, colon, _ = title.partition(":")
+    return namespaces.get(_fold(prefix), 0) if colon else 0
 
 
 def _page(elem: ET.Element, revision: ET.Element | None, q: str, site: DumpSite,
-          reader: _CountingReader) -> Page:
-    """A Page from a <page> element and its last <revision> (None: an empty page)."""
+          reader: _CountingReader, namespaces: dict[str, int] | None = None) -> Page:
+    """A Page from a <page> element and its newest <revision> (None: an empty page)."""
     title = elem.findtext(q + "title")
     if not title:
         where = site._where(reader.offset)
         raise WikiError(f"{site.name}: a <page> has no <title> (before {where})")
+    ns = _page_ns(elem, q, title, namespaces or {})
     if revision is None:
-        return Page(title=title, text="", pageid=_int(elem.findtext(q + "id")),
-                    ns=_int(elem.findtext(q + "ns")) or 0)
+        return Page(title=title, text="", pageid=_int(elem.findtext(q + "id")), ns=ns)
     return Page(
         title=title,
         text=revision.findtext(q + "text") or "",
         revid=_int(revision.findtext(q + "id")),
         timestamp=revision.findtext(q + "timestamp"),
         pageid=_int(elem.findtext(q + "id")),
-        ns=_int(elem.findtext(q + "ns")) or 0,
+        ns=ns,
     )
 
 
@@ -234,7 +515,7 @@ def _byte_offset(site: DumpSite, line: int, col: int) -> int | None:
             rest = data[start:]
             while len(rest) < 4 * col + 4 and (more := stream.read(_CHUNK)):
                 rest += more
-    except (EOFError, OSError, zlib.error, lzma.LZMAError):
+    except (EOFError, OSError, zlib.error, lzma.LZMAError, WikiError):
         return None
     prefix = rest.decode("utf-8", errors="replace")[:col]
     return base + start + len(prefix.encode("utf-8"))

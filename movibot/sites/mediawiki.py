@@ -158,6 +158,7 @@ class MediaWikiSite:
         self._version: tuple[int, ...] = ()  # MediaWiki's, known after login
         self._csrf: str | None = None
         self._read_at: dict[str, str] = {}  # title -> server time when its text was read
+        self._oldest_change: str | None = None  # the oldest recent change kept, once asked
         self._last_response: requests.Response | None = None
         redact.register(password)
         redact.install()
@@ -168,10 +169,21 @@ class MediaWikiSite:
     # -- reads ---------------------------------------------------------------------------
 
     def now(self) -> str:
-        """The wiki's current time, ISO 8601 UTC (`2024-05-01T12:00:00Z`)."""
-        answer = self._api("query", curtimestamp=1)
+        """The wiki's current time, ISO 8601 UTC (`2024-05-01T12:00:00Z`). The same request
+        asks for the oldest recent change the wiki still keeps (see changes_reach)."""
+        answer = self._api("query", curtimestamp=1, list="recentchanges", rcdir="newer",
+                           rclimit=1, rcprop="timestamp")
         self._raise_for(answer, "query")
+        oldest = answer.get("query", {}).get("recentchanges") or [{}]
+        self._oldest_change = oldest[0].get("timestamp") or ""
         return str(answer["curtimestamp"])
+
+    def changes_reach(self, timestamp: str) -> bool:
+        """True when the wiki's recent changes still go back to `timestamp`: its oldest
+        entry is not newer (a wiki with none left cannot tell: False)."""
+        if self._oldest_change is None:
+            self.now()
+        return bool(self._oldest_change) and str(self._oldest_change) <= timestamp
 
     def category_pages(self, category: str) -> Iterator[Page]:
         """Members of the category (`Lieux`, or `Catégorie:Lieux`) with their text, 50 a
@@ -198,9 +210,10 @@ class MediaWikiSite:
         """One page (exists=False when missing). Raises WikiError."""
         return next(iter(self.pages([title])))
 
-    def changed_since(self, timestamp: str) -> list[str]:
+    def changed_since(self, timestamp: str, namespaces: Iterable[int] | None = None
+                      ) -> list[str]:
         """Titles edited, created, moved (old and new name) or logged since `timestamp`, in
-        the watched namespaces (0 and 14 by default), oldest first, each once.
+        the watched namespaces (0 and 14 by default, and `namespaces`), oldest first, once each.
 
         Logged in, the bot's own changes are left out (`rcexcludeuser`): its edits are already
         in the state, and re-reading them would cost a request per 500 pages on the next run.
@@ -209,7 +222,8 @@ class MediaWikiSite:
         params = {
             "list": "recentchanges", "rcstart": timestamp, "rcdir": "newer", "rclimit": "max",
             "rcprop": "title|timestamp|loginfo", "rctype": "edit|new|log",
-            "rcnamespace": "|".join(str(n) for n in self.namespaces),
+            "rcnamespace": "|".join(str(n) for n in sorted({*self.namespaces,
+                                                             *(namespaces or ())})),
             "rcexcludeuser": self._user,
         }
         titles: dict[str, None] = {}
@@ -222,7 +236,7 @@ class MediaWikiSite:
         """The title of a recent change, and a moved page's new title."""
         yield change["title"]
         target = change.get("logparams") or {}
-        if change.get("logtype") == "move" and target.get("target_ns") in self.namespaces:
+        if change.get("logtype") == "move" and "target_title" in target:
             yield target["target_title"]
 
     def _page_batches(

@@ -35,6 +35,7 @@ class Report:
     halted: str | None = None
     stopped: bool = False
     interrupted: str | None = None  # the signal that stopped the run ("SIGTERM")
+    notes: list[str] = field(default_factory=list)  # what the run did differently, and why
     io_error: str | None = None     # a file that could not be written (the state)
 
     def counts(self) -> dict[str, int]:
@@ -70,6 +71,7 @@ class Report:
             "site": self.site,
             "dry_run": self.dry_run,
             "full": self.full,
+            "notes": list(self.notes),
             "started": self.started,
             "duration_s": round(self.duration, 3),
             "requests": self.requests,

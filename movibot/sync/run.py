@@ -117,16 +117,19 @@ def merge_outcomes(planned: Sequence[Outcome], done: Sequence[Outcome]) -> list[
 
 
 def read_pages(site: Site, sources: Sequence[Source], state: State, full: bool) -> list[Page]:
-    """All pages of the sources' categories (full); else the pages changed since the last run,
-    and the pages whose planned edit was not made (an error, a halt, a merge: `pending`).
-    Missing pages are given too (exists=False), so that they leave the members tables."""
+    """All pages of the sources' categories (full); else the pages changed since the last run
+    in every namespace the sources' pages live in, and the pages whose planned edit was not
+    made (an error, a halt, a merge: `pending`). Missing pages are given too (exists=False),
+    so that they leave the members tables."""
     if full:
         seen: dict[str, Page] = {}
         for source in sources:
             for page in site.category_pages(source.category):
                 seen.setdefault(page.title, page)
         return [p for p in seen.values() if is_content(p)]
-    changed = [t for t in site.changed_since(state.last_run or "") if not is_category(t)]
+    namespaces = {int(e["ns"]) for e in state.pages.values() if isinstance(e.get("ns"), int)}
+    changed = [t for t in site.changed_since(state.last_run or "", namespaces)
+               if not is_category(t)]
     titles = list(dict.fromkeys(changed + pending(state)))
     return [p for p in site.pages(titles)
             if not p.exists or (is_content(p) and not _already_seen(p, state))]
@@ -148,6 +151,10 @@ def make_plan(site: Site, config: Config, sources: Sequence[Source], state: Stat
               progress: Progress = lambda items, length, label: items) -> Plan:
     """Read, parse, compute and plan the page edits, then the category pages."""
     full = not options.titles and (options.full or state.last_run is None)
+    if not full and not options.titles and not site.changes_reach(state.last_run or ""):
+        full = report.full = True  # the wiki forgot changes made since the last run
+        report.notes.append(f"the wiki's recent changes no longer reach back to the last run "
+                            f"({state.last_run}): every page was read")
     if options.titles:
         pages = [p for p in site.pages(list(options.titles)) if not p.exists or is_content(p)]
     else:
@@ -179,6 +186,7 @@ def make_plan(site: Site, config: Config, sources: Sequence[Source], state: Stat
 def record_plan(state: State, page: Page, plan: PagePlan) -> None:
     """Put a page's plan in the state: its row, and its revision unless an edit is pending."""
     entry = state.page(page.title)
+    entry["ns"] = page.ns
     if plan.source is None:
         entry.pop("row", None)  # left the sources' categories
     elif plan.row is not None:

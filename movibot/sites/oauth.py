@@ -1,0 +1,437 @@
+"""OAuth for the live wiki, besides BotPasswords: MediaWiki's owner-only consumers.
+
+Two kinds of credentials, each a `requests.auth.AuthBase` to put on the session
+(`session.auth = auth`); with either, the bot never sends action=login: MediaWiki (Extension:OAuth)
+identifies every API request by its Authorization header.
+
+* `OAuth2(token)`: an owner-only OAuth 2.0 access token; every request carries
+  `Authorization: Bearer <token>`.
+* `OAuth1(consumer_key, consumer_secret, access_token, access_secret)`: an owner-only OAuth 1.0a
+  consumer; every request is signed with HMAC-SHA1 as RFC 5849 says (section 3.4: the method,
+  the base string URI, the query parameters and the form-encoded body parameters, with
+  oauth_consumer_key, oauth_token, oauth_signature_method, oauth_timestamp, oauth_nonce and
+  oauth_version=1.0). `clock` and `nonce` are injectable, so signatures are reproducible.
+
+`load_oauth(config_values, env, base)` builds one from movibot.yaml's `oauth*` keys and the
+environment; secret files must be chmod 600, like the BotPassword's. Every credential is given to
+movibot.redact.register(), and no message raised here contains one.
+
+`identity(answer, wiki)` reads the account behind the credentials from a
+`meta=userinfo&uiprop=rights|groups` answer (USERINFO), raising LoginError when the wiki refused
+the header or left the request anonymous.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+import re
+import secrets
+import stat
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, unquote_to_bytes, urlsplit
+
+import requests
+from requests.auth import AuthBase
+
+from movibot import redact
+from movibot.errors import ConfigError, LoginError
+
+OAUTH2_TOKEN_ENV = "MOVIBOT_OAUTH2_TOKEN"
+CONSUMER_KEY_ENV = "MOVIBOT_OAUTH_CONSUMER_KEY"
+CONSUMER_SECRET_ENV = "MOVIBOT_OAUTH_CONSUMER_SECRET"
+ACCESS_TOKEN_ENV = "MOVIBOT_OAUTH_ACCESS_TOKEN"
+ACCESS_SECRET_ENV = "MOVIBOT_OAUTH_ACCESS_SECRET"
+PASSWORD_ENV = "MOVIBOT_PASSWORD"  # as movibot.config.PASSWORD_ENV (not imported: no cycle)
+
+# The movibot.yaml keys load_oauth reads (all strings; *_file are paths).
+OAUTH_KEYS = (
+    "oauth2_token_file",
+    "oauth_consumer_key",
+    "oauth_consumer_secret_file",
+    "oauth_access_token",
+    "oauth_access_secret_file",
+)
+FILE_KEYS = ("oauth2_token_file", "oauth_consumer_secret_file", "oauth_access_secret_file")
+
+# The query that tells who the credentials belong to (add siprop/meta=siteinfo as needed).
+USERINFO = {"meta": "userinfo", "uiprop": "rights|groups"}
+
+SIGNATURE_METHOD = "HMAC-SHA1"
+VERSION = "1.0"
+FORM = "application/x-www-form-urlencoded"
+DEFAULT_PORTS = {"http": 80, "https": 443}
+NONCE_REUSED = "Nonce already used"  # MediaWiki T106066: a fresh nonce succeeds
+_VISIBLE_ASCII = re.compile(r"[\x21-\x7e]+")
+_HINTS = {
+    "mwoauth-invalid-authorization": "the wiki refused the OAuth credentials (a wrong or "
+    "revoked token or secret; for OAuth 1.0a also a clock more than 5 minutes off)",
+    "mwoauth-invalid-authorization-wrong-wiki": "the consumer was registered for another wiki",
+    "mwoauth-invalid-authorization-invalid-user": "the consumer's user does not exist here",
+    "mwoauth-invalid-authorization-blocked-user": "the consumer's user is blocked",
+    "mwoauth-invalid-authorization-not-approved": "the consumer is not approved (or not yours)",
+}
+
+Pair = tuple[str | bytes, str | bytes]
+
+
+# -- RFC 5849 signing --------------------------------------------------------------------------
+
+
+def percent_encode(value: str | bytes) -> str:
+    """RFC 5849 section 3.6: UTF-8, then every byte but ALPHA, DIGIT, `-`, `.`, `_`, `~` as
+    %XX (upper-case hex); a space is %20, never `+`."""
+    return quote(value.encode("utf-8") if isinstance(value, str) else value, safe="")
+
+
+def base_string_uri(url: str) -> str:
+    """RFC 5849 section 3.4.1.2: scheme and host lower-case, the port only when not the
+    scheme's default, the path as sent ("/" when empty), no query, fragment or user info."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    host = parts.hostname or ""
+    if ":" in host:  # an IPv6 literal
+        host = f"[{host}]"
+    port = parts.port
+    if port is not None and port != DEFAULT_PORTS.get(scheme):
+        host = f"{host}:{port}"
+    return f"{scheme}://{host}{parts.path or '/'}"
+
+
+def form_pairs(data: str | bytes) -> list[tuple[bytes, bytes]]:
+    """The decoded name/value pairs of an application/x-www-form-urlencoded string (`+` is a
+    space; a name without `=` has an empty value; empty segments are skipped). Bytes, since a
+    value's percent-escapes need not be UTF-8."""
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    pairs = []
+    for piece in raw.split(b"&"):
+        if piece:
+            name, _, value = piece.partition(b"=")
+            pairs.append((unquote_to_bytes(name.replace(b"+", b" ")),
+                          unquote_to_bytes(value.replace(b"+", b" "))))
+    return pairs
+
+
+def request_parameters(url: str, body: Any = None,
+                       content_type: str | bytes | None = None) -> list[tuple[bytes, bytes]]:
+    """RFC 5849 section 3.4.1.3.1: the query's parameters, then the body's when it is a
+    single-part application/x-www-form-urlencoded body (a multipart upload's are not signed)."""
+    pairs = form_pairs(urlsplit(url).query)
+    if body and isinstance(body, (str, bytes)) and _is_form(content_type):
+        pairs += form_pairs(body)
+    return pairs
+
+
+def normalized_parameters(pairs: Iterable[Pair]) -> str:
+    """RFC 5849 section 3.4.1.3.2: encode, sort by name then value, join `name=value` with `&`
+    (oauth_signature left out)."""
+    encoded = sorted(
+        (percent_encode(name), percent_encode(value))
+        for name, value in pairs
+        if name not in ("oauth_signature", b"oauth_signature")
+    )
+    return "&".join(f"{name}={value}" for name, value in encoded)
+
+
+def signature_base_string(method: str, url: str, pairs: Iterable[Pair]) -> str:
+    """RFC 5849 section 3.4.1.1: METHOD&encoded base string URI&encoded parameters. `pairs` is
+    every signed parameter: the request's (request_parameters) and the oauth_* ones."""
+    return "&".join((percent_encode(method.upper()), percent_encode(base_string_uri(url)),
+                     percent_encode(normalized_parameters(pairs))))
+
+
+def hmac_sha1(base_string: str, consumer_secret: str, token_secret: str) -> str:
+    """RFC 5849 section 3.4.2: base64(HMAC-SHA1(encoded consumer secret & encoded token
+    secret, base string))."""
+    key = f"{percent_encode(consumer_secret)}&{percent_encode(token_secret)}"
+    digest = hmac.new(key.encode("ascii"), base_string.encode("ascii"), hashlib.sha1).digest()
+    return base64.b64encode(digest).decode("ascii")
+
+
+def new_nonce() -> str:
+    """A random nonce: 32 hex digits."""
+    return secrets.token_hex(16)
+
+
+def _is_form(content_type: str | bytes | None) -> bool:
+    if isinstance(content_type, bytes):
+        content_type = content_type.decode("latin-1")
+    media = (content_type or "").split(";", 1)[0].strip().lower()
+    return media == FORM
+
+
+# -- the two credentials -----------------------------------------------------------------------
+
+
+class OAuth2(AuthBase):
+    """An owner-only OAuth 2.0 access token: `Authorization: Bearer <token>` on every request
+    (only on requests to `host`, when given: the token never leaves the wiki)."""
+
+    def __init__(self, token: str, *, host: str | None = None) -> None:
+        self._token = _credential(token, "the OAuth 2.0 access token")
+        self.host = host.lower() if host else None
+        redact.register(self._token)
+
+    def __call__(self, r: requests.PreparedRequest) -> requests.PreparedRequest:
+        if _for_host(r, self.host):
+            r.headers["Authorization"] = f"Bearer {self._token}"
+        return r
+
+    def secrets(self) -> tuple[str, ...]:
+        """The values to keep out of every output."""
+        return (self._token,)
+
+    def __repr__(self) -> str:
+        return f"OAuth2(token={redact.REDACTED}, host={self.host!r})"
+
+
+class OAuth1(AuthBase):
+    """An owner-only OAuth 1.0a consumer: every request (to `host`, when given) signed with
+    HMAC-SHA1. `clock` gives the Unix time, `nonce` a fresh nonce for each request."""
+
+    def __init__(
+        self,
+        consumer_key: str,
+        consumer_secret: str,
+        access_token: str,
+        access_secret: str,
+        *,
+        host: str | None = None,
+        clock: Callable[[], float] = time.time,
+        nonce: Callable[[], str] = new_nonce,
+    ) -> None:
+        self.consumer_key = _credential(consumer_key, "the OAuth consumer key")
+        self._consumer_secret = _credential(consumer_secret, "the OAuth consumer secret")
+        self._access_token = _credential(access_token, "the OAuth access token")
+        self._access_secret = _credential(access_secret, "the OAuth access secret")
+        self.host = host.lower() if host else None
+        self._clock, self._nonce = clock, nonce
+        redact.register(*self.secrets())
+
+    def __call__(self, r: requests.PreparedRequest) -> requests.PreparedRequest:
+        if _for_host(r, self.host):
+            r.headers["Authorization"] = self.authorization(
+                r.method or "GET", r.url or "", r.body, r.headers.get("Content-Type"))
+        return r
+
+    def authorization(self, method: str, url: str, body: Any = None,
+                      content_type: str | bytes | None = None) -> str:
+        """The Authorization header for one request (RFC 5849 section 3.5.1), with a new
+        timestamp and nonce."""
+        oauth = [
+            ("oauth_consumer_key", self.consumer_key),
+            ("oauth_token", self._access_token),
+            ("oauth_signature_method", SIGNATURE_METHOD),
+            ("oauth_timestamp", str(int(self._clock()))),
+            ("oauth_nonce", self._nonce()),
+            ("oauth_version", VERSION),
+        ]
+        signed: list[Pair] = [*request_parameters(url, body, content_type), *oauth]
+        base = signature_base_string(method, url, signed)
+        oauth.append(("oauth_signature",
+                      hmac_sha1(base, self._consumer_secret, self._access_secret)))
+        return "OAuth " + ", ".join(f'{k}="{percent_encode(v)}"' for k, v in oauth)
+
+    def secrets(self) -> tuple[str, ...]:
+        """The values to keep out of every output (the consumer key too: it names the bot's
+        consumer, and nothing needs to print it)."""
+        return (self.consumer_key, self._consumer_secret, self._access_token,
+                self._access_secret)
+
+    def __repr__(self) -> str:
+        return f"OAuth1(consumer_key={redact.REDACTED}, host={self.host!r})"
+
+
+def _credential(value: str, what: str) -> str:
+    """The value when it can go in a header: one run of visible ASCII. Raises ConfigError
+    naming `what`, never the value."""
+    if not isinstance(value, str) or not value:
+        raise ConfigError(f"{what} is empty")
+    if not _VISIBLE_ASCII.fullmatch(value):
+        raise ConfigError(f"{what} has spaces, line breaks or non-ASCII characters: "
+                          "give the value alone, on one line")
+    return value
+
+
+def _for_host(r: requests.PreparedRequest, host: str | None) -> bool:
+    return host is None or (urlsplit(r.url or "").hostname or "") == host
+
+
+# -- configuration -----------------------------------------------------------------------------
+
+
+def load_oauth(
+    config_values: Mapping[str, Any],
+    env: Mapping[str, str] | None = None,
+    base: Path | None = None,
+    *,
+    host: str | None = None,
+) -> OAuth1 | OAuth2 | None:
+    """The OAuth credentials the configuration names, None when it names none.
+
+    `config_values` holds movibot.yaml's keys (OAUTH_KEYS; other keys are ignored, except that
+    `password_file` is refused beside OAuth); relative *_file paths resolve against `base` (the
+    config's folder). Each secret comes from its environment variable when set, else from its
+    file, which must be chmod 600: MOVIBOT_OAUTH2_TOKEN or oauth2_token_file (OAuth 2.0);
+    MOVIBOT_OAUTH_CONSUMER_KEY or oauth_consumer_key, MOVIBOT_OAUTH_CONSUMER_SECRET or
+    oauth_consumer_secret_file, MOVIBOT_OAUTH_ACCESS_TOKEN or oauth_access_token,
+    MOVIBOT_OAUTH_ACCESS_SECRET or oauth_access_secret_file (OAuth 1.0a, all four).
+    `host` is passed on (see OAuth2, OAuth1). Raises ConfigError, one line naming the key,
+    the variable or the file, never a secret.
+    """
+    env = os.environ if env is None else env
+    values = _strings(config_values)
+    base = Path.cwd() if base is None else base
+
+    def path(key: str) -> Path | None:
+        if not values.get(key):
+            return None
+        found = Path(values[key]).expanduser()
+        return found if found.is_absolute() else base / found
+
+    def secret(variable: str, key: str) -> str | None:
+        if env.get(variable):
+            return _checked(env[variable], variable)
+        file = path(key)
+        return read_secret(key, file) if file is not None else None
+
+    def plain(variable: str, key: str) -> str | None:
+        if env.get(variable):
+            return _checked(env[variable], variable)
+        return _checked(values[key], key) if values.get(key) else None
+
+    oauth1_named = [k for k in OAUTH_KEYS[1:] if values.get(k)] + [
+        v for v in (CONSUMER_KEY_ENV, CONSUMER_SECRET_ENV, ACCESS_TOKEN_ENV, ACCESS_SECRET_ENV)
+        if env.get(v)]
+    oauth2_named = bool(values.get("oauth2_token_file") or env.get(OAUTH2_TOKEN_ENV))
+    if not oauth1_named and not oauth2_named:
+        return None
+    if oauth1_named and oauth2_named:
+        raise ConfigError("OAuth: choose OAuth 2.0 (oauth2_token_file or MOVIBOT_OAUTH2_TOKEN) "
+                          "or OAuth 1.0a (the oauth_* keys), not both")
+    if config_values.get("password_file"):
+        raise ConfigError("password_file: choose a BotPassword or OAuth, not both "
+                          "(remove password_file or the oauth keys)")
+    if env.get(PASSWORD_ENV):
+        raise ConfigError(f"{PASSWORD_ENV} is set but OAuth is configured: choose one "
+                          f"(unset {PASSWORD_ENV} or remove the oauth keys)")
+    if oauth2_named:
+        token = secret(OAUTH2_TOKEN_ENV, "oauth2_token_file")
+        assert token is not None
+        return OAuth2(token, host=host)
+    parts = {
+        "oauth_consumer_key": plain(CONSUMER_KEY_ENV, "oauth_consumer_key"),
+        "oauth_consumer_secret_file": secret(CONSUMER_SECRET_ENV, "oauth_consumer_secret_file"),
+        "oauth_access_token": plain(ACCESS_TOKEN_ENV, "oauth_access_token"),
+        "oauth_access_secret_file": secret(ACCESS_SECRET_ENV, "oauth_access_secret_file"),
+    }
+    missing = [_source(k) for k, v in parts.items() if v is None]
+    if missing:
+        raise ConfigError("OAuth 1.0a needs a consumer key and secret and an access token and "
+                          f"secret: missing {', '.join(missing)}")
+    key, consumer_secret, token, access_secret = (str(v) for v in parts.values())
+    return OAuth1(key, consumer_secret, token, access_secret, host=host)
+
+
+def read_secret(key: str, path: Path) -> str:
+    """The one-line secret in the file `key` names; refused when group or others may read it
+    (as movibot.config.read_password). Raises ConfigError naming the key and file only."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as e:
+        raise ConfigError(f"{key} {path}: {e.strerror}") from None
+    if mode & (stat.S_IRWXG | stat.S_IRWXO):
+        raise ConfigError(
+            f"{key} {path}: readable by group or others (mode {stat.S_IMODE(mode):04o});"
+            f" run: chmod 600 {path}"
+        )
+    try:
+        text = path.read_text(encoding="utf-8").strip()
+    except OSError as e:
+        raise ConfigError(f"{key} {path}: {e.strerror}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{key} {path}: not UTF-8 text") from None
+    return _checked(text, f"{key} {path}")
+
+
+def _checked(value: str, where: str) -> str:
+    """The value, registered as a secret, when it is one run of visible ASCII (the file or
+    variable holds the value alone); ConfigError naming `where` otherwise."""
+    redact.register(value)
+    if not value.strip():
+        raise ConfigError(f"{where}: empty")
+    if not _VISIBLE_ASCII.fullmatch(value.strip()):
+        raise ConfigError(f"{where}: has spaces, line breaks or non-ASCII characters: "
+                          "give the value alone, on one line")
+    return value.strip()
+
+
+def _strings(config_values: Mapping[str, Any]) -> dict[str, str]:
+    """The OAuth keys that are set, each checked to be a string."""
+    found = {}
+    for key in OAUTH_KEYS:
+        value = config_values.get(key)
+        if value is None or value == "":
+            continue
+        if not isinstance(value, str):
+            what = "a string (a path)" if key in FILE_KEYS else "a string"
+            raise ConfigError(f"key '{key}' must be {what}")  # the value may be a secret
+        found[key] = value
+    return found
+
+
+def _source(key: str) -> str:
+    variable = {
+        "oauth_consumer_key": CONSUMER_KEY_ENV,
+        "oauth_consumer_secret_file": CONSUMER_SECRET_ENV,
+        "oauth_access_token": ACCESS_TOKEN_ENV,
+        "oauth_access_secret_file": ACCESS_SECRET_ENV,
+    }[key]
+    return f"{key} (or {variable})"
+
+
+# -- who the wiki says we are ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Identity:
+    """The account behind the credentials: its name and its rights (limited to the consumer's
+    grants) and groups."""
+
+    name: str
+    rights: frozenset[str]
+    groups: frozenset[str]
+
+
+def identity(answer: Mapping[str, Any], wiki: str,
+             auth: AuthBase | None = None) -> Identity:
+    """The account a `USERINFO` answer names. Raises LoginError (one line, secrets blanked)
+    when the wiki refused the credentials or answered as to an anonymous visitor (no
+    Extension:OAuth there, or the header did not reach it)."""
+    error = answer.get("error")
+    if isinstance(error, Mapping):
+        code, info = str(error.get("code", "")), str(error.get("info", ""))
+        hint = _HINTS.get(code, "the wiki refused the request")
+        message = f"OAuth login to {wiki} failed: {hint} ({code}: {info})"
+        known = auth.secrets() if isinstance(auth, (OAuth1, OAuth2)) else ()
+        raise LoginError(redact.redact(message, known))
+    userinfo = (answer.get("query") or {}).get("userinfo") or {}
+    if not userinfo.get("id") or "anon" in userinfo or not userinfo.get("name"):
+        raise LoginError(f"OAuth login to {wiki} failed: the wiki answered as to an anonymous "
+                         "visitor (is Extension:OAuth installed there?)")
+    return Identity(str(userinfo["name"]), frozenset(userinfo.get("rights", ())),
+                    frozenset(userinfo.get("groups", ())))
+
+
+def nonce_rejected(answer: Mapping[str, Any]) -> bool:
+    """True when MediaWiki refused an OAuth 1.0a request for a nonce it believes used
+    (T106066): the same request, signed again with a new nonce, goes through."""
+    error = answer.get("error")
+    return (isinstance(error, Mapping) and error.get("code") == "mwoauth-invalid-authorization"
+            and NONCE_REUSED in str(error.get("info", "")))

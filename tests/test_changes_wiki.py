@@ -1,0 +1,59 @@
+"""The incremental run sees every change on a real MediaWiki: when the wiki has forgotten the
+recent changes since the last run, and in every namespace the sources' pages live in."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+from test_run_wiki import configure, run
+
+
+def lieu(name: str, infra: str) -> str:
+    return (f"{{{{Tiers-Lieu\n| nom = {name}\n| ville = Lyon\n| surface totale = 300 m²\n"
+            f"| coût infrastructure = {infra}\n| coût services = 800 €\n}}}}\n"
+            "== Communauté ==\nx\n== Territoire ==\ny\n== Processus ==\nz\n"
+            "[[Catégorie:Tiers-Lieux]]\n")
+
+
+def database(wiki: Any) -> Path:
+    return next(p for p in (wiki.dir / "data").glob("*.sqlite")
+                if not p.name.startswith(("wikicache", "l10n", "jobqueue")))
+
+
+def test_when_the_recent_changes_no_longer_reach_the_last_run_every_page_is_read(
+        wiki: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    wiki.seed({"Lieu Est": lieu("Lieu Est", "1 700 €"), "Lieu Ouest": lieu("Lieu Ouest", "900 €")})
+    config = configure(wiki, tmp_path, monkeypatch)
+    assert run(config)[0] == 0
+    wiki.edit_as_human("Lieu Est", wiki.text("Lieu Est").replace("1 700 €", "2 000 €"))
+    wiki.edit_as_human("Lieu Ouest", wiki.text("Lieu Ouest").replace("x\n", "Des gens.\n"))
+    with sqlite3.connect(database(wiki)) as db:  # the wiki forgot everything but the last edit
+        db.execute("DELETE FROM recentchanges WHERE rc_title != 'Lieu_Ouest'")
+    code, output, report = run(config)
+    assert code == 0, output
+    assert report["full"] is True and report["notes"] == [
+        "the wiki's recent changes no longer reach back to the last run "
+        f"({report['notes'][0].split('(')[1].split(')')[0]}): every page was read"]
+    assert "| 2\u00a0800\u00a0€" in wiki.text("Lieu Est")  # the forgotten change is seen
+    code, _, report = run(config)
+    assert (code, report["full"], report["notes"], report["edits"]) == (0, False, [], 0)
+
+
+def test_lieux_in_a_custom_content_namespace_are_refreshed_by_incremental_runs(
+        wiki: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with wiki.settings_path.open("a", encoding="utf-8") as settings:
+        settings.write('\n$wgExtraNamespaces[3000] = "Lieu";\n$wgExtraNamespaces[3001] = '
+                       '"Discussion_Lieu";\n$wgContentNamespaces[] = 3000;\n')
+    wiki.seed({"Lieu:Atelier Sud": lieu("Atelier Sud", "1 700 €")})
+    assert wiki.api(titles="Lieu:Atelier Sud")["query"]["pages"][0]["ns"] == 3000
+    config = configure(wiki, tmp_path, monkeypatch)
+    assert run(config)[0] == 0
+    assert "| 2\u00a0500\u00a0€" in wiki.text("Lieu:Atelier Sud")
+    wiki.edit_as_human("Lieu:Atelier Sud",
+                       wiki.text("Lieu:Atelier Sud").replace("1 700 €", "2 000 €"))
+    code, output, report = run(config)
+    assert code == 0 and report["full"] is False, output
+    assert "| 2\u00a0800\u00a0€" in wiki.text("Lieu:Atelier Sud")

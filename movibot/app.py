@@ -386,3 +386,58 @@ def offline_command(site_spec: str | None, config_path: str | None, out: Path, *
     site = open_configured_site(site_spec, config, write=False)
     sources = [Source(s, load_schema(s.schema)) for s in config.sources]
     return run_offline(site, config, sources, out, jobs=jobs, force=force, progress=progress)
+
+
+def templates_command(out: str | None, schema_paths: Sequence[str], config_path: str | None,
+                      *, check: bool) -> list[tuple[str, str]]:
+    """`movibot templates`: (path, written | unchanged | differs) for each template page
+    generated from the schemas, in OUT (default: the configured folder, else fiches/)."""
+    from movibot.atomic import write_atomic
+    from movibot.config import load_config, parse_site_spec
+    from movibot.records.schema import load_schemas
+    from movibot.render.templates import template_files
+
+    config = load_config(config_path)
+    spec = parse_site_spec(config.site)
+    folder = Path(out or (spec.target if spec.kind == "folder" else "fiches"))
+    schemas = load_schemas(schema_files(schema_paths, config_path))
+    done = []
+    for name, text in template_files(schemas).items():
+        path = folder / name
+        try:
+            current = path.read_text(encoding="utf-8") if path.exists() else None
+        except (OSError, UnicodeDecodeError):
+            current = None
+        if current == text:
+            done.append((str(path), "unchanged"))
+        elif check:
+            done.append((str(path), "differs"))
+        else:
+            write_atomic(path, text)
+            done.append((str(path), "written"))
+    return done
+
+
+def schema_check_command(site_spec: str | None, schema_paths: Sequence[str],
+                         config_path: str | None) -> list[tuple[str, str]]:
+    """`movibot schema check`: (template page, difference) between each schema and the
+    TemplateData of its template on the site."""
+    from movibot.config import load_config
+    from movibot.records.schema import load_schemas
+    from movibot.records.templatedata import check_site
+
+    config = load_config(config_path)
+    site = open_configured_site(site_spec, config, write=False)
+    return check_site(site, load_schemas(schema_files(schema_paths, config_path)))
+
+
+def schema_from_templatedata_command(site_spec: str | None, config_path: str | None,
+                                     template: str) -> str:
+    """`movibot schema from-templatedata`: a starter schema (YAML) from a template's
+    TemplateData on the site."""
+    from movibot.config import load_config
+    from movibot.records.templatedata import read_templatedata, schema_from_templatedata
+
+    site = open_configured_site(site_spec, load_config(config_path), write=False)
+    return schema_from_templatedata(read_templatedata(site, template), template)
+

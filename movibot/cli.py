@@ -475,6 +475,66 @@ def export_cmd(site_spec: str | None, config_path: str | None, to: str, verbose:
     sys.exit(0)
 
 
+@main.command("templates", context_settings=CONTEXT)
+@click.option("--out", "out", type=click.Path(file_okay=False),
+              help="Folder to write the template pages to (default: the configured folder "
+                   "site, else fiches/).")
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 when a page differs.")
+@schema_option
+@config_option
+def templates_cmd(out: str | None, check: bool, schema_paths: tuple[str, ...],
+                  config_path: str | None) -> None:
+    """Write the template pages (Modèle:Tiers-Lieu, Modèle:Fiche) generated from the schemas:
+    a French documentation and their TemplateData, in a block the bot owns."""
+    from movibot.app import templates_command
+
+    done = templates_command(out, schema_paths, config_path, check=check)
+    for path, status in done:
+        click.echo(f"{path}: {status}")
+    sys.exit(1 if any(status == "differs" for _, status in done) else 0)
+
+
+@main.group("schema", cls=Group, context_settings=CONTEXT)
+def schema_group() -> None:
+    """Schemas against a wiki's TemplateData."""
+
+
+@schema_group.command("check", context_settings=CONTEXT)
+@site_option
+@schema_option
+@config_option
+def schema_check_cmd(site_spec: str | None, schema_paths: tuple[str, ...],
+                     config_path: str | None) -> None:
+    """List the differences between each schema and its template's TemplateData on the site
+    (parameters on one side only, aliases, required). Exit 1 when there are any."""
+    from movibot.app import schema_check_command
+
+    differences = schema_check_command(site_spec, schema_paths, config_path)
+    for title, line in differences:
+        click.echo(f"{title}: {line}")
+    sys.exit(1 if differences else 0)
+
+
+@schema_group.command("from-templatedata", context_settings=CONTEXT)
+@site_option
+@config_option
+@click.option("--template", required=True, help="The template (Tiers-Lieu, Modèle:Lieu…).")
+@click.option("--out", "out", type=click.Path(dir_okay=False),
+              help="Write the schema to this file (default: stdout).")
+def schema_from_cmd(site_spec: str | None, config_path: str | None, template: str,
+                    out: str | None) -> None:
+    """Print a starter schema (the format of schemas/*.yaml) from a template's TemplateData."""
+    from movibot.app import schema_from_templatedata_command
+
+    text = schema_from_templatedata_command(site_spec, config_path, template)
+    if out:
+        from movibot.atomic import write_atomic
+
+        write_atomic(Path(out), text)
+    else:
+        click.echo(text, nl=False)
+
+
 @main.command("init", context_settings=CONTEXT)
 @click.argument("path", default="movibot.yaml", type=click.Path(dir_okay=False))
 def init_cmd(path: str) -> None:

@@ -3,6 +3,13 @@
     template = build_template(root)      # php maintenance/install.php (sqlite, fr), about 2 s
     wiki = Wiki.fresh(template)          # copy the sqlite data, serve it with php -S, < 1 s
     wiki.seed({"Lieu 1": "…"}); wiki.edit_as_human("Lieu 1", "…"); wiki.destroy()
+    wiki = Wiki.fresh(template, extensions=("TemplateData",))   # with bundled extensions
+
+Extensions: Debian's package bundles some (TemplateData, ParserFunctions, Cite…) in
+/usr/share/mediawiki/extensions-core; none is loaded unless asked, with `extensions=` or
+`wiki.enable_extension(name)` (a wfLoadExtension line appended to that wiki's settings, read by
+the next request). A wiki with extensions keeps its localisation cache apart (one per set of
+extensions, under the template's root), since the messages differ.
 
 Debian's /usr/share/mediawiki is used read-only: its top-level PHP entry points are copied into a
 code folder (PHP resolves __DIR__ through symlinks, so they must be ours), its big folders
@@ -63,6 +70,12 @@ if ( is_readable( $movitestReadOnly ) ) {{
 }}
 """
 
+EXTENSION_SETTINGS = """
+# --- movitest: extensions ---
+$wgCacheDirectory = "{cache}";      # the localisation cache of this set of extensions
+{loads}
+"""
+
 _running: set[Wiki] = set()
 
 
@@ -73,6 +86,25 @@ def missing() -> str | None:
     listed = subprocess.run(["php", "-m"], capture_output=True, text=True).stdout.lower().split()
     lacking = [m for m in PHP_MODULES if m not in listed]
     return f"{INSTALL_HINT} (php lacks {', '.join(lacking)})" if lacking else None
+
+
+def extension_path(name: str) -> Path | None:
+    """The extension.json of an extension Debian's package bundles, None when it has none."""
+    if not re.fullmatch(r"[A-Za-z0-9_]+", name):
+        return None
+    for folder in (MEDIAWIKI / "extensions-core", MEDIAWIKI / "extensions"):
+        found = folder / name / "extension.json"
+        if found.is_file():
+            return found
+    return None
+
+
+def missing_extension(name: str) -> str | None:
+    """Why extension `name` cannot be loaded in a test wiki, in one line; None when it can."""
+    if extension_path(name) is None:
+        return (f"MediaWiki extension {name} not found in {MEDIAWIKI}/extensions-core "
+                "(Debian's mediawiki package bundles it)")
+    return None
 
 
 def scratch_dir(prefix: str = "movitest-") -> Path:
@@ -162,8 +194,12 @@ class Wiki:
     admin_user, admin_password = ADMIN_USER, ADMIN_PASSWORD
     human_user, human_password = HUMAN_USER, HUMAN_PASSWORD
 
-    def __init__(self, template: Template, folder: Path) -> None:
+    def __init__(self, template: Template, folder: Path,
+                 extensions: tuple[str, ...] = ()) -> None:
         self.template, self.dir = template, folder
+        self.extensions: tuple[str, ...] = ()
+        for name in extensions:
+            self._add_extension(name)
         self.bot_password = template.bot_password
         self.access_log_path = folder / "access.log"
         self.settings_path = folder / "LocalSettings.php"
@@ -174,11 +210,18 @@ class Wiki:
         self._seeds = 0
 
     @classmethod
-    def fresh(cls, template: Template, parent: Path | None = None) -> Wiki:
-        """A new running wiki: a copy of the template's data, on a free port."""
+    def fresh(cls, template: Template, parent: Path | None = None,
+              extensions: tuple[str, ...] | list[str] = ()) -> Wiki:
+        """A new running wiki: a copy of the template's data, on a free port, with the given
+        bundled extensions loaded (`extensions=("TemplateData",)`). Raises RuntimeError for an
+        extension the package does not bundle."""
         folder = Path(tempfile.mkdtemp(prefix="wiki-", dir=parent or template.root))
         shutil.copytree(template.data, folder / "data")
-        wiki = cls(template, folder)
+        try:
+            wiki = cls(template, folder, tuple(extensions))
+        except RuntimeError:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
         for _ in range(3):  # another process may take the port between choice and bind
             wiki._configure(_free_port())
             try:
@@ -205,7 +248,33 @@ class Wiki:
                       self.template.settings)
         text = re.sub(r'(?m)^\$wgSQLiteDataDir = .*$',
                       f'$wgSQLiteDataDir = "{self.dir / "data"}";', text)
-        self.settings_path.write_text(text)
+        self.settings_path.write_text(text + self._extension_settings())
+
+    # -- extensions --------------------------------------------------------------------
+
+    def enable_extension(self, name: str) -> None:
+        """Load a bundled extension (wfLoadExtension in this wiki's settings), from the next
+        request on; already loaded: nothing. Raises RuntimeError when it is not bundled."""
+        if name in self.extensions:
+            return
+        self._add_extension(name)
+        if self.port:
+            self._configure(self.port)
+
+    def _add_extension(self, name: str) -> None:
+        reason = missing_extension(name)
+        if reason:
+            raise RuntimeError(reason)
+        self.extensions += (name,)
+
+    def _extension_settings(self) -> str:
+        """The settings that load this wiki's extensions ("" without any)."""
+        if not self.extensions:
+            return ""
+        loads = "\n".join(f"wfLoadExtension( '{name}', '{extension_path(name)}' );"
+                           for name in self.extensions)
+        cache = self.template.root / ("cache-" + "+".join(sorted(self.extensions)))
+        return EXTENSION_SETTINGS.format(cache=cache, loads=loads)
 
     # -- server ------------------------------------------------------------------------
 

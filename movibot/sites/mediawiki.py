@@ -178,6 +178,10 @@ class MediaWikiSite:
         self._oldest_change = oldest[0].get("timestamp") or ""
         return str(answer["curtimestamp"])
 
+    def templatedata(self, title: str) -> dict[str, Any]:
+        """The API's answer to action=templatedata for one template page (errors included)."""
+        return self._api("templatedata", titles=title, redirects=True, includeMissingTitles=True)
+
     def changes_reach(self, timestamp: str) -> bool:
         """True when the wiki's recent changes still go back to `timestamp`: its oldest
         entry is not newer (a wiki with none left cannot tell: False)."""

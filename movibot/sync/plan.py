@@ -23,6 +23,7 @@ from movibot.records.record import Record
 from movibot.records.schema import Schema
 from movibot.render.infobox import implied_by_field, implied_categories, render_infobox
 from movibot.render.members import members_row, render_category_page, render_members
+from movibot.render.templates import update_template_page
 from movibot.sites.base import Page
 from movibot.sync.edits import TASK, Edit, Outcome, summary
 from movibot.wikitext.blocks import make_block, replace_block
@@ -265,3 +266,29 @@ def _field_categories(rows: list[Mapping[str, Any]], source: Source, field_name:
     names = {c for r in rows if r.get("kind") == source.schema.kind
              for c in (r.get("implied") or {}).get(field_name, [])}
     return sorted(names)
+
+
+def plan_template(page: Page, schema: Schema, *, user: str, force: bool = False
+                  ) -> tuple[Edit | None, Outcome]:
+    """Keep the `doc` block of a schema's template page current (TemplateData and the French
+    documentation); a missing template page is left to `push fiches/`."""
+    if not page.exists:
+        return None, Outcome(page.title, "unchanged", (), "no such template page")
+    if not bots_allowed(page.text, user, TASK):
+        return None, Outcome(page.title, "skipped-nobots")
+    try:
+        new = update_template_page(page.text, schema, force=force)
+    except BlockEdited as e:
+        return None, Outcome(page.title, "block-edited", (), str(e))
+    except BlockMalformed as e:
+        return None, Outcome(page.title, "block-malformed", (), str(e))
+    if new == page.text:
+        return None, Outcome(page.title, "unchanged")
+    if page.protected:
+        return None, Outcome(page.title, "protected", (), page.protected)
+    trap = save_transforms(page.text)
+    if trap:
+        line, col, why = trap
+        return None, Outcome(page.title, "invalid", (), f"line {line}:{col}: {why}")
+    return (Edit(page, new, summary("mise à jour de la documentation du modèle")),
+            Outcome(page.title, "edited"))

@@ -13,6 +13,7 @@ from typing import Any
 
 from movibot.config import Config
 from movibot.errors import Interrupted, IOFailure, MovibotError, StopRequested, WikiError
+from movibot.render.templates import template_title
 from movibot.sites.base import Page, Site
 from movibot.state import State
 from movibot.sync.apply import apply_plan, politeness, stop_requested
@@ -26,6 +27,7 @@ from movibot.sync.plan import (
     order_edits,
     plan_category,
     plan_source_page,
+    plan_template,
 )
 from movibot.sync.report import Report, reason, same_but_date
 from movibot.wikitext.blocks import find_block, replace_block
@@ -178,6 +180,9 @@ def make_plan(site: Site, config: Config, sources: Sequence[Source], state: Stat
         if plan.outcome:
             outcomes.append(plan.outcome)
     cat_edits, cat_outcomes = _plan_categories(site, sources, state, user, options.force)
+    if not options.titles:
+        template_edits, template_outcomes = _plan_templates(site, sources, user, options.force)
+        cat_edits, cat_outcomes = cat_edits + template_edits, cat_outcomes + template_outcomes
     for outcome in cat_outcomes:
         note_attention(state, outcome)
     return Plan(tuple(edits + cat_edits), tuple(outcomes + cat_outcomes))
@@ -226,6 +231,22 @@ def _plan_categories(site: Site, sources: Sequence[Source], state: State, user: 
         if edit:
             edits.append(edit)
         outcomes.append(outcome)
+    return edits, outcomes
+
+
+def _plan_templates(site: Site, sources: Sequence[Source], user: str, force: bool
+                    ) -> tuple[list[Edit], list[Outcome]]:
+    """The sources' template pages, their `doc` block kept current (one batched read)."""
+    schemas = list({template_title(s.schema): s.schema for s in sources}.items())
+    pages = {p.title: p for p in site.pages([title for title, _ in schemas])}
+    edits, outcomes = [], []
+    for title, schema in schemas:
+        page = pages.get(normalize_title(title)) or Page(title, "", exists=False, ns=10)
+        edit, outcome = plan_template(page, schema, user=user, force=force)
+        if edit:
+            edits.append(edit)
+        if page.exists:
+            outcomes.append(outcome)
     return edits, outcomes
 
 

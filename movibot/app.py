@@ -178,13 +178,22 @@ def render_cost(result: CostResult, fmt: str, name: str | None) -> str:
 
 def open_configured_site(site_spec: str | None, config: Config, *, write: bool) -> Site:
     """The site `--site` or the config names, logged in when writing to a live wiki."""
+    import os
+    from urllib.parse import urlsplit
+
     from movibot.config import parse_site_spec, read_password
     from movibot.sites import open_site
+    from movibot.sites.oauth import OAUTH_KEYS, load_oauth
 
     spec = site_spec or config.site
-    live = parse_site_spec(spec).live
-    password = read_password(config) if live and write else None
-    return open_site(spec, config, password=password, login=live and write)
+    where = parse_site_spec(spec)
+    auth = None
+    if where.live and write:
+        values = {key: getattr(config, key) for key in (*OAUTH_KEYS, "password_file")}
+        base = Path(config.path).parent if config.path else Path.cwd()
+        auth = load_oauth(values, os.environ, base, host=urlsplit(where.target).hostname)
+    password = read_password(config) if where.live and write and auth is None else None
+    return open_site(spec, config, password=password, auth=auth, login=where.live and write)
 
 
 @contextlib.contextmanager

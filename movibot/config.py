@@ -20,6 +20,7 @@ DEFAULT_SOURCES = {
     "fiches": ("Fiches méthodologiques", SCHEMA_DIR / "fiche.yaml"),
 }
 PASSWORD_ENV = "MOVIBOT_PASSWORD"
+SECRET_VALUED = frozenset({"oauth_consumer_key", "oauth_access_token"})  # never echoed
 CONFIG_ENV = "MOVIBOT_CONFIG"
 
 
@@ -47,6 +48,11 @@ class Config:
     report_page: str | None = None
     state_file: str = ".movibot/state.json"
     push_bot_flag: bool = False
+    oauth2_token_file: str | None = None
+    oauth_consumer_key: str | None = None
+    oauth_consumer_secret_file: str | None = None
+    oauth_access_token: str | None = None
+    oauth_access_secret_file: str | None = None
     sources: tuple[SourceConfig, ...] = field(default_factory=lambda: default_sources())
     path: str | None = None
 
@@ -105,6 +111,11 @@ _TYPES: dict[str, tuple[type | tuple[type, ...], str]] = {
     "report_page": (str, "a string (a page title)"),
     "state_file": (str, "a string (a path)"),
     "push_bot_flag": (bool, "true or false"),
+    "oauth2_token_file": (str, "a string (a path)"),
+    "oauth_consumer_key": (str, "a string"),
+    "oauth_consumer_secret_file": (str, "a string (a path)"),
+    "oauth_access_token": (str, "a string"),
+    "oauth_access_secret_file": (str, "a string (a path)"),
     "sources": (dict, "a mapping of source names to {category, schema}"),
 }
 
@@ -148,7 +159,8 @@ def config_from_dict(doc: Any, path: Path) -> Config:
         if value is not None:
             values[str(key)] = value
     base = path.parent
-    for key in ("password_file", "state_file"):
+    for key in ("password_file", "state_file", "oauth2_token_file",
+                "oauth_consumer_secret_file", "oauth_access_secret_file"):
         if key in values:
             values[key] = str(base / Path(values[key]).expanduser())
     if values.get("site"):
@@ -170,7 +182,8 @@ def _check_key(path: Path, key: str, value: Any) -> None:
     if value is None:
         return
     if (isinstance(value, bool) and kind is not bool) or not isinstance(value, kind):
-        raise ConfigError(f"{path}: key '{key}' must be {words}, got {value!r}")
+        got = "" if key in SECRET_VALUED else f", got {value!r}"
+        raise ConfigError(f"{path}: key '{key}' must be {words}{got}")
     if key in ("maxlag", "max_edits", "put_throttle") and isinstance(value, (int, float)) \
             and value < 0:
         raise ConfigError(f"{path}: key '{key}' must be >= 0, got {value!r}")
@@ -238,6 +251,15 @@ STARTER = """\
 # MOVIBOT_PASSWORD environment variable or from this file (chmod 600).
 # username: Movibot@movibot
 # password_file: ~/.config/movibot/password
+
+# Or OAuth (owner-only consumer, Special:OAuthConsumerRegistration/propose), instead of a password.
+# OAuth 2.0: the access token, in a chmod 600 file (or MOVIBOT_OAUTH2_TOKEN).
+# oauth2_token_file: ~/.config/movibot/oauth2-token
+# OAuth 1.0a: secrets in chmod 600 files (or MOVIBOT_OAUTH_CONSUMER_SECRET / _ACCESS_SECRET).
+# oauth_consumer_key: 0123456789abcdef0123456789abcdef
+# oauth_consumer_secret_file: ~/.config/movibot/oauth-consumer-secret
+# oauth_access_token: fedcba9876543210fedcba9876543210
+# oauth_access_secret_file: ~/.config/movibot/oauth-access-secret
 
 maxlag: 5            # seconds of replication lag the bot accepts (every request)
 put_throttle: 10     # seconds between two edits

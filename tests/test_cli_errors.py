@@ -171,8 +171,9 @@ def test_an_empty_password_is_a_usage_error(tree: dict[str, Path]) -> None:
     pw.write_text("\n", encoding="utf-8")
     os.chmod(pw, 0o600)
     code, output = invoke(["run"], password_config(tree, pw))
-    assert (code, output) == (2, "Error: writing to a wiki needs `username` in movibot.yaml and "
-                                 "a password (MOVIBOT_PASSWORD or password_file)\n")
+    assert (code, output) == (2, "Error: writing to a wiki needs OAuth (oauth2_token_file, or "
+                                 "the oauth_* keys) or `username` in movibot.yaml and a "
+                                 "password (MOVIBOT_PASSWORD or password_file)\n")
 
 
 # -- the state file ------------------------------------------------------------------------------

@@ -7,11 +7,15 @@ XML export (read-only), anything else a folder of .wiki files; nothing means the
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from movibot.config import Config, parse_site_spec
 from movibot.errors import UsageError
 from movibot.resources import fiches_dir
 from movibot.sites.base import Site
+
+if TYPE_CHECKING:
+    from requests.auth import AuthBase
 
 BUNDLED_FICHES = fiches_dir()
 
@@ -23,7 +27,7 @@ def default_site_path() -> Path:
 
 
 def open_site(spec: str | None, config: Config, *, password: str | None = None,
-              login: bool = False) -> Site:
+              auth: AuthBase | None = None, login: bool = False) -> Site:
     """The Site for `spec` (or the config's `site:`). Raises UsageError for a bad spec."""
     where = parse_site_spec(spec or config.site)
     if where.kind == "default":
@@ -41,12 +45,13 @@ def open_site(spec: str | None, config: Config, *, password: str | None = None,
         from movibot.sites.mediawiki import MediaWikiSite
 
         site = MediaWikiSite(where.target, user_agent=config.user_agent, maxlag=config.maxlag,
-                             username=config.username, password=password)
+                             username=config.username, password=password, auth=auth)
         if login:
-            if not config.username or not password:
+            if auth is None and (not config.username or not password):
                 raise UsageError(
-                    "writing to a wiki needs `username` in movibot.yaml and a password "
-                    "(MOVIBOT_PASSWORD or password_file)"
+                    "writing to a wiki needs OAuth (oauth2_token_file, or the oauth_* keys) or "
+                    "`username` in movibot.yaml and a password (MOVIBOT_PASSWORD or "
+                    "password_file)"
                 )
             site.login()
         return site

@@ -35,6 +35,7 @@ from movibot.errors import (
     ReadOnly,
     WikiError,
 )
+from movibot.sites import oauth
 from movibot.sites.base import Page
 from movibot.wikitext.exclusion import bots_allowed
 from movibot.wikitext.titles import is_category
@@ -131,6 +132,7 @@ class MediaWikiSite:
         maxlag: int | None = 5,
         username: str | None = None,
         password: str | None = None,
+        auth: requests.auth.AuthBase | None = None,
         task: str = "movibot",
         namespaces: Iterable[int] = (0, 14),
         max_retries: int = 5,
@@ -150,6 +152,7 @@ class MediaWikiSite:
         self.requests = 0
         self._password = password
         self._sleep, self._clock, self._jitter = sleep, clock, jitter
+        self._auth = auth  # OAuth (movibot.sites.oauth): no action=login, a header instead
         self._session = self._new_session()
         self._client: mwclient.Site | None = None
         self._assert: str | None = None  # "bot" or "user" once logged in
@@ -313,17 +316,37 @@ class MediaWikiSite:
     # -- login and writes ----------------------------------------------------------------
 
     def login(self) -> None:
-        """Log in with the BotPassword; then every write asserts `bot` (or `user` for an
-        account without the bot right). Raises LoginError (one line), ConfigError."""
-        if not self.username or not self._password:
-            raise ConfigError(f"username: logging in to {self.name} needs a BotPassword "
-                              "(Name@app) and its password")
+        """Log in: with OAuth (`auth`), only ask the wiki whom the Authorization header names
+        (no action=login); else with the BotPassword. Then every write asserts `bot` (or
+        `user` for an account without the bot right). Raises LoginError (one line),
+        ConfigError."""
         if not has_contact(self.user_agent):
             raise ConfigError(f"user_agent: {self.user_agent!r} names no contact; editing a live "
                               "wiki needs one (an e-mail address or a URL such as the bot's "
                               "user page): set user_agent in movibot.yaml, e.g. "
                               '"movibot (https://movilab.org/index.php?title=Utilisateur:Movibot;'
                               ' you@example.org)"')
+        if self._auth is None:
+            self._login_with_botpassword()
+        self._csrf = None
+        info = self._api("query", meta="userinfo|siteinfo", uiprop="rights|groups",
+                         siprop="general")
+        query = info.get("query", {})
+        if self._auth is not None:
+            who = oauth.identity(info, self.name, self._auth)  # LoginError when refused/anon
+            self._rights, self._user = frozenset(who.rights), who.name
+        else:
+            self._raise_for(info, "userinfo")
+            self._rights = frozenset(query.get("userinfo", {}).get("rights", ()))
+            self._user = query.get("userinfo", {}).get("name") or None
+        self._assert = "bot" if "bot" in self._rights else "user"
+        self._version = _version(query.get("general", {}).get("generator", ""))
+
+    def _login_with_botpassword(self) -> None:
+        """action=login with the BotPassword. Raises LoginError, ConfigError."""
+        if not self.username or not self._password:
+            raise ConfigError(f"username: logging in to {self.name} needs a BotPassword "
+                              "(Name@app) and its password, or OAuth")
         token = self._token("login")
         answer = self._api("login", post=True, lgname=self.username,
                            lgpassword=self._password, lgtoken=token)
@@ -332,14 +355,6 @@ class MediaWikiSite:
             raise LoginError(f"login failed for {self.username} on {self.name}: "
                              f"{_login_reason(answer)}")
         redact.register(*(cookie.value for cookie in self._session.cookies))
-        self._csrf = None
-        info = self._api("query", meta="userinfo|siteinfo", uiprop="rights", siprop="general")
-        self._raise_for(info, "userinfo")
-        query = info.get("query", {})
-        self._rights = frozenset(query.get("userinfo", {}).get("rights", ()))
-        self._user = query.get("userinfo", {}).get("name") or None
-        self._assert = "bot" if "bot" in self._rights else "user"
-        self._version = _version(query.get("general", {}).get("generator", ""))
 
     def save(self, page: Page, text: str, summary: str, *, bot: bool = True,
              starttimestamp: str | None = None) -> Page:
@@ -350,7 +365,7 @@ class MediaWikiSite:
         was created or deleted since read; MediaWiki may still merge edits that do not touch
         the same lines), ReadOnly, LoginError, ConfigError, WikiError (any other refusal).
         """
-        account = (self.username or "").split("@", 1)[0]
+        account = (self.username or self._user or "").split("@", 1)[0]
         if not bots_allowed(page.text, account, self.task):
             raise BotsExcluded(f"{page.title}: the page excludes {account or 'bots'} "
                                "({{bots}}/{{nobots}}); not saved")
@@ -503,6 +518,8 @@ class MediaWikiSite:
         code = _error_code(answer)
         if code == "maxlag":
             raise _Retry(LAGGED, _retry_after(self._last_response))
+        if oauth.nonce_rejected(answer):  # T106066: signed again, with a new nonce
+            raise _Retry("refused a reused OAuth nonce", 1.0)
         if code == "ratelimited":
             raise _Retry(RATE_LIMITED, _retry_after(self._last_response))
         return answer
@@ -567,6 +584,7 @@ class MediaWikiSite:
         """The HTTP session: our user agent on every request; remembers the last response."""
         session = requests.Session()
         session.headers["User-Agent"] = self.user_agent
+        session.auth = self._auth  # OAuth: every request carries its Authorization header
         session.hooks["response"].append(self._remember)
         return session
 

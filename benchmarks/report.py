@@ -19,6 +19,7 @@ FLOOR_RATIO = 0.4  # --jobs 1 / the parse-only floor, in pages per second
 PASSES_PER_PAGE = 1.2  # tokenizer passes per page of the dump, --jobs 1
 MEMORY_LIMIT_MB = 150.0
 MEMORY_PAGES = 100_000  # the RSS target's dump size
+NOISY_CORES = 0.5  # other processes busier than this during a run make its ratio inconclusive
 
 
 def markdown(results: dict[str, Any]) -> str:
@@ -69,7 +70,8 @@ def _machine(results: dict[str, Any]) -> str:
 def _dump_machine(results: dict[str, Any]) -> str:
     m = results["machine"]
     return (f"Machine: {m['nproc']} CPUs ({m['cpu']}), {m['ram_gb']} GB RAM; {m['date']}.  \n"
-            f"Versions: movibot {m['movibot']}, mwparserfromhell {m['mwparserfromhell']} "
+            f"Versions: movibot {m['movibot']} (tree {m.get('tree', '?')}), mwparserfromhell "
+            f"{m['mwparserfromhell']} "
             f"({m.get('tokenizer', '?')} tokenizer), Python {m['python']}.\n")
 
 
@@ -151,7 +153,8 @@ def _dumps(rows: list[dict[str, Any]]) -> str:
         return ""
     one = {r["pages"]: r["wall_s"] for r in rows if r["jobs"] == 1}
     body = [(f"{r['pages']:,}".replace(",", " "), r["jobs"], f"{r['wall_s']:.1f}",
-             f"{r['cpu_s']:.1f}", f"{r['load']:.1f}", f"{r['pages_per_s']:.0f}",
+             ", ".join(f"{w:.1f}" for w in r.get("runs_wall_s", [r["wall_s"]])),
+             f"{r['cpu_s']:.1f}", f"{r['load']:.1f}", _others(r), f"{r['pages_per_s']:.0f}",
              f"{r['peak_rss_mb']:.0f}",
              f"{one[r['pages']] / r['wall_s']:.2f}×" if r["pages"] in one else "",
              r["files"], _same_output(r, rows))
@@ -159,11 +162,19 @@ def _dumps(rows: list[dict[str, Any]]) -> str:
     failed = [f"**failed**: {_pages(r['pages'])} pages `--jobs {r['jobs']}`, exit "
               f"{r['exit_code']}: `{_last_line(r['error'])}`" for r in rows if r.get("error")]
     return ("\n**Dump** (`movibot run --site dump:FILE --out DIR --jobs N`: parse, validate, "
-            "cost model, render, write; whole process, start-up included)\n\n"
-            + _table(("pages", "--jobs", "wall s", "CPU s", "load", "pages/s", "peak RSS MB",
+            "cost model, render, write; whole process, start-up included; load = the 1-minute "
+            "load average at the start, others = CPU cores other processes kept busy during "
+            "the run, on average; a size run more than once shows its fastest run, and every "
+            "run's wall time)\n\n"
+            + _table(("pages", "--jobs", "wall s", "all runs s", "CPU s", "load", "others",
+                      "pages/s", "peak RSS MB",
                       "speed-up vs --jobs 1", "files written", "same output as --jobs 1"),
                      body)
             + "".join(f"\n{f}\n" for f in failed))
+
+
+def _others(row: dict[str, Any]) -> str:
+    return f"{row['others']:.1f}" if "others" in row else "?"
 
 
 def _last_line(text: str) -> str:
@@ -173,8 +184,12 @@ def _last_line(text: str) -> str:
 
 def _same_output(row: dict[str, Any], rows: list[dict[str, Any]]) -> str:
     ref = next((r for r in rows if r["pages"] == row["pages"] and r["jobs"] == 1), None)
+    if row["output_digest"] == "differs":
+        return "**no** (its runs differ)"
     if ref is None or ref is row:
         return "—"
+    if ref["output_digest"] == "differs":
+        return "**no** (the --jobs 1 runs differ)"
     return "yes" if ref["output_digest"] == row["output_digest"] else "**no**"
 
 
@@ -192,20 +207,21 @@ def _floor(results: dict[str, Any]) -> str:
     if floor is None:
         return ""
     body = [("parse-only floor", f"{floor['wall_s']:.2f}", f"{floor['cpu_s']:.2f}",
-             f"{floor['load']:.1f}", f"{floor['pages_per_s']:.0f}", "—")]
+             f"{floor['load']:.1f}", _others(floor), f"{floor['pages_per_s']:.0f}", "—")]
     if one is not None:
         body.append(("`--jobs 1`", f"{one['wall_s']:.1f}", f"{one['cpu_s']:.1f}",
-                     f"{one['load']:.1f}", f"{one['pages_per_s']:.0f}",
+                     f"{one['load']:.1f}", _others(one), f"{one['pages_per_s']:.0f}",
                      f"{one['pages_per_s'] / floor['pages_per_s']:.2f} × the floor"))
     if one is not None and two is not None:
         body.append(("`--jobs 2`", f"{two['wall_s']:.1f}", f"{two['cpu_s']:.1f}",
-                     f"{two['load']:.1f}", f"{two['pages_per_s']:.0f}",
+                     f"{two['load']:.1f}", _others(two), f"{two['pages_per_s']:.0f}",
                      f"{two['pages_per_s'] / one['pages_per_s']:.2f} × `--jobs 1`"))
     return (f"\n**Dump against the parse-only floor** ({_pages(floor['pages'])} pages, the same "
             "dump; the floor is `mwparserfromhell.parse` of each page and a read of its "
             "template's parameters, pages already in memory, no start-up, fastest of "
-            f"{floor['repeat']}; `--jobs N` is the whole `movibot run` process)\n\n"
-            + _table(("run", "wall s", "CPU s", "load", "pages/s", "ratio"), body))
+            f"{floor['repeat']} passes; `--jobs N` is the whole `movibot run` process, its "
+            "fastest run)\n\n"
+            + _table(("run", "wall s", "CPU s", "load", "others", "pages/s", "ratio"), body))
 
 
 def _tokenizer(results: dict[str, Any]) -> str:
@@ -265,12 +281,12 @@ def dump_targets(results: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
         ratio = one["pages_per_s"] / floor["pages_per_s"]
         out.append((f"--jobs 1 ≥ {FLOOR_RATIO} × the parse-only floor (pages/s)",
                     f"{ratio:.2f} ({one['pages_per_s']:.0f} vs {floor['pages_per_s']:.0f} "
-                    "pages/s)", ratio >= FLOOR_RATIO))
+                    "pages/s)" + _noisy(floor, one), ratio >= FLOOR_RATIO))
     if one is not None and two is not None:
         speedup = two["pages_per_s"] / one["pages_per_s"]
         out.append((f"--jobs 2 ≥ {SPEEDUP_JOBS2} × --jobs 1 (pages/s)",
                     f"{speedup:.2f} ({one['pages_per_s']:.0f} → {two['pages_per_s']:.0f} "
-                    "pages/s)", speedup >= SPEEDUP_JOBS2))
+                    "pages/s)" + _noisy(one, two), speedup >= SPEEDUP_JOBS2))
     single = sorted((r for r in results["dump"] if r["jobs"] == 1), key=lambda r: r["pages"])
     if single:
         big = single[-1]
@@ -281,6 +297,14 @@ def dump_targets(results: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
                     big["peak_rss_mb"] < MEMORY_LIMIT_MB if big["pages"] >= MEMORY_PAGES
                     else None))
     return out
+
+
+def _noisy(*rows: dict[str, Any]) -> str:
+    """A warning when other processes kept half a core or more busy during one of the runs."""
+    busiest = max(r.get("others", 0.0) for r in rows)
+    if busiest < NOISY_CORES:
+        return ""
+    return f"; other processes kept {busiest:.1f} cores busy meanwhile: not conclusive"
 
 
 def _targets(rows: list[tuple[str, str, bool | None]]) -> str:

@@ -221,7 +221,8 @@ def trapped_signals() -> Iterator[Callable[[], str | None]]:
 
 def run_command(site_spec: str | None, config_path: str | None, *, dry_run: bool, full: bool,
                 force: bool, max_edits: int | None, show: Any = None, progress: Any = None,
-                sleep: Any = None, titles: Sequence[str] = ()) -> Any:
+                sleep: Any = None, titles: Sequence[str] = (),
+                allow_shrink: bool = False) -> Any:
     """`movibot run`: open the site and state, run the job, write the report page."""
     import time
 
@@ -248,7 +249,7 @@ def run_command(site_spec: str | None, config_path: str | None, *, dry_run: bool
         state = load_state(config.state_file, site.name)
         with trapped_signals() as interrupted:
             report = run_job(site, config, sources, state,
-                             RunOptions(dry_run, full, force, tuple(titles)),
+                             RunOptions(dry_run, full, force, tuple(titles), allow_shrink),
                              sleep=sleep or time.sleep, show=show,
                              progress=progress or (lambda items, length, label: items),
                              interrupted=interrupted)
@@ -384,7 +385,7 @@ def _readable_sources(paths: Sequence[str]) -> list[LocalPage]:
 
 
 def offline_command(site_spec: str | None, config_path: str | None, out: Path, *, jobs: int,
-                    force: bool, progress: Any) -> Any:
+                    force: bool, progress: Any, allow_shrink: bool = False) -> Any:
     """`movibot run --out DIR`: plan every page, write the planned pages and the report."""
     from movibot.config import load_config
     from movibot.records.schema import load_schema
@@ -394,7 +395,8 @@ def offline_command(site_spec: str | None, config_path: str | None, out: Path, *
     config = load_config(config_path)
     site = open_configured_site(site_spec, config, write=False)
     sources = [Source(s, load_schema(s.schema)) for s in config.sources]
-    return run_offline(site, config, sources, out, jobs=jobs, force=force, progress=progress)
+    return run_offline(site, config, sources, out, jobs=jobs, force=force, progress=progress,
+                       allow_shrink=allow_shrink)
 
 
 def templates_command(out: str | None, schema_paths: Sequence[str], config_path: str | None,

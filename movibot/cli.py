@@ -214,11 +214,13 @@ def _verbosity(f: Any) -> Any:
               help="Processes for parse/validate/render with --out.")
 @click.option("--title", "titles", multiple=True,
               help="Only this page (repeatable): its infobox and the tables it is listed in.")
+@click.option("--allow-shrink", is_flag=True,
+              help="Write members tables that would lose more than half of their rows.")
 @_verbosity
 def run_cmd(site_spec: str | None, config_path: str | None, dry_run: bool, full: bool,
             force: bool, max_edits: int | None, report_path: str | None, fmt: str,
-            out_dir: str | None, jobs: int, titles: tuple[str, ...], verbose: int,
-            quiet: bool) -> None:
+            out_dir: str | None, jobs: int, titles: tuple[str, ...], allow_shrink: bool,
+            verbose: int, quiet: bool) -> None:
     """The scheduled job: refresh infobox blocks and category pages from the pages' records.
 
     Exit 0 done (max_edits reached included), 1 some pages need a person (the others were
@@ -226,6 +228,7 @@ def run_cmd(site_spec: str | None, config_path: str | None, dry_run: bool, full:
     5 interrupted by a signal, 6 a file could not be written.
     """
     from movibot.app import run_command
+    from movibot.sync.edits import FAILED
 
     _setup_logging(verbose, quiet)
     show = None if fmt == "json" or quiet else (lambda edit: click.echo(edit.diff(), nl=False))
@@ -233,11 +236,11 @@ def run_cmd(site_spec: str | None, config_path: str | None, dry_run: bool, full:
         from movibot.app import offline_command
 
         report = offline_command(site_spec, config_path, Path(out_dir), jobs=jobs, force=force,
-                                 progress=_progress(quiet))
+                                 progress=_progress(quiet), allow_shrink=allow_shrink)
     else:
         report = run_command(site_spec, config_path, dry_run=dry_run, full=full, force=force,
                              max_edits=max_edits, show=show, progress=_progress(quiet),
-                             titles=titles)
+                             titles=titles, allow_shrink=allow_shrink)
     written = _write_report(report_path, report.to_json())
     if fmt == "json":
         click.echo(dump(report.to_json(), "json"))
@@ -247,7 +250,7 @@ def run_cmd(site_spec: str | None, config_path: str | None, dry_run: bool, full:
         for p in report.problems:  # the site's own: unreadable files
             click.echo(p.format(), err=True)
         for o in report.outcomes:
-            if o.status in ("block-edited", "block-malformed", "invalid", "conflict", "error"):
+            if o.status in FAILED:
                 detail = o.message or "; ".join(p.format() for p in o.problems[:3])
                 click.echo(f"{o.title}: {o.status}: {detail}", err=True)
         click.echo(report.summary_line(), err=True)

@@ -43,7 +43,8 @@ SPEC = CategorySpec("Tiers-Lieux", "Les tiers-lieux.", "lieu", "Les Tiers Lieux"
 def streamed(page: Page, n: int, tmp_path: Path, force: bool = False) -> tuple[Outcome, str]:
     path = tmp_path / "out.wiki"
     path.unlink(missing_ok=True)
-    outcome = offline.stream_category(page, SPEC, iter(rows(n)), path, "Movibot", force)
+    outcome = offline.stream_category(page, SPEC, iter(rows(n)), path, "Movibot", force,
+                                      count=n)
     return outcome, path.read_bytes().decode("utf-8") if path.exists() else ""
 
 

@@ -58,6 +58,11 @@ def render_members(rows: Sequence[Mapping[str, Any]], kind: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def table_rows(members: str) -> int:
+    """How many member rows a rendered members table holds (its `|-` lines)."""
+    return sum(1 for line in members.splitlines() if line.strip() == "|-")
+
+
 def _cells_row(cells: Sequence[str]) -> list[str]:
     """A table row on one line, `| a || b`; an empty cell adds no space (no trailing space)."""
     return ["|-", ("|" + "||".join(f" {c} " if c else " " for c in cells)).rstrip()]

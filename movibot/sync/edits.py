@@ -11,9 +11,10 @@ from movibot.sites.base import Page
 
 TASK = "movibot"
 STATUSES = ("edited", "created", "unchanged", "skipped-nobots", "block-edited", "block-malformed",
-            "invalid", "conflict", "error", "not-done", "redirect", "protected")
+            "invalid", "conflict", "error", "not-done", "redirect", "protected",
+            "shrink-refused")
 FAILED = frozenset({"block-edited", "block-malformed", "invalid", "conflict", "error",
-                    "protected"})
+                    "protected", "shrink-refused"})
 
 
 @dataclass(frozen=True)

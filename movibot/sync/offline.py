@@ -93,7 +93,8 @@ def plan_stream(pages: Iterable[Page], sources: Sequence[Source], user: str, for
 
 
 def run_offline(site: Site, config: Config, sources: Sequence[Source], out: Path, *, jobs: int,
-                force: bool, clock: Callable[[], float] = time.monotonic,
+                force: bool, allow_shrink: bool = False,
+                clock: Callable[[], float] = time.monotonic,
                 progress: Callable[[Iterable[Any], int, str], Iterable[Any]] = lambda i, n, s: i
                 ) -> Report:
     """Plan every page of `site`; write each planned page as `out/TITLE.wiki`, and the report.
@@ -116,7 +117,7 @@ def run_offline(site: Site, config: Config, sources: Sequence[Source], out: Path
                 write_file(out / title_to_filename(title), plan.edit.new)
             if plan.outcome is not None:
                 outcomes.append(plan.outcome)
-        for outcome in plan_categories(site, sources, rows, out, user, force):
+        for outcome in plan_categories(site, sources, rows, out, user, force, allow_shrink):
             outcomes.append(outcome)
     report.problems.extend(getattr(site, "problems", []))
     report.duration = clock() - t0
@@ -230,7 +231,7 @@ class RowStore:
 
 
 def plan_categories(site: Site, sources: Sequence[Source], rows: RowStore, out: Path, user: str,
-                    force: bool) -> Iterator[Outcome]:
+                    force: bool, allow_shrink: bool = False) -> Iterator[Outcome]:
     """Plan each category page the rows imply; write the edited ones; yield the outcomes."""
     specs = rows.specs(sources)
     titles = [normalize_title(CATEGORY_NS + s.name) for s in specs]
@@ -239,23 +240,27 @@ def plan_categories(site: Site, sources: Sequence[Source], rows: RowStore, out: 
         page = pages.get(title) or Page(title, "", exists=False, ns=14)
         path = out / title_to_filename(title)
         if spec.kind == "lieu" and rows.count(spec.name) > STREAM_ROWS:
-            yield stream_category(page, spec, rows.members(spec.name), path, user, force)
+            yield stream_category(page, spec, rows.members(spec.name), path, user, force,
+                                  allow_shrink, rows.count(spec.name))
             continue
         spec = dataclasses.replace(spec, rows=tuple(rows.members(spec.name)) if spec.kind else ())
-        edit, outcome = plan_category(page, spec, user=user, force=force)
+        edit, outcome = plan_category(page, spec, user=user, force=force,
+                                      allow_shrink=allow_shrink)
         if edit is not None:
             write_file(path, edit.new)
         yield outcome
 
 
 def stream_category(page: Page, spec: CategorySpec, members: Iterator[dict[str, Any]],
-                    path: Path, user: str, force: bool) -> Outcome:
+                    path: Path, user: str, force: bool, allow_shrink: bool = False,
+                    count: int | None = None) -> Outcome:
     """plan_category for a big lieu category, its members table rendered chunk by chunk.
 
     The page is planned with an empty table (so creation, {{bots}}, malformed and hand-edited
     blocks are decided as usual), then the table and its hash are put in that block."""
-    edit, outcome = plan_category(page, spec, user=user, force=force)
-    if outcome.status in ("skipped-nobots", "block-malformed"):
+    edit, outcome = plan_category(page, spec, user=user, force=force,
+                                  allow_shrink=allow_shrink or count is None, rows=count)
+    if outcome.status in ("skipped-nobots", "block-malformed", "shrink-refused"):
         return outcome
     with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as table:
         sha1 = _render_table(members, spec.kind or "lieu", table).hexdigest()

@@ -22,11 +22,16 @@ from movibot.records.parse import pick_tree_schema, read_record
 from movibot.records.record import Record
 from movibot.records.schema import Schema
 from movibot.render.infobox import implied_by_field, implied_categories, render_infobox
-from movibot.render.members import members_row, render_category_page, render_members
+from movibot.render.members import (
+    members_row,
+    render_category_page,
+    render_members,
+    table_rows,
+)
 from movibot.render.templates import update_template_page
 from movibot.sites.base import Page
 from movibot.sync.edits import TASK, Edit, Outcome, summary
-from movibot.wikitext.blocks import make_block, replace_block
+from movibot.wikitext.blocks import find_block, make_block, replace_block
 from movibot.wikitext.exclusion import bots_allowed
 from movibot.wikitext.save import save_transforms
 from movibot.wikitext.titles import fold, is_category, normalize_title
@@ -174,9 +179,27 @@ class CategorySpec:
     rows: tuple[Mapping[str, Any], ...] = field(default=(), compare=False)
 
 
-def plan_category(page: Page, spec: CategorySpec, *, user: str, force: bool = False
+# A members table that would lose more than half of its rows, and at least SHRINK_MIN, in one
+# run is not written (`shrink-refused`): a read that lost its pages (a stub dump, a category
+# emptied by vandalism, a wrong site) must not be published. --allow-shrink writes it.
+SHRINK_MIN = 5
+
+
+def shrink_refusal(before: int, after: int) -> str | None:
+    """Why a table going from `before` to `after` rows is not written, None when it may be."""
+    lost = before - after
+    if lost >= SHRINK_MIN and lost * 2 > before:
+        return (f"the members table would go from {before} to {after} rows in one run; not "
+                "written (a read that lost its pages?); --allow-shrink writes it")
+    return None
+
+
+def plan_category(page: Page, spec: CategorySpec, *, user: str, force: bool = False,
+                  allow_shrink: bool = False, rows: int | None = None
                   ) -> tuple[Edit | None, Outcome]:
-    """Create the category page when missing, else refresh its `membres` block."""
+    """Create the category page when missing, else refresh its `membres` block (unless it
+    would shrink too much: `shrink-refused`). `rows`: the new table's row count when the
+    table is rendered elsewhere (streamed), else counted from spec.rows."""
     members = render_members(spec.rows, spec.kind) if spec.kind else ""
     if page.protected and not page.exists:
         return None, Outcome(page.title, "protected", (), page.protected)
@@ -189,6 +212,12 @@ def plan_category(page: Page, spec: CategorySpec, *, user: str, force: bool = Fa
         return None, Outcome(page.title, "unchanged")
     if not bots_allowed(page.text, user, TASK):
         return None, Outcome(page.title, "skipped-nobots")
+    current = find_block(page.text, "membres")
+    if current is not None and not allow_shrink:
+        why = shrink_refusal(table_rows(current.content),
+                             table_rows(members) if rows is None else rows)
+        if why:
+            return None, Outcome(page.title, "shrink-refused", (), why)
     try:
         new = replace_block(page.text, "membres", members, anchor=len(page.text.rstrip()),
                             force=force)

@@ -42,6 +42,7 @@ class RunOptions:
     full: bool = False
     force: bool = False
     titles: tuple[str, ...] = ()  # only these pages (and the tables they are listed in)
+    allow_shrink: bool = False  # write members tables that lose more than half their rows
 
 
 def run_job(
@@ -179,7 +180,8 @@ def make_plan(site: Site, config: Config, sources: Sequence[Source], state: Stat
             edits.append(plan.edit)
         if plan.outcome:
             outcomes.append(plan.outcome)
-    cat_edits, cat_outcomes = _plan_categories(site, sources, state, user, options.force)
+    cat_edits, cat_outcomes = _plan_categories(site, sources, state, user, options.force,
+                                               options.allow_shrink)
     if not options.titles:
         template_edits, template_outcomes = _plan_templates(site, sources, user, options.force)
         cat_edits, cat_outcomes = cat_edits + template_edits, cat_outcomes + template_outcomes
@@ -220,14 +222,16 @@ def attention(state: State) -> list[tuple[str, str, str]]:
 
 
 def _plan_categories(site: Site, sources: Sequence[Source], state: State, user: str,
-                     force: bool) -> tuple[list[Edit], list[Outcome]]:
+                     force: bool, allow_shrink: bool = False
+                     ) -> tuple[list[Edit], list[Outcome]]:
     specs = category_specs(sources, [e["row"] for e in state.pages.values() if "row" in e])
     pages = {p.title: p for p in site.pages([CATEGORY_NS + s.name for s in specs])}
     edits, outcomes = [], []
     for spec in specs:
         title = normalize_title(CATEGORY_NS + spec.name)
         page = pages.get(title) or Page(title, "", exists=False, ns=14)
-        edit, outcome = plan_category(page, spec, user=user, force=force)
+        edit, outcome = plan_category(page, spec, user=user, force=force,
+                                      allow_shrink=allow_shrink)
         if edit:
             edits.append(edit)
         outcomes.append(outcome)

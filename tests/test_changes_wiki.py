@@ -29,15 +29,18 @@ def test_when_the_recent_changes_no_longer_reach_the_last_run_every_page_is_read
     config = configure(wiki, tmp_path, monkeypatch)
     assert run(config)[0] == 0
     wiki.edit_as_human("Lieu Est", wiki.text("Lieu Est").replace("1 700 €", "2 000 €"))
-    wiki.edit_as_human("Lieu Ouest", wiki.text("Lieu Ouest").replace("x\n", "Des gens.\n"))
+    last = wiki.edit_as_human("Lieu Ouest",
+                              wiki.text("Lieu Ouest").replace("x\n", "Des gens.\n"))
     with sqlite3.connect(database(wiki)) as db:  # the wiki forgot everything but the last edit
-        db.execute("DELETE FROM recentchanges WHERE rc_title != 'Lieu_Ouest'")
+        db.execute("DELETE FROM recentchanges WHERE rc_this_oldid != ?", (last,))
     code, output, report = run(config)
     assert code == 0, output
     assert report["full"] is True and report["notes"] == [
         "the wiki's recent changes no longer reach back to the last run "
         f"({report['notes'][0].split('(')[1].split(')')[0]}): every page was read"]
     assert "| 2\u00a0800\u00a0€" in wiki.text("Lieu Est")  # the forgotten change is seen
+    with sqlite3.connect(database(wiki)) as db:  # the window reaches back again (days pass)
+        db.execute("UPDATE recentchanges SET rc_timestamp = '20261101000000'")
     code, _, report = run(config)
     assert (code, report["full"], report["notes"], report["edits"]) == (0, False, [], 0)
 
@@ -57,3 +60,35 @@ def test_lieux_in_a_custom_content_namespace_are_refreshed_by_incremental_runs(
     code, output, report = run(config)
     assert code == 0 and report["full"] is False, output
     assert "| 2\u00a0800\u00a0€" in wiki.text("Lieu:Atelier Sud")
+
+
+def test_pages_categorised_by_their_template_are_members(
+        wiki: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    by_template = lieu("Par Modèle", "1 700 €").replace("[[Catégorie:Tiers-Lieux]]\n", "")
+    wiki.seed({"Modèle:Tiers-Lieu": "<includeonly>[[Catégorie:Tiers-Lieux]]</includeonly>",
+               "Par Modèle": by_template})
+    wiki.run_maintenance("runJobs", "--quiet")  # the category links of the imported page
+    config = configure(wiki, tmp_path, monkeypatch)
+    code, output, report = run(config)
+    assert code == 0, output
+    assert "| 2\u00a0500\u00a0€" in wiki.text("Par Modèle")
+    assert "[[Par Modèle]]" in wiki.text("Catégorie:Tiers-Lieux")
+    wiki.edit_as_human("Par Modèle", wiki.text("Par Modèle").replace("1 700 €", "2 000 €"))
+    code, _, report = run(config)  # incremental: still a member, from the wiki's own links
+    assert code == 0 and "| 2\u00a0800\u00a0€" in wiki.text("Par Modèle")
+    assert "[[Par Modèle]]" in wiki.text("Catégorie:Tiers-Lieux")
+
+
+def test_a_category_differing_beyond_the_first_letter_is_another_category(
+        wiki: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    other = lieu("Autre", "1 700 €").replace("Tiers-Lieux]]", "Tiers-lieux]]")
+    wiki.seed({"Vrai Lieu": lieu("Vrai Lieu", "1 700 €"), "Autre": other})
+    config = configure(wiki, tmp_path, monkeypatch)
+    for args in ((), ("--full",)):
+        assert run(config, *args)[0] == 0
+        assert wiki.text("Autre").rstrip() == other.rstrip()  # never edited
+        assert "Autre" not in wiki.text("Catégorie:Tiers-Lieux")
+    wiki.edit_as_human("Autre", other + "\nUne ligne.")
+    assert run(config)[0] == 0  # incremental: read, and still not a member
+    assert "Autre" not in wiki.text("Catégorie:Tiers-Lieux")
+    assert "movibot:begin" not in wiki.text("Autre")

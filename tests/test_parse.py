@@ -368,3 +368,35 @@ def test_record_is_valid_only_without_errors():
     warned = parse_page(_lieu("couleur = vert"), LIEU)
     failed = parse_page(_lieu("postes = douze"), LIEU)
     assert (warned.valid, failed.valid) == (True, False)
+
+
+# Ambiguous numbers (W110): only when the other reading is a value the field could hold
+
+
+def test_ambiguous_amount_is_w110_at_the_value_and_keeps_its_reading():
+    record = parse_page(_lieu("coût services = 1,700 €"), LIEU, path="l.wiki")
+    assert (record.fields, [p.format() for p in record.problems]) == (
+        {"cout_services": Decimal("1.700")},
+        ["l.wiki:2:19: warning W110 field \"cout_services\": '1,700' read as 1,7 (a decimal "
+         "comma); write 1 700 for one thousand seven hundred"])
+
+
+@pytest.mark.parametrize("param", ["latitude = 45,764", "longitude = -4,835",
+                                   "part résidents = 1,500 %", "postes = 1.200"],
+                         ids=["latitude", "longitude", "percent", "integer"])
+def test_a_number_whose_other_reading_the_schema_refuses_is_not_ambiguous(param):
+    assert [p.code for p in parse_page(_lieu(param), LIEU).problems] == []
+
+
+@pytest.mark.parametrize(("param", "message"), [
+    ("postes = 1,200", 'field "postes_travail": 1.2 is not of type integer'),
+    ("longitude = 4.835", 'field "longitude": must be <= 180, got 4835'),
+], ids=["integer", "longitude"])
+def test_w110_explains_the_e102_of_an_ambiguous_number(param, message):
+    from movibot.records.check import check_page
+    from movibot.wikitext.tree import parse_tree
+
+    text = _lieu("nom = A", "ville = B", param)
+    problems = check_page(parse_tree(text), parse_page(text, LIEU), LIEU)
+    assert [(p.code, p.message) for p in problems if p.code == "E102"] == [("E102", message)]
+    assert [p.code for p in problems] == ["E102", "W110"]

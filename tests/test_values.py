@@ -89,7 +89,27 @@ def test_any_number_written_the_french_way_reads_back(value, sep):
                                  "1 700 € / mois", "1.700 €/mois", "1 700 euros par mois",
                                  "1 700 € HT", "€ 1 700", "1&nbsp;700 €", "1 700"])
 def test_money_reads_amounts_with_euro_and_per_month(raw):
-    assert read_quantity(raw, "money") == Reading(Decimal("1700"))
+    assert read_quantity(raw, "money").value == Decimal("1700")
+
+
+@pytest.mark.parametrize("raw, value, note, other", [
+    ("1,700 €", "1.700", "'1,700' read as 1,7 (a decimal comma); write 1 700 for one thousand "
+     "seven hundred", "1700"),
+    ("1.700 €/mois", "1700", "'1.700' read as 1 700 (a dot between thousands); write 1 700 for "
+     "one thousand seven hundred, or 1,7 for a decimal", "1.700"),
+    ("-12,050", "-12.050", "'-12,050' read as -12,05 (a decimal comma); write -12 050 for minus "
+     "twelve thousand fifty", "-12050"),
+], ids=["comma", "dot", "negative"])
+def test_one_separator_before_three_digits_is_read_and_noted_as_ambiguous(raw, value, note,
+                                                                          other):
+    assert read_quantity(raw, "money") == Reading(Decimal(value), note=note,
+                                                  alternative=Decimal(other))
+
+
+@pytest.mark.parametrize("raw", ["1 700", "1.700.000", "1.700,50", "0,500", "1,75", "12.5",
+                                 "1700", "1 700,500"])
+def test_numbers_that_say_which_separator_they_use_are_not_ambiguous(raw):
+    assert read_quantity(raw, "number").note == ""
 
 
 def test_money_keeps_cents():

@@ -1,18 +1,25 @@
 """Wikitext -> Record, following a schema. Never raises on bad wikitext; never changes the text.
 
-The page's template (top level first, then nested) gives the fields; older pages without it
-give them through header lines such as `* '''Thème''' : Gouvernance`. Text inside movibot's own
-blocks is generated, so it is masked before parsing: the record is what people wrote.
+The page's template call gives the fields: the call MediaWiki shows on the page itself (not one
+in <includeonly> text; one in <noinclude> or <onlyinclude> is), its name read as a title
+(`{{Tiers&#45;Lieu}}`), top level first, then nested; another call is W203. Its parameters are
+split as MediaWiki's preprocessor splits them (a `|` inside an HTML tag, a table or an external
+link ends a value: W204), and each value is read for its type from the page's one tree (see
+values.py; an ambiguous `1,700` is W110). Older pages without the template give the fields
+through header lines such as `* '''Thème''' : Gouvernance`. Text inside movibot's own blocks is
+generated, so it is masked before parsing: the record is what people wrote.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from decimal import Decimal
+from functools import partial
 from typing import Any
 
-from mwparserfromhell.nodes import Comment, Template, Text
-from mwparserfromhell.nodes.extras import Parameter
+from mwparserfromhell.nodes import Comment, Template, Text, Wikilink
 from mwparserfromhell.wikicode import Wikicode
 
 from movibot.problems import Problem, line_col
@@ -20,7 +27,19 @@ from movibot.records.record import Record
 from movibot.records.schema import FieldSpec, Schema
 from movibot.records.values import Reading, read_value
 from movibot.wikitext.titles import CATEGORY_PREFIXES, categories_in, fold, normalize_title
-from movibot.wikitext.tree import Tree, complexity, mask_blocks, parse_tree, walk, wikicode
+from movibot.wikitext.tree import (
+    Cut,
+    Tree,
+    complexity,
+    hidden_ranges,
+    in_ranges,
+    mask_blocks,
+    mediawiki_args,
+    parse_tree,
+    template_title,
+    walk,
+    wikicode,
+)
 
 __all__ = ["mask_blocks", "walk", "complexity", "parse_page", "parse_record", "read_record"]
 
@@ -57,7 +76,12 @@ def parse_record(text: str, schemas: Sequence[Schema], title: str = "", path: st
 
 def pick_tree_schema(tree: Tree, schemas: Sequence[Schema]) -> Schema | None:
     """pick_schema on a parsed page (None for a page too complex to parse)."""
-    return pick_schema(tree.code, schemas) if tree.code is not None else None
+    if tree.code is None:
+        return None
+    try:
+        return pick_schema(tree.code, schemas, hidden_ranges(tree.masked))
+    except RecursionError:  # nested too deeply: read_record gives its E603
+        return None
 
 
 def read_record(tree: Tree, schema: Schema | None, title: str = "", path: str = "") -> Record:
@@ -78,12 +102,16 @@ def _unparsed(text: str, kind: str | None, title: str, path: str, reason: str) -
                   problems=(Problem("E603", message, path or title, 1, 1),))
 
 
-def pick_schema(code: Wikicode, schemas: Sequence[Schema]) -> Schema | None:
-    """The schema whose template the page calls, else whose source category it is in."""
+def pick_schema(code: Wikicode, schemas: Sequence[Schema],
+                hidden: Sequence[tuple[int, int]] = ()) -> Schema | None:
+    """The schema whose template the page calls, else whose source category it is in (calls
+    and categories in `hidden` ranges, <includeonly> text, do not count)."""
     for schema in schemas:
-        if any(schema.matches_template(bare(t.name)) for t in code.filter_templates()):
+        if hidden and infobox_calls(code, schema, hidden):
             return schema
-    cats = {fold(c) for c in page_categories(code)}
+        if not hidden and any(calls_template(t, schema) for t in code.filter_templates()):
+            return schema
+    cats = {fold(c) for c in page_categories(code, hidden)}
     for schema in schemas:
         if schema.source_category and fold(schema.source_category) in cats:
             return schema
@@ -102,17 +130,20 @@ def _build_record(
     template_at = None
     top_level = False
     fallback = False
+    hidden = hidden_ranges(masked)
     if schema is not None:
-        found = locate_template(code, schema)
-        if found is not None:
-            template, offset, top_level = found
+        calls = infobox_calls(code, schema, hidden)
+        if calls:
+            template, offset, top_level = calls[0]
             template_start, template_end = offset, offset + len(str(template))
             template_at = line_col(masked, offset)
+            problems.extend(_duplicate_calls(calls, masked, where))
             _read_params(
                 template, offset, masked, schema, where, fields, extra, positions, problems
             )
         else:
-            fallback = _read_header_lines(masked, schema, where, fields, positions, problems)
+            shown = _blank(masked, hidden)
+            fallback = _read_header_lines(shown, schema, where, fields, positions, problems)
     problems.extend(_unclosed_templates(code, masked, where))
     return Record(
         title=title,
@@ -120,9 +151,9 @@ def _build_record(
         fields=fields,
         extra=extra,
         positions=positions,
-        categories=page_categories(code),
+        categories=page_categories(code, hidden),
         sections=page_sections(code),
-        links=page_links(code),
+        links=page_links(code, hidden),
         templates=tuple(dict.fromkeys(bare(t.name) for t in code.filter_templates())),
         template_end=template_end,
         template_start=template_start,
@@ -144,18 +175,62 @@ def find_template(code: Wikicode, schema: Schema, text: str) -> tuple[Template, 
     return (found[0], found[1]) if found else None
 
 
-def locate_template(code: Wikicode, schema: Schema) -> tuple[Template, int, bool] | None:
+def locate_template(code: Wikicode, schema: Schema,
+                    hidden: Sequence[tuple[int, int]] = ()) -> tuple[Template, int, bool] | None:
     """The schema's template call, its offset, and whether it is a top-level node of the page
     (not inside a tag, a table or another template)."""
+    calls = infobox_calls(code, schema, hidden)
+    return calls[0] if calls else None
+
+
+def calls_template(template: Template, schema: Schema) -> bool:
+    """True when a template call transcludes the schema's template, its name read as MediaWiki
+    reads a title (`{{Tiers&#45;Lieu}}`, `{{Tiers_Lieu}}`, `{{Modèle:Tiers-Lieu}}`)."""
+    return schema.matches_template(template_title(bare(template.name)))
+
+
+def infobox_calls(code: Wikicode, schema: Schema, hidden: Sequence[tuple[int, int]] = ()
+                  ) -> list[tuple[Template, int, bool]]:
+    """Every call of the schema's template the page shows, in the order they are chosen: the
+    top-level ones in page order, then the nested ones (in a tag, a table, a <noinclude>,
+    another template) in page order; each with its offset and whether it is top-level. Calls
+    in `hidden` ranges (<includeonly> text: not shown on the page itself) are left out."""
+    matching = [t for t in code.filter_templates() if calls_template(t, schema)]
+    if not matching:
+        return []
+    top: list[tuple[Template, int, bool]] = []
     offset = 0
     for node in code.nodes:
-        if isinstance(node, Template) and schema.matches_template(bare(node.name)):
-            return node, offset, True
+        if isinstance(node, Template) and calls_template(node, schema):
+            top.append((node, offset, True))
         offset += len(str(node))
-    for node, offset in walk(code):
-        if isinstance(node, Template) and schema.matches_template(bare(node.name)):
-            return node, offset, False
-    return None
+    if len(top) == len(matching) and not hidden:
+        return top
+    ids = {id(t) for t, _, _ in top}
+    nested = [(node, at, False) for node, at in walk(code)
+              if isinstance(node, Template) and id(node) not in ids
+              and calls_template(node, schema)]
+    return [c for c in top + nested if not in_ranges(c[1], hidden)]
+
+
+def _duplicate_calls(calls: list[tuple[Template, int, bool]], text: str, where: str
+                     ) -> Iterator[Problem]:
+    """W203 for each infobox call after the one read (the first): the record has one."""
+    used, at, _ = calls[0]
+    used_line = line_col(text, at)[0]
+    for template, offset, _ in calls[1:]:
+        line, col = line_col(text, offset)
+        yield Problem(
+            "W203", f"another infobox call {{{{{bare(template.name)}}}}} at line {line} is "
+            f"ignored: the infobox is the {{{{{bare(used.name)}}}}} call at line {used_line}",
+            where, line, col)
+
+
+def _blank(text: str, ranges: Sequence[tuple[int, int]]) -> str:
+    """The text with `ranges` blanked out (same length, newlines kept)."""
+    for start, end in ranges:
+        text = text[:start] + re.sub(r"[^\n]", " ", text[start:end]) + text[end:]
+    return text
 
 
 def _read_params(
@@ -170,11 +245,18 @@ def _read_params(
     problems: list[Problem],
 ) -> None:
     seen: dict[str, tuple[str, int]] = {}
-    for param, name_at, value_at in _param_offsets(template, offset):
-        name, raw = bare(param.name), str(param.value)
+    args, cuts = mediawiki_args(template, offset)
+    where_is = _Lines(text) if len(args) > 50 else partial(line_col, text)
+    for cut in cuts:
+        problems.append(_cut_value(cut, schema, where, *where_is(cut.at)))
+    for arg in args:
+        name = arg.name
         spec = schema.field_for_param(name)
+        if spec is None and arg.cut:  # a part cut out of a value: its W204 says so
+            extra.setdefault(name, str(arg.value).strip())
+            continue
         key = spec.name if spec else fold(name)
-        name_line, name_col = line_col(text, name_at)
+        name_line, name_col = where_is(arg.name_at)
         if key in seen:
             first, first_line = seen[key]
             given = f'as "{first}" ' if first != name else ""
@@ -185,25 +267,32 @@ def _read_params(
             continue
         seen[key] = (name, name_line)
         if spec is None:
-            extra[name] = raw.strip()
+            extra[name] = str(arg.value).strip()
             problems.append(_unknown_param(name, schema, where, name_line, name_col))
             continue
-        positions[spec.name] = line_col(text, value_at)
-        _read_field(spec, raw, where, *positions[spec.name], fields, problems)
+        positions[spec.name] = where_is(arg.value_at)
+        _read_field(spec, arg.value, where, *positions[spec.name], fields, problems, schema)
 
 
-def _param_offsets(template: Template, offset: int) -> Iterator[tuple[Parameter, int, int]]:
-    """Each parameter of a template at `offset`, with the offsets of its name and its value
-    (the value's first non-blank character; the parameter's start when the value is blank)."""
-    cursor = offset + 2 + len(str(template.name))
-    for param in template.params:
-        start = cursor + 1
-        cursor = start + len(str(param))
-        name_text, raw = str(param.name), str(param.value)
-        value_at = start + (len(name_text) + 1 if param.showkey else 0)
-        name_at = start + len(name_text) - len(name_text.lstrip()) if param.showkey else value_at
-        value_at = value_at + len(raw) - len(raw.lstrip()) if raw.strip() else start
-        yield param, name_at, value_at
+class _Lines:
+    """line_col for many offsets of one text: its line starts found once."""
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def __call__(self, offset: int) -> tuple[int, int]:
+        i = bisect_right(self.starts, max(0, offset)) - 1
+        return i + 1, offset - self.starts[i] + 1
+
+
+def _cut_value(cut: Cut, schema: Schema, where: str, line: int, col: int) -> Problem:
+    """W204: MediaWiki ends the value at a `|` inside a tag, a table or an external link."""
+    spec = schema.field_for_param(cut.name)
+    shown = " ".join(cut.value.split())
+    return Problem(
+        "W204", f'the value of "{cut.name}" ends at this \'|\' (inside {cut.inside}): MediaWiki '
+        f"passes {shown!r} to the template and the rest as other parameters; write {{{{!}}}} "
+        "for a '|' inside a value", where, line, col, spec.name if spec else None)
 
 
 def _unknown_param(name: str, schema: Schema, where: str, line: int, col: int) -> Problem:
@@ -214,14 +303,17 @@ def _unknown_param(name: str, schema: Schema, where: str, line: int, col: int) -
 
 def _read_field(
     spec: FieldSpec,
-    raw: str,
+    raw: str | Wikicode,
     where: str,
     line: int,
     col: int,
     fields: dict[str, Any],
     problems: list[Problem],
+    schema: Schema,
 ) -> None:
-    reading = read_value(spec.type, raw, spec.choices, spec.commas)
+    """Read one value for its field's type (from the page's tree when it comes from the
+    template: no tokenizer pass), with its E103 or W110."""
+    reading = read_value(spec.type, raw, spec.choices, spec.commas, name=bool(spec.category))
     if spec.links == "portal" and isinstance(reading.value, list):
         reading = Reading([_PORTAL_PREFIX.sub("", v) for v in reading.value])
     fields[spec.name] = reading.value
@@ -229,6 +321,31 @@ def _read_field(
         problems.append(
             Problem("E103", f'field "{spec.name}": {reading.reason}', where, line, col, spec.name)
         )
+    elif reading.note and _possible(schema, spec.name, reading.alternative):
+        problems.append(
+            Problem("W110", f'field "{spec.name}": {reading.note}', where, line, col, spec.name)
+        )
+
+
+def _possible(schema: Schema, name: str, value: Any) -> bool:
+    """Whether the field could hold `value` (the other reading of an ambiguous number): its
+    JSON Schema's type and bounds allow it. `latitude = 45,439` is not ambiguous: 45 439 is
+    not a latitude."""
+    if not isinstance(value, Decimal):
+        return False
+    prop = (schema.json.get("properties") or {}).get(name) or {}
+    if not isinstance(prop, Mapping):
+        return True
+    if prop.get("type") == "integer" and value != value.to_integral_value():
+        return False
+    checks = {"minimum": value.__ge__, "maximum": value.__le__,
+              "exclusiveMinimum": value.__gt__, "exclusiveMaximum": value.__lt__}
+    for key, holds in checks.items():
+        bound = prop.get(key)
+        if isinstance(bound, (int, float)) and not isinstance(bound, bool) and not holds(
+                Decimal(str(bound))):
+            return False
+    return True
 
 
 # `* '''Label''' : value` or `'''Label :''' value`: one colon, inside or just after the bold.
@@ -257,15 +374,23 @@ def _read_header_lines(
             continue
         line, col = line_col(text, m.start("value"))
         positions[spec.name] = (line, col)
-        _read_field(spec, m.group("value"), where, line, col, fields, problems)
+        _read_field(spec, m.group("value"), where, line, col, fields, problems, schema)
         found = True
     return found
 
 
-def page_categories(code: Wikicode) -> tuple[str, ...]:
-    """Categories the page is in (`[[Catégorie:X]]`, `[[Category:X|key]]`), in order, once each."""
+def _shown_links(code: Wikicode, hidden: Sequence[tuple[int, int]]) -> Iterable[Wikilink]:
+    """The page's links, without those in `hidden` ranges (<includeonly> text)."""
+    if not hidden:
+        return code.filter_wikilinks()
+    return [n for n, at in walk(code) if isinstance(n, Wikilink) and not in_ranges(at, hidden)]
+
+
+def page_categories(code: Wikicode, hidden: Sequence[tuple[int, int]] = ()) -> tuple[str, ...]:
+    """Categories the page is in (`[[Catégorie:X]]`, `[[Category:X|key]]`), in order, once each;
+    links in `hidden` ranges (<includeonly> text) do not put the page itself in a category."""
     cats: list[str] = []
-    for link in code.filter_wikilinks():
+    for link in _shown_links(code, hidden):
         target = str(link.title).strip()
         if target.startswith(":") or ":" not in target:
             continue
@@ -275,10 +400,11 @@ def page_categories(code: Wikicode) -> tuple[str, ...]:
     return tuple(dict.fromkeys(cats))
 
 
-def page_links(code: Wikicode) -> tuple[str, ...]:
-    """Internal links to other pages (no categories, files, interwikis, anchors), once each."""
+def page_links(code: Wikicode, hidden: Sequence[tuple[int, int]] = ()) -> tuple[str, ...]:
+    """Internal links to other pages (no categories, files, interwikis, anchors), once each
+    (not those in `hidden` ranges)."""
     links: list[str] = []
-    for link in code.filter_wikilinks():
+    for link in _shown_links(code, hidden):
         target = str(link.title).strip().lstrip(":").split("#", 1)[0].strip()
         if not target or "{" in target or "<" in target:
             continue

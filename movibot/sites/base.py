@@ -23,6 +23,9 @@ class Page:
     ns: int = 0
     exists: bool = True
     protected: str | None = None  # why this account may not edit it (a live wiki's read)
+    # The categories the wiki itself says the page is in (template-added ones included), bare
+    # names; None when the site only has the text (a folder, a dump).
+    categories: tuple[str, ...] | None = None
 
 
 @runtime_checkable

@@ -108,9 +108,9 @@ class DirectorySite:
                 yield page
 
     def category_pages(self, category: str) -> Iterator[Page]:
-        want = fold(normalize_title(category))
+        want = normalize_title(category)
         for page in self.all_pages():
-            if any(fold(c) == want for c in categories_in(page.text)):
+            if want in categories_in(page.text):  # categories_in normalises as MediaWiki does
                 yield page
 
     def pages(self, titles: Iterable[str]) -> Iterator[Page]:

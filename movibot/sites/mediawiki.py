@@ -72,7 +72,8 @@ UNREACHABLE = "could not be reached"
 BASEREVID_SINCE = (1, 35)  # action=edit detects conflicts from baserevid
 SESSION_LOST = frozenset({"assertuserfailed", "assertbotfailed", "notloggedin"})
 REVISIONS = {
-    "prop": "revisions|info",
+    "prop": "revisions|info|categories",
+    "cllimit": "max",
     "rvprop": "content|ids|timestamp",
     "rvslots": "main",
     "inprop": "protection",
@@ -186,11 +187,12 @@ class MediaWikiSite:
         return self._api("templatedata", titles=title, redirects=True, includeMissingTitles=True)
 
     def changes_reach(self, timestamp: str) -> bool:
-        """True when the wiki's recent changes still go back to `timestamp`: its oldest
-        entry is not newer (a wiki with none left cannot tell: False)."""
+        """True when the wiki's recent changes still go back past `timestamp`: its oldest entry
+        is older (timestamps have one-second steps: an entry in the same second could follow
+        forgotten ones; a wiki with none left cannot tell: False)."""
         if self._oldest_change is None:
             self.now()
-        return bool(self._oldest_change) and str(self._oldest_change) <= timestamp
+        return bool(self._oldest_change) and str(self._oldest_change) < timestamp
 
     def category_pages(self, category: str) -> Iterator[Page]:
         """Members of the category (`Lieux`, or `Catégorie:Lieux`) with their text, 50 a
@@ -259,7 +261,11 @@ class MediaWikiSite:
             started = started or answer.get("curtimestamp", "")
             normalized.update({n["from"]: n["to"] for n in query.get("normalized", ())})
             for raw in query.get("pages", ()):
-                pages.setdefault(raw["title"], {}).update(raw)
+                known = pages.setdefault(raw["title"], {})
+                cats = known.get("categories", []) + raw.get("categories", [])
+                known.update(raw)
+                if cats:
+                    known["categories"] = cats  # continued across answers: merged
             if "batchcomplete" in answer or "continue" not in answer:
                 if started:
                     self._read_at.update(dict.fromkeys(pages, started))
@@ -294,9 +300,11 @@ class MediaWikiSite:
             text = revision["slots"]["main"]["content"]
         except (KeyError, IndexError):
             raise WikiError(f"the wiki at {self.name} sent no text for {raw['title']}") from None
+        cats = tuple(dict.fromkeys(str(c["title"]).split(":", 1)[-1]
+                                   for c in raw.get("categories") or ()))
         return Page(title=raw["title"], text=text, revid=revision["revid"],
                     timestamp=revision["timestamp"], pageid=raw["pageid"], ns=raw["ns"],
-                    protected=self._protected(raw))
+                    protected=self._protected(raw), categories=cats)
 
     def _protected(self, raw: dict[str, Any]) -> str | None:
         """Why this account may not edit the page (from prop=info&inprop=protection and the

@@ -74,9 +74,10 @@ def is_content(page: Page) -> bool:
 
 
 def source_of(record_cats: Iterable[str], sources: Sequence[Source]) -> Source | None:
-    """The first source whose category the page is in."""
-    cats = {fold(c) for c in record_cats}
-    return next((s for s in sources if fold(s.category) in cats), None)
+    """The first source whose category the page is in, names compared as MediaWiki does
+    (normalize_title: nothing folded but the first letter)."""
+    cats = {normalize_title(c) for c in record_cats}
+    return next((s for s in sources if normalize_title(s.category) in cats), None)
 
 
 def plan_source_page(page: Page, sources: Sequence[Source], user: str, force: bool) -> PagePlan:
@@ -87,7 +88,7 @@ def plan_source_page(page: Page, sources: Sequence[Source], user: str, force: bo
             page.title, "redirect", (), f"redirect to [[{tree.redirect}]]; not edited"))
     schema = pick_tree_schema(tree, [s.schema for s in sources])
     record = read_record(tree, schema, page.title)
-    source = source_of(record.categories, sources)
+    source = source_of((*record.categories, *(page.categories or ())), sources)
     if source is None:
         return PagePlan(page.title, None)
     if schema is not source.schema:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from urllib.parse import unquote
@@ -12,9 +13,18 @@ _TITLE_COMMENT = re.compile(r"\A\ufeff?<!--\s*title:\s*(.*?)\s*-->[ \t]*\r?\n?")
 CATEGORY_PREFIXES = ("catégorie", "category")
 
 
+# The characters MediaWiki's title codec strips (bidi marks and embeddings): a title typed with
+# an invisible U+200E names the same page as without it.
+_STRIPPED = re.compile("[\u200e\u200f\u202a-\u202e]")
+
+
+@functools.lru_cache(maxsize=65536)
 def normalize_title(title: str) -> str:
-    """MediaWiki's canonical form: underscores as spaces, collapsed, first letter upper."""
-    t = " ".join(title.replace("_", " ").split())
+    """MediaWiki's canonical form (first-letter case, as Movilab): Unicode NFC, the bidi marks
+    it strips removed, underscores and runs of spaces as one space, trimmed, first letter of
+    the namespace and of the name upper. Nothing else is folded: `Tiers-lieux` and
+    `Tiers-Lieux` are two categories, as on the wiki."""
+    t = " ".join(_STRIPPED.sub("", unicodedata.normalize("NFC", title)).replace("_", " ").split())
     if ":" in t:
         ns, rest = t.split(":", 1)
         if ns.strip().lower() in CATEGORY_PREFIXES + ("portail", "utilisateur", "user", "modèle"):
@@ -59,6 +69,7 @@ def is_category(title: str) -> bool:
     return ns in CATEGORY_PREFIXES
 
 
+@functools.lru_cache(maxsize=65536)
 def fold(name: str) -> str:
     """Key for matching names ignoring case, accents, and spaces vs underscores."""
     decomposed = unicodedata.normalize("NFKD", name.replace("_", " "))

@@ -8,12 +8,24 @@ safely (see `complexity`) gets no tree (`code` is None) and the reason.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+import unicodedata
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from html.entities import html5
 
 import mwparserfromhell
 from mwparserfromhell.definitions import is_parsable
-from mwparserfromhell.nodes import Node, Tag
+from mwparserfromhell.nodes import (
+    Argument,
+    Comment,
+    ExternalLink,
+    Heading,
+    Node,
+    Tag,
+    Template,
+    Text,
+    Wikilink,
+)
 from mwparserfromhell.parser.builder import Builder
 from mwparserfromhell.parser.tokenizer import Tokenizer
 from mwparserfromhell.wikicode import Wikicode
@@ -106,6 +118,286 @@ def walk(code: Wikicode, base: int = 0, verbatim: bool = True) -> Iterator[tuple
                     yield from walk(child, offset + i, verbatim)
                     cursor = i + len(c)
         offset += len(s)
+
+
+# What MediaWiki reads: names and transclusion -------------------------------------------------
+
+# Sanitizer::CHAR_REFS_REGEX: a named entity needs its `;`; numeric ones are decimal or hex.
+_CHAR_REF = re.compile(r"&([A-Za-z0-9\x80-\uffff]+;)|&#([0-9]+);|&#[xX]([0-9A-Fa-f]+);")
+_MW_ENTITY_ALIASES = {"רלמ;": "rlm;", "رلم;": "rlm;"}
+# MediaWikiTitleCodec::splitTitleString: bidi marks are dropped, these spaces are one space.
+_TITLE_BIDI = re.compile("[\u200e\u200f\u202a-\u202e]+")
+_TITLE_SPACES = re.compile("[ _\u00a0\u1680\u180e\u2000-\u200a\u2028\u2029\u202f\u205f"
+                           "\u3000]+")
+
+
+def _valid_codepoint(c: int) -> bool:
+    return (c in (0x09, 0x0A) or 0x20 <= c <= 0x7E or 0xA0 <= c <= 0xD7FF
+            or 0xE000 <= c <= 0xFFFD or 0x10000 <= c <= 0x10FFFF)
+
+
+def decode_char_references(text: str) -> str:
+    """HTML entities decoded as MediaWiki's Sanitizer::decodeCharReferences does: named ones
+    of HTML5 (with their `;`), `&#45;` and `&#x2D;`; an invalid code point gives U+FFFD and an
+    unknown name stays as written."""
+    if "&" not in text:
+        return text
+
+    def decode(m: re.Match[str]) -> str:
+        if m.group(1):
+            name = _MW_ENTITY_ALIASES.get(m.group(1), m.group(1))
+            return html5.get(name, m.group(0))
+        code = int(m.group(2), 10) if m.group(2) else int(m.group(3), 16)
+        return chr(code) if _valid_codepoint(code) else "\ufffd"
+
+    return _CHAR_REF.sub(decode, text)
+
+
+def template_title(name: str) -> str:
+    """The page a template call `{{name|…}}` transcludes, as MediaWiki finds it (Title::
+    newFromText): entities decoded (`Tiers&#45;Lieu` is `Tiers-Lieu`, `&nbsp;` a space), the
+    text NFC-normalized, bidi marks dropped, runs of spaces and underscores one space, a
+    `#fragment` dropped. The soft hyphen and zero-width characters stay: MediaWiki keeps them
+    (`{{Tiers-Lieu\u200b}}` calls another page)."""
+    decoded = decode_char_references(name)
+    if decoded != name:
+        decoded = unicodedata.normalize("NFC", decoded)
+    t = _TITLE_SPACES.sub(" ", _TITLE_BIDI.sub("", decoded)).strip()
+    if "#" in t and not t.startswith("#"):
+        t = t.split("#", 1)[0].strip()
+    return t
+
+
+# Extension tags whose content the preprocessor takes as it is (its "strip list": MediaWiki's
+# core tags and those of the usual extensions: Cite, Math, SyntaxHighlight, Poem, Score…): an
+# <includeonly> inside one of them is text.
+STRIP_TAGS = ("nowiki", "pre", "gallery", "indicator", "langconvert", "ref", "references",
+              "math", "chem", "ce", "syntaxhighlight", "source", "poem", "score", "timeline",
+              "graph", "hiero", "imagemap", "inputbox", "categorytree", "templatedata",
+              "templatestyles", "section", "charinsert", "mapframe", "maplink")
+_PREPROCESSOR_TAG = re.compile(
+    r"<(?:(?P<comment>!--)|(?P<ignored>/?(?:noinclude|onlyinclude))(?=[\s/>])|(?P<name>"
+    + "|".join(("includeonly",) + STRIP_TAGS) + r")(?=[\s/>]))", re.I)
+
+
+def hidden_ranges(text: str) -> tuple[tuple[int, int], ...]:
+    """The (start, end) offsets of what MediaWiki does not show when it renders the page
+    itself: each `<includeonly>…</includeonly>` (an unclosed one runs to the end of the page).
+
+    The scan is MediaWiki's preprocessor's (Preprocessor_Hash, not for inclusion): comments and
+    the strip list's elements are skipped whole, so an <includeonly> inside `<!-- -->` or
+    `<nowiki>` is text; <noinclude>, <onlyinclude> and their end tags are only markers there,
+    their content is shown. No tokenizer pass: a regular expression scan.
+    """
+    if not re.search("<includeonly", text, re.I):
+        return ()
+    ranges: list[tuple[int, int]] = []
+    unclosed: set[str] = set()
+    pos = 0
+    while True:
+        m = _PREPROCESSOR_TAG.search(text, pos)
+        if m is None:
+            break
+        if m.group("comment"):
+            end = text.find("-->", m.end())
+            if end < 0:
+                break
+            pos = end + 3
+            continue
+        tag_end = text.find(">", m.end())
+        if tag_end < 0:  # no `>` left: MediaWiki stops looking for tags
+            break
+        if m.group("ignored") or text[tag_end - 1] == "/":
+            pos = tag_end + 1
+            continue
+        name = m.group("name").lower()
+        close = None if name in unclosed else re.compile(
+            rf"</{re.escape(name)}\s*>", re.I).search(text, tag_end + 1)
+        if name == "includeonly":
+            end = close.end() if close else len(text)
+            ranges.append((m.start(), end))
+            pos = end
+        elif close is None:
+            unclosed.add(name)
+            pos = tag_end + 1
+        else:
+            pos = close.end()
+    return tuple(ranges)
+
+
+def in_ranges(offset: int, ranges: Sequence[tuple[int, int]]) -> bool:
+    """True when `offset` falls inside one of `ranges` (sorted (start, end) pairs)."""
+    return any(start <= offset < end for start, end in ranges)
+
+
+# Template parameters split as MediaWiki's preprocessor splits them ---------------------------
+
+# The preprocessor knows templates, `{{{…}}}`, `[[…]]`, comments, headings and the strip list's
+# elements: a `|` inside one of them does not split a template's parameters (mwparserfromhell
+# agrees). It does not know HTML tags, `''` formatting, tables or external links: a `|` inside
+# `<span title="x" |>`, a table row or `[http://… a|b]` ends the parameter there, where
+# mwparserfromhell keeps it in the value.
+_WHOLE_TAGS = frozenset(STRIP_TAGS) | {"includeonly"}
+# What a node taken whole starts with: `{{`, `[[`, a tag or a comment, a heading's `=`.
+_MAY_NEST = re.compile(r"\{\{|\[\[|<|(?:^|\n)=")
+
+
+@dataclass(frozen=True)
+class Arg:
+    """One parameter of a call as MediaWiki passes it: its name (`1`, `2`… for positional
+    ones), its value (nodes of the page's tree, or text slices of them where MediaWiki cut a
+    node), the offsets of its name and of its value's first non-blank character, and whether
+    it was named; `cut` for a part MediaWiki cut out of another parameter's value."""
+
+    name: str
+    value: Wikicode
+    name_at: int
+    value_at: int
+    showkey: bool
+    cut: bool = False
+
+
+@dataclass(frozen=True)
+class Cut:
+    """Where MediaWiki ends a parameter's value that mwparserfromhell runs on: the `|`'s
+    offset, the parameter's name, what holds the `|` (`<span>`, `a table`…) and the value
+    MediaWiki passes."""
+
+    at: int
+    name: str
+    inside: str
+    value: str
+
+
+def _whole(node: Node) -> bool:
+    if isinstance(node, (Template, Argument, Wikilink, Comment, Heading)):
+        return True
+    return isinstance(node, Tag) and str(node.tag).strip().lower() in _WHOLE_TAGS
+
+
+def _free_marks(node: Node, text: str, marks: str) -> list[tuple[int, str]]:
+    """Offsets in `text` (str(node)) of the `marks` characters the preprocessor sees at the
+    template's level: not inside a nested template, link, comment or extension tag."""
+    if _whole(node) or not any(m in text for m in marks):
+        return []
+    if isinstance(node, Text) or not _MAY_NEST.search(text):  # nothing nested is whole
+        return [(i, c) for i, c in enumerate(text) if c in marks]
+    hidden = bytearray(len(text))
+    for child, at in walk(Wikicode([node])):
+        if child is not node and _whole(child):
+            end = at + len(str(child))
+            hidden[at:end] = b"\x01" * (end - at)
+    return [(i, c) for i, c in enumerate(text) if c in marks and not hidden[i]]
+
+
+def _inside(node: Node) -> str:
+    if isinstance(node, ExternalLink):
+        return "an external link"
+    if isinstance(node, Tag):
+        markup = node.wiki_markup
+        if markup and markup.startswith("{|"):
+            return "a table"
+        return f"{markup}…{markup}" if markup else f"<{str(node.tag).strip()}>"
+    return "the text"
+
+
+def mediawiki_args(template: Template, offset: int) -> tuple[list[Arg], list[Cut]]:
+    """The parameters of a call at `offset` as MediaWiki's preprocessor splits them, and where
+    it cuts a value mwparserfromhell runs on (no tokenizer pass: the cut values are the tree's
+    nodes and text slices of the node cut). A call with no such `|` gives its parameters as
+    mwparserfromhell has them."""
+    args: list[Arg] = []
+    cuts: list[tuple[int, int, str, str]] = []
+    cursor = offset + 2 + len(str(template.name))
+    for param in template.params:
+        start = cursor + 1
+        cursor = start + len(str(param))
+        name_text, raw = str(param.name), str(param.value)
+        value_start = start + (len(name_text) + 1 if param.showkey else 0)
+        name_at = start + len(name_text) - len(name_text.lstrip()) if param.showkey else start
+        value_at = _first(raw, value_start, start)
+        parts = _cut(param.value, value_start) if "|" in raw else None
+        if parts is None:
+            args.append(Arg(_bare(param.name.nodes) if param.showkey else "", param.value,
+                            name_at if param.showkey else value_at, value_at, param.showkey))
+            continue
+        value = Wikicode(parts[0][1])
+        value_at = _first(str(value), value_start, start)
+        name = _bare(param.name.nodes) if param.showkey else ""
+        args.append(Arg(name, value, name_at if param.showkey else value_at, value_at,
+                        param.showkey))
+        (pipe_end, inside), _ = parts[1]
+        cuts.append((len(args) - 1, pipe_end - 1, inside, str(value)))
+        args.extend(_part_arg(nodes, at) for (at, _), nodes in parts[1:])
+    numbered = _numbered(args)
+    return numbered, [Cut(at, numbered[i].name, inside, value)
+                      for i, at, inside, value in cuts]
+
+
+def _cut(value: Wikicode, value_start: int
+         ) -> list[tuple[tuple[int, str], list[Node]]] | None:
+    """The value's nodes cut at each `|` the preprocessor sees: [((start, what holds the `|`
+    before it), nodes)…]; None when there is none."""
+    parts: list[tuple[tuple[int, str], list[Node]]] = [((value_start, ""), [])]
+    at = value_start
+    for node in value.nodes:
+        text = str(node)
+        pipes = [i for i, _ in _free_marks(node, text, "|")] if "|" in text else []
+        if not pipes:
+            parts[-1][1].append(node)
+        else:
+            prev = 0
+            for p in pipes:
+                if p > prev:
+                    parts[-1][1].append(Text(text[prev:p]))
+                parts.append(((at + p + 1, _inside(node)), []))
+                prev = p + 1
+            if prev < len(text):
+                parts[-1][1].append(Text(text[prev:]))
+        at += len(text)
+    return parts if len(parts) > 1 else None
+
+
+def _part_arg(nodes: list[Node], at: int) -> Arg:
+    """A part MediaWiki cut out of a value: named at its first `=` the preprocessor sees."""
+    pos = at
+    for i, node in enumerate(nodes):
+        text = str(node)
+        equals = [j for j, _ in _free_marks(node, text, "=")] if "=" in text else []
+        if equals:
+            j = equals[0]
+            name_nodes = [*nodes[:i], Text(text[:j])]
+            rest = ([Text(text[j + 1:])] if j + 1 < len(text) else []) + nodes[i + 1:]
+            name = "".join(str(n) for n in name_nodes)
+            value = Wikicode(rest)
+            value_start = pos + j + 1
+            name_at = at + len(name) - len(name.lstrip())
+            return Arg(_bare(name_nodes), value, name_at,
+                       _first(str(value), value_start, value_start), True, True)
+        pos += len(text)
+    value = Wikicode(nodes)
+    return Arg("", value, at, _first(str(value), at, at), False, True)
+
+
+def _bare(nodes: list[Node]) -> str:
+    return "".join(str(n) for n in nodes if not isinstance(n, Comment)).strip()
+
+
+def _first(raw: str, value_start: int, blank: int) -> int:
+    """The offset of the value's first non-blank character (`blank` when it is blank)."""
+    return value_start + len(raw) - len(raw.lstrip()) if raw.strip() else blank
+
+
+def _numbered(args: list[Arg]) -> list[Arg]:
+    """Positional parameters numbered 1, 2… in order, as MediaWiki numbers them."""
+    out, n = [], 0
+    for arg in args:
+        if arg.showkey:
+            out.append(arg)
+        else:
+            n += 1
+            out.append(Arg(str(n), arg.value, arg.name_at, arg.value_at, False, arg.cut))
+    return out
 
 
 # mwparserfromhell scans to the end of the page for the closer of each unclosed construct, so

@@ -127,9 +127,54 @@ _COST_OPTIONS = {
 }
 
 
+def write_chart(path: Path, result: CostResult, name: str | None) -> None:
+    """Write the SVG chart of the shares. Raises IOFailure (one line) when it cannot be."""
+    from movibot.atomic import write_atomic
+    from movibot.costs.chart import render_chart_svg
+    from movibot.errors import IOFailure
+
+    try:
+        if not path.parent.is_dir():
+            raise FileNotFoundError(2, "No such directory")
+        write_atomic(path, render_chart_svg(result, name))
+    except OSError as e:
+        raise IOFailure(f"cannot write the chart {path}: {e.strerror or e}") from None
+
+
+# Each `movibot cost` option and the lieu field it overrides when given with a page.
+_OPTION_FIELDS = {
+    "surface": "surface_totale", "usable": "surface_utile", "infra": "cout_infrastructure",
+    "services": "cout_services", "postes": "postes_travail",
+    "recettes_residents": "recettes_residents",
+    "recettes_contributeurs": "recettes_contributeurs", "recettes_offres": "recettes_offres",
+}
+
+
+def _overridden(fields: dict[str, Any], numbers: dict[str, Any]) -> dict[str, Any]:
+    """The page's fields with the options given on the command line put in their place."""
+    from decimal import Decimal
+
+    from movibot.costs.model import parse_shares
+
+    out = dict(fields)
+    for option, field in _OPTION_FIELDS.items():
+        if numbers.get(option) is not None:
+            out[field] = Decimal(numbers[option])
+    if numbers.get("shares"):
+        try:
+            shares = parse_shares(numbers["shares"])
+        except InvalidInputs as e:
+            raise UsageError(_option_names(str(e))) from None
+        out.update(zip(("part_residents", "part_contributeurs", "part_offres"), shares,
+                       strict=True))
+    return out
+
+
 def cost_from_page(file: str | None, title: str | None, site_spec: str | None,
-                   config_path: str | None) -> tuple[CostResult, str]:
-    """The cost model of a lieu page (a file, or a title on the configured site)."""
+                   config_path: str | None, numbers: dict[str, Any] | None = None
+                   ) -> tuple[CostResult, str]:
+    """The cost model of a lieu page (a file, or a title on the configured site), with the
+    options given (`--usable 260`…) in place of the page's values."""
     from movibot.config import load_config
     from movibot.costs.inputs import INPUT_FIELDS, SHARE_FIELDS, cost_inputs
     from movibot.records.check import check_page
@@ -154,10 +199,15 @@ def cost_from_page(file: str | None, title: str | None, site_spec: str | None,
            if p.severity == "error" and (p.field in cost_fields or p.code == "E603")]
     if bad:
         raise UsageError(bad[0].format())
-    inputs = cost_inputs(record.fields)
+    fields = _overridden(record.fields, numbers or {})
+    inputs = cost_inputs(fields)
     if inputs is None:
-        missing = [schema.field(n).param for n in COST_FIELDS if record.fields.get(n) is None]
+        missing = [schema.field(n).param for n in COST_FIELDS if fields.get(n) is None]
         raise UsageError(f"{where}: the lieu page has no {', '.join(missing)}")
+    try:
+        validate_inputs(inputs)
+    except InvalidInputs as e:
+        raise UsageError(f"{where}: {_option_names(str(e))}") from None
     return compute_costs(inputs), str(record.fields.get("nom") or title_)
 
 

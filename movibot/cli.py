@@ -126,15 +126,22 @@ def _count(n: int, word: str) -> str:
     return f"{n} {word}" + ("" if n == 1 else "s")
 
 
+_SURFACES = ("surface", "usable")
+
+
 def _decimal(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
+    """A cost option read the way pages are read: `300 m²`, `1 700 €`, `800,50`."""
     if value is None:
         return None
-    from movibot.records.values import parse_french_number
+    from movibot.errors import UsageError
+    from movibot.records.values import read_quantity
 
-    number = parse_french_number(value)
-    if number is None:
-        raise click.BadParameter(f"{value!r} is not a number")
-    return number
+    kind = "surface" if param.name in _SURFACES else "money"
+    reading = read_quantity(value, kind)
+    if not reading.ok or reading.value is None:
+        option = "--" + str(param.name).replace("_", "-")
+        raise UsageError(f"{option}: {reading.reason or f'{value!r} is not a number'}")
+    return reading.value
 
 
 @main.command("cost", context_settings=CONTEXT)
@@ -152,24 +159,25 @@ def _decimal(ctx: click.Context, param: click.Parameter, value: str | None) -> A
 @click.option("--recettes-offres", callback=_decimal, help="Recettes offres (€/mois).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "wikitext"]),
               default="text", show_default=True)
-@click.option("--chart", type=click.Path(dir_okay=False, writable=True),
-              help="Also write an SVG chart of the shares to this file.")
+@click.option("--chart", type=click.Path(dir_okay=False),
+              help="Also write an SVG chart of the shares to this file (FILE.svg).")
 @click.option("--site", "site_spec", help="Site for --title (URL, folder or dump:FILE).")
 @config_option
 def cost_cmd(file: str | None, title: str | None, fmt: str, chart: str | None,
              site_spec: str | None, config_path: str | None, **numbers: Any) -> None:
     """The cost model of a tiers-lieu (seed rule 51/29/20), from options or a lieu page."""
-    from movibot.app import cost_from_options, cost_from_page, render_cost
+    from movibot.app import cost_from_options, cost_from_page, render_cost, write_chart
+    from movibot.errors import UsageError
 
+    if chart and not chart.lower().endswith(".svg"):
+        raise UsageError(f"--chart {chart}: movibot writes SVG charts only; name the file .svg")
     if file or title:
-        result, name = cost_from_page(file, title, site_spec, config_path)
+        result, name = cost_from_page(file, title, site_spec, config_path, numbers)
     else:
         result, name = cost_from_options(numbers), None
     click.echo(render_cost(result, fmt, name))
     if chart:
-        from movibot.costs.chart import render_chart_svg
-
-        Path(chart).write_text(render_chart_svg(result, name), encoding="utf-8")
+        write_chart(Path(chart), result, name)
 
 
 def _setup_logging(verbose: int, quiet: bool) -> None:

@@ -52,7 +52,7 @@ def test_json_keys_are_the_documented_ones() -> None:
     assert sorted(json.loads(output)) == sorted([
         "monthly_cost", "infrastructure", "services", "surface_total", "surface_usable",
         "unusable_surface", "unusable_surcharge", "residents", "contributors", "offers",
-        "price_per_workstation", "balance", "coverage"])
+        "price_per_workstation", "balance", "coverage", "coverage_percent"])
 
 
 def test_text_table_of_the_300_m2_example() -> None:
@@ -122,3 +122,55 @@ def test_lieu_page_without_costs_is_refused(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert result.output == (f"Error: {page}: the lieu page has no coût infrastructure, "
                              "coût services\n")
+
+
+def test_options_are_read_like_pages_with_units_and_french_numbers() -> None:
+    _, plain = cost("--surface", "300", "--infra", "1700", "--services", "800", "--format", "json")
+    _, written = cost("--surface", "300 m²", "--infra", "1 700 €", "--services", "800,00 €",
+                      "--format", "json")
+    assert json.loads(written) == json.loads(plain)
+
+
+def test_an_unreadable_option_is_one_line_naming_it() -> None:
+    result = CliRunner().invoke(main, ["cost", "--surface", "trois cents", "--infra", "1",
+                                       "--services", "1"])
+    assert result.exit_code == 2
+    assert result.output == ("Error: --surface: cannot read 'trois cents' as a surface in m²\n")
+
+
+def test_options_given_with_a_page_override_its_values(tmp_path: Path) -> None:
+    page = tmp_path / "Lieu.wiki"
+    page.write_text("{{Tiers-Lieu\n| nom = Lieu\n| surface totale = 300 m²\n"
+                    "| coût infrastructure = 1 700 €\n| coût services = 800 €\n}}\n",
+                    encoding="utf-8")
+    _, output = cost(str(page), "--usable", "260", "--format", "json")
+    assert json.loads(output)["residents"]["rate_eur_m2"] == 12.82  # recomputed with U = 260
+    result = CliRunner().invoke(main, ["cost", str(page), "--usable", "400"])
+    assert (result.exit_code, result.output) == (
+        2, f"Error: {page}: --usable must be <= --surface, got 400 > 300\n")
+
+
+@pytest.mark.parametrize("name", ["chart.png", "chart"])
+def test_a_chart_suffix_other_than_svg_is_refused(tmp_path: Path, name: str) -> None:
+    target = tmp_path / name
+    result = CliRunner().invoke(main, ["cost", *EXAMPLE_300, "--chart", str(target)])
+    assert (result.exit_code, result.output) == (
+        2, f"Error: --chart {target}: movibot writes SVG charts only; name the file .svg\n")
+    assert not target.exists()
+
+
+def test_a_chart_in_a_missing_folder_is_one_line(tmp_path: Path) -> None:
+    target = tmp_path / "missing" / "c.svg"
+    result = CliRunner().invoke(main, ["cost", *EXAMPLE_300, "--chart", str(target)])
+    assert result.exit_code == 6
+    assert result.output.endswith(f"Error: cannot write the chart {target}: No such directory\n")
+
+
+def test_coverage_is_shown_the_same_in_every_format() -> None:
+    args = [*EXAMPLE_300, "--recettes-residents", "1800", "--recettes-contributeurs", "850",
+            "--recettes-offres", "0.5"]
+    _, text = cost(*args)
+    _, wikitext = cost(*args, "--format", "wikitext")
+    _, data = cost(*args, "--format", "json")
+    assert "106 %" in text and "106\u00a0%" in wikitext
+    assert json.loads(data)["coverage_percent"] == 106

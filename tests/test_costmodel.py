@@ -33,6 +33,7 @@ TOP_KEYS = {
     "price_per_workstation",
     "balance",
     "coverage",
+    "coverage_percent",
 }
 GROUP_KEYS = {"share", "surface_m2", "rate_eur_m2"}
 REVENUE_KEYS = {"revenues", "gaps"}
@@ -61,6 +62,7 @@ def test_example_300_m2_through_json():
         "price_per_workstation": None,
         "balance": None,
         "coverage": None,
+        "coverage_percent": None,
     }
 
 
@@ -156,7 +158,7 @@ def test_revenues_give_balance_coverage_and_gaps():
     }
     assert data["gaps"] == {"residents": 100, "contributors": -100, "offers": 150.5}
     assert data["balance"] == 150.5
-    assert data["coverage"] == 1.0602
+    assert (data["coverage"], data["coverage_percent"]) == (1.0602, 106)
 
 
 def test_a_missing_revenue_counts_as_zero_once_one_is_given():
@@ -209,7 +211,7 @@ def test_revenue_table_shows_gaps_and_coverage():
         "Offres           150,50 €      0,00 €  +150,50 €\n"
         "Total          2 650,50 €  2 500,00 €  +150,50 €\n"
         "\n"
-        "Couverture du coût mensuel  106,02 %\n"
+        "Couverture du coût mensuel  106 %\n"
     )
 
 

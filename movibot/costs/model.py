@@ -30,7 +30,7 @@ from dataclasses import dataclass, fields
 from decimal import ROUND_HALF_EVEN, Context, Decimal, localcontext
 from typing import Any
 
-from movibot.costs.fr import RATE_UNIT, format_number, round_half_up
+from movibot.costs.fr import RATE_UNIT, format_number, format_percent, round_half_up
 
 DEFAULT_SHARES = (Decimal(51), Decimal(29), Decimal(20))
 NIVEAUX = ("base", "améliorée")
@@ -135,6 +135,8 @@ class CostResult:
         data["price_per_workstation"] = _num(self.price_per_workstation, 2)
         data["balance"] = _num(self.balance, 2)
         data["coverage"] = _num(self.coverage, 4)
+        data["coverage_percent"] = _num(self.coverage * HUNDRED if self.coverage is not None
+                                        else None, 1)
         if self.revenues is not None and self.gaps is not None:
             data["revenues"] = {
                 f.name: _num(getattr(self.revenues, f.name), 2) for f in fields(Revenues)
@@ -402,5 +404,10 @@ def _revenue_lines(result: CostResult, revenues: Revenues, gaps: Gaps) -> list[s
         [name, _n(got, "€"), _n(due, "€"), _n(gap, "€", signed=True)]
         for name, got, due, gap in lines
     ]
-    coverage = None if result.coverage is None else result.coverage * HUNDRED
-    return _columns(rows, (1, 2, 3)) + ["", "Couverture du coût mensuel  " + _n(coverage, "%")]
+    coverage = "—" if result.coverage is None else coverage_text(result.coverage)
+    return _columns(rows, (1, 2, 3)) + ["", "Couverture du coût mensuel  " + coverage]
+
+
+def coverage_text(coverage: Decimal) -> str:
+    """Coverage as every human format shows it: a percent with one decimal (`108 %`)."""
+    return format_percent(coverage * HUNDRED, places=1, sep=" ")

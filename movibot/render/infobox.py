@@ -205,7 +205,7 @@ def _model_rows(c: CostResult, revenues: Sequence[str] = ()) -> list[str]:
     out += revenues
     if c.balance is not None and c.coverage is not None:
         out += _row(label["balance"], format_money(c.balance, signed=True))
-        out += _row(label["coverage"], format_percent(c.coverage * 100, places=1))
+        out += _row(label["coverage"], format_percent(c.coverage * 100, places=1))  # as text
     return out
 
 

@@ -92,3 +92,39 @@ def test_a_category_differing_beyond_the_first_letter_is_another_category(
     assert run(config)[0] == 0  # incremental: read, and still not a member
     assert "Autre" not in wiki.text("Catégorie:Tiers-Lieux")
     assert "movibot:begin" not in wiki.text("Autre")
+
+
+def test_incremental_runs_end_as_full_runs_over_the_same_changes(
+        wiki: Any, wiki_template: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import wikiserver
+
+    twin = wikiserver.Wiki.fresh(wiki_template)
+    try:
+        start = {"Lieu A": lieu("Lieu A", "1 700 €"), "Lieu B": lieu("Lieu B", "900 €"),
+                 "Lieu C": lieu("Lieu C", "1 200 €")}
+        steps = [
+            lambda w: w.edit_as_human("Lieu A", w.text("Lieu A").replace("1 700 €", "2 000 €")),
+            lambda w: w.edit_as_human("Lieu D", lieu("Lieu D", "500 €")),          # created
+            lambda w: w.edit_as_human("Lieu B", w.text("Lieu B").replace(          # leaves
+                "[[Catégorie:Tiers-Lieux]]", "")),
+            lambda w: w.delete("Lieu C"),                                           # deleted
+            lambda w: w.edit_as_human("Lieu D", w.text("Lieu D").replace("500 €", "600 €")),
+        ]
+        configs = {}
+        for name, w in (("incremental", wiki), ("full", twin)):
+            w.seed(start)
+            (tmp_path / name).mkdir()
+            configs[name] = configure(w, tmp_path / name, monkeypatch)
+            assert run(configs[name])[0] == 0
+        for step in steps:
+            for name, w in (("incremental", wiki), ("full", twin)):
+                step(w)
+                args = ("--full",) if name == "full" else ()
+                code, output, _ = run(configs[name], *args)
+                assert code == 0, output
+            titles = ["Lieu A", "Lieu B", "Lieu C", "Lieu D", "Catégorie:Tiers-Lieux"]
+            assert {t: wiki.text(t) for t in titles} == {t: twin.text(t) for t in titles}
+        members = wiki.text("Catégorie:Tiers-Lieux")
+        assert "[[Lieu D]]" in members and "Lieu B" not in members and "Lieu C" not in members
+    finally:
+        twin.destroy()

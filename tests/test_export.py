@@ -440,6 +440,9 @@ class FailingSite:
     def changes_reach(self, timestamp: str) -> bool:
         return True
 
+    def transcluding(self, template: str) -> Iterator[Page]:
+        return iter(())
+
     def changed_since(self, timestamp: str, namespaces: object = None) -> list[str]:
         return []
 

@@ -50,7 +50,7 @@ COST_COLUMNS = (
     "residents_share", "residents_surface_m2", "residents_rate_eur_m2",
     "contributors_share", "contributors_surface_m2", "contributors_rate_eur_m2",
     "offers_share", "offers_surface_m2",
-    "price_per_workstation", "balance", "coverage",
+    "price_per_workstation", "balance", "coverage", "coverage_percent",
     "revenues_residents", "revenues_contributors", "revenues_offers", "revenues_total",
     "gaps_residents", "gaps_contributors", "gaps_offers",
 )

@@ -59,6 +59,8 @@ class Schema:
     sections: Mapping[str, tuple[str, ...]]
     categories: Mapping[str, Any]
     json: Mapping[str, Any] = field(repr=False, compare=False, hash=False, default_factory=dict)
+    add_category: bool = False  # x-wiki.add_category: the bot puts a page calling the template
+    #                              but outside the source category in it, inside its block
 
     def field(self, name: str) -> FieldSpec:
         """The FieldSpec called `name`; KeyError when there is none."""
@@ -151,6 +153,7 @@ def schema_from_dict(doc: Any, path: str = "<schema>") -> Schema:
         sections={str(k): _names(v, f"x-sections.{k}", path) for k, v in sections.items()},
         categories=categories,
         json=doc,
+        add_category=wiki.get("add_category") is True,
     )
 
 

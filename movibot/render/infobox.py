@@ -22,6 +22,7 @@ from movibot.costs.fr import (
 )
 from movibot.costs.model import CostResult
 from movibot.records.schema import FieldSpec, Schema
+from movibot.render.bar import bar_rows
 from movibot.render.members import (  # re-exported: the members tables used to live here
     members_row,
     render_category_page,
@@ -131,7 +132,8 @@ def render_infobox(
 ) -> str:
     """The infobox table (floated right) for a page, plus the category links the record implies.
 
-    The shares and revenues are shown in the cost model part, under `Modèle économique`.
+    The shares and revenues are shown in the cost model part, under `Modèle économique`; with
+    a computed model, the surface split as a bar first (movibot.render.bar).
     """
     nom = fields.get("nom")
     caption = nom if isinstance(nom, str) and nom.strip() else title
@@ -156,7 +158,8 @@ def _field_row(spec: FieldSpec, value: Any) -> list[str]:
 
 def _model_section(fields: Mapping[str, Any], schema: Schema, costs: CostResult | None
                    ) -> list[str]:
-    """The `Modèle économique` rows: the computed model, else the shares as given."""
+    """The `Modèle économique` rows: the computed model (the surface bar first, right under
+    the heading), else the shares as given."""
     def given(names: tuple[str, ...]) -> list[str]:
         return [line for spec in schema.fields if spec.name in names
                 for line in _field_row(spec, fields.get(spec.name))]
@@ -164,7 +167,8 @@ def _model_section(fields: Mapping[str, Any], schema: Schema, costs: CostResult 
     if costs is None:
         rows = given(SHARE_FIELDS + REVENUE_FIELDS)
         return ["|-", f'! colspan="2" | {MODEL_HEADING}', *rows] if rows else []
-    return _model_rows(costs, given(REVENUE_FIELDS))
+    rows = _model_rows(costs, given(REVENUE_FIELDS))
+    return rows[:2] + bar_rows(costs) + rows[2:]  # rows[:2]: the heading's "|-" and cell
 
 
 def render_cost_table(costs: CostResult, name: str | None = None) -> str:

@@ -47,6 +47,10 @@ class Site(Protocol):
         """Members of `Catégorie:<category>` (bare name, no prefix) with their text."""
         ...
 
+    def transcluding(self, template: str) -> Iterator[Page]:
+        """The pages that call `Modèle:<template>` (or one of its redirects), with their text."""
+        ...
+
     def pages(self, titles: Iterable[str]) -> Iterator[Page]:
         """The given pages with their text, in batches; a missing page has exists=False."""
         ...

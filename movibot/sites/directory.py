@@ -8,6 +8,7 @@ atomically (temp file + rename). Files that are not UTF-8 are skipped and report
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
@@ -111,6 +112,14 @@ class DirectorySite:
         want = normalize_title(category)
         for page in self.all_pages():
             if want in categories_in(page.text):  # categories_in normalises as MediaWiki does
+                yield page
+
+    def transcluding(self, template: str) -> Iterator[Page]:
+        """Pages whose text calls the template (a cheap scan; the plan reads the call)."""
+        call = re.compile(r"\{\{\s*(?:mod[eè]le\s*:|template\s*:)?\s*" +
+                          r"[ _]+".join(map(re.escape, template.split())) + r"\s*[|}]", re.I)
+        for page in self.all_pages():
+            if call.search(page.text):
                 yield page
 
     def pages(self, titles: Iterable[str]) -> Iterator[Page]:

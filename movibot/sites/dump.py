@@ -135,6 +135,10 @@ class DumpSite:
         for key in wanted:
             yield found.get(key) or Page(title=key, text="", exists=False)
 
+    def transcluding(self, template: str) -> Iterator[Page]:
+        """Nothing more than the pages already read: an offline run reads every page."""
+        return iter(())
+
     def changes_reach(self, timestamp: str) -> bool:
         return True  # every page is read to tell what changed: nothing is ever forgotten
 

@@ -202,6 +202,14 @@ class MediaWikiSite:
         for raws, _ in self._page_batches({**params, **REVISIONS}):
             yield from (self._to_page(raw) for raw in raws)
 
+    def transcluding(self, template: str) -> Iterator[Page]:
+        """Pages that transclude the template (list=embeddedin: calls through its redirects
+        included), in the watched content namespaces, with their text, batched."""
+        title = template if ":" in template else f"Template:{template}"
+        params = {"generator": "embeddedin", "geititle": title, "geilimit": self._batch()}
+        for raws, _ in self._page_batches({**params, **REVISIONS}):
+            yield from (self._to_page(raw) for raw in raws)
+
     def pages(self, titles: Iterable[str]) -> Iterator[Page]:
         """The pages in the order asked, 50 titles a request (500 with apihighlimits); a
         missing page has exists=False and text "". Raises WikiError (also for a bad title)."""

@@ -34,7 +34,7 @@ from movibot.sync.edits import TASK, Edit, Outcome, summary
 from movibot.wikitext.blocks import find_block, make_block, replace_block
 from movibot.wikitext.exclusion import bots_allowed
 from movibot.wikitext.save import save_transforms
-from movibot.wikitext.titles import fold, is_category, normalize_title
+from movibot.wikitext.titles import categories_in, fold, is_category, normalize_title
 from movibot.wikitext.tree import Tree, parse_tree
 
 CATEGORY_NS = "Catégorie:"
@@ -88,15 +88,30 @@ def plan_source_page(page: Page, sources: Sequence[Source], user: str, force: bo
             page.title, "redirect", (), f"redirect to [[{tree.redirect}]]; not edited"))
     schema = pick_tree_schema(tree, [s.schema for s in sources])
     record = read_record(tree, schema, page.title)
-    source = source_of((*record.categories, *(page.categories or ())), sources)
-    if source is None:
-        return PagePlan(page.title, None)
+    own = [c for b in tree.blocks if b.name == "infobox" for c in categories_in(b.content)]
+    source = source_of((*record.categories, *(page.categories or ()), *own), sources)
+    discovered = None
+    if source is None:  # calls a source's template but is not in its category
+        discovered = next((s for s in sources if s.schema is schema), None)
+        if discovered is None or record.template_at is None or not is_content(page):
+            return PagePlan(page.title, None)
+        source = discovered
     if schema is not source.schema:
         record = read_record(tree, source.schema, page.title)  # the same tree, no new parse
     problems = check_page(tree, record, source.schema)
+    if discovered is not None:
+        problems = (*problems, Problem(
+            "E301", f"page calls {{{{{source.schema.template}}}}} but is not in "
+            f"Catégorie:{source.category}" + (" (the bot adds it in its block)"
+                                              if source.schema.add_category else ""),
+            page.title, *(record.template_at or (1, 1))))
     costs = None if blocking(problems) else record_costs(record, source.schema)
+    category = source.category if discovered is not None and source.schema.add_category \
+        or own and source.schema.add_category else None
     edit, outcome = plan_page(page, tree, record, problems, source.schema, costs, user=user,
-                              force=force)
+                              force=force, category=category)
+    if discovered is not None and not source.schema.add_category:
+        return PagePlan(page.title, None, edit, outcome)  # processed, listed in no table
     return PagePlan(page.title, source.config.name, edit, outcome,
                     members_entry(page.title, record, problems, source, costs))
 
@@ -125,7 +140,7 @@ def members_entry(title: str, record: Record, problems: Sequence[Problem], sourc
 
 def plan_page(
     page: Page, tree: Tree, record: Record, problems: Sequence[Problem], schema: Schema,
-    costs: CostResult | None, *, user: str, force: bool = False,
+    costs: CostResult | None, *, user: str, force: bool = False, category: str | None = None,
 ) -> tuple[Edit | None, Outcome]:
     """The infobox edit for a checked lieu or fiche page, or why there is none."""
     found = tuple(problems)
@@ -135,6 +150,8 @@ def plan_page(
         first = blocking(found)[0]
         return None, Outcome(page.title, "invalid", found, f"{first.code} {first.message}")
     content = render_infobox(page.title, record.fields, schema, costs)
+    if category is not None:  # x-wiki.add_category: the page's source category, in the block
+        content = content.rstrip("\n") + f"\n[[{CATEGORY_NS}{category}]]\n"
     try:
         new = replace_block(page.text, "infobox", content, anchor=infobox_anchor(tree, record),
                             force=force, found=tree.blocks, problems=tree.block_problems)

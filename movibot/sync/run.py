@@ -129,6 +129,12 @@ def read_pages(site: Site, sources: Sequence[Source], state: State, full: bool) 
         for source in sources:
             for page in site.category_pages(source.category):
                 seen.setdefault(page.title, page)
+        for source in sources:  # pages calling the template outside the category (E301)
+            names = [source.schema.template] if getattr(site, "live", False) else [
+                source.schema.template, *source.schema.template_aliases]
+            for name in names:
+                for page in site.transcluding(name):
+                    seen.setdefault(page.title, page)
         return [p for p in seen.values() if is_content(p)]
     namespaces = {int(e["ns"]) for e in state.pages.values() if isinstance(e.get("ns"), int)}
     changed = [t for t in site.changed_since(state.last_run or "", namespaces)

@@ -1,0 +1,97 @@
+"""Pages that call a source's template but are not in its category are found (embeddedin on a
+live wiki), processed and reported with E301; with x-wiki.add_category the bot puts the
+category in its block."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from movibot.cli import main
+
+SCHEMAS = Path(__file__).parent.parent / "schemas"
+ORPHAN = ("{{Tiers-Lieu\n| nom = Orphelin\n| ville = Lyon\n| surface totale = 300 m²\n"
+          "| coût infrastructure = 1 700 €\n| coût services = 800 €\n}}\n== Communauté ==\nx\n"
+          "== Territoire ==\ny\n== Processus ==\nz\n")
+MEMBER = ORPHAN.replace("Orphelin", "Membre") + "[[Catégorie:Tiers-Lieux]]\n"
+
+
+def run(site: str, config: Path, *args: str) -> tuple[int, dict[str, Any]]:
+    report = config.parent / "report.json"
+    result = CliRunner().invoke(main, ["run", "--site", site, "--config", str(config),
+                                       "--report", str(report), *args])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    return result.exit_code, json.loads(report.read_text(encoding="utf-8"))
+
+
+def page(report: dict[str, Any], title: str) -> dict[str, Any]:
+    return next(p for p in report["pages"] if p["title"] == title)
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "Orphelin.wiki").write_text(ORPHAN, encoding="utf-8")
+    (site / "Membre.wiki").write_text(MEMBER, encoding="utf-8")
+    return site
+
+
+def config_for(tmp_path: Path, add_category: bool) -> Path:
+    schema = SCHEMAS / "lieu.yaml"
+    extra = ""
+    if add_category:
+        text = schema.read_text(encoding="utf-8").replace(
+            "  template: Tiers-Lieu\n", "  template: Tiers-Lieu\n  add_category: true\n")
+        schema = tmp_path / "lieu.yaml"
+        schema.write_text(text, encoding="utf-8")
+        extra = f"sources:\n  lieux:\n    schema: {schema}\n"
+    config = tmp_path / "movibot.yaml"
+    config.write_text(f"put_throttle: 0\nstate_file: {tmp_path / 's.json'}\n{extra}",
+                      encoding="utf-8")
+    return config
+
+
+def test_a_page_calling_the_template_outside_the_category_is_processed_with_e301(
+        folder: Path, tmp_path: Path) -> None:
+    code, report = run(str(folder), config_for(tmp_path, False))
+    orphan = page(report, "Orphelin")
+    assert (code, orphan["status"]) == (0, "edited")
+    assert [p["code"] for p in orphan["problems"]] == ["E301"]
+    assert orphan["problems"][0]["message"] == (
+        "page calls {{Tiers-Lieu}} but is not in Catégorie:Tiers-Lieux")
+    assert "| 2\u00a0500\u00a0€" in (folder / "Orphelin.wiki").read_text(encoding="utf-8")
+    members = (folder / "Catégorie:Tiers-Lieux.wiki").read_text(encoding="utf-8")
+    assert "[[Membre]]" in members and "Orphelin" not in members
+
+
+def test_with_add_category_the_bot_puts_the_page_in_its_category(folder: Path, tmp_path: Path
+                                                                 ) -> None:
+    config = config_for(tmp_path, True)
+    code, report = run(str(folder), config)
+    text = (folder / "Orphelin.wiki").read_text(encoding="utf-8")
+    block = text.split("<!-- movibot:begin infobox", 1)[1].split("<!-- movibot:end infobox", 1)[0]
+    assert code == 0 and "[[Catégorie:Tiers-Lieux]]" in block
+    assert "[[Orphelin]]" in (folder / "Catégorie:Tiers-Lieux.wiki").read_text(encoding="utf-8")
+    code, report = run(str(folder), config, "--full")
+    orphan = page(report, "Orphelin")
+    assert (code, orphan["status"], orphan["problems"], report["edits"]) == (
+        0, "unchanged", [], 0)
+
+
+def test_the_live_wiki_finds_them_through_embeddedin(wiki: Any, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from test_run_wiki import configure
+    from test_run_wiki import run as run_wiki
+
+    wiki.seed({"Modèle:Tiers-Lieu": "", "Orphelin": ORPHAN, "Membre": MEMBER})
+    wiki.run_maintenance("refreshLinks")  # the template links of the imported pages
+    code, _, report = run_wiki(configure(wiki, tmp_path, monkeypatch))
+    orphan = page(report, "Orphelin")
+    assert (code, orphan["status"], [p["code"] for p in orphan["problems"]]) == (
+        0, "edited", ["E301"])
+    assert "| 2\u00a0500\u00a0€" in wiki.text("Orphelin")

@@ -218,22 +218,28 @@ def read_password(config: Config, env: Mapping[str, str] | None = None) -> str |
         return env[PASSWORD_ENV]
     if not config.password_file:
         return None
-    path = Path(config.password_file)
+    return read_secret_file("password_file", Path(config.password_file))
+
+
+def read_secret_file(key: str, path: Path) -> str:
+    """The text of a secret file (stripped), the one reading of password and token files:
+    refused when group or others may read it. Raises ConfigError naming the key and the file,
+    never the content."""
     try:
         mode = path.stat().st_mode
     except OSError as e:
-        raise ConfigError(f"password_file {path}: {e.strerror}") from None
+        raise ConfigError(f"{key} {path}: {e.strerror}") from None
     if mode & (stat.S_IRWXG | stat.S_IRWXO):
         raise ConfigError(
-            f"password_file {path}: readable by group or others (mode {stat.S_IMODE(mode):04o});"
+            f"{key} {path}: readable by group or others (mode {stat.S_IMODE(mode):04o});"
             f" run: chmod 600 {path}"
         )
     try:
         return path.read_text(encoding="utf-8").strip()
     except OSError as e:
-        raise ConfigError(f"password_file {path}: {e.strerror}") from None
+        raise ConfigError(f"{key} {path}: {e.strerror}") from None
     except UnicodeDecodeError:
-        raise ConfigError(f"password_file {path}: not UTF-8 text") from None
+        raise ConfigError(f"{key} {path}: not UTF-8 text") from None
 
 
 STARTER = """\

@@ -29,7 +29,6 @@ import hmac
 import os
 import re
 import secrets
-import stat
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -41,6 +40,7 @@ import requests
 from requests.auth import AuthBase
 
 from movibot import redact
+from movibot.config import read_secret_file
 from movibot.errors import ConfigError, LoginError
 
 OAUTH2_TOKEN_ENV = "MOVIBOT_OAUTH2_TOKEN"
@@ -340,24 +340,9 @@ def load_oauth(
 
 
 def read_secret(key: str, path: Path) -> str:
-    """The one-line secret in the file `key` names; refused when group or others may read it
-    (as movibot.config.read_password). Raises ConfigError naming the key and file only."""
-    try:
-        mode = path.stat().st_mode
-    except OSError as e:
-        raise ConfigError(f"{key} {path}: {e.strerror}") from None
-    if mode & (stat.S_IRWXG | stat.S_IRWXO):
-        raise ConfigError(
-            f"{key} {path}: readable by group or others (mode {stat.S_IMODE(mode):04o});"
-            f" run: chmod 600 {path}"
-        )
-    try:
-        text = path.read_text(encoding="utf-8").strip()
-    except OSError as e:
-        raise ConfigError(f"{key} {path}: {e.strerror}") from None
-    except UnicodeDecodeError:
-        raise ConfigError(f"{key} {path}: not UTF-8 text") from None
-    return _checked(text, f"{key} {path}")
+    """The one-line secret in the file `key` names (config.read_secret_file: refused when
+    group or others may read it), checked and registered as a secret. Raises ConfigError."""
+    return _checked(read_secret_file(key, path), f"{key} {path}")
 
 
 def _checked(value: str, where: str) -> str:

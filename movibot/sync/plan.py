@@ -8,7 +8,7 @@ and a dump: one parse (a Tree), one check (records.check), the cost model, the i
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -236,9 +236,18 @@ def plan_category(page: Page, spec: CategorySpec, *, user: str, force: bool = Fa
                              table_rows(members) if rows is None else rows)
         if why:
             return None, Outcome(page.title, "shrink-refused", (), why)
+    return block_edit(page, lambda: replace_block(page.text, "membres", members,
+                                                  anchor=len(page.text.rstrip()), force=force),
+                      "mise à jour de la liste des membres")
+
+
+def block_edit(page: Page, rewrite: Callable[[], str], action: str
+               ) -> tuple[Edit | None, Outcome]:
+    """The edit that `rewrite` (the page's text with its block refreshed) makes on a page the
+    bot maintains whole (a category page, a template page), or why there is none:
+    block-edited, block-malformed, unchanged, protected, invalid (E604's text)."""
     try:
-        new = replace_block(page.text, "membres", members, anchor=len(page.text.rstrip()),
-                            force=force)
+        new = rewrite()
     except BlockEdited as e:
         return None, Outcome(page.title, "block-edited", (), str(e))
     except BlockMalformed as e:
@@ -251,8 +260,7 @@ def plan_category(page: Page, spec: CategorySpec, *, user: str, force: bool = Fa
     if trap:
         line, col, why = trap
         return None, Outcome(page.title, "invalid", (), f"line {line}:{col}: {why}")
-    return (Edit(page, new, summary("mise à jour de la liste des membres")),
-            Outcome(page.title, "edited"))
+    return Edit(page, new, summary(action)), Outcome(page.title, "edited")
 
 
 def order_edits(edits: Sequence[Edit]) -> Iterator[Edit]:
@@ -323,19 +331,5 @@ def plan_template(page: Page, schema: Schema, *, user: str, force: bool = False
         return None, Outcome(page.title, "unchanged", (), "no such template page")
     if not bots_allowed(page.text, user, TASK):
         return None, Outcome(page.title, "skipped-nobots")
-    try:
-        new = update_template_page(page.text, schema, force=force)
-    except BlockEdited as e:
-        return None, Outcome(page.title, "block-edited", (), str(e))
-    except BlockMalformed as e:
-        return None, Outcome(page.title, "block-malformed", (), str(e))
-    if new == page.text:
-        return None, Outcome(page.title, "unchanged")
-    if page.protected:
-        return None, Outcome(page.title, "protected", (), page.protected)
-    trap = save_transforms(page.text)
-    if trap:
-        line, col, why = trap
-        return None, Outcome(page.title, "invalid", (), f"line {line}:{col}: {why}")
-    return (Edit(page, new, summary("mise à jour de la documentation du modèle")),
-            Outcome(page.title, "edited"))
+    return block_edit(page, lambda: update_template_page(page.text, schema, force=force),
+                      "mise à jour de la documentation du modèle")

@@ -15,8 +15,15 @@ from movibot.records.parse import parse_page
 from movibot.records.record import Record
 from movibot.records.schema import Schema, load_schemas
 from movibot.records.values import read_value
+from movibot.render.bar import surface_segments
 from movibot.render.infobox import SHARE_FIELDS, render_cost_table, render_infobox
-from movibot.render.readback import infobox_rows, read_cell, read_infobox, read_model
+from movibot.render.readback import (
+    infobox_rows,
+    read_bar,
+    read_cell,
+    read_infobox,
+    read_model,
+)
 from movibot.wikitext.blocks import find_blocks, replace_block
 from movibot.wikitext.titles import title_from_file
 
@@ -85,6 +92,30 @@ def test_cost_model_rows_read_back_at_their_shown_precision(path: Path) -> None:
     record, schema, costs = _load(path)
     text = render_infobox(record.title, record.fields, schema, costs)
     assert read_model(text) == (expected_model(costs) if costs else {})
+
+
+def expected_bar(c: CostResult) -> list[dict[str, Any]]:
+    """The bar's segments as shown: widths in %, m² and € at their shown precision."""
+    return [{"key": s.key, "label": s.label, "width": Decimal(s.width) / 10,
+             "surface_m2": _r(s.surface), "monthly": _r(s.monthly)}
+            for s in surface_segments(c) if s.width > 0]
+
+
+@pytest.mark.parametrize("path", [p for p in PAGES if p.name.startswith("lieu_")],
+                         ids=lambda p: p.stem)
+def test_surface_bar_reads_back_from_the_infobox_and_its_golden_file(path: Path) -> None:
+    record, schema, costs = _load(path)
+    golden = (FIXTURES / f"{path.stem}.infobox.wiki").read_text(encoding="utf-8")
+    text = render_infobox(record.title, record.fields, schema, costs)
+    assert read_bar(text) == read_bar(golden) == (expected_bar(costs) if costs else [])
+    if costs:
+        assert sum(s["width"] for s in read_bar(golden)) == 100
+        assert [row for row in infobox_rows(text) if "movibot-barre" in row[1]] == []
+
+
+def test_cost_table_has_no_bar() -> None:
+    costs = compute_costs(CostInputs(Decimal(300), Decimal(1700), Decimal(800)))
+    assert read_bar(render_cost_table(costs)) == []
 
 
 def test_shares_read_back_from_the_model_groups() -> None:

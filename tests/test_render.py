@@ -10,6 +10,7 @@ import mwparserfromhell
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_bar import assert_bar_inert
 
 from movibot.costs.inputs import record_costs
 from movibot.costs.model import CostInputs, CostResult, compute_costs
@@ -17,6 +18,7 @@ from movibot.records.parse import parse_page
 from movibot.records.record import Record
 from movibot.records.schema import FieldSpec, Schema, load_schemas
 from movibot.records.values import read_url
+from movibot.render.bar import render_bar
 from movibot.render.infobox import (
     INFOBOX_STYLE,
     PORTAL_NS,
@@ -97,9 +99,20 @@ def _is_url(value: str) -> bool:
 
 
 def assert_inert(text: str, links: set[str], urls: frozenset[str] | set[str] = frozenset(), *,
-                 tables: int = 1, headings: int = 0) -> None:
+                 tables: int = 1, headings: int = 0, costs: CostResult | None = None) -> None:
     """Nothing in `text` but the intended tables, links and headings: no template, comment,
-    HTML tag, formatting, magic word or signature; a page holding it has one sound block."""
+    HTML tag, formatting, magic word or signature; a page holding it has one sound block.
+
+    With `costs`, the surface bar of that model is there, once and exactly as render_bar
+    makes it from the numbers alone (its own inertness: tests/test_bar.py), and is left out
+    of the other checks; without, there is no bar."""
+    page = "{{Tiers-Lieu\n| nom = X\n}}\n" + make_block("infobox", text) + "\nTexte.\n"
+    bar = render_bar(costs) if costs is not None else ""
+    if bar:
+        assert text.count(bar) == 1
+        assert_bar_inert(bar)
+        text = text.replace(bar, "")
+    assert "movibot-barre" not in text
     code = mwparserfromhell.parse(text)
     assert code.filter_templates() == [] and code.filter_arguments() == []
     assert code.filter_comments() == []
@@ -109,7 +122,6 @@ def assert_inert(text: str, links: set[str], urls: frozenset[str] | set[str] = f
     assert len(code.filter_headings()) == headings
     assert not MAGIC_WORD.search(text) and "~~~" not in text
     assert text.count("{|") == tables and text.count("|}") == tables
-    page = "{{Tiers-Lieu\n| nom = X\n}}\n" + make_block("infobox", text) + "\nTexte.\n"
     blocks, problems = find_blocks(page)
     assert len(blocks) == 1 and problems == []
 
@@ -129,7 +141,8 @@ def test_real_infobox_renders_inert_apart_from_its_links(path: Path) -> None:
     record, schema, costs = _load(path)
     text = render_infobox(record.title, record.fields, schema, costs)
     fields = dict(record.fields)
-    assert_inert(text, intended_links(fields, schema), intended_urls(fields, schema))
+    assert_inert(text, intended_links(fields, schema), intended_urls(fields, schema),
+                 costs=costs)
 
 
 def test_lieux_members_table_matches_its_golden_file() -> None:
@@ -326,8 +339,10 @@ def _every_field(schema: Schema, value: str) -> dict[str, Any]:
 @pytest.mark.parametrize("schema", [LIEU, FICHE], ids=lambda s: s.kind)
 def test_hostile_value_in_every_field_renders_inert(schema: Schema, value: str) -> None:
     fields = _every_field(schema, value)
-    text = render_infobox(value, fields, schema, COSTS if schema is LIEU else None)
-    assert_inert(text, intended_links(fields, schema), intended_urls(fields, schema))
+    costs = COSTS if schema is LIEU else None
+    text = render_infobox(value, fields, schema, costs)
+    assert_inert(text, intended_links(fields, schema), intended_urls(fields, schema),
+                 costs=costs)
 
 
 @pytest.mark.parametrize("value", HOSTILE, ids=lambda v: repr(v)[:30])
@@ -430,7 +445,8 @@ def test_random_text_in_every_field_renders_inert_and_deterministic(
     costs = COSTS if with_costs else None
     text = render_infobox(title, fields, schema, costs)
     assert render_infobox(title, dict(fields), schema, costs) == text
-    assert_inert(text, intended_links(fields, schema), intended_urls(fields, schema))
+    assert_inert(text, intended_links(fields, schema), intended_urls(fields, schema),
+                 costs=costs)
 
 
 ROW = st.tuples(RAW, RAW, RAW, st.lists(RAW, max_size=2))

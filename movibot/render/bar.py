@@ -9,10 +9,12 @@ A row of the infobox, under « Modèle économique », spanning both columns: a 
     inutilisable   S − U    hatched (a repeating-linear-gradient) with a dashed border
 
 The widths are in tenths of a percent, rounded by largest remainder so that they always sum
-to exactly 100 %; a segment of no surface is left out. Readable without colour: each segment
-shows its surface in the bar when it is wide enough (`LABEL_MIN`), and the legend names every
+to exactly 100 %; a part of no surface is left out (a part so small that its width rounds to
+0 is only in the legend). Readable without colour: each segment
+shows its surface in the bar when it is wide enough (`LABEL_MIN`, `HATCH_LABEL_MIN`), the hatch
+and the dashed border mark the unusable surface without colour, and the legend names every
 segment, in the bar's order, with its surface and its monthly share (« Résidents 153 m² ·
-1 700 € / mois »). Readable on a narrow screen: only percentages and em, no pixel width.
+1 700 € / mois »). Readable on a narrow screen: every width is a percentage or in em.
 
 Nothing read from a page goes in as text: only numbers (formatted by movibot.costs.fr) and the
 fixed French labels below; every style attribute is a fixed string or a number. MediaWiki 1.39's
@@ -31,7 +33,8 @@ from movibot.costs.model import CostResult
 
 BAR_CLASS = "movibot-barre"
 UNITS = 1000  # widths in tenths of a percent
-LABEL_MIN = 120  # tenths: a segment narrower than 12 % shows no text in the bar
+LABEL_MIN = 120  # tenths: a segment narrower than 12 % shows no text in the bar,
+HATCH_LABEL_MIN = 250  # nor a hatched one narrower than 25 % (its text would hide the hatch)
 PER_MONTH = f"{NBSP}/{NBSP}mois"
 CAPTION = "Répartition de la surface totale"
 HATCHED = "hachurée"
@@ -95,8 +98,8 @@ def split_widths(areas: Sequence[Decimal]) -> list[int]:
 
 
 def surface_segments(costs: CostResult) -> list[Segment]:
-    """The segments of the bar, in order, without those of no surface; [] when the total
-    surface is not positive."""
+    """The segments of the bar, in order, without those of no surface (a segment may still
+    have a width of 0: it is then in the legend only); [] when no surface is positive."""
     areas = [costs.residents.surface_m2, costs.contributors.surface_m2,
              costs.offers.surface_m2, costs.unusable_surface]
     if costs.surface_total <= 0 or any(not a.is_finite() or a < 0 for a in areas) \
@@ -107,7 +110,7 @@ def surface_segments(costs: CostResult) -> list[Segment]:
     return [Segment(key, label, area, money, width)
             for (key, label, _, _), area, money, width in zip(GROUPS, areas, monthly, widths,
                                                               strict=True)
-            if area > 0 and width > 0]
+            if area > 0]
 
 
 def css_percent(tenths: int) -> str:
@@ -127,9 +130,11 @@ def _segment(s: Segment) -> str:
     style = f"width:{width}; {_SEGMENT_STYLE}; {background}; color:{colour}"
     if s.key == "unusable":
         style += f"; {_UNUSABLE_BORDER}"
-    text = format_surface(s.surface) if s.width >= LABEL_MIN else ""
-    if text and s.key == "unusable":
-        text = f'<span style="{_TEXT_ON_HATCH}">{text}</span>'
+    text = ""
+    if s.key == "unusable" and s.width >= HATCH_LABEL_MIN:
+        text = f'<span style="{_TEXT_ON_HATCH}">{format_surface(s.surface)}</span>'
+    elif s.key != "unusable" and s.width >= LABEL_MIN:
+        text = format_surface(s.surface)
     return (f'<div class="{BAR_CLASS}-{s.key}" style="{style}" title="{s.text}">'
             f"{text}</div>")
 
@@ -150,7 +155,7 @@ def render_bar(costs: CostResult) -> str:
              f'<div style="{_CAPTION_STYLE}">{CAPTION} ({format_surface(costs.surface_total)})'
              "</div>",
              f'<div class="{BAR_CLASS}-segments" style="{_BAR_STYLE}" aria-hidden="true">',
-             *(_segment(s) for s in segments),
+             *(_segment(s) for s in segments if s.width > 0),
              "</div>",
              f'<ul class="{BAR_CLASS}-legende" style="{_LEGEND_STYLE}">',
              *(_legend_item(s) for s in segments),

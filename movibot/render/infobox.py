@@ -3,7 +3,8 @@ pages are in movibot.render.members). Pure and deterministic: same records, byte
 
 Every value that comes from the wiki goes through `escape`, so that it can never open or close
 a template, table, link, category, comment or movibot marker, nor inject HTML or a magic word.
-Labels come from the schema; links are only written to names `safe_name` accepts.
+Labels come from the schema; links are only written to names `safe_name` accepts. The surface
+bar under « Modèle économique » (movibot.render.bar) holds only numbers and fixed labels.
 """
 
 from __future__ import annotations

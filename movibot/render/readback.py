@@ -1,8 +1,9 @@
 """A rendered infobox -> values again: the inverse of `render.render_infobox` (pure).
 
 `read_infobox` gives the fields, read with the schema's labels and the value readers of
-the values module; `read_model` gives the cost model rows, at their shown precision. Used by the
-tests (render -> read gives back the record) and to check a block against a record.
+the values module; `read_model` gives the cost model rows, at their shown precision; `read_bar`
+gives the segments of the surface bar (movibot.render.bar), which the other two ignore. Used by
+the tests (render -> read gives back the record) and to check a block against a record.
 """
 
 from __future__ import annotations
@@ -18,17 +19,24 @@ from mwparserfromhell.nodes import Tag
 from movibot.costs.fr import NBSP, RATE_UNIT
 from movibot.records.schema import FieldSpec, Schema
 from movibot.records.values import parse_french_number, read_value
+from movibot.render.bar import BAR_CLASS, GROUPS, HATCHED
 from movibot.render.infobox import MODEL_LABELS, PORTAL_NS
 
 _CAPTION = re.compile(r"^\|\+ ?(.*)$", re.M)
 _GROUP = re.compile(rf"(.+) % : (.+) m²(?: à (.+) {re.escape(RATE_UNIT)})?")
 _UNUSABLE = re.compile(r"(.+) m², soit (.+) € / mois pour les résidents")
+_SEGMENT = re.compile(rf'<div class="{BAR_CLASS}-(\w+)" style="width:(\d+(?:\.\d)?)%;[^"]*" '
+                      r'title="([^"]*)">')
+_BAR_LABELS = {key: label for key, label, _, _ in GROUPS}
+_SEGMENT_TEXT = re.compile(rf"({'|'.join(map(re.escape, _BAR_LABELS.values()))}) (.+) m²"
+                           rf"(?: · (.+) € / mois| \({HATCHED}\))")
 
 
 def infobox_rows(text: str) -> list[tuple[str, str]]:
     """(label, cell wikitext) of each `! label` / `| value` row of the table, in order.
 
-    Labels are unescaped; cells keep their entities. Rows without a data cell are left out.
+    Labels are unescaped; cells keep their entities. Rows without a data cell are left out,
+    and so are rows without a header cell: the surface bar's row (`read_bar` reads it).
     """
     rows = []
     for tr in mwparserfromhell.parse(text).filter_tags(recursive=True):
@@ -93,6 +101,20 @@ def read_model(text: str) -> dict[str, Any]:
         "balance": _number(cells.get(label["balance"]), "€"),
         "coverage_percent": _number(cells.get(label["coverage"]), "%"),
     }
+
+
+def read_bar(text: str) -> list[dict[str, Any]]:
+    """The segments of the surface bar, in order: {key, label, width (percent of the total
+    surface, as shown in its style), surface_m2, monthly (€ per month, None for the unusable
+    surface)}; [] when there is no bar. A segment whose title does not read is left out."""
+    segments = []
+    for key, width, title in _SEGMENT.findall(text):
+        m = _SEGMENT_TEXT.fullmatch(_plain(title))
+        if key not in _BAR_LABELS or m is None or m.group(1) != _BAR_LABELS[key]:
+            continue
+        segments.append({"key": key, "label": m.group(1), "width": Decimal(width),
+                         "surface_m2": _number(m.group(2)), "monthly": _number(m.group(3))})
+    return segments
 
 
 def _unescape(wikitext: str) -> str:

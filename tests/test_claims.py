@@ -1,0 +1,199 @@
+"""README claims that had no test of their own (see tests/README.md): help on every command,
+defaults, the block's placement, report keys, SIGINT, E604's other forms, push summaries."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from movibot.cli import main
+from movibot.config import Config
+from movibot.records.lint import LocalPage, lint_page
+from movibot.records.parse import read_record
+from movibot.records.schema import load_schemas
+from movibot.sites.directory import DirectorySite
+from movibot.sync.apply import Politeness
+from movibot.sync.plan import infobox_anchor
+from movibot.wikitext.tree import parse_tree
+
+SITE = Path(__file__).parent / "fixtures" / "site"
+SCHEMAS = load_schemas()
+COMMANDS = [["run"], ["lint"], ["parse"], ["cost"], ["pull"], ["diff"], ["push"], ["init"],
+            ["export"], ["templates"], ["schema", "check"], ["schema", "from-templatedata"]]
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c))
+@pytest.mark.parametrize("flag", ["-h", "--help"])
+def test_every_command_takes_help(command: list[str], flag: str) -> None:
+    result = CliRunner().invoke(main, [*command, flag])
+    assert result.exit_code == 0 and result.output.startswith("Usage: ")
+
+
+def test_version_prints_the_version() -> None:
+    result = CliRunner().invoke(main, ["--version"])
+    assert (result.exit_code, result.output) == (0, "movibot, version 0.1.0\n")
+
+
+def test_the_documented_defaults() -> None:
+    config = Config()
+    assert (config.maxlag, config.put_throttle, config.max_edits, config.state_file,
+            config.push_bot_flag) == (5, 10.0, None, ".movibot/state.json", False)
+    assert config.effective_stop_page() == "Utilisateur:Movibot/Stop"
+    policy = Politeness()
+    assert (policy.stop_interval, policy.max_consecutive_errors) == (30.0, 5)
+
+
+CALL = "{{Tiers-Lieu\n| nom = A\n| ville = B\n}}"
+
+
+@pytest.mark.parametrize(("text", "after_call"), [
+    (f"{CALL}\nTexte.\n", True),
+    (f"Intro.\n{CALL}\nTexte.\n", True),
+    (f"{CALL}", True),                       # the page ends with the call, no newline
+    (f"{CALL}  \nTexte.\n", True),           # trailing spaces on its line
+    (f"{CALL} L'espace est ouvert.\n", False),
+    (f"* {CALL}\n* deux\n", False),
+    (f"{{|\n| {CALL}\n|}}\n", False),
+    (f"<div>\n{CALL}\n</div>\n", False),
+    (f"Avant {CALL}\n", False),
+], ids=["own-lines", "after-intro", "end-of-page", "trailing-spaces", "text-after", "list-item",
+        "table-cell", "div", "text-before"])
+def test_the_block_goes_after_a_call_on_its_own_lines_else_at_the_top(text: str,
+                                                                      after_call: bool) -> None:
+    tree = parse_tree(text)
+    record = read_record(tree, SCHEMAS[0])
+    anchor = infobox_anchor(tree, record)
+    assert (anchor is not None) is after_call
+    if after_call:
+        assert text[:anchor].rstrip(" ").endswith("}}")
+
+
+@pytest.mark.parametrize("snippet", ["{{subst:Bienvenue}}", "[[Le Mixeur|]]", "~~~~"],
+                         ids=["subst", "pipe-trick", "signature"])
+def test_text_mediawiki_rewrites_on_save_is_e604_in_lint(snippet: str) -> None:
+    text = (f"{CALL}\n== Communauté ==\nx {snippet}\n== Territoire ==\ny\n== Processus ==\nz\n"
+            "[[Catégorie:Tiers-Lieux]]\n")
+    codes = [p.code for p in lint_page(LocalPage("p.wiki", "P", text), SCHEMAS)]
+    assert "E604" in codes
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    dest = tmp_path / "site"
+    shutil.copytree(SITE, dest)
+    return dest
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Path:
+    cfg = tmp_path / "movibot.yaml"
+    cfg.write_text(f"put_throttle: 0\nstate_file: {tmp_path / 'state.json'}\n", encoding="utf-8")
+    return cfg
+
+
+def run(site: Path, config: Path, *args: str) -> tuple[int, dict]:
+    report = site.parent / "report.json"
+    result = CliRunner().invoke(main, ["run", "--site", str(site), "--config", str(config),
+                                       "--report", str(report), *args])
+    return result.exit_code, json.loads(report.read_text(encoding="utf-8"))
+
+
+def test_the_json_report_has_exactly_the_documented_keys(site: Path, config: Path) -> None:
+    _, report = run(site, config)
+    assert sorted(report) == sorted([
+        "version", "site", "dry_run", "full", "notes", "started", "duration_s", "requests",
+        "edits", "halted", "stopped", "counts", "problems", "pages", "exit_code"])
+    assert sorted(report["pages"][0]) == ["message", "problems", "status", "title"]
+    assert report["version"] == "0.1.0" and report["dry_run"] is False
+
+
+@pytest.mark.parametrize(("params", "code"), [
+    ("| nom = A\n| ville = B\n| nom = C", "E201"),
+    ("| nom = A\n| ville = B\n| surface totale = 0", "E107"),
+], ids=["duplicate-parameter", "non-positive-surface"])
+def test_duplicate_parameters_and_zero_surfaces_leave_the_page_invalid(
+        site: Path, config: Path, params: str, code: str) -> None:
+    text = f"{{{{Tiers-Lieu\n{params}\n}}}}\n[[Catégorie:Tiers-Lieux]]\n"
+    (site / "Mauvais.wiki").write_text(text, encoding="utf-8")
+    exit_code, report = run(site, config)
+    page = next(p for p in report["pages"] if p["title"] == "Mauvais")
+    assert (exit_code, page["status"], code in [p["code"] for p in page["problems"]]) == (
+        1, "invalid", True)
+    assert (site / "Mauvais.wiki").read_text(encoding="utf-8") == text
+
+
+def test_sigint_stops_like_sigterm(site: Path, config: Path, monkeypatch: pytest.MonkeyPatch
+                                   ) -> None:
+    real_save = DirectorySite.save
+    count = [0]
+
+    def save(self, page, text, summary, **kw):  # type: ignore[no-untyped-def]
+        count[0] += 1
+        if count[0] == 1:
+            os.kill(os.getpid(), signal.SIGINT)
+        return real_save(self, page, text, summary, **kw)
+
+    monkeypatch.setattr(DirectorySite, "save", save)
+    code, report = run(site, config)
+    assert (code, report["halted"], report["edits"]) == (5, "SIGINT", 1)
+
+
+def test_no_site_and_no_config_means_the_bundled_fiches(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # no ./fiches, no ./movibot.yaml here
+    monkeypatch.delenv("MOVIBOT_CONFIG", raising=False)
+    result = CliRunner().invoke(main, ["run", "--dry-run", "--format", "json"])
+    report = json.loads(result.stdout)
+    assert report["site"].endswith("fiches") and report["counts"]["edited"] == 33
+
+
+def contrib(tmp_path: Path) -> tuple[Path, Path, Path]:
+    wiki, local = tmp_path / "wiki", tmp_path / "local"
+    wiki.mkdir()
+    (wiki / "Le_Lieu_Test.wiki").write_text((SITE / "Le_Lieu_Test.wiki").read_text(
+        encoding="utf-8"), encoding="utf-8")
+    cfg = tmp_path / "movibot.yaml"
+    cfg.write_text(f"site: {wiki}\nstate_file: {tmp_path / 's.json'}\nput_throttle: 0\n",
+                   encoding="utf-8")
+    assert CliRunner().invoke(main, ["pull", "--config", str(cfg), "--dest",
+                                     str(local)]).exit_code == 0
+    return wiki, local, cfg
+
+
+def test_push_summary_names_the_changed_field(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    wiki, local, cfg = contrib(tmp_path)
+    page = local / "Le_Lieu_Test.wiki"
+    page.write_text(page.read_text(encoding="utf-8").replace("1 700 €", "2 000 €"),
+                    encoding="utf-8")
+    summaries: list[str] = []
+    real_save = DirectorySite.save
+
+    def save(self, p, text, summary, **kw):  # type: ignore[no-untyped-def]
+        summaries.append(summary)
+        return real_save(self, p, text, summary, **kw)
+
+    monkeypatch.setattr(DirectorySite, "save", save)
+    assert CliRunner().invoke(main, ["push", "--config", str(cfg), str(page)]).exit_code == 0
+    assert summaries == ["movibot 0.1.0 : modification de coût infrastructure"]
+    page.write_text(page.read_text(encoding="utf-8") + "\nFin.\n", encoding="utf-8")
+    CliRunner().invoke(main, ["push", "--config", str(cfg), "--summary", "Ma phrase", str(page)])
+    assert summaries[-1] == "Ma phrase"
+
+
+def test_push_dry_run_says_would_merge_when_the_wiki_changed(tmp_path: Path) -> None:
+    wiki, local, cfg = contrib(tmp_path)
+    theirs = wiki / "Le_Lieu_Test.wiki"
+    theirs.write_text(theirs.read_text(encoding="utf-8").replace("Des gens.", "Des habitants."),
+                      encoding="utf-8")
+    page = local / "Le_Lieu_Test.wiki"
+    page.write_text(page.read_text(encoding="utf-8").replace("Un quartier.", "Un faubourg."),
+                    encoding="utf-8")
+    result = CliRunner().invoke(main, ["push", "--config", str(cfg), "--dry-run", str(page)])
+    assert result.exit_code == 0 and f"{page}: would-merge" in result.output

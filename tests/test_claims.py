@@ -197,3 +197,34 @@ def test_push_dry_run_says_would_merge_when_the_wiki_changed(tmp_path: Path) -> 
                     encoding="utf-8")
     result = CliRunner().invoke(main, ["push", "--config", str(cfg), "--dry-run", str(page)])
     assert result.exit_code == 0 and f"{page}: would-merge" in result.output
+
+
+def test_diff_is_colored_like_git_on_a_terminal_and_plain_otherwise(tmp_path: Path) -> None:
+    wiki, local, cfg = contrib(tmp_path)
+    page = local / "Le_Lieu_Test.wiki"
+    page.write_text(page.read_text(encoding="utf-8").replace("Des gens.", "Des habitants."),
+                    encoding="utf-8")
+    colored = CliRunner().invoke(main, ["diff", "--config", str(cfg), str(page)], color=True)
+    plain = CliRunner().invoke(main, ["diff", "--config", str(cfg), str(page)])
+    assert "\x1b[32m+Des habitants.\n\x1b[0m" in colored.output
+    assert "\x1b[31m-Des gens.\n\x1b[0m" in colored.output
+    assert "+Des habitants.\n" in plain.output and "\x1b[" not in plain.output
+
+
+def test_lint_and_parse_take_their_schemas_from_the_config(tmp_path: Path) -> None:
+    schema = (Path(__file__).parent.parent / "schemas" / "lieu.yaml").read_text(encoding="utf-8")
+    custom = tmp_path / "lieu.yaml"
+    custom.write_text(schema.replace("required: [nom, ville]", "required: [nom, ville, pays]"),
+                      encoding="utf-8")
+    cfg = tmp_path / "movibot.yaml"
+    cfg.write_text(f"sources:\n  lieux:\n    schema: {custom}\n  fiches:\n    category: "
+                   "Fiches méthodologiques\n", encoding="utf-8")
+    page = tmp_path / "Lieu.wiki"
+    page.write_text((SITE / "Le_Lieu_Test.wiki").read_text(encoding="utf-8"), encoding="utf-8")
+    plain = CliRunner().invoke(main, ["lint", str(page)])
+    configured = CliRunner().invoke(main, ["--config", str(cfg), "lint", str(page)])
+    assert plain.exit_code == 0 and configured.exit_code == 1
+    assert 'error E101 missing required field "pays"' in configured.output
+    parsed = CliRunner().invoke(main, ["parse", "--config", str(cfg), str(page), "--format",
+                                       "json"])
+    assert [p["field"] for p in json.loads(parsed.stdout)["problems"]] == ["pays"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -253,9 +252,10 @@ def wiki_targets(results: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
     for n in sorted({r["n"] for r in rows}):
         me = _find(rows, "movibot", n, "full")
         if me is not None:
-            limit = math.ceil(n / 50) + 15
-            out.append((f"N={n}: full run ≤ ceil(N/50)+15 = {limit} non-edit requests",
-                        f"{me['non_edit_requests']}", me["non_edit_requests"] <= limit))
+            limit = 40
+            out.append((f"N={n}: full run ≤ {limit} non-edit requests (put_throttle 0)",
+                        f"{me['non_edit_requests']} (exit {me.get('exit_code')})",
+                        me["non_edit_requests"] <= limit and me.get("exit_code") in (0, 1)))
             peers = [p for p in (_find(rows, t, n, "full") for t in PEERS) if p]
             if peers:
                 figures = ", ".join(f"{p['tool']} {p['wall_s']:.1f} s" for p in peers)
@@ -264,9 +264,11 @@ def wiki_targets(results: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
                             all(me["wall_s"] < p["wall_s"] for p in peers)))
         again = _find(rows, "movibot", n, "no-change")
         if again is not None:
-            out.append((f"N={n}: no-change run ≤ 8 requests and 0 edits",
-                        f"{again['requests']} requests, {again['edits']} edits",
-                        again["requests"] <= 8 and again["edits"] == 0))
+            out.append((f"N={n}: no-change run ≤ 7 requests and 0 edits",
+                        f"{again['requests']} requests, {again['edits']} edits "
+                        f"(exit {again.get('exit_code')})",
+                        again["requests"] <= 7 and again["edits"] == 0
+                        and again.get("exit_code") == 0))
     return out
 
 

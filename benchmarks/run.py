@@ -193,7 +193,7 @@ class Movibot(Tool):
         self.config = work / "movibot.yaml"
         self.config.write_text(
             f"site: {wiki.api_url}\nusername: {wiki.bot_user}\nput_throttle: 0\nmaxlag: 5\n"
-            f"state_file: {work / 'state.json'}\nuser_agent: movibot-benchmark\n",
+            f"state_file: {work / 'state.json'}\nuser_agent: movibot-benchmark (+https://github.com/movilab/movibot)\n",
             encoding="utf-8")
 
     def command(self, full: bool) -> list[str]:

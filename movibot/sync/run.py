@@ -13,6 +13,7 @@ from typing import Any
 
 from movibot.config import Config
 from movibot.errors import Interrupted, IOFailure, MovibotError, StopRequested, WikiError
+from movibot.records.schema import Schema
 from movibot.render.templates import template_title
 from movibot.sites.base import Page, Site
 from movibot.state import State
@@ -20,6 +21,7 @@ from movibot.sync.apply import apply_plan, politeness, stop_requested
 from movibot.sync.edits import FAILED, Edit, Outcome, Plan, summary
 from movibot.sync.plan import (
     CATEGORY_NS,
+    CategorySpec,
     PagePlan,
     Source,
     category_specs,
@@ -186,11 +188,15 @@ def make_plan(site: Site, config: Config, sources: Sequence[Source], state: Stat
             edits.append(plan.edit)
         if plan.outcome:
             outcomes.append(plan.outcome)
-    cat_edits, cat_outcomes = _plan_categories(site, sources, state, user, options.force,
+    specs = category_specs(sources, [e["row"] for e in state.pages.values() if "row" in e])
+    templates = [] if options.titles else list(
+        {template_title(s.schema): s.schema for s in sources}.items())
+    read = {p.title: p for p in site.pages(  # one batched read: category and template pages
+        [CATEGORY_NS + s.name for s in specs] + [title for title, _ in templates])}
+    cat_edits, cat_outcomes = _plan_categories(specs, read, user, options.force,
                                                options.allow_shrink)
-    if not options.titles:
-        template_edits, template_outcomes = _plan_templates(site, sources, user, options.force)
-        cat_edits, cat_outcomes = cat_edits + template_edits, cat_outcomes + template_outcomes
+    template_edits, template_outcomes = _plan_templates(templates, read, user, options.force)
+    cat_edits, cat_outcomes = cat_edits + template_edits, cat_outcomes + template_outcomes
     for outcome in cat_outcomes:
         note_attention(state, outcome)
     return Plan(tuple(edits + cat_edits), tuple(outcomes + cat_outcomes))
@@ -227,11 +233,9 @@ def attention(state: State) -> list[tuple[str, str, str]]:
     return [(title, *e["attention"]) for title, e in state.pages.items() if "attention" in e]
 
 
-def _plan_categories(site: Site, sources: Sequence[Source], state: State, user: str,
+def _plan_categories(specs: Sequence[CategorySpec], pages: dict[str, Page], user: str,
                      force: bool, allow_shrink: bool = False
                      ) -> tuple[list[Edit], list[Outcome]]:
-    specs = category_specs(sources, [e["row"] for e in state.pages.values() if "row" in e])
-    pages = {p.title: p for p in site.pages([CATEGORY_NS + s.name for s in specs])}
     edits, outcomes = [], []
     for spec in specs:
         title = normalize_title(CATEGORY_NS + spec.name)
@@ -244,11 +248,9 @@ def _plan_categories(site: Site, sources: Sequence[Source], state: State, user: 
     return edits, outcomes
 
 
-def _plan_templates(site: Site, sources: Sequence[Source], user: str, force: bool
-                    ) -> tuple[list[Edit], list[Outcome]]:
-    """The sources' template pages, their `doc` block kept current (one batched read)."""
-    schemas = list({template_title(s.schema): s.schema for s in sources}.items())
-    pages = {p.title: p for p in site.pages([title for title, _ in schemas])}
+def _plan_templates(schemas: Sequence[tuple[str, Schema]], pages: dict[str, Page], user: str,
+                    force: bool) -> tuple[list[Edit], list[Outcome]]:
+    """The sources' template pages, their `doc` block kept current."""
     edits, outcomes = [], []
     for title, schema in schemas:
         page = pages.get(normalize_title(title)) or Page(title, "", exists=False, ns=10)

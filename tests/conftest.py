@@ -26,6 +26,9 @@ Fixtures (stable API, also used by benchmarks/):
     wiki.delete(title)            delete a page as Admin
     wiki.run_maintenance(script, *args) -> str   php maintenance/<script>.php on this wiki
 
+    site            a copy of tests/fixtures/site (a folder site: two lieux and a fiche)
+    config          a movibot.yaml beside it: put_throttle 0, the state in tmp_path
+
 Tests that use `wiki` are marked `wiki` automatically (`pytest -m "not wiki"` skips them).
 """
 
@@ -34,6 +37,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import wikiserver  # tests/ is on sys.path: pytest puts a conftest's folder there
@@ -59,6 +63,25 @@ def wiki_template() -> Iterator[wikiserver.Template]:
         yield wikiserver.build_template(root)
     finally:
         shutil.rmtree(root, ignore_errors=True)
+
+
+FIXTURE_SITE = Path(__file__).parent / "fixtures" / "site"
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    """A copy of tests/fixtures/site to run on (a folder site)."""
+    dest = tmp_path / "site"
+    shutil.copytree(FIXTURE_SITE, dest)
+    return dest
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Path:
+    """A movibot.yaml for runs in tests: no throttle, the state in tmp_path."""
+    cfg = tmp_path / "movibot.yaml"
+    cfg.write_text(f"put_throttle: 0\nstate_file: {tmp_path / 'state.json'}\n", encoding="utf-8")
+    return cfg
 
 
 @pytest.fixture

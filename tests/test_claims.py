@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 from pathlib import Path
 
@@ -81,20 +80,6 @@ def test_text_mediawiki_rewrites_on_save_is_e604_in_lint(snippet: str) -> None:
             "[[Catégorie:Tiers-Lieux]]\n")
     codes = [p.code for p in lint_page(LocalPage("p.wiki", "P", text), SCHEMAS)]
     assert "E604" in codes
-
-
-@pytest.fixture
-def site(tmp_path: Path) -> Path:
-    dest = tmp_path / "site"
-    shutil.copytree(SITE, dest)
-    return dest
-
-
-@pytest.fixture
-def config(tmp_path: Path) -> Path:
-    cfg = tmp_path / "movibot.yaml"
-    cfg.write_text(f"put_throttle: 0\nstate_file: {tmp_path / 'state.json'}\n", encoding="utf-8")
-    return cfg
 
 
 def run(site: Path, config: Path, *args: str) -> tuple[int, dict]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -21,20 +20,6 @@ from movibot.sites.directory import DirectorySite
 from movibot.state import State
 
 SITE = Path(__file__).parent / "fixtures" / "site"
-
-
-@pytest.fixture
-def site(tmp_path: Path) -> Path:
-    dest = tmp_path / "site"
-    shutil.copytree(SITE, dest)
-    return dest
-
-
-@pytest.fixture
-def config(tmp_path: Path) -> Path:
-    cfg = tmp_path / "movibot.yaml"
-    cfg.write_text(f"put_throttle: 0\nstate_file: {tmp_path / 'state.json'}\n", encoding="utf-8")
-    return cfg
 
 
 def run(site: Path, config: Path, *args: str) -> tuple[int, str, dict]:

@@ -132,3 +132,20 @@ def test_incremental_runs_end_as_full_runs_over_the_same_changes(
         assert "[[Lieu D]]" in members and "Lieu B" not in members and "Lieu C" not in members
     finally:
         twin.destroy()
+
+
+def test_on_a_case_sensitive_wiki_the_first_letter_is_not_folded_either(
+        wiki: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with wiki.settings_path.open("a", encoding="utf-8") as settings:
+        settings.write("\n$wgCapitalLinks = false;\n")
+    other = lieu("Petit", "1 700 €").replace("[[Catégorie:Tiers-Lieux]]",
+                                             "[[Catégorie:tiers-Lieux]]")
+    wiki.seed({"Grand": lieu("Grand", "1 700 €"), "Petit": other})
+    general = wiki.api(meta="siteinfo")["query"]["general"]
+    assert general["case"] == "case-sensitive"
+    code, output, report = run(configure(wiki, tmp_path, monkeypatch))
+    assert code == 0, output
+    members = wiki.text("Catégorie:Tiers-Lieux")
+    assert "[[Grand]]" in members and "Petit" not in members  # another category there
+    petit = next(p for p in report["pages"] if p["title"] == "Petit")
+    assert [p["code"] for p in petit["problems"]] == ["E301"]  # found by its template only

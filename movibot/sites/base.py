@@ -41,6 +41,7 @@ class Site(Protocol):
     name: str          # for messages: the API URL, the folder, the dump file
     writable: bool
     live: bool         # a wiki on the network (put_throttle applies), not a folder or dump
+    # (optional) first_letter: bool — False on a case-sensitive wiki (siteinfo `case`)
     requests: int      # API requests made so far (0 for local sites)
 
     def category_pages(self, category: str) -> Iterator[Page]:

@@ -124,6 +124,7 @@ class MediaWikiSite:
 
     writable = True
     live = True  # put_throttle applies to live wikis only
+    first_letter = True  # titles' first letter is case-insensitive (siteinfo `case`)
 
     def __init__(
         self,
@@ -176,8 +177,11 @@ class MediaWikiSite:
         """The wiki's current time, ISO 8601 UTC (`2024-05-01T12:00:00Z`). The same request
         asks for the oldest recent change the wiki still keeps (see changes_reach)."""
         answer = self._api("query", curtimestamp=1, list="recentchanges", rcdir="newer",
-                           rclimit=1, rcprop="timestamp")
+                           rclimit=1, rcprop="timestamp", meta="siteinfo", siprop="general")
         self._raise_for(answer, "query")
+        case = answer.get("query", {}).get("general", {}).get("case")
+        if case:
+            self.first_letter = case == "first-letter"
         oldest = answer.get("query", {}).get("recentchanges") or [{}]
         self._oldest_change = oldest[0].get("timestamp") or ""
         return str(answer["curtimestamp"])
@@ -357,6 +361,9 @@ class MediaWikiSite:
             self._user = query.get("userinfo", {}).get("name") or None
         self._assert = "bot" if "bot" in self._rights else "user"
         self._version = _version(query.get("general", {}).get("generator", ""))
+        case = query.get("general", {}).get("case")
+        if case:
+            self.first_letter = case == "first-letter"
 
     def _login_with_botpassword(self) -> None:
         """action=login with the BotPassword. Raises LoginError, ConfigError."""

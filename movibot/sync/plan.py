@@ -73,14 +73,18 @@ def is_content(page: Page) -> bool:
     return page.ns not in NON_CONTENT_NS and not is_category(page.title)
 
 
-def source_of(record_cats: Iterable[str], sources: Sequence[Source]) -> Source | None:
+def source_of(record_cats: Iterable[str], sources: Sequence[Source], first_letter: bool = True
+              ) -> Source | None:
     """The first source whose category the page is in, names compared as MediaWiki does
-    (normalize_title: nothing folded but the first letter)."""
-    cats = {normalize_title(c) for c in record_cats}
-    return next((s for s in sources if normalize_title(s.category) in cats), None)
+    (normalize_title: nothing folded but the first letter, and not even that on a
+    case-sensitive wiki)."""
+    cats = {normalize_title(c, first_letter) for c in record_cats}
+    return next((s for s in sources if normalize_title(s.config.category, first_letter) in cats),
+                None)
 
 
-def plan_source_page(page: Page, sources: Sequence[Source], user: str, force: bool) -> PagePlan:
+def plan_source_page(page: Page, sources: Sequence[Source], user: str, force: bool,
+                     first_letter: bool = True) -> PagePlan:
     """Parse (once), check, compute and plan one page (pure: no state, no site)."""
     tree = parse_tree(page.text)
     if tree.redirect is not None:
@@ -89,7 +93,10 @@ def plan_source_page(page: Page, sources: Sequence[Source], user: str, force: bo
     schema = pick_tree_schema(tree, [s.schema for s in sources])
     record = read_record(tree, schema, page.title)
     own = [c for b in tree.blocks if b.name == "infobox" for c in categories_in(b.content)]
-    source = source_of((*record.categories, *(page.categories or ()), *own), sources)
+    # On a case-sensitive wiki the text's categories (read with a first capital) are not its
+    # names: the wiki's own links say which categories the page is in.
+    from_text = record.categories if first_letter or page.categories is None else ()
+    source = source_of((*from_text, *(page.categories or ()), *own), sources, first_letter)
     discovered = None
     if source is None:  # calls a source's template but is not in its category
         discovered = next((s for s in sources if s.schema is schema), None)

@@ -182,7 +182,8 @@ def make_plan(site: Site, config: Config, sources: Sequence[Source], state: Stat
                 state.pages[page.title].pop("row", None)
                 state.pages[page.title]["revid"] = None
             continue
-        plan = plan_source_page(page, sources, user, options.force)
+        plan = plan_source_page(page, sources, user, options.force,
+                                getattr(site, "first_letter", True))
         record_plan(state, page, plan)
         if plan.edit:
             edits.append(plan.edit)

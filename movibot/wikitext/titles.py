@@ -19,12 +19,14 @@ _STRIPPED = re.compile("[\u200e\u200f\u202a-\u202e]")
 
 
 @functools.lru_cache(maxsize=65536)
-def normalize_title(title: str) -> str:
-    """MediaWiki's canonical form (first-letter case, as Movilab): Unicode NFC, the bidi marks
-    it strips removed, underscores and runs of spaces as one space, trimmed, first letter of
-    the namespace and of the name upper. Nothing else is folded: `Tiers-lieux` and
-    `Tiers-Lieux` are two categories, as on the wiki."""
+def normalize_title(title: str, first_letter: bool = True) -> str:
+    """MediaWiki's canonical form: Unicode NFC, the bidi marks it strips removed, underscores
+    and runs of spaces as one space, trimmed, and (on a `first-letter` wiki, as Movilab; the
+    `case` of its siteinfo) the first letter of the namespace and of the name upper. Nothing
+    else is folded: `Tiers-lieux` and `Tiers-Lieux` are two categories, as on the wiki."""
     t = " ".join(_STRIPPED.sub("", unicodedata.normalize("NFC", title)).replace("_", " ").split())
+    if not first_letter:
+        return t
     if ":" in t:
         ns, rest = t.split(":", 1)
         if ns.strip().lower() in CATEGORY_PREFIXES + ("portail", "utilisateur", "user", "modèle"):

@@ -57,8 +57,8 @@ def parse_files(files: Sequence[str], schema_paths: list[str]) -> list[dict[str,
     for path in files:
         title, text = read_wiki_file(Path(path))
         tree = parse_tree(text)
-        record = read_record(tree, pick_tree_schema(tree, schemas), title, path)
-        schema = next((s for s in schemas if s.kind == record.kind), None)
+        schema = pick_tree_schema(tree, schemas)
+        record = read_record(tree, schema, title, path)
         checked = dataclasses.replace(record, problems=check_page(tree, record, schema, path))
         out.append(checked.to_dict())
     return out

@@ -39,6 +39,18 @@ def _generated_dump(path: Path, count: int) -> Path:
     return path
 
 
+
+def pages_and_peak(site: DumpSite) -> tuple[int, int]:
+    """How many pages iterating the dump gives, and the peak of Python memory meanwhile."""
+    tracemalloc.start()
+    try:
+        count = sum(1 for _ in site.iter_pages())
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return count, peak
+
+
 def test_dump_site_is_a_read_only_site() -> None:
     site = DumpSite(V11)
     assert isinstance(site, Site)
@@ -249,12 +261,7 @@ def test_iterating_a_large_dump_uses_constant_memory(tmp_path: Path) -> None:
     path = _generated_dump(tmp_path / "big.xml", 20_000)
     assert path.stat().st_size > 8_000_000
     site = DumpSite(path)
-    tracemalloc.start()
-    try:
-        count = sum(1 for _ in site.iter_pages())
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    count, peak = pages_and_peak(site)
     assert count == 20_000
     assert peak < 1_000_000
 

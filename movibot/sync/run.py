@@ -283,7 +283,5 @@ def write_report_page(site: Site, config: Config, report: Report, state: State |
         failed = [o for o in done if o.status not in ("edited", "created")]
         if failed:
             report.halted = report.halted or f"report page not written: {failed[0].message}"
-    except StopRequested as e:
-        report.halted = report.halted or f"report page not written: {e}"
-    except MovibotError as e:
+    except MovibotError as e:  # the stop page, a wiki error: reported, never raised
         report.halted = report.halted or f"report page not written: {e}"

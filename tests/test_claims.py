@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import os
 import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -136,6 +138,16 @@ def test_no_site_and_no_config_means_the_bundled_fiches(tmp_path: Path,
     result = CliRunner().invoke(main, ["run", "--dry-run", "--format", "json"])
     report = json.loads(result.stdout)
     assert report["site"].endswith("fiches") and report["counts"]["edited"] == 33
+
+
+def test_python_m_movibot_from_the_checkout_finds_the_bundled_schemas_and_fiches() -> None:
+    # from the repository's root, `python -m movibot` imports the movibot/ folder itself,
+    # without the editable install's mapping of schemas/ and fiches/ into the package
+    done = subprocess.run([sys.executable, "-m", "movibot", "lint", "fiches"],
+                          cwd=Path(__file__).parent.parent, capture_output=True, text=True,
+                          timeout=120)
+    assert (done.returncode, done.stdout, done.stderr.splitlines()[-1]) == (
+        0, "", "43 files checked: 0 errors, 0 warnings")
 
 
 def contrib(tmp_path: Path) -> tuple[Path, Path, Path]:

@@ -16,13 +16,20 @@ RATE_UNIT = "€/m²/mois"
 Number = Decimal | int
 
 
+_PRECISION = 60  # enough digits for any amount a page holds; larger ones get their own context
+_CONTEXT = Context(prec=_PRECISION)
+_QUANTA = tuple(Decimal(1).scaleb(-places) for places in range(12))
+
+
 def round_half_up(value: Number, places: int) -> Decimal:
     """Return value rounded half-up to `places` decimals; raise ValueError if not finite."""
-    d = Decimal(value)
+    d = value if isinstance(value, Decimal) else Decimal(value)
     if not d.is_finite():
         raise ValueError(f"value must be a finite number, got {d}")
-    context = Context(prec=max(28, d.adjusted() + places + 3))
-    rounded = d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP, context=context)
+    needed = d.adjusted() + places + 3
+    context = _CONTEXT if needed <= _PRECISION else Context(prec=needed)
+    quantum = _QUANTA[places] if 0 <= places < len(_QUANTA) else Decimal(1).scaleb(-places)
+    rounded = d.quantize(quantum, rounding=ROUND_HALF_UP, context=context)
     return rounded if rounded else rounded.copy_abs()  # no "-0,00"
 
 
@@ -31,12 +38,12 @@ def format_number(
 ) -> str:
     """Return `1 234,50` (grouped by `sep`); `trim` drops trailing zeros, `signed` adds `+`."""
     rounded = round_half_up(value, places)
-    text = format(rounded.copy_abs(), "f")
-    whole, _, decimals = text.partition(".")
+    whole, _, decimals = format(rounded.copy_abs(), "f").partition(".")
     if trim:
         decimals = decimals.rstrip("0")
-    groups = [whole[max(0, i - 3) : i] for i in range(len(whole), 0, -3)]
-    body = sep.join(reversed(groups)) + ("," + decimals if decimals else "")
+    if len(whole) > 3:
+        whole = format(int(whole), ",").replace(",", sep)
+    body = whole + ("," + decimals if decimals else "")
     if rounded < 0:
         return "-" + body
     return ("+" + body) if signed and rounded > 0 else body

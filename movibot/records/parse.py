@@ -19,7 +19,7 @@ from decimal import Decimal
 from functools import partial
 from typing import Any
 
-from mwparserfromhell.nodes import Comment, Template, Text, Wikilink
+from mwparserfromhell.nodes import Comment, Template, Wikilink
 from mwparserfromhell.wikicode import Wikicode
 
 from movibot.problems import Problem, line_col
@@ -29,6 +29,7 @@ from movibot.records.values import Reading, read_value
 from movibot.wikitext.titles import CATEGORY_PREFIXES, categories_in, fold, normalize_title
 from movibot.wikitext.tree import (
     Cut,
+    Survey,
     Tree,
     complexity,
     hidden_ranges,
@@ -36,6 +37,7 @@ from movibot.wikitext.tree import (
     mask_blocks,
     mediawiki_args,
     parse_tree,
+    survey,
     template_title,
     walk,
     wikicode,
@@ -48,7 +50,6 @@ _INTERWIKI_PREFIXES = (
     "w", "wikipedia", "wikt", "wiktionary", "commons", "meta", "mw", "mediawiki", "wikisource",
     "wikibooks", "wikiversity", "wikidata", "d", "fr", "en", "de", "es", "it",
 )
-_OPEN_BRACES = re.compile(r"\{\{+")
 _PORTAL_PREFIX = re.compile(r"^\s*portail\s*:\s*", re.I)
 
 
@@ -79,7 +80,7 @@ def pick_tree_schema(tree: Tree, schemas: Sequence[Schema]) -> Schema | None:
     if tree.code is None:
         return None
     try:
-        return pick_schema(tree.code, schemas, hidden_ranges(tree.masked))
+        return _pick(tree.survey, schemas, hidden_ranges(tree.masked))
     except RecursionError:  # nested too deeply: read_record gives its E603
         return None
 
@@ -90,7 +91,7 @@ def read_record(tree: Tree, schema: Schema | None, title: str = "", path: str = 
     if tree.code is None:
         return _unparsed(tree.masked, kind, title, path, tree.too_complex or "")
     try:
-        return _build_record(tree.code, tree.masked, schema, title, path)
+        return _build_record(tree.survey, tree.masked, schema, title, path)
     except RecursionError:
         return _unparsed(tree.masked, kind, title, path, "wikitext nested too deeply")
 
@@ -106,12 +107,15 @@ def pick_schema(code: Wikicode, schemas: Sequence[Schema],
                 hidden: Sequence[tuple[int, int]] = ()) -> Schema | None:
     """The schema whose template the page calls, else whose source category it is in (calls
     and categories in `hidden` ranges, <includeonly> text, do not count)."""
+    return _pick(survey(code), schemas, hidden)
+
+
+def _pick(found: Survey, schemas: Sequence[Schema], hidden: Sequence[tuple[int, int]]
+          ) -> Schema | None:
     for schema in schemas:
-        if hidden and infobox_calls(code, schema, hidden):
+        if infobox_calls(found, schema, hidden):
             return schema
-        if not hidden and any(calls_template(t, schema) for t in code.filter_templates()):
-            return schema
-    cats = {fold(c) for c in page_categories(code, hidden)}
+    cats = {fold(c) for c in page_categories(found, hidden)}
     for schema in schemas:
         if schema.source_category and fold(schema.source_category) in cats:
             return schema
@@ -119,7 +123,7 @@ def pick_schema(code: Wikicode, schemas: Sequence[Schema],
 
 
 def _build_record(
-    code: Wikicode, masked: str, schema: Schema | None, title: str, path: str
+    found: Survey, masked: str, schema: Schema | None, title: str, path: str
 ) -> Record:
     where = path or title
     problems: list[Problem] = []
@@ -132,7 +136,7 @@ def _build_record(
     fallback = False
     hidden = hidden_ranges(masked)
     if schema is not None:
-        calls = infobox_calls(code, schema, hidden)
+        calls = infobox_calls(found, schema, hidden)
         if calls:
             template, offset, top_level = calls[0]
             template_start, template_end = offset, offset + len(str(template))
@@ -144,17 +148,17 @@ def _build_record(
         else:
             shown = _blank(masked, hidden)
             fallback = _read_header_lines(shown, schema, where, fields, positions, problems)
-    problems.extend(_unclosed_templates(code, masked, where))
+    problems.extend(_unclosed_templates(found, masked, where))
     return Record(
         title=title,
         kind=schema.kind if schema else None,
         fields=fields,
         extra=extra,
         positions=positions,
-        categories=page_categories(code, hidden),
-        sections=page_sections(code),
-        links=page_links(code, hidden),
-        templates=tuple(dict.fromkeys(bare(t.name) for t in code.filter_templates())),
+        categories=page_categories(found, hidden),
+        sections=page_sections(found, masked),
+        links=page_links(found, hidden),
+        templates=tuple(dict.fromkeys(bare(t.name) for t, _, _ in found.templates)),
         template_end=template_end,
         template_start=template_start,
         template_top_level=top_level,
@@ -169,17 +173,11 @@ def bare(code: Wikicode) -> str:
     return "".join(str(n) for n in code.nodes if not isinstance(n, Comment)).strip()
 
 
-def find_template(code: Wikicode, schema: Schema, text: str) -> tuple[Template, int] | None:
-    """The schema's template call (top level first, then nested) and its offset in text."""
-    found = locate_template(code, schema)
-    return (found[0], found[1]) if found else None
-
-
 def locate_template(code: Wikicode, schema: Schema,
                     hidden: Sequence[tuple[int, int]] = ()) -> tuple[Template, int, bool] | None:
     """The schema's template call, its offset, and whether it is a top-level node of the page
     (not inside a tag, a table or another template)."""
-    calls = infobox_calls(code, schema, hidden)
+    calls = infobox_calls(survey(code), schema, hidden)
     return calls[0] if calls else None
 
 
@@ -189,28 +187,15 @@ def calls_template(template: Template, schema: Schema) -> bool:
     return schema.matches_template(template_title(bare(template.name)))
 
 
-def infobox_calls(code: Wikicode, schema: Schema, hidden: Sequence[tuple[int, int]] = ()
+def infobox_calls(found: Survey, schema: Schema, hidden: Sequence[tuple[int, int]] = ()
                   ) -> list[tuple[Template, int, bool]]:
     """Every call of the schema's template the page shows, in the order they are chosen: the
     top-level ones in page order, then the nested ones (in a tag, a table, a <noinclude>,
     another template) in page order; each with its offset and whether it is top-level. Calls
     in `hidden` ranges (<includeonly> text: not shown on the page itself) are left out."""
-    matching = [t for t in code.filter_templates() if calls_template(t, schema)]
-    if not matching:
-        return []
-    top: list[tuple[Template, int, bool]] = []
-    offset = 0
-    for node in code.nodes:
-        if isinstance(node, Template) and calls_template(node, schema):
-            top.append((node, offset, True))
-        offset += len(str(node))
-    if len(top) == len(matching) and not hidden:
-        return top
-    ids = {id(t) for t, _, _ in top}
-    nested = [(node, at, False) for node, at in walk(code)
-              if isinstance(node, Template) and id(node) not in ids
-              and calls_template(node, schema)]
-    return [c for c in top + nested if not in_ranges(c[1], hidden)]
+    matching = [c for c in found.templates
+                if calls_template(c[0], schema) and not in_ranges(c[1], hidden)]
+    return [c for c in matching if c[2]] + [c for c in matching if not c[2]]
 
 
 def _duplicate_calls(calls: list[tuple[Template, int, bool]], text: str, where: str
@@ -379,18 +364,16 @@ def _read_header_lines(
     return found
 
 
-def _shown_links(code: Wikicode, hidden: Sequence[tuple[int, int]]) -> Iterable[Wikilink]:
+def _shown_links(found: Survey, hidden: Sequence[tuple[int, int]]) -> Iterable[Wikilink]:
     """The page's links, without those in `hidden` ranges (<includeonly> text)."""
-    if not hidden:
-        return code.filter_wikilinks()
-    return [n for n, at in walk(code) if isinstance(n, Wikilink) and not in_ranges(at, hidden)]
+    return [link for link, at in found.links if not in_ranges(at, hidden)]
 
 
-def page_categories(code: Wikicode, hidden: Sequence[tuple[int, int]] = ()) -> tuple[str, ...]:
+def page_categories(found: Survey, hidden: Sequence[tuple[int, int]] = ()) -> tuple[str, ...]:
     """Categories the page is in (`[[Catégorie:X]]`, `[[Category:X|key]]`), in order, once each;
     links in `hidden` ranges (<includeonly> text) do not put the page itself in a category."""
     cats: list[str] = []
-    for link in _shown_links(code, hidden):
+    for link in _shown_links(found, hidden):
         target = str(link.title).strip()
         if target.startswith(":") or ":" not in target:
             continue
@@ -400,11 +383,11 @@ def page_categories(code: Wikicode, hidden: Sequence[tuple[int, int]] = ()) -> t
     return tuple(dict.fromkeys(cats))
 
 
-def page_links(code: Wikicode, hidden: Sequence[tuple[int, int]] = ()) -> tuple[str, ...]:
+def page_links(found: Survey, hidden: Sequence[tuple[int, int]] = ()) -> tuple[str, ...]:
     """Internal links to other pages (no categories, files, interwikis, anchors), once each
     (not those in `hidden` ranges)."""
     links: list[str] = []
-    for link in _shown_links(code, hidden):
+    for link in _shown_links(found, hidden):
         target = str(link.title).strip().lstrip(":").split("#", 1)[0].strip()
         if not target or "{" in target or "<" in target:
             continue
@@ -417,26 +400,20 @@ def page_links(code: Wikicode, hidden: Sequence[tuple[int, int]] = ()) -> tuple[
     return tuple(dict.fromkeys(links))
 
 
-def page_sections(code: Wikicode) -> tuple[tuple[str, str], ...]:
-    """(heading, text) for each section, in page order; heading markup reduced to text."""
+def page_sections(found: Survey, text: str) -> tuple[tuple[str, str], ...]:
+    """(heading, text) for each section, in page order (a section ends at the next heading of
+    any level); heading markup reduced to text."""
     out: list[tuple[str, str]] = []
-    for section in code.get_sections(flat=True, include_lead=False):
-        headings = section.filter_headings(recursive=False)
-        if not headings:
-            continue
-        heading = headings[0]
+    for k, (heading, at) in enumerate(found.headings):
+        end = found.headings[k + 1][1] if k + 1 < len(found.headings) else len(text)
         title = " ".join(heading.title.strip_code().split())
-        body = str(section)[len(str(heading)) :].strip()
-        out.append((title, body))
+        out.append((title, text[at + len(str(heading)):end].strip()))
     return tuple(out)
 
 
-def _unclosed_templates(code: Wikicode, text: str, where: str) -> Iterable[Problem]:
+def _unclosed_templates(found: Survey, text: str, where: str) -> Iterable[Problem]:
     """W602 for each `{{` left as plain text (an unclosed template), nested ones included;
     a run of braces (`{{{{`) is reported once."""
-    for node, offset in walk(code, verbatim=False):
-        if not isinstance(node, Text):
-            continue
-        for m in _OPEN_BRACES.finditer(node.value):
-            line, col = line_col(text, offset + m.start())
-            yield Problem("W602", "unclosed template: '{{' without '}}'", where, line, col)
+    where_is = _Lines(text) if len(found.open_braces) > 20 else partial(line_col, text)
+    for offset in found.open_braces:
+        yield Problem("W602", "unclosed template: '{{' without '}}'", where, *where_is(offset))

@@ -74,6 +74,12 @@ class Schema:
         return self._param_index.get(fold(param))
 
     @cached_property
+    def validator(self) -> jsonschema.protocols.Validator:
+        """The JSON Schema validator of this schema (draft 2020-12, formats checked), made once."""
+        return jsonschema.Draft202012Validator(
+            dict(self.json), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+
+    @cached_property
     def _param_index(self) -> dict[str, FieldSpec]:
         index: dict[str, FieldSpec] = {}
         for f in self.fields:
@@ -224,10 +230,7 @@ class FieldIssue:
 def validate_fields(fields: Mapping[str, Any], schema: Schema) -> Iterator[FieldIssue]:
     """Problems of a record's readable values: the schema (jsonschema), then cross-field rules."""
     instance = {k: to_plain(v) for k, v in fields.items() if v is not None}
-    validator = jsonschema.Draft202012Validator(
-        dict(schema.json), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
-    )
-    for error in sorted(validator.iter_errors(instance), key=_error_key):
+    for error in sorted(schema.validator.iter_errors(instance), key=_error_key):
         yield _issue_from_error(error, schema)
     yield from _cross_field_issues(fields)
 

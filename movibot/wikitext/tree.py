@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from html.entities import html5
 
 import mwparserfromhell
@@ -46,6 +47,12 @@ class Tree:
     code: Wikicode | None
     too_complex: str | None = None
     redirect: str | None = None
+
+    @cached_property
+    def survey(self) -> Survey:
+        """The nodes the record reads, found in one walk of the tree (empty without a tree);
+        may raise RecursionError on a tree nested too deeply."""
+        return survey(self.code) if self.code is not None else Survey((), (), (), ())
 
 
 def parse_tree(text: str) -> Tree:
@@ -105,19 +112,68 @@ def walk(code: Wikicode, base: int = 0, verbatim: bool = True) -> Iterator[tuple
 
     With verbatim=False, the contents of tags MediaWiki does not parse (nowiki, pre…) are skipped.
     """
+    found: list[tuple[Node, int, int, bool]] = []
+    _collect(code, base, 0, False, found)
+    return ((node, at) for node, at, _, raw in found if verbatim or not raw)
+
+
+def _collect(code: Wikicode, base: int, depth: int, raw: bool,
+             found: list[tuple[Node, int, int, bool]]) -> None:
+    """Append (node, offset, depth, inside a tag MediaWiki does not parse) for every node of
+    `code`, depth first in text order (one walk: walk and survey read it)."""
     offset = base
     for node in code.nodes:
-        yield node, offset
+        found.append((node, offset, depth, raw))
+        if type(node) is Text:  # most nodes: no children, its text is its value
+            offset += len(node.value)
+            continue
         s = str(node)
+        inner = raw or (isinstance(node, Tag) and not is_parsable(str(node.tag).strip()))
         cursor = 0
-        if verbatim or not (isinstance(node, Tag) and not is_parsable(str(node.tag).strip())):
-            for child in node.__children__():
-                c = str(child)
-                i = s.find(c, cursor)
-                if i >= 0:
-                    yield from walk(child, offset + i, verbatim)
-                    cursor = i + len(c)
+        for child in node.__children__():
+            c = str(child)
+            i = s.find(c, cursor)
+            if i >= 0:
+                _collect(child, offset + i, depth + 1, inner, found)
+                cursor = i + len(c)
         offset += len(s)
+
+
+_OPEN_BRACES = re.compile(r"\{\{+")
+
+
+@dataclass(frozen=True)
+class Survey:
+    """What a record reads from a tree, from one walk, each node with its offset in the text:
+    the template calls (and whether each is a top-level node of the page), the wikilinks,
+    the top-level headings, and where a `{{` stands as plain text (an unclosed template; a run
+    of braces once; not inside tags MediaWiki does not parse)."""
+
+    templates: tuple[tuple[Template, int, bool], ...]
+    links: tuple[tuple[Wikilink, int], ...]
+    headings: tuple[tuple[Heading, int], ...]
+    open_braces: tuple[int, ...]
+
+
+def survey(code: Wikicode) -> Survey:
+    """The Survey of a tree (one walk)."""
+    found: list[tuple[Node, int, int, bool]] = []
+    _collect(code, 0, 0, False, found)
+    templates: list[tuple[Template, int, bool]] = []
+    links: list[tuple[Wikilink, int]] = []
+    headings: list[tuple[Heading, int]] = []
+    braces: list[int] = []
+    for node, at, depth, raw in found:
+        if isinstance(node, Text):
+            if not raw and "{{" in node.value:
+                braces.extend(at + m.start() for m in _OPEN_BRACES.finditer(node.value))
+        elif isinstance(node, Template):
+            templates.append((node, at, depth == 0))
+        elif isinstance(node, Wikilink):
+            links.append((node, at))
+        elif isinstance(node, Heading) and depth == 0:
+            headings.append((node, at))
+    return Survey(tuple(templates), tuple(links), tuple(headings), tuple(braces))
 
 
 # What MediaWiki reads: names and transclusion -------------------------------------------------

@@ -13,6 +13,7 @@ import pytest
 import movibot.sync.offline as offline
 from movibot.config import Config
 from movibot.records.schema import load_schema
+from movibot.render.members import member_line
 from movibot.sites.base import Page
 from movibot.sites.dump import DumpSite
 from movibot.sync.edits import Outcome
@@ -43,8 +44,8 @@ SPEC = CategorySpec("Tiers-Lieux", "Les tiers-lieux.", "lieu", "Les Tiers Lieux"
 def streamed(page: Page, n: int, tmp_path: Path, force: bool = False) -> tuple[Outcome, str]:
     path = tmp_path / "out.wiki"
     path.unlink(missing_ok=True)
-    outcome = offline.stream_category(page, SPEC, iter(rows(n)), path, "Movibot", force,
-                                      count=n)
+    lines = (member_line(r, "lieu") for r in rows(n))
+    outcome = offline.stream_category(page, SPEC, lines, path, "Movibot", force, count=n)
     return outcome, path.read_bytes().decode("utf-8") if path.exists() else ""
 
 

@@ -45,17 +45,39 @@ def _num(value: Any) -> str | None:
 
 def render_members(rows: Sequence[Mapping[str, Any]], kind: str) -> str:
     """The members table of a category page: lieux as one sortable table, fiches by thème."""
-    ordered = sorted(rows, key=lambda r: (normalize_title(r["title"]).casefold(), r["title"]))
+    ordered = sorted(rows, key=members_order)
     if kind == "fiche":
         return _members_by_theme(ordered)
-    if not ordered:
-        return "''Aucun tiers-lieu pour l'instant.''\n"
-    lines = [f"{{| {MEMBERS_STYLE}",
-             "! Nom !! Ville !! Type !! Surface !! Coût mensuel !! Tarif résidents"]
-    for r in ordered:
-        lines += _cells_row(_lieu_cells(r))
-    lines.append("|}")
-    return "\n".join(lines) + "\n"
+    return lieu_table(member_line(r, "lieu") for r in ordered)
+
+
+def members_order(row: Mapping[str, Any]) -> tuple[str, str]:
+    """Where a row stands in its members table: its normalised title without case, then its
+    title."""
+    return normalize_title(row["title"]).casefold(), row["title"]
+
+
+def member_line(row: Mapping[str, Any], kind: str) -> str:
+    """A row's line of its members table (`| [[Lieu]] || Lyon || …`), the same in every table
+    the row is in: the offline run renders it once per page."""
+    if kind == "fiche":
+        cells = [_page_link(row["title"], None), escape(row.get("type_document") or ""),
+                 escape(row.get("maturite") or "")]
+    else:
+        cells = _lieu_cells(row)
+    return _cells_row(cells)[1]
+
+
+LIEU_HEAD = (f"{{| {MEMBERS_STYLE}\n"
+             "! Nom !! Ville !! Type !! Surface !! Coût mensuel !! Tarif résidents\n")
+LIEU_TAIL = "|}\n"
+NO_LIEU = "''Aucun tiers-lieu pour l'instant.''\n"
+
+
+def lieu_table(lines: Iterable[str]) -> str:
+    """The lieux' members table of member lines already in table order."""
+    body = "".join(f"|-\n{line}\n" for line in lines)
+    return LIEU_HEAD + body + LIEU_TAIL if body else NO_LIEU
 
 
 def table_rows(members: str) -> int:
@@ -112,8 +134,7 @@ def _members_by_theme(rows: Sequence[Mapping[str, Any]]) -> str:
         lines += [f"=== {escape(theme).replace('=', '&#61;')} ===", f"{{| {MEMBERS_STYLE}",
                   "! Fiche !! Type de document !! Maturité"]
         for r in members:
-            lines += _cells_row([_page_link(r["title"], None), escape(r.get("type_document") or ""),
-                                 escape(r.get("maturite") or "")])
+            lines += ["|-", member_line(r, "fiche")]
         lines.append("|}")
     return "\n".join(lines) + "\n"
 

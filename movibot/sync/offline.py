@@ -26,13 +26,12 @@ from typing import IO, Any
 
 from movibot.config import Config, SourceConfig
 from movibot.records.schema import load_schema
-from movibot.render.members import render_members
+from movibot.render.members import LIEU_HEAD, LIEU_TAIL, lieu_table, member_line, members_order
 from movibot.sites.base import Page, Site
 from movibot.sync.edits import Outcome
 from movibot.sync.plan import (
     CATEGORY_NS,
     CategorySpec,
-    PagePlan,
     Source,
     category_specs,
     is_content,
@@ -47,23 +46,33 @@ STREAM_ROWS = 2000  # a bigger lieu members table is rendered and written in chu
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(configs: Sequence[SourceConfig], user: str, force: bool) -> None:
+def _init_worker(configs: Sequence[SourceConfig], user: str, force: bool, out: Path) -> None:
     _WORKER["sources"] = [Source(c, load_schema(c.schema)) for c in configs]
-    _WORKER["user"], _WORKER["force"] = user, force
+    _WORKER["user"], _WORKER["force"], _WORKER["out"] = user, force, out
 
 
-def _plan_in_worker(page: Page) -> tuple[str, PagePlan]:
-    plan = plan_source_page(page, _WORKER["sources"], _WORKER["user"], _WORKER["force"])
-    return page.title, _without_base_text(plan)
+def _plan_in_worker(page: Page) -> Planned:
+    return plan_and_write(page, _WORKER["sources"], _WORKER["user"], _WORKER["force"],
+                          _WORKER["out"])
 
 
-def _without_base_text(plan: PagePlan) -> PagePlan:
-    """The plan without the text its edit is based on: only the new text is written, and
-    sending the old one back from a worker would be wasted work for the main process."""
-    if plan.edit is None:
-        return plan
-    base = dataclasses.replace(plan.edit.page, text="")
-    return dataclasses.replace(plan, edit=dataclasses.replace(plan.edit, page=base))
+# What the main process keeps of a planned page: its title, source, members row, the row's
+# line of a members table, and outcome (the edited text is already written, by the process
+# that planned it).
+Planned = tuple[str, str | None, dict[str, Any] | None, str | None, Outcome | None]
+
+
+def plan_and_write(page: Page, sources: Sequence[Source], user: str, force: bool, out: Path
+                   ) -> Planned:
+    """Plan one page and write its new text as out/TITLE.wiki when it has an edit; its members
+    line rendered once for all the tables it is in."""
+    plan = plan_source_page(page, sources, user, force)
+    if plan.source is None:
+        return page.title, None, None, None, None
+    if plan.edit is not None:
+        write_file(out / title_to_filename(page.title), plan.edit.new)
+    line = member_line(plan.row, plan.row.get("kind", "lieu")) if plan.row else None
+    return page.title, plan.source, plan.row, line, plan.outcome
 
 
 def source_pages(site: Site, sources: Sequence[Source]) -> Iterator[Page]:
@@ -80,15 +89,16 @@ def source_pages(site: Site, sources: Sequence[Source]) -> Iterator[Page]:
 
 
 def plan_stream(pages: Iterable[Page], sources: Sequence[Source], user: str, force: bool,
-                jobs: int) -> Iterator[tuple[str, PagePlan]]:
-    """(title, plan) in input order; with jobs > 1 the planning runs in worker processes (and
-    the plans come back without their edits' base text)."""
+                jobs: int, out: Path) -> Iterator[Planned]:
+    """Each page planned and its edit written (plan_and_write), in input order; with jobs > 1
+    in worker processes, which write the files themselves: the main process only reads the
+    pages and keeps the rows and outcomes."""
     if jobs <= 1:
         for page in pages:
-            yield page.title, plan_source_page(page, sources, user, force)
+            yield plan_and_write(page, sources, user, force, out)
         return
     configs = [s.config for s in sources]
-    with Pool(jobs, _init_worker, (configs, user, force)) as pool:
+    with Pool(jobs, _init_worker, (configs, user, force, out)) as pool:
         yield from pool.imap(_plan_in_worker, pages, chunksize=32)
 
 
@@ -107,16 +117,14 @@ def run_offline(site: Site, config: Config, sources: Sequence[Source], out: Path
     report.outcomes = outcomes  # type: ignore[assignment]
     user = config.bot_name()
     with RowStore() as rows:
-        stream = plan_stream(source_pages(site, sources), sources, user, force, jobs)
-        for title, plan in progress(stream, -1, "Planning"):
-            if plan.source is None:
+        stream = plan_stream(source_pages(site, sources), sources, user, force, jobs, out)
+        for title, source, row, line, outcome in progress(stream, -1, "Planning"):
+            if source is None:
                 continue
-            if plan.row is not None:
-                rows.add(title, plan.row)
-            if plan.edit is not None:
-                write_file(out / title_to_filename(title), plan.edit.new)
-            if plan.outcome is not None:
-                outcomes.append(plan.outcome)
+            if row is not None:
+                rows.add(title, row, line or "")
+            if outcome is not None:
+                outcomes.append(outcome)
         for outcome in plan_categories(site, sources, rows, out, user, force, allow_shrink):
             outcomes.append(outcome)
     report.problems.extend(getattr(site, "problems", []))
@@ -187,7 +195,7 @@ class RowStore:
         self._db = sqlite3.connect(Path(self._dir.name) / "rows.sqlite")
         self._db.executescript(
             "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-8000;"
-            "CREATE TABLE rows (title TEXT PRIMARY KEY, sort TEXT, data TEXT);"
+            "CREATE TABLE rows (title TEXT PRIMARY KEY, sort TEXT, data TEXT, line TEXT);"
             "CREATE TABLE members (category TEXT, sort TEXT, title TEXT);")
         self._shapes: dict[str, dict[str, Any]] = {}
 
@@ -198,13 +206,13 @@ class RowStore:
         self._db.close()
         self._dir.cleanup()
 
-    def add(self, title: str, row: dict[str, Any]) -> None:
-        """Store (or replace) a page's row."""
-        sort = normalize_title(row["title"]).casefold()  # then the title: render_members' order
+    def add(self, title: str, row: dict[str, Any], line: str) -> None:
+        """Store (or replace) a page's row and its members line."""
+        sort = members_order(row)[0]  # then the title
         if self._db.execute("SELECT 1 FROM rows WHERE title = ?", (title,)).fetchone():
             self._db.execute("DELETE FROM members WHERE title = ?", (title,))  # seen twice
-        self._db.execute("INSERT OR REPLACE INTO rows VALUES (?, ?, ?)",
-                         (title, sort, json.dumps(row, ensure_ascii=False)))
+        self._db.execute("INSERT OR REPLACE INTO rows VALUES (?, ?, ?, ?)",
+                         (title, sort, json.dumps(row, ensure_ascii=False), line))
         self._db.executemany("INSERT INTO members VALUES (?, ?, ?)",
                              [(c, sort, title) for c in row.get("categories", [])])
         shape = {k: row.get(k) for k in ("kind", "implied", "categories")}
@@ -229,32 +237,49 @@ class RowStore:
         for (data,) in cursor:
             yield json.loads(data)
 
+    def lines(self, category: str) -> Iterator[str]:
+        """The members lines of a category, in members-table order."""
+        cursor = self._db.execute(
+            "SELECT r.line FROM members m JOIN rows r ON r.title = m.title "
+            "WHERE m.category = ? ORDER BY m.sort, m.title", (category,))
+        for (line,) in cursor:
+            yield line
+
 
 def plan_categories(site: Site, sources: Sequence[Source], rows: RowStore, out: Path, user: str,
                     force: bool, allow_shrink: bool = False) -> Iterator[Outcome]:
-    """Plan each category page the rows imply; write the edited ones; yield the outcomes."""
+    """Plan each category page the rows imply; write the edited ones; yield the outcomes.
+    A lieu table is put together from its members' lines (each rendered once, when its page
+    was planned); one of more than STREAM_ROWS rows is streamed."""
     specs = rows.specs(sources)
     titles = [normalize_title(CATEGORY_NS + s.name) for s in specs]
     pages = {p.title: p for p in site.pages(titles)}
     for spec, title in zip(specs, titles, strict=True):
         page = pages.get(title) or Page(title, "", exists=False, ns=14)
         path = out / title_to_filename(title)
-        if spec.kind == "lieu" and rows.count(spec.name) > STREAM_ROWS:
-            yield stream_category(page, spec, rows.members(spec.name), path, user, force,
-                                  allow_shrink, rows.count(spec.name))
+        count = rows.count(spec.name) if spec.kind else 0
+        if spec.kind == "lieu" and count > STREAM_ROWS:
+            yield stream_category(page, spec, rows.lines(spec.name), path, user, force,
+                                  allow_shrink, count)
             continue
-        spec = dataclasses.replace(spec, rows=tuple(rows.members(spec.name)) if spec.kind else ())
-        edit, outcome = plan_category(page, spec, user=user, force=force,
-                                      allow_shrink=allow_shrink)
+        if spec.kind == "lieu":
+            edit, outcome = plan_category(page, spec, user=user, force=force,
+                                          allow_shrink=allow_shrink, rows=count,
+                                          members=lieu_table(rows.lines(spec.name)))
+        else:
+            spec = dataclasses.replace(spec, rows=tuple(rows.members(spec.name))
+                                       if spec.kind else ())
+            edit, outcome = plan_category(page, spec, user=user, force=force,
+                                          allow_shrink=allow_shrink)
         if edit is not None:
             write_file(path, edit.new)
         yield outcome
 
 
-def stream_category(page: Page, spec: CategorySpec, members: Iterator[dict[str, Any]],
-                    path: Path, user: str, force: bool, allow_shrink: bool = False,
+def stream_category(page: Page, spec: CategorySpec, lines: Iterator[str], path: Path,
+                    user: str, force: bool, allow_shrink: bool = False,
                     count: int | None = None) -> Outcome:
-    """plan_category for a big lieu category, its members table rendered chunk by chunk.
+    """plan_category for a big lieu category, its members table written line by line.
 
     The page is planned with an empty table (so creation, {{bots}}, malformed and hand-edited
     blocks are decided as usual), then the table and its hash are put in that block."""
@@ -263,7 +288,7 @@ def stream_category(page: Page, spec: CategorySpec, members: Iterator[dict[str, 
     if outcome.status in ("skipped-nobots", "block-malformed", "shrink-refused"):
         return outcome
     with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as table:
-        sha1 = _render_table(members, spec.kind or "lieu", table).hexdigest()
+        sha1 = _write_table(lines, table).hexdigest()
         old = find_block(page.text, "membres") if page.exists else None
         if old is not None and full_hash(old.content) == sha1:
             if not old.edited:
@@ -284,35 +309,25 @@ def stream_category(page: Page, spec: CategorySpec, members: Iterator[dict[str, 
     return Outcome(page.title, status)
 
 
-def _render_table(members: Iterator[dict[str, Any]], kind: str, out: IO[str]) -> Any:
-    """Write render_members(all members) to `out`, STREAM_ROWS rows at a time; its sha1.
-
-    Each chunk is rendered as a whole table whose first two lines (the table's opening and
-    header) and last line (its end) are kept only once. Raises ValueError when a chunk does
-    not have that shape (render_members changed): the table would be wrong."""
+def _write_table(lines: Iterator[str], out: IO[str]) -> Any:
+    """Write lieu_table(lines) to `out`, STREAM_ROWS lines at a time; its sha1."""
     sha1 = hashlib.sha1()
-    chunk: list[dict[str, Any]] = []
-    head = tail = ""
-
-    def flush() -> None:
-        nonlocal head, tail
-        text = render_members(chunk, kind).replace("\r\n", "\n").replace("\r", "\n")
-        lines = text.splitlines(keepends=True)
-        if len(lines) < 4 or not lines[0].startswith("{|") or lines[-1] != "|}\n":
-            raise ValueError("render_members no longer writes one table per call")
-        if not head:
-            head, tail = "".join(lines[:2]), lines[-1]
-            _write(out, sha1, head)
-        _write(out, sha1, "".join(lines[2:-1]))
-        chunk.clear()
-
-    for row in members:
-        chunk.append(row)
+    empty = True
+    chunk: list[str] = []
+    for line in lines:
+        if empty:
+            _write(out, sha1, LIEU_HEAD)
+            empty = False
+        chunk.append(line)
         if len(chunk) == STREAM_ROWS:
-            flush()
+            _write(out, sha1, lieu_table(chunk)[len(LIEU_HEAD):-len(LIEU_TAIL)])
+            chunk.clear()
+    if empty:
+        _write(out, sha1, lieu_table(()))
+        return sha1
     if chunk:
-        flush()
-    _write(out, sha1, tail)
+        _write(out, sha1, lieu_table(chunk)[len(LIEU_HEAD):-len(LIEU_TAIL)])
+    _write(out, sha1, LIEU_TAIL)
     return sha1
 
 

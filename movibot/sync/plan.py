@@ -220,12 +220,15 @@ def shrink_refusal(before: int, after: int) -> str | None:
 
 
 def plan_category(page: Page, spec: CategorySpec, *, user: str, force: bool = False,
-                  allow_shrink: bool = False, rows: int | None = None
-                  ) -> tuple[Edit | None, Outcome]:
+                  allow_shrink: bool = False, rows: int | None = None,
+                  members: str | None = None) -> tuple[Edit | None, Outcome]:
     """Create the category page when missing, else refresh its `membres` block (unless it
     would shrink too much: `shrink-refused`). `rows`: the new table's row count when the
-    table is rendered elsewhere (streamed), else counted from spec.rows."""
-    members = render_members(spec.rows, spec.kind) if spec.kind else ""
+    table is rendered elsewhere (streamed), else counted from the table. `members`: the table
+    already rendered from the spec's members (the offline run's lines), else rendered from
+    spec.rows."""
+    if members is None:
+        members = render_members(spec.rows, spec.kind) if spec.kind else ""
     if page.protected and not page.exists:
         return None, Outcome(page.title, "protected", (), page.protected)
     if not page.exists:

@@ -27,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal, localcontext
+from functools import cached_property
 
 from movibot.costs.fr import NBSP, format_money, format_surface
 from movibot.costs.model import CostResult
@@ -71,7 +72,7 @@ class Segment:
     monthly: Decimal | None
     width: int
 
-    @property
+    @cached_property
     def text(self) -> str:
         """The legend's text: « Résidents 153 m² · 1 700 € / mois »."""
         if self.monthly is None:

@@ -329,8 +329,19 @@ class PushResult:
     dry_run: bool = False
     outcomes: list[FileOutcome] = field(default_factory=list)
     stopped: bool = False
-    halted: str | None = None
+    _halted: str | None = field(default=None, repr=False)
     requests: int = 0
+
+    @property
+    def halted(self) -> str | None:
+        """Why the push ended early: the stop page, else what left files `not-done` (a
+        read-only wiki, a streak of errors, max_edits), as in the run's report."""
+        return self._halted or next(
+            (o.message for o in self.outcomes if o.status == "not-done"), None)
+
+    @halted.setter
+    def halted(self, why: str | None) -> None:
+        self._halted = why
 
     @property
     def edits(self) -> int:

@@ -240,14 +240,15 @@ def run_cmd(site_spec: str | None, config_path: str | None, dry_run: bool, full:
 
     _setup_logging(verbose, quiet)
     show = None if fmt == "json" or quiet else (lambda edit: click.echo(edit.diff(), nl=False))
+    bar = _progress(quiet or fmt == "json")  # `--format json` is for programs: no bar
     if out_dir:
         from movibot.app import offline_command
 
         report = offline_command(site_spec, config_path, Path(out_dir), jobs=jobs, force=force,
-                                 progress=_progress(quiet), allow_shrink=allow_shrink)
+                                 progress=bar, allow_shrink=allow_shrink)
     else:
         report = run_command(site_spec, config_path, dry_run=dry_run, full=full, force=force,
-                             max_edits=max_edits, show=show, progress=_progress(quiet),
+                             max_edits=max_edits, show=show, progress=bar,
                              titles=titles, allow_shrink=allow_shrink)
     written = _write_report(report_path, report.to_json())
     if fmt == "json":
@@ -551,11 +552,18 @@ def schema_from_cmd(site_spec: str | None, config_path: str | None, template: st
 def init_cmd(path: str) -> None:
     """Write a commented starter movibot.yaml (never overwrites an existing file)."""
     from movibot.config import STARTER
+    from movibot.errors import IOFailure, UsageError
 
     target = Path(path)
     if target.exists():
-        raise click.UsageError(f"{path} already exists; not overwritten")
-    target.write_text(STARTER, encoding="utf-8")
+        raise UsageError(f"{path} already exists; not overwritten")
+    try:
+        with target.open("x", encoding="utf-8") as f:  # "x": never over a file made meanwhile
+            f.write(STARTER)
+    except FileExistsError:
+        raise UsageError(f"{path} already exists; not overwritten") from None
+    except OSError as e:
+        raise IOFailure(f"cannot write {path}: {e.strerror or e}") from None
     click.echo(f"wrote {path}")
 
 

@@ -21,6 +21,7 @@ from movibot.wikitext.titles import (
     EXTENSION,
     categories_in,
     fold,
+    is_category,
     normalize_title,
     title_from_file,
     title_to_filename,
@@ -109,6 +110,9 @@ class DirectorySite:
                 yield page
 
     def category_pages(self, category: str) -> Iterator[Page]:
+        """Pages whose text puts them in the category (`Lieux`, or `Catégorie:Lieux`)."""
+        if is_category(category):
+            category = category.split(":", 1)[1]
         want = normalize_title(category)
         for page in self.all_pages():
             if want in categories_in(page.text):  # categories_in normalises as MediaWiki does

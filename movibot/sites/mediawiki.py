@@ -16,6 +16,7 @@ import logging
 import random
 import re
 import time
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 from urllib.parse import urljoin, urlsplit, urlunsplit
@@ -220,12 +221,15 @@ class MediaWikiSite:
         for chunk in _chunks(titles, self._batch()):
             found: dict[str, dict[str, Any]] = {}
             normalized: dict[str, str] = {}
-            params = {"titles": "|".join(chunk), **REVISIONS}
+            # sent in NFC, as MediaWiki reads every input: its `normalized` list then names
+            # what was sent (an NFD title would come back percent-encoded, and not be found)
+            sent = [unicodedata.normalize("NFC", title) for title in chunk]
+            params = {"titles": "|".join(sent), **REVISIONS}
             for raws, names in self._page_batches(params, post=True):
                 found.update((raw["title"], raw) for raw in raws)
                 normalized.update(names)
-            for title in chunk:
-                yield self._page_for(title, found.get(normalized.get(title, title)))
+            for title, nfc in zip(chunk, sent, strict=True):
+                yield self._page_for(title, found.get(normalized.get(nfc, nfc)))
 
     def read_text(self, title: str) -> Page:
         """One page (exists=False when missing). Raises WikiError."""

@@ -27,7 +27,30 @@ def fail(error: MovibotError) -> None:
 
 
 class Group(click.Group):
-    """Turns every MovibotError into one `Error:` line and its exit code."""
+    """Turns every MovibotError, and click's usage errors, into one `Error:` line and its exit
+    code."""
+
+    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        try:
+            code = super().main(*args, standalone_mode=False, **kwargs)
+        except click.UsageError as e:  # click would print the usage, a hint and the error
+            if type(e).__name__ == "NoArgsIsHelpError":  # `movibot` alone: the help
+                e.show()
+                sys.exit(e.exit_code)
+            hint = f" (see '{e.ctx.command_path} -h')" if e.ctx is not None else ""
+            click.echo(f"Error: {e.format_message()}{hint}", err=True)
+            sys.exit(e.exit_code)
+        except click.ClickException as e:
+            e.show()
+            sys.exit(e.exit_code)
+        except click.Abort:
+            click.echo("Aborted!", err=True)
+            sys.exit(1)
+        # click returns the code of an explicit exit (--help, --version), else the command's
+        # return value (None: every command exits through sys.exit or returns normally)
+        sys.exit(code if isinstance(code, int) and not isinstance(code, bool) else 0)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:

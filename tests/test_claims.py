@@ -150,6 +150,28 @@ def test_python_m_movibot_from_the_checkout_finds_the_bundled_schemas_and_fiches
         0, "", "43 files checked: 0 errors, 0 warnings")
 
 
+@pytest.mark.parametrize(("args", "named", "command"), [
+    (["cost", "--surface", "300", "--infra", "1", "--services", "1", "--postes", "0"],
+     "'--postes'", "cost"),
+    (["run", "--bogus"], "--bogus", "run"),
+    (["nope"], "'nope'", ""),
+], ids=["bad-value", "unknown-option", "unknown-command"])
+def test_a_usage_error_is_one_line(args: list[str], named: str, command: str) -> None:
+    # click's own wording of the error (it varies between click versions) on one line,
+    # then where the help is; exit 2
+    result = CliRunner().invoke(main, args, prog_name="movibot")
+    line = result.stderr.removesuffix("\n")
+    assert (result.exit_code, result.stdout, "\n" in line) == (2, "", False)
+    assert line.startswith("Error: ") and named in line
+    assert line.endswith(f"(see '{' '.join(['movibot', command]).strip()} -h')")
+
+
+def test_movibot_alone_prints_its_help() -> None:
+    result = CliRunner().invoke(main, [], prog_name="movibot")
+    assert result.output.startswith("Usage: movibot [OPTIONS] COMMAND [ARGS]...")
+    assert "  run " in result.output and result.exit_code in (0, 2)
+
+
 def contrib(tmp_path: Path) -> tuple[Path, Path, Path]:
     wiki, local = tmp_path / "wiki", tmp_path / "local"
     wiki.mkdir()

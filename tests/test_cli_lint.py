@@ -65,16 +65,15 @@ def test_lint_with_errors_exits_1_and_prints_one_line_each(run):
 
 def test_lint_without_a_path_is_a_usage_error_exit_2(run):
     result = run("lint")
-    assert (result.exit_code, result.stdout, result.stderr) == (2, "", (
-        "Usage: movibot lint [OPTIONS] PATHS...\n"
-        "Try 'movibot lint --help' for help.\n\n"
-        "Error: Missing argument 'PATHS...'.\n"))
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        2, "", "Error: Missing argument 'PATHS...'. (see 'movibot lint -h')\n")
 
 
 def test_lint_of_a_missing_path_is_a_usage_error_exit_2(run):
     result = run("lint", "absent.wiki")
     assert (result.exit_code, result.stderr.splitlines()[-1]) == (
-        2, "Error: Invalid value for 'PATHS...': Path 'absent.wiki' does not exist.")
+        2, "Error: Invalid value for 'PATHS...': Path 'absent.wiki' does not exist. "
+        "(see 'movibot lint -h')")
 
 
 def test_lint_of_an_unreadable_file_is_e601_exit_1(run, tmp_path):
@@ -151,7 +150,8 @@ def test_lint_unknown_format_is_a_usage_error_exit_2(run):
     _write("X.wiki", PORTAL)
     result = run("lint", "--format", "xml", "X.wiki")
     assert (result.exit_code, result.stderr.splitlines()[-1]) == (
-        2, "Error: Invalid value for '--format': 'xml' is not one of 'text', 'json'.")
+        2, "Error: Invalid value for '--format': 'xml' is not one of 'text', 'json'. "
+        "(see 'movibot lint -h')")
 
 
 def test_lint_with_a_broken_schema_file_exits_2_naming_it(run):
@@ -236,4 +236,4 @@ def test_parse_of_an_unreadable_file_exits_2_naming_the_byte(run, tmp_path):
 def test_parse_without_a_file_is_a_usage_error_exit_2(run):
     result = run("parse")
     assert (result.exit_code, result.stderr.splitlines()[-1]) == (
-        2, "Error: Missing argument 'FILES...'.")
+        2, "Error: Missing argument 'FILES...'. (see 'movibot parse -h')")

@@ -10,11 +10,9 @@ written by rename (never half written) but not fsynced: a run killed midway is s
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import hashlib
 import json
-import os
 import pickle
 import sqlite3
 import tempfile
@@ -24,6 +22,7 @@ from multiprocessing import Pool
 from pathlib import Path
 from typing import IO, Any
 
+from movibot.atomic import replaced
 from movibot.config import Config, SourceConfig
 from movibot.records.schema import load_schema
 from movibot.render.members import LIEU_HEAD, LIEU_TAIL, lieu_table, member_line, members_order
@@ -46,33 +45,28 @@ STREAM_ROWS = 2000  # a bigger lieu members table is rendered and written in chu
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(configs: Sequence[SourceConfig], user: str, force: bool, out: Path) -> None:
+def _init_worker(configs: Sequence[SourceConfig], user: str, force: bool) -> None:
     _WORKER["sources"] = [Source(c, load_schema(c.schema)) for c in configs]
-    _WORKER["user"], _WORKER["force"], _WORKER["out"] = user, force, out
+    _WORKER["user"], _WORKER["force"] = user, force
 
 
 def _plan_in_worker(page: Page) -> Planned:
-    return plan_and_write(page, _WORKER["sources"], _WORKER["user"], _WORKER["force"],
-                          _WORKER["out"])
+    return plan_one(page, _WORKER["sources"], _WORKER["user"], _WORKER["force"])
 
 
-# What the main process keeps of a planned page: its title, source, members row, the row's
-# line of a members table, and outcome (the edited text is already written, by the process
-# that planned it).
-Planned = tuple[str, str | None, dict[str, Any] | None, str | None, Outcome | None]
+# What the main process needs of a planned page: its title, source, members row, the row's
+# line of a members table, its new text (None: no edit) and its outcome.
+Planned = tuple[str, str | None, dict[str, Any] | None, str | None, str | None, Outcome | None]
 
 
-def plan_and_write(page: Page, sources: Sequence[Source], user: str, force: bool, out: Path
-                   ) -> Planned:
-    """Plan one page and write its new text as out/TITLE.wiki when it has an edit; its members
-    line rendered once for all the tables it is in."""
+def plan_one(page: Page, sources: Sequence[Source], user: str, force: bool) -> Planned:
+    """Plan one page, its members line rendered once for all the tables it is in."""
     plan = plan_source_page(page, sources, user, force)
     if plan.source is None:
-        return page.title, None, None, None, None
-    if plan.edit is not None:
-        write_file(out / title_to_filename(page.title), plan.edit.new)
+        return page.title, None, None, None, None, None
     line = member_line(plan.row, plan.row.get("kind", "lieu")) if plan.row else None
-    return page.title, plan.source, plan.row, line, plan.outcome
+    new = plan.edit.new if plan.edit is not None else None
+    return page.title, plan.source, plan.row, line, new, plan.outcome
 
 
 def source_pages(site: Site, sources: Sequence[Source]) -> Iterator[Page]:
@@ -89,16 +83,16 @@ def source_pages(site: Site, sources: Sequence[Source]) -> Iterator[Page]:
 
 
 def plan_stream(pages: Iterable[Page], sources: Sequence[Source], user: str, force: bool,
-                jobs: int, out: Path) -> Iterator[Planned]:
-    """Each page planned and its edit written (plan_and_write), in input order; with jobs > 1
-    in worker processes, which write the files themselves: the main process only reads the
-    pages and keeps the rows and outcomes."""
+                jobs: int) -> Iterator[Planned]:
+    """Each page planned (plan_one), in input order; with jobs > 1 in worker processes. The
+    main process writes the files: file creation from several processes in one folder costs
+    the file system many times what one writer pays (benchmarks/README.md)."""
     if jobs <= 1:
         for page in pages:
-            yield plan_and_write(page, sources, user, force, out)
+            yield plan_one(page, sources, user, force)
         return
     configs = [s.config for s in sources]
-    with Pool(jobs, _init_worker, (configs, user, force, out)) as pool:
+    with Pool(jobs, _init_worker, (configs, user, force)) as pool:
         yield from pool.imap(_plan_in_worker, pages, chunksize=32)
 
 
@@ -117,10 +111,12 @@ def run_offline(site: Site, config: Config, sources: Sequence[Source], out: Path
     report.outcomes = outcomes  # type: ignore[assignment]
     user = config.bot_name()
     with RowStore() as rows:
-        stream = plan_stream(source_pages(site, sources), sources, user, force, jobs, out)
-        for title, source, row, line, outcome in progress(stream, -1, "Planning"):
+        stream = plan_stream(source_pages(site, sources), sources, user, force, jobs)
+        for title, source, row, line, new, outcome in progress(stream, -1, "Planning"):
             if source is None:
                 continue
+            if new is not None:
+                write_file(out / title_to_filename(title), new)
             if row is not None:
                 rows.add(title, row, line or "")
             if outcome is not None:
@@ -134,23 +130,10 @@ def run_offline(site: Site, config: Config, sources: Sequence[Source], out: Path
 
 
 def write_file(path: Path, text: str) -> None:
-    """Write `text` (UTF-8, newlines as given) to `path` through a rename, without fsync."""
-    with _renamed(path) as f:
+    """Write `text` (UTF-8, newlines as given) to `path` through a rename, without fsync: an
+    output folder is made again by running again."""
+    with replaced(path) as f:
         f.write(text)
-
-
-@contextlib.contextmanager
-def _renamed(path: Path) -> Iterator[IO[str]]:
-    """A text file that becomes `path` once closed without error (readers never see half of
-    it); no fsync: an output folder is made again by running again."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".movibot-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            yield f
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 class SpilledOutcomes:
@@ -299,7 +282,7 @@ def stream_category(page: Page, spec: CategorySpec, lines: Iterator[str], path: 
         block = find_block(base, "membres")
         assert block is not None  # plan_category wrote or kept one
         before, after, newline = block_frame(base, block, sha1)
-        with _renamed(path) as f:
+        with replaced(path) as f:
             f.write(before)
             table.seek(0)
             while chunk := table.read(1 << 20):
@@ -346,7 +329,7 @@ def write_report(report: Report, path: Path) -> None:
                pages=marker)
     text = json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True)
     before, after = text.split(json.dumps(marker), 1)
-    with _renamed(path) as f:
+    with replaced(path) as f:
         f.write(before)
         f.write("[" if report.outcomes else "[]")
         for i, outcome in enumerate(report.outcomes):

@@ -18,7 +18,7 @@ CATEGORY_PREFIXES = ("catégorie", "category")
 _STRIPPED = re.compile("[\u200e\u200f\u202a-\u202e]")
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=4096)  # names repeat; page titles do not
 def normalize_title(title: str, first_letter: bool = True) -> str:
     """MediaWiki's canonical form: Unicode NFC, the bidi marks it strips removed, underscores
     and runs of spaces as one space, trimmed, and (on a `first-letter` wiki, as Movilab; the
@@ -71,7 +71,7 @@ def is_category(title: str) -> bool:
     return ns in CATEGORY_PREFIXES
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=4096)  # names repeat; page titles do not
 def fold(name: str) -> str:
     """Key for matching names ignoring case, accents, and spaces vs underscores."""
     decomposed = unicodedata.normalize("NFKD", name.replace("_", " "))

@@ -32,7 +32,8 @@ def section(results: dict[str, Any], part: str) -> str:
         parts = [_machine(results), _wiki(results["wiki"]), _ratios(results["wiki"]),
                  _kinds(results["wiki"]), _targets(wiki_targets(results))]
     else:
-        parts = [_dump_machine(results), _dumps(results["dump"]), _floor(results),
+        output = results.get("machine", {}).get("dump_output", "")
+        parts = [_dump_machine(results), _dumps(results["dump"], output), _floor(results),
                  _tokenizer(results), _targets(dump_targets(results))]
     return "\n".join(p for p in parts if p) + f"\nReproduce: `{results['command']}` " \
         f"({results['total_s']:.0f} s for the whole script on this machine).\n"
@@ -147,7 +148,7 @@ def _kinds(rows: list[dict[str, Any]]) -> str:
             "checks)\n\n" + _table(("N", "run", "requests"), body))
 
 
-def _dumps(rows: list[dict[str, Any]]) -> str:
+def _dumps(rows: list[dict[str, Any]], output: str = "") -> str:
     if not rows:
         return ""
     one = {r["pages"]: r["wall_s"] for r in rows if r["jobs"] == 1}
@@ -161,7 +162,9 @@ def _dumps(rows: list[dict[str, Any]]) -> str:
     failed = [f"**failed**: {_pages(r['pages'])} pages `--jobs {r['jobs']}`, exit "
               f"{r['exit_code']}: `{_last_line(r['error'])}`" for r in rows if r.get("error")]
     return ("\n**Dump** (`movibot run --site dump:FILE --out DIR --jobs N`: parse, validate, "
-            "cost model, render, write; whole process, start-up included; load = the 1-minute "
+            "cost model, render, write" + (f" (the pages written to a {output})"
+                                           if output else "")
+            + "; whole process, start-up included; load = the 1-minute "
             "load average at the start, others = CPU cores other processes kept busy during "
             "the run, on average; a size run more than once shows its fastest run, and every "
             "run's wall time)\n\n"

@@ -280,13 +280,28 @@ def bench_tool(name: str, template: wikiserver.Template, n: int) -> list[dict[st
 # -- the dumps -------------------------------------------------------------------------------
 
 
+# Where the dump runs write their pages. On a disk, creating 10 000 files costs the kernel
+# 1 to 5 s from one run to the next on this kind of machine (ext4 on a virtual disk: about
+# 80 µs per file, varying with the journal), which would drown what movibot does: the
+# pages go to a tmpfs when there is one (`--out-on disk` writes them to the disk instead).
+OUTPUT: dict[str, str | None] = {"dir": None, "name": "disk"}
+
+
+def choose_output(where: str) -> None:
+    shm = Path("/dev/shm")
+    if where == "tmpfs" and shm.is_dir() and os.access(shm, os.W_OK):
+        OUTPUT.update(dir=str(shm), name="tmpfs (/dev/shm)")
+    else:
+        OUTPUT.update(dir=None, name=f"disk ({tempfile.gettempdir()})")
+
+
 def bench_dump(dump: Path, pages: int, jobs: int, count: Path | None = None
                ) -> dict[str, Any]:
     """`movibot run --site dump:FILE --out DIR --jobs N`: pages per second and peak RSS.
 
     With `count`, the run goes through `parsing.py count` (tokenizer passes counted into that
     file; --jobs 1 only: the workers of --jobs 2 are other processes)."""
-    out = Path(tempfile.mkdtemp(prefix="movibench-out-"))
+    out = Path(tempfile.mkdtemp(prefix="movibench-out-", dir=OUTPUT["dir"]))
     args = ["run", "-q", "--site", f"dump:{dump}", "--out", str(out), "--jobs", str(jobs)]
     try:
         result = measure([*PARSING, "count", str(count), *args] if count else [*MOVIBOT, *args])
@@ -450,6 +465,9 @@ def main() -> int:
                         help="only the wiki benchmarks, or only the dump benchmarks")
     parser.add_argument("--no-wiki", action="store_true", help="same as --only dump")
     parser.add_argument("--no-dump", action="store_true", help="same as --only wiki")
+    parser.add_argument("--out-on", choices=("tmpfs", "disk"), default="tmpfs",
+                        help="where the dump runs write their pages (default: a tmpfs, "
+                        "/dev/shm, when there is one)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--results", type=Path, default=HERE / "results")
     parser.add_argument("--update-readme", action="store_true",
@@ -465,6 +483,7 @@ def main() -> int:
         print(f"benchmarks need a test wiki: {reason}", file=sys.stderr)
         return 2
     started = time.monotonic()
+    choose_output(args.out_on)
     scratch = wikiserver.scratch_dir("movibench-")
     results: dict[str, Any] = {"command": " ".join(["python", "benchmarks/run.py",
                                                     *sys.argv[1:]]),
@@ -474,6 +493,7 @@ def main() -> int:
     try:
         template = None if args.no_wiki else wikiserver.build_template(scratch / "mw")
         results["machine"] = machine(template)
+        results["machine"]["dump_output"] = OUTPUT["name"]
         print(json.dumps(results["machine"]), flush=True)
         for n in sizes if template is not None else []:
             seeded = seeded_template(template, n, args.seed)

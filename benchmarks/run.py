@@ -458,9 +458,9 @@ def main() -> int:
     parser.add_argument("--tools", nargs="+", choices=TOOLS, default=list(TOOLS))
     parser.add_argument("--dump-pages", type=int, default=10_000)
     parser.add_argument("--memory-pages", type=int, default=100_000)
-    parser.add_argument("--repeat", type=int, default=2,
+    parser.add_argument("--repeat", type=int, default=3,
                         help="runs of the smaller dump with each --jobs, interleaved; the "
-                        "fastest is kept (default 2; the floor is the fastest of 3 passes)")
+                        "fastest is kept (default 3; the floor is the fastest of 3 passes)")
     parser.add_argument("--only", choices=("wiki", "dump"),
                         help="only the wiki benchmarks, or only the dump benchmarks")
     parser.add_argument("--no-wiki", action="store_true", help="same as --only dump")

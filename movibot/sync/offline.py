@@ -37,10 +37,11 @@ from movibot.sync.plan import (
     plan_category,
     plan_source_page,
 )
-from movibot.sync.report import Report
+from movibot.sync.report import Report, page_json
 from movibot.wikitext.blocks import block_frame, find_block, full_hash
 from movibot.wikitext.titles import normalize_title, title_to_filename
 
+CATEGORY_NAMESPACE = 14
 STREAM_ROWS = 2000  # a bigger lieu members table is rendered and written in chunks of this size
 _WORKER: dict[str, Any] = {}
 
@@ -69,10 +70,17 @@ def plan_one(page: Page, sources: Sequence[Source], user: str, force: bool) -> P
     return page.title, plan.source, plan.row, line, new, plan.outcome
 
 
-def source_pages(site: Site, sources: Sequence[Source]) -> Iterator[Page]:
-    """Every content page of the site once (one pass over a dump when it can iterate)."""
+def source_pages(site: Site, sources: Sequence[Source],
+                 categories: dict[str, Page] | None = None) -> Iterator[Page]:
+    """Every content page of the site once (one pass over a dump when it can iterate); the
+    dump's category pages go to `categories` (by normalised title) on the way, so that the
+    category pages need no second pass over the file."""
     if hasattr(site, "iter_pages"):
-        yield from (p for p in site.iter_pages() if is_content(p))
+        for page in site.iter_pages():
+            if is_content(page):
+                yield page
+            elif categories is not None and page.ns == CATEGORY_NAMESPACE:
+                categories[normalize_title(page.title)] = page
         return
     seen: set[str] = set()
     for source in sources:
@@ -111,7 +119,8 @@ def run_offline(site: Site, config: Config, sources: Sequence[Source], out: Path
     report.outcomes = outcomes  # type: ignore[assignment]
     user = config.bot_name()
     with RowStore() as rows:
-        stream = plan_stream(source_pages(site, sources), sources, user, force, jobs)
+        seen: dict[str, Page] | None = {} if hasattr(site, "iter_pages") else None
+        stream = plan_stream(source_pages(site, sources, seen), sources, user, force, jobs)
         for title, source, row, line, new, outcome in progress(stream, -1, "Planning"):
             if source is None:
                 continue
@@ -121,7 +130,8 @@ def run_offline(site: Site, config: Config, sources: Sequence[Source], out: Path
                 rows.add(title, row, line or "")
             if outcome is not None:
                 outcomes.append(outcome)
-        for outcome in plan_categories(site, sources, rows, out, user, force, allow_shrink):
+        for outcome in plan_categories(site, sources, rows, out, user, force, allow_shrink,
+                                       seen):
             outcomes.append(outcome)
     report.problems.extend(getattr(site, "problems", []))
     report.duration = clock() - t0
@@ -230,13 +240,17 @@ class RowStore:
 
 
 def plan_categories(site: Site, sources: Sequence[Source], rows: RowStore, out: Path, user: str,
-                    force: bool, allow_shrink: bool = False) -> Iterator[Outcome]:
+                    force: bool, allow_shrink: bool = False,
+                    seen: dict[str, Page] | None = None) -> Iterator[Outcome]:
     """Plan each category page the rows imply; write the edited ones; yield the outcomes.
     A lieu table is put together from its members' lines (each rendered once, when its page
     was planned); one of more than STREAM_ROWS rows is streamed."""
     specs = rows.specs(sources)
     titles = [normalize_title(CATEGORY_NS + s.name) for s in specs]
-    pages = {p.title: p for p in site.pages(titles)}
+    if seen is not None:  # every category page of the dump, kept by the one pass
+        pages = {t: seen[t] for t in titles if t in seen}
+    else:
+        pages = {p.title: p for p in site.pages(titles)}
     for spec, title in zip(specs, titles, strict=True):
         page = pages.get(title) or Page(title, "", exists=False, ns=14)
         path = out / title_to_filename(title)
@@ -333,8 +347,7 @@ def write_report(report: Report, path: Path) -> None:
         f.write(before)
         f.write("[" if report.outcomes else "[]")
         for i, outcome in enumerate(report.outcomes):
-            one = dataclasses.replace(empty, outcomes=[outcome]).to_json()["pages"][0]
-            entry = json.dumps(one, ensure_ascii=False, indent=2, sort_keys=True)
+            entry = json.dumps(page_json(outcome), ensure_ascii=False, indent=2, sort_keys=True)
             f.write(("," if i else "") + "\n    " + entry.replace("\n", "\n    "))
         f.write("\n  ]" if report.outcomes else "")
         f.write(after + "\n")

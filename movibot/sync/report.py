@@ -80,11 +80,7 @@ class Report:
             "stopped": self.stopped,
             "counts": self.counts(),
             "problems": [p.to_dict() for p in self.problems],
-            "pages": [
-                {"title": o.title, "status": o.status, "message": o.message,
-                 "problems": [p.to_dict() for p in o.problems]}
-                for o in self.outcomes
-            ],
+            "pages": [page_json(o) for o in self.outcomes],
             "exit_code": self.exit_code(),
         }
 
@@ -131,3 +127,9 @@ def reason(outcome: Outcome) -> str:
 def same_but_date(old: str, new: str) -> bool:
     """True when two report texts differ at most in their first line (the date)."""
     return old.replace("\r\n", "\n").split("\n", 1)[1:] == new.split("\n", 1)[1:]
+
+
+def page_json(outcome: Outcome) -> dict[str, Any]:
+    """One entry of the report's `pages`."""
+    return {"title": outcome.title, "status": outcome.status, "message": outcome.message,
+            "problems": [p.to_dict() for p in outcome.problems]}

@@ -83,6 +83,24 @@ def test_with_add_category_the_bot_puts_the_page_in_its_category(folder: Path, t
         0, "unchanged", [], 0)
 
 
+def test_a_dump_run_processes_them_as_the_folder_run_does(folder: Path, tmp_path: Path
+                                                         ) -> None:
+    from test_offline import make_dump
+
+    dump = make_dump(tmp_path / "dump.xml", folder)
+    out = tmp_path / "out"
+    code, report = run(f"dump:{dump}", config_for(tmp_path, False), "--out", str(out))
+    orphan = page(json.loads((out / "report.json").read_text(encoding="utf-8")), "Orphelin")
+    assert (code, orphan["status"], [p["code"] for p in orphan["problems"]]) == (
+        0, "edited", ["E301"])
+    code, _ = run(str(folder), config_for(tmp_path, False))  # the same plan on the folder
+    assert code == 0
+    assert (out / "Orphelin.wiki").read_text(encoding="utf-8") == (
+        folder / "Orphelin.wiki").read_text(encoding="utf-8")
+    members = (out / "Catégorie:Tiers-Lieux.wiki").read_text(encoding="utf-8")
+    assert "[[Membre]]" in members and "Orphelin" not in members
+
+
 def test_the_live_wiki_finds_them_through_embeddedin(wiki: Any, tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     from test_run_wiki import configure

@@ -13,9 +13,10 @@ from movibot.cli import main
 SITE = Path(__file__).parent / "fixtures" / "site"
 
 
-def make_dump(path: Path) -> Path:
+def make_dump(path: Path, folder: Path = SITE) -> Path:
+    """An XML export of the folder's pages (all in namespace 0)."""
     pages = []
-    for i, f in enumerate(sorted(SITE.glob("*.wiki")), start=1):
+    for i, f in enumerate(sorted(folder.glob("*.wiki")), start=1):
         title = f.stem.replace("_", " ")
         pages.append(
             f"<page><title>{html.escape(title)}</title><ns>0</ns><id>{i}</id><revision>"

@@ -55,19 +55,17 @@ def _plan_in_worker(page: Page) -> Planned:
     return plan_one(page, _WORKER["sources"], _WORKER["user"], _WORKER["force"])
 
 
-# What the main process needs of a planned page: its title, source, members row, the row's
-# line of a members table, its new text (None: no edit) and its outcome.
-Planned = tuple[str, str | None, dict[str, Any] | None, str | None, str | None, Outcome | None]
+# What the main process needs of a planned page: its title, members row, the row's line of a
+# members table, its new text (None: no edit) and its outcome (None: not a page of the run).
+Planned = tuple[str, dict[str, Any] | None, str | None, str | None, Outcome | None]
 
 
 def plan_one(page: Page, sources: Sequence[Source], user: str, force: bool) -> Planned:
     """Plan one page, its members line rendered once for all the tables it is in."""
     plan = plan_source_page(page, sources, user, force)
-    if plan.source is None:
-        return page.title, None, None, None, None, None
     line = member_line(plan.row, plan.row.get("kind", "lieu")) if plan.row else None
     new = plan.edit.new if plan.edit is not None else None
-    return page.title, plan.source, plan.row, line, new, plan.outcome
+    return page.title, plan.row, line, new, plan.outcome
 
 
 def source_pages(site: Site, sources: Sequence[Source],
@@ -121,9 +119,9 @@ def run_offline(site: Site, config: Config, sources: Sequence[Source], out: Path
     with RowStore() as rows:
         seen: dict[str, Page] | None = {} if hasattr(site, "iter_pages") else None
         stream = plan_stream(source_pages(site, sources, seen), sources, user, force, jobs)
-        for title, source, row, line, new, outcome in progress(stream, -1, "Planning"):
-            if source is None:
-                continue
+        for title, row, line, new, outcome in progress(stream, -1, "Planning"):
+            # a page of no source that calls a source's template (E301) is planned too, in
+            # no table: its source is None but it has an outcome
             if new is not None:
                 write_file(out / title_to_filename(title), new)
             if row is not None:

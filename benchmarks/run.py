@@ -287,9 +287,15 @@ def bench_tool(name: str, template: wikiserver.Template, n: int) -> list[dict[st
 OUTPUT: dict[str, str | None] = {"dir": None, "name": "disk"}
 
 
-def choose_output(where: str) -> None:
+def choose_output(where: str, pages: int) -> None:
+    """The tmpfs when asked and it has room for `pages` pages (about 5 kB each, with a
+    margin: Docker's default /dev/shm is 64 MB), else the disk."""
     shm = Path("/dev/shm")
-    if where == "tmpfs" and shm.is_dir() and os.access(shm, os.W_OK):
+    room = 0
+    if shm.is_dir() and os.access(shm, os.W_OK):
+        stat = os.statvfs(shm)
+        room = stat.f_bavail * stat.f_frsize
+    if where == "tmpfs" and room > pages * 10_000:
         OUTPUT.update(dir=str(shm), name="tmpfs (/dev/shm)")
     else:
         OUTPUT.update(dir=None, name=f"disk ({tempfile.gettempdir()})")
@@ -483,7 +489,8 @@ def main() -> int:
         print(f"benchmarks need a test wiki: {reason}", file=sys.stderr)
         return 2
     started = time.monotonic()
-    choose_output(args.out_on)
+    choose_output(args.out_on, args.dump_pages if args.quick
+                  else max(args.dump_pages, args.memory_pages))
     scratch = wikiserver.scratch_dir("movibench-")
     results: dict[str, Any] = {"command": " ".join(["python", "benchmarks/run.py",
                                                     *sys.argv[1:]]),

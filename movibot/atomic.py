@@ -1,17 +1,20 @@
 """Atomic file writes: a temp file in the same folder, then a rename, so that readers see the
 old file or the new one, never half of one.
 
-The temp file is `.movibot-PID.tmp`, one name per process, reused file after file: a fresh
-random name per file (tempfile.mkstemp) makes the file system insert and remove a new
-directory entry each time, which costs several times the write itself when two processes
-write to one folder (the dump run's workers). When that name is busy (a write inside a
-write) or taken by something else (a symlink), a random name is used.
+The temp file is `.movibot-PID-TOKEN.tmp`, one name per process (TOKEN: random, drawn once per
+process, so that two processes with the same PID on a shared folder never share it), reused
+file after file: a fresh random name per file (tempfile.mkstemp) makes the file system insert
+and remove a new directory entry each time, which costs several times the write itself when
+two processes write to one folder. The name is created exclusively (never a file, link, FIFO
+or symlink already there); when it is busy (a write inside a write) or cannot be created, a
+random name is used. Files get the mode a new file gets (0666 less the umask) either way.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -20,8 +23,11 @@ from typing import IO
 
 _BUSY: set[str] = set()
 _LOCK = threading.Lock()
-_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0) \
+_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) \
     | getattr(os, "O_CLOEXEC", 0)
+_TOKEN: dict[int, str] = {}  # pid -> this process's token (a forked child draws its own)
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
 
 
 @contextlib.contextmanager
@@ -44,19 +50,27 @@ def replaced(path: Path, *, fsync: bool = False) -> Iterator[IO[str]]:
             _BUSY.discard(tmp)
 
 
+def temp_name(folder: Path) -> str:
+    """This process's temp file name in `folder`."""
+    pid = os.getpid()
+    return os.path.join(folder, f".movibot-{pid}-{_TOKEN.setdefault(pid, secrets.token_hex(4))}"
+                        ".tmp")
+
+
 def _temp(folder: Path) -> tuple[int, str]:
     """An open temp file in `folder` (marked busy until `replaced` is done with it)."""
-    tmp = os.path.join(folder, f".movibot-{os.getpid()}.tmp")
+    tmp = temp_name(folder)
     with _LOCK:
         free = tmp not in _BUSY
         _BUSY.add(tmp)
     if free:
         try:
             return os.open(tmp, _FLAGS, 0o666), tmp
-        except OSError:
+        except OSError:  # something is there already, or the name cannot be made
             with _LOCK:
                 _BUSY.discard(tmp)
     fd, name = tempfile.mkstemp(dir=folder, prefix=".movibot-", suffix=".tmp")
+    os.fchmod(fd, 0o666 & ~_UMASK)  # the mode a new file gets, as on the first path
     with _LOCK:
         _BUSY.add(name)
     return fd, name

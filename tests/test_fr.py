@@ -116,3 +116,9 @@ def test_money_reads_back_as_the_value_rounded_to_the_cent(value):
     number = text[:-2].replace(NBSP, "").replace(",", ".")
     assert Decimal(number) == round_half_up(value, 2)
     assert " " not in text
+
+
+def test_a_number_of_more_digits_than_int_takes_is_still_grouped() -> None:
+    # int() refuses strings of more than 4 300 digits; a page can hold such a value
+    text = format_number(Decimal("1" + "0" * 5000), 0, sep=" ")
+    assert text.startswith("100 000 000 ") and text.count(" ") == 1666  # 5 001 digits

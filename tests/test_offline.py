@@ -77,3 +77,37 @@ def test_truncated_dump_is_a_clear_error_and_no_report(tmp_path: Path) -> None:
     assert result.output.startswith(f"Error: {dump}: ")
     assert "byte" in result.output
     assert not (tmp_path / "out" / "report.json").exists()
+
+
+def test_a_category_page_without_its_namespace_is_refreshed_not_created(tmp_path: Path
+                                                                         ) -> None:
+    # make_dump writes <ns>0</ns> for every page: the category page is known by its prefix
+    folder = tmp_path / "site"
+    folder.mkdir()
+    (folder / "Le_Lieu_Test.wiki").write_text((SITE / "Le_Lieu_Test.wiki").read_text(
+        encoding="utf-8"), encoding="utf-8")
+    (folder / "Catégorie:Tiers-Lieux.wiki").write_text(
+        "Texte écrit à la main.\n\n[[Catégorie:Portails]]\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert run_out(make_dump(tmp_path / "d.xml", folder), out) == 0
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    status = {p["title"]: p["status"] for p in report["pages"]}
+    assert status["Catégorie:Tiers-Lieux"] == "edited"
+    text = (out / "Catégorie:Tiers-Lieux.wiki").read_text(encoding="utf-8")
+    assert text.startswith("Texte écrit à la main.\n") and "[[Le Lieu Test]]" in text
+
+
+def test_only_the_redirects_of_a_source_category_are_reported(tmp_path: Path) -> None:
+    folder = tmp_path / "site"
+    folder.mkdir()
+    (folder / "Le_Lieu_Test.wiki").write_text((SITE / "Le_Lieu_Test.wiki").read_text(
+        encoding="utf-8"), encoding="utf-8")
+    (folder / "Vieux_nom.wiki").write_text("#REDIRECTION [[Accueil]]\n", encoding="utf-8")
+    (folder / "Ancien_lieu.wiki").write_text(
+        "#REDIRECTION [[Le Lieu Test]]\n[[Catégorie:Tiers-Lieux]]\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert run_out(make_dump(tmp_path / "d.xml", folder), out) == 0
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    status = {p["title"]: p["status"] for p in report["pages"]}
+    assert status.get("Ancien lieu") == "redirect" and "Vieux nom" not in status
+    assert not (out / "Ancien_lieu.wiki").exists() and not (out / "Vieux_nom.wiki").exists()

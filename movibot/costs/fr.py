@@ -41,8 +41,9 @@ def format_number(
     whole, _, decimals = format(rounded.copy_abs(), "f").partition(".")
     if trim:
         decimals = decimals.rstrip("0")
-    if len(whole) > 3:
-        whole = format(int(whole), ",").replace(",", sep)
+    if len(whole) > 3:  # by slicing: int() refuses more than 4 300 digits
+        whole = sep.join(whole[max(0, i - 3):i] for i in range(len(whole) % 3 or 3,
+                                                                len(whole) + 1, 3))
     body = whole + ("," + decimals if decimals else "")
     if rounded < 0:
         return "-" + body

@@ -39,7 +39,7 @@ from movibot.sync.plan import (
 )
 from movibot.sync.report import Report, page_json
 from movibot.wikitext.blocks import block_frame, find_block, full_hash
-from movibot.wikitext.titles import normalize_title, title_to_filename
+from movibot.wikitext.titles import categories_in, is_category, normalize_title, title_to_filename
 
 CATEGORY_NAMESPACE = 14
 STREAM_ROWS = 2000  # a bigger lieu members table is rendered and written in chunks of this size
@@ -65,7 +65,23 @@ def plan_one(page: Page, sources: Sequence[Source], user: str, force: bool) -> P
     plan = plan_source_page(page, sources, user, force)
     line = member_line(plan.row, plan.row.get("kind", "lieu")) if plan.row else None
     new = plan.edit.new if plan.edit is not None else None
-    return page.title, plan.row, line, new, plan.outcome
+    outcome = plan.outcome
+    if plan.source is None and outcome is not None and not _read_by_a_run(page, outcome,
+                                                                          sources):
+        outcome = None
+    return page.title, plan.row, line, new, outcome
+
+
+def _read_by_a_run(page: Page, outcome: Outcome, sources: Sequence[Source]) -> bool:
+    """Whether a run on a wiki or a folder would read (and report) this page of no source: it
+    calls a source's template outside its category (E301), or it is a redirect in a source's
+    category. A dump holds every page; the others are none of the run's business."""
+    if any(p.code == "E301" for p in outcome.problems):
+        return True
+    if outcome.status != "redirect":
+        return False
+    wanted = {normalize_title(s.category) for s in sources}
+    return not wanted.isdisjoint(categories_in(page.text))
 
 
 def source_pages(site: Site, sources: Sequence[Source],
@@ -75,10 +91,11 @@ def source_pages(site: Site, sources: Sequence[Source],
     category pages need no second pass over the file."""
     if hasattr(site, "iter_pages"):
         for page in site.iter_pages():
+            if categories is not None and (page.ns == CATEGORY_NAMESPACE
+                                           or is_category(page.title)):  # no <ns>: its prefix
+                categories[normalize_title(page.title)] = page
             if is_content(page):
                 yield page
-            elif categories is not None and page.ns == CATEGORY_NAMESPACE:
-                categories[normalize_title(page.title)] = page
         return
     seen: set[str] = set()
     for source in sources:

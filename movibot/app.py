@@ -233,12 +233,13 @@ def open_configured_site(site_spec: str | None, config: Config, *, write: bool) 
 
     from movibot.config import parse_site_spec, read_password
     from movibot.sites import open_site
-    from movibot.sites.oauth import OAUTH_KEYS, load_oauth
 
     spec = site_spec or config.site
     where = parse_site_spec(spec)
     auth = None
     if where.live and write:
+        from movibot.sites.oauth import OAUTH_KEYS, load_oauth  # requests: live wikis only
+
         values = {key: getattr(config, key) for key in (*OAUTH_KEYS, "password_file")}
         base = Path(config.path).parent if config.path else Path.cwd()
         auth = load_oauth(values, os.environ, base, host=urlsplit(where.target).hostname)

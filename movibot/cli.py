@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -276,7 +276,7 @@ def run_cmd(site_spec: str | None, config_path: str | None, dry_run: bool, full:
         report = run_command(site_spec, config_path, dry_run=dry_run, full=full, force=force,
                              max_edits=max_edits, show=show, progress=bar,
                              titles=titles, allow_shrink=allow_shrink)
-    written = _write_report(report_path, report.to_json())
+    written = _write_report(report_path, report.to_json)
     if fmt == "json":
         click.echo(dump(report.to_json(), "json"))
     elif report.io_error:
@@ -294,17 +294,18 @@ def run_cmd(site_spec: str | None, config_path: str | None, dry_run: bool, full:
     sys.exit(report.exit_code())
 
 
-def _write_report(path: str | None, data: Any) -> MovibotError | None:
-    """Write the JSON report to `path`; the IOFailure when it cannot be (the caller prints it
-    after what it has to say, and exits 6): a report that cannot be written is never a
-    traceback after edits were made."""
+def _write_report(path: str | None, data: Callable[[], Any]) -> MovibotError | None:
+    """Write the JSON report (`data()`, made only when written: a dump run's report holds a
+    page a line) to `path`; the IOFailure when it cannot be (the caller prints it after what
+    it has to say, and exits 6): a report that cannot be written is never a traceback after
+    edits were made."""
     if not path:
         return None
     from movibot.atomic import write_atomic
     from movibot.errors import IOFailure
 
     try:
-        write_atomic(Path(path), dump(data, "json") + "\n")
+        write_atomic(Path(path), dump(data(), "json") + "\n")
     except OSError as e:
         return IOFailure(f"cannot write the report {path}: {e.strerror or e}")
     return None
@@ -466,7 +467,7 @@ def push_cmd(paths: tuple[str, ...], site_spec: str | None, config_path: str | N
     result = push_command(paths or ("fiches",), site_spec, config_path, dry_run=dry_run,
                           summary=summary, lint=not no_lint, recreate=recreate, new=new,
                           max_edits=max_edits)
-    written = _write_report(report_path, result.to_json())
+    written = _write_report(report_path, result.to_json)
     if fmt == "json":
         click.echo(dump(result.to_json(), "json"))
     else:

@@ -79,35 +79,34 @@ def test_truncated_dump_is_a_clear_error_and_no_report(tmp_path: Path) -> None:
     assert not (tmp_path / "out" / "report.json").exists()
 
 
-def test_a_category_page_without_its_namespace_is_refreshed_not_created(tmp_path: Path
-                                                                         ) -> None:
-    # make_dump writes <ns>0</ns> for every page: the category page is known by its prefix
+def dump_run_of(tmp_path: Path, pages: dict[str, str]) -> tuple[Path, dict[str, str]]:
+    """The dump run of Le Lieu Test plus `pages` (file name -> text): its output folder and
+    each reported page's status."""
     folder = tmp_path / "site"
     folder.mkdir()
     (folder / "Le_Lieu_Test.wiki").write_text((SITE / "Le_Lieu_Test.wiki").read_text(
         encoding="utf-8"), encoding="utf-8")
-    (folder / "Catégorie:Tiers-Lieux.wiki").write_text(
-        "Texte écrit à la main.\n\n[[Catégorie:Portails]]\n", encoding="utf-8")
+    for name, text in pages.items():
+        (folder / name).write_text(text, encoding="utf-8")
     out = tmp_path / "out"
     assert run_out(make_dump(tmp_path / "d.xml", folder), out) == 0
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
-    status = {p["title"]: p["status"] for p in report["pages"]}
+    return out, {p["title"]: p["status"] for p in report["pages"]}
+
+
+def test_a_category_page_without_its_namespace_is_refreshed_not_created(tmp_path: Path
+                                                                         ) -> None:
+    # make_dump writes <ns>0</ns> for every page: the category page is known by its prefix
+    out, status = dump_run_of(tmp_path, {
+        "Catégorie:Tiers-Lieux.wiki": "Texte écrit à la main.\n\n[[Catégorie:Portails]]\n"})
     assert status["Catégorie:Tiers-Lieux"] == "edited"
     text = (out / "Catégorie:Tiers-Lieux.wiki").read_text(encoding="utf-8")
     assert text.startswith("Texte écrit à la main.\n") and "[[Le Lieu Test]]" in text
 
 
 def test_only_the_redirects_of_a_source_category_are_reported(tmp_path: Path) -> None:
-    folder = tmp_path / "site"
-    folder.mkdir()
-    (folder / "Le_Lieu_Test.wiki").write_text((SITE / "Le_Lieu_Test.wiki").read_text(
-        encoding="utf-8"), encoding="utf-8")
-    (folder / "Vieux_nom.wiki").write_text("#REDIRECTION [[Accueil]]\n", encoding="utf-8")
-    (folder / "Ancien_lieu.wiki").write_text(
-        "#REDIRECTION [[Le Lieu Test]]\n[[Catégorie:Tiers-Lieux]]\n", encoding="utf-8")
-    out = tmp_path / "out"
-    assert run_out(make_dump(tmp_path / "d.xml", folder), out) == 0
-    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
-    status = {p["title"]: p["status"] for p in report["pages"]}
+    out, status = dump_run_of(tmp_path, {
+        "Vieux_nom.wiki": "#REDIRECTION [[Accueil]]\n",
+        "Ancien_lieu.wiki": "#REDIRECTION [[Le Lieu Test]]\n[[Catégorie:Tiers-Lieux]]\n"})
     assert status.get("Ancien lieu") == "redirect" and "Vieux nom" not in status
     assert not (out / "Ancien_lieu.wiki").exists() and not (out / "Vieux_nom.wiki").exists()

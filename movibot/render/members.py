@@ -76,8 +76,13 @@ NO_LIEU = "''Aucun tiers-lieu pour l'instant.''\n"
 
 def lieu_table(lines: Iterable[str]) -> str:
     """The lieux' members table of member lines already in table order."""
-    body = "".join(f"|-\n{line}\n" for line in lines)
+    body = lieu_rows(lines)
     return LIEU_HEAD + body + LIEU_TAIL if body else NO_LIEU
+
+
+def lieu_rows(lines: Iterable[str]) -> str:
+    """The rows of a lieux' members table (between LIEU_HEAD and LIEU_TAIL)."""
+    return "".join(f"|-\n{line}\n" for line in lines)
 
 
 def table_rows(members: str) -> int:

@@ -25,7 +25,14 @@ from typing import IO, Any
 from movibot.atomic import replaced
 from movibot.config import Config, SourceConfig
 from movibot.records.schema import load_schema
-from movibot.render.members import LIEU_HEAD, LIEU_TAIL, lieu_table, member_line, members_order
+from movibot.render.members import (
+    LIEU_HEAD,
+    LIEU_TAIL,
+    lieu_rows,
+    lieu_table,
+    member_line,
+    members_order,
+)
 from movibot.sites.base import Page, Site
 from movibot.sync.edits import Outcome
 from movibot.sync.plan import (
@@ -332,13 +339,13 @@ def _write_table(lines: Iterator[str], out: IO[str]) -> Any:
             empty = False
         chunk.append(line)
         if len(chunk) == STREAM_ROWS:
-            _write(out, sha1, lieu_table(chunk)[len(LIEU_HEAD):-len(LIEU_TAIL)])
+            _write(out, sha1, lieu_rows(chunk))
             chunk.clear()
     if empty:
         _write(out, sha1, lieu_table(()))
         return sha1
     if chunk:
-        _write(out, sha1, lieu_table(chunk)[len(LIEU_HEAD):-len(LIEU_TAIL)])
+        _write(out, sha1, lieu_rows(chunk))
     _write(out, sha1, LIEU_TAIL)
     return sha1
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from movibot.config import Config
-from movibot.costs.inputs import COST_FIELDS
+from movibot.costs.inputs import COST_FIELDS, cost_inputs
 from movibot.costs.model import (
     CostInputs,
     CostResult,
@@ -19,8 +19,9 @@ from movibot.costs.model import (
 from movibot.errors import UsageError
 from movibot.problems import Problem
 from movibot.records.lint import LocalPage, lint_pages
-from movibot.records.schema import Schema, load_schemas
-from movibot.sites.base import Site
+from movibot.records.read import Source
+from movibot.records.schema import load_schemas
+from movibot.sites.base import Page, Site
 from movibot.sites.directory import UnreadableFile, read_wiki_file, wiki_files
 
 
@@ -43,38 +44,41 @@ def load_sources(paths: Sequence[str | Path]) -> tuple[list[LocalPage], list[Pro
     return sources, problems
 
 
-def parse_files(files: Sequence[str], schema_paths: list[str]) -> list[dict[str, Any]]:
-    """The records of the given files, as dicts, with the problems the one check finds
-    (records.check: the run's, cost inputs included). Unreadable files raise UnreadableFile."""
+def parse_files(files: Sequence[str], sources: Sequence[Source]) -> list[dict[str, Any]]:
+    """The records of the given files, as dicts, with their problems: each file's one reading
+    (records.read), as the run reads it. Unreadable files raise UnreadableFile."""
     import dataclasses
 
-    from movibot.records.check import check_page
-    from movibot.records.parse import pick_tree_schema, read_record
-    from movibot.wikitext.tree import parse_tree
+    from movibot.records.read import read_page
+    from movibot.wikitext.titles import namespace_of
 
-    schemas = load_schemas(schema_paths or None)
     out = []
     for path in files:
         title, text = read_wiki_file(Path(path))
-        tree = parse_tree(text)
-        schema = pick_tree_schema(tree, schemas)
-        record = read_record(tree, schema, title, path)
-        checked = dataclasses.replace(record, problems=check_page(tree, record, schema, path))
-        out.append(checked.to_dict())
+        reading = read_page(Page(title, text, ns=namespace_of(title)), sources, path=path)
+        out.append(dataclasses.replace(reading.record, problems=reading.problems).to_dict())
     return out
 
 
-def lint_paths(
-    paths: Sequence[str], schema_paths: list[str], schemas: list[Schema] | None = None
-) -> tuple[list[Problem], int]:
+def lint_paths(paths: Sequence[str], sources: Sequence[Source]) -> tuple[list[Problem], int]:
     """Problems of the files in `paths` (links checked against their folders) and the file count."""
-    schemas = schemas or load_schemas(schema_paths or None)
-    sources, problems = load_sources(paths)
-    neighbours, _ = load_sources(sorted({str(Path(s.path).parent) for s in sources}))
-    known = {s.title for s in neighbours} | {s.title for s in sources}
-    problems.extend(lint_pages(sources, schemas, known))
+    pages, problems = load_sources(paths)
+    neighbours, _ = load_sources(sorted({str(Path(s.path).parent) for s in pages}))
+    known = {s.title for s in neighbours} | {s.title for s in pages}
+    problems.extend(lint_pages(pages, sources, known))
     unreadable = sum(p.code == "E601" for p in problems)
-    return problems, len(sources) + unreadable
+    return problems, len(pages) + unreadable
+
+
+def reading_sources(schema_paths: Sequence[str], config_path: str | None) -> list[Source]:
+    """The sources lint and parse read pages with: the --schema files' (each with its own
+    source category), else the config's sources (the bundled ones without a config)."""
+    from movibot.config import load_config
+    from movibot.records.read import sources_of
+
+    if schema_paths:
+        return sources_of(load_schemas(list(schema_paths)))
+    return configured_sources(load_config(config_path))
 
 
 def schema_files(given: Sequence[str], config_path: str | None) -> list[str]:
@@ -173,42 +177,48 @@ def _overridden(fields: dict[str, Any], numbers: dict[str, Any]) -> dict[str, An
 def cost_from_page(file: str | None, title: str | None, site_spec: str | None,
                    config_path: str | None, numbers: dict[str, Any] | None = None
                    ) -> tuple[CostResult, str]:
-    """The cost model of a lieu page (a file, or a title on the configured site), with the
-    options given (`--usable 260`…) in place of the page's values."""
+    """The cost model of a lieu page (a file, or a title on the configured site): its one
+    reading (records.read), with the options given (`--usable 260`…) in place of the page's
+    values. Raises UsageError for a page that is not a lieu, or whose cost inputs are bad."""
     from movibot.config import load_config
-    from movibot.costs.inputs import INPUT_FIELDS, SHARE_FIELDS, cost_inputs
-    from movibot.records.check import check_page
-    from movibot.records.parse import read_record
-    from movibot.sites import open_site
-    from movibot.wikitext.tree import parse_tree
+    from movibot.records.policy import Command, refused
+    from movibot.records.read import read_page
 
-    schema = load_schemas()[0]
-    if file:
-        title_, text = read_wiki_file(Path(file))
-        where = file
-    else:
-        site = open_site(site_spec, load_config(config_path))
-        page = next(iter(site.pages([title or ""])))
-        if not page.exists:
-            raise UsageError(f"page {title!r} does not exist on {site.name}")
-        title_, text, where = page.title, page.text, page.title
-    tree = parse_tree(text)
-    record = read_record(tree, schema, title_, where)
-    cost_fields = set(INPUT_FIELDS.values()) | set(SHARE_FIELDS)
-    bad = [p for p in check_page(tree, record, schema, where)
-           if p.severity == "error" and (p.field in cost_fields or p.code == "E603")]
+    config = load_config(config_path)
+    page, where = _cost_page(file, title, site_spec, config)
+    reading = read_page(page, configured_sources(config), path=where)
+    if reading.schema is None or reading.schema.kind != "lieu":
+        raise UsageError(f"{where}: not a lieu page (no {{{{Tiers-Lieu}}}} call, not in a "
+                         "lieu category)")
+    bad = refused(Command.COST, reading.problems)
     if bad:
         raise UsageError(bad[0].format())
-    fields = _overridden(record.fields, numbers or {})
+    fields = _overridden(reading.record.fields, numbers or {})
     inputs = cost_inputs(fields)
     if inputs is None:
-        missing = [schema.field(n).param for n in COST_FIELDS if fields.get(n) is None]
+        missing = [reading.schema.field(n).param for n in COST_FIELDS if fields.get(n) is None]
         raise UsageError(f"{where}: the lieu page has no {', '.join(missing)}")
     try:
         validate_inputs(inputs)
     except InvalidInputs as e:
         raise UsageError(f"{where}: {_option_names(str(e))}") from None
-    return compute_costs(inputs), str(record.fields.get("nom") or title_)
+    return compute_costs(inputs), str(reading.record.fields.get("nom") or page.title)
+
+
+def _cost_page(file: str | None, title: str | None, site_spec: str | None, config: Config
+               ) -> tuple[Page, str]:
+    """The page `movibot cost` reads (a file, else a title on the site) and where it is."""
+    from movibot.sites import open_site
+    from movibot.wikitext.titles import namespace_of
+
+    if file:
+        title_, text = read_wiki_file(Path(file))
+        return Page(title_, text, ns=namespace_of(title_)), file
+    site = open_site(site_spec, config)
+    page = next(iter(site.pages([title or ""])))
+    if not page.exists:
+        raise UsageError(f"page {title!r} does not exist on {site.name}")
+    return page, page.title
 
 
 def render_cost(result: CostResult, fmt: str, name: str | None) -> str:
@@ -348,10 +358,9 @@ def diff_command(paths: Sequence[str], site_spec: str | None, config_path: str |
     return list(diff(plan))
 
 
-def configured_sources(config: Config) -> list[Any]:
+def configured_sources(config: Config) -> list[Source]:
     """The config's sources with their schemas loaded."""
     from movibot.records.schema import load_schema
-    from movibot.sync.plan import Source
 
     return [Source(s, load_schema(s.schema)) for s in config.sources]
 
@@ -395,7 +404,7 @@ def _push(files: list[LocalPage], site_spec: str | None, config: Config, *, dry_
     try:
         plan = plan_push(site, files, state, sources, config.bot_name(), options)
         if lint:
-            plan = without_lint_errors(plan, [s.schema for s in sources])
+            plan = without_lint_errors(plan, sources)
         result.outcomes = push(plan, state, apply, dry_run=dry_run)
     except StopRequested as e:
         result.stopped, result.halted = True, str(e)
@@ -403,29 +412,29 @@ def _push(files: list[LocalPage], site_spec: str | None, config: Config, *, dry_
     return result
 
 
-def without_lint_errors(plan: Any, schemas: list[Schema]) -> Any:
+def without_lint_errors(plan: Any, sources: Sequence[Source]) -> Any:
     """The push plan without the files that have lint errors (each becomes `invalid`): only
     the files push would write are linted."""
     import dataclasses
 
+    from movibot.records.policy import Command, refused
     from movibot.sync.contrib import FileOutcome
 
     paths = [file.path for file, _, _ in plan.edits]
-    problems, _ = lint_paths(paths, [], schemas) if paths else ([], 0)
+    problems, _ = lint_paths(paths, sources) if paths else ([], 0)
     errors: dict[str, list[Problem]] = {}
-    for p in problems:
-        if p.severity == "error":
-            errors.setdefault(p.path, []).append(p)
-    kept, refused = [], []
+    for p in refused(Command.PUSH, problems):
+        errors.setdefault(p.path, []).append(p)
+    kept, not_pushed = [], []
     for file, edit, status in plan.edits:
         found = errors.get(file.path)
         if not found:
             kept.append((file, edit, status))
             continue
         more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
-        refused.append(FileOutcome(file.path, file.title, "invalid",
-                                   f"{found[0].format()}{more}; fix it, or push with --no-lint"))
-    return dataclasses.replace(plan, edits=tuple(kept), settled=plan.settled + tuple(refused))
+        not_pushed.append(FileOutcome(file.path, file.title, "invalid", f"{found[0].format()}"
+                                      f"{more}; fix it, or push with --no-lint"))
+    return dataclasses.replace(plan, edits=tuple(kept), settled=plan.settled + tuple(not_pushed))
 
 
 def _readable_sources(paths: Sequence[str]) -> list[LocalPage]:
@@ -435,19 +444,41 @@ def _readable_sources(paths: Sequence[str]) -> list[LocalPage]:
     return sources
 
 
-def offline_command(site_spec: str | None, config_path: str | None, out: Path, *, jobs: int,
-                    force: bool, progress: Any, allow_shrink: bool = False) -> Any:
-    """`movibot run --out DIR`: plan every page, write the planned pages and the report."""
-    from movibot.config import load_config
-    from movibot.records.schema import load_schema
-    from movibot.sync.offline import run_offline
-    from movibot.sync.plan import Source
+# The run options a run with --out (a dump or a wiki planned into a folder) cannot honour, and
+# what to do instead; the others (--site, --config, --force, --full, --allow-shrink, --jobs,
+# --report, --format) it honours.
+OUT_REFUSES = {
+    "--dry-run": "a run with --out never writes to the site; a dry run is the same run "
+                 "without --out",
+    "--title": "a run with --out plans every page; one page's plan is "
+               "'movibot run --site S --dry-run --title T'",
+    "--max-edits": "a run with --out makes no edits, it writes every planned page",
+}
 
+
+def offline_command(site_spec: str | None, config_path: str | None, out: Path, *, jobs: int,
+                    force: bool, progress: Any, allow_shrink: bool = False,
+                    given: Sequence[str] = ()) -> Any:
+    """`movibot run --out DIR`: plan every page, write the planned pages and the report.
+    Raises UsageError for an option of `given` that such a run cannot honour (OUT_REFUSES)."""
+    from movibot.config import load_config
+    from movibot.sync.offline import run_offline
+
+    refused = [option for option in given if option in OUT_REFUSES]
+    if refused:
+        raise UsageError(f"{refused[0]} cannot be used with --out: {OUT_REFUSES[refused[0]]}")
     config = load_config(config_path)
     site = open_configured_site(site_spec, config, write=False)
-    sources = [Source(s, load_schema(s.schema)) for s in config.sources]
-    return run_offline(site, config, sources, out, jobs=jobs, force=force, progress=progress,
-                       allow_shrink=allow_shrink)
+    with trapped_signals() as interrupted:
+        return run_offline(site, config, configured_sources(config), out, jobs=jobs,
+                           force=force, progress=progress, allow_shrink=allow_shrink,
+                           interrupted=interrupted)
+
+
+def failed_report_path(out: Path) -> Path:
+    """Where a run with --out that did not complete writes its report when --report is not
+    given: beside OUT (OUT itself is left as it was)."""
+    return out.parent / f"{out.name}.report.json"
 
 
 def templates_command(out: str | None, schema_paths: Sequence[str], config_path: str | None,

@@ -82,3 +82,34 @@ def write_atomic(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with replaced(path, fsync=True) as f:
         f.write(text)
+
+
+# A folder `staged_folder` may replace: empty, or the output of an earlier run (it has this file).
+OUTPUT_MARK = "report.json"
+
+
+@contextlib.contextmanager
+def staged_folder(out: Path) -> Iterator[Path]:
+    """A new folder beside `out` to fill; moved into place as `out` when the block completes
+    (an earlier `out` is then removed), removed when it raises: `out` is never half written.
+    Raises FileExistsError for an `out` that holds files but no OUTPUT_MARK (not an output
+    of movibot: never replaced)."""
+    import shutil
+
+    if out.exists() and any(out.iterdir()) and not (out / OUTPUT_MARK).exists():
+        raise FileExistsError(f"{out} is not empty and holds no {OUTPUT_MARK}")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.staging-", dir=out.parent))
+    stage.chmod(0o777 & ~_UMASK)  # the mode a new folder gets (mkdtemp's is 0700)
+    try:
+        yield stage
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+    old = None
+    if out.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+        os.replace(out, old / out.name)
+    os.replace(stage, out)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

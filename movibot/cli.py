@@ -16,7 +16,6 @@ import yaml
 
 from movibot import __version__
 from movibot.errors import MovibotError
-from movibot.problems import has_errors
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -108,9 +107,9 @@ schema_option = click.option(
 def parse_cmd(files: tuple[str, ...], fmt: str, schema_paths: tuple[str, ...],
               config_path: str | None) -> None:
     """Print the record of each FILE.wiki: fields, categories, sections, problems."""
-    from movibot.app import parse_files, schema_files
+    from movibot.app import parse_files, reading_sources
 
-    records = parse_files(files, schema_files(schema_paths, config_path))
+    records = parse_files(files, reading_sources(schema_paths, config_path))
     data: Any = records[0] if len(records) == 1 else records
     click.echo(dump(data, fmt))
 
@@ -127,9 +126,10 @@ def lint_cmd(paths: tuple[str, ...], fmt: str, schema_paths: tuple[str, ...],
 
     One line per problem: `path:line:col: severity CODE message`. Exit 1 when there are errors.
     """
-    from movibot.app import lint_paths, schema_files
+    from movibot.app import lint_paths, reading_sources
+    from movibot.records.policy import Command, fails
 
-    problems, count = lint_paths(paths, schema_files(schema_paths, config_path))
+    problems, count = lint_paths(paths, reading_sources(schema_paths, config_path))
     if fmt == "json":
         summary = {
             "files": count,
@@ -145,7 +145,7 @@ def lint_cmd(paths: tuple[str, ...], fmt: str, schema_paths: tuple[str, ...],
         warnings = len(problems) - errors
         click.echo(f"{_count(count, 'file')} checked: {_count(errors, 'error')}, "
                    f"{_count(warnings, 'warning')}", err=True)
-    sys.exit(1 if has_errors(problems) else 0)
+    sys.exit(1 if fails(Command.LINT, problems) else 0)
 
 
 def _count(n: int, word: str) -> str:
@@ -262,16 +262,24 @@ def run_cmd(site_spec: str | None, config_path: str | None, dry_run: bool, full:
     5 interrupted by a signal, 6 a file could not be written.
     """
     from movibot.app import run_command
-    from movibot.sync.edits import FAILED
+    from movibot.errors import UsageError
 
     _setup_logging(verbose, quiet)
     show = None if fmt == "json" or quiet else (lambda edit: click.echo(edit.diff(), nl=False))
     bar = _progress(quiet or fmt == "json")  # `--format json` is for programs: no bar
     if out_dir:
-        from movibot.app import offline_command
+        from movibot.app import failed_report_path, offline_command
 
+        given = [name for name, on in (("--dry-run", dry_run), ("--title", titles),
+                                       ("--max-edits", max_edits is not None)) if on]
         report = offline_command(site_spec, config_path, Path(out_dir), jobs=jobs, force=force,
-                                 progress=bar, allow_shrink=allow_shrink)
+                                 progress=bar, allow_shrink=allow_shrink, given=given)
+        if report.halted and not report_path:
+            report_path = str(failed_report_path(Path(out_dir)))
+            click.echo(f"{out_dir} left as it was; the report is in {report_path}", err=True)
+    elif jobs != 1:
+        raise UsageError("--jobs works with --out only (a run on a site edits one page at "
+                         "a time)")
     else:
         report = run_command(site_spec, config_path, dry_run=dry_run, full=full, force=force,
                              max_edits=max_edits, show=show, progress=bar,
@@ -282,16 +290,26 @@ def run_cmd(site_spec: str | None, config_path: str | None, dry_run: bool, full:
     elif report.io_error:
         click.echo(f"Error: {report.io_error}", err=True)
     elif not quiet:
-        for p in report.problems:  # the site's own: unreadable files
-            click.echo(p.format(), err=True)
-        for o in report.outcomes:
-            if o.status in FAILED:
-                detail = o.message or "; ".join(p.format() for p in o.problems[:3])
-                click.echo(f"{o.title}: {o.status}: {detail}", err=True)
+        _print_failed(report)
         click.echo(report.summary_line(), err=True)
     if written is not None:
         fail(written)
     sys.exit(report.exit_code())
+
+
+def _print_failed(report: Any) -> int:
+    """The site's own problems and each page needing a person, one line each on stderr; how
+    many lines."""
+    from movibot.sync.edits import FAILED
+
+    lines = [p.format() for p in report.problems]  # the site's own: unreadable files
+    for o in report.outcomes:
+        if o.status in FAILED:
+            detail = o.message or "; ".join(p.format() for p in o.problems[:3])
+            lines.append(f"{o.title}: {o.status}: {detail}")
+    for line in lines:
+        click.echo(line, err=True)
+    return len(lines)
 
 
 def _write_report(path: str | None, data: Callable[[], Any]) -> MovibotError | None:
@@ -391,6 +409,15 @@ def _colored(diff: str) -> str:
     return "".join(out)
 
 
+def _stat_of(diff: str) -> str:
+    """One `--stat` line of a page's unified diff."""
+    from movibot.sync.contrib import diff_stat
+
+    added, removed = diff_stat(diff)
+    title = diff.split("\n", 1)[0].removeprefix("--- a/")
+    return f" {title} | +{added} -{removed}\n"
+
+
 def _stat(outcomes: list[Any]) -> str:
     """`diff --stat`: one line per changed file, then the totals."""
     from movibot.sync.contrib import diff_stat
@@ -418,13 +445,16 @@ def diff_cmd(paths: tuple[str, ...], site_spec: str | None, config_path: str | N
     unified diffs (colored on a terminal). Exit 1 when anything would change."""
     from movibot.app import diff_command, run_command
 
-    if titles:
+    if titles:  # the plan of `run --dry-run --title T`: the same statuses and diffs
         diffs: list[str] = []
-        run_command(site_spec, config_path, dry_run=True, full=False, force=False,
-                    max_edits=None, show=lambda edit: diffs.append(edit.diff()), titles=titles)
+        report = run_command(site_spec, config_path, dry_run=True, full=False, force=False,
+                             max_edits=None, show=lambda edit: diffs.append(edit.diff()),
+                             titles=titles)
         for text in diffs:
-            click.echo(_colored(text), nl=False)
-        sys.exit(1 if diffs else 0)
+            click.echo(_stat_of(text) if stat else _colored(text), nl=False)
+        needing = _print_failed(report)
+        click.echo(report.summary_line(), err=True)
+        sys.exit(1 if diffs or needing or report.exit_code() else 0)
     outcomes = diff_command(paths or ("fiches",), site_spec, config_path)
     if stat:
         click.echo(_stat(outcomes))

@@ -138,6 +138,10 @@ def test_invalid_records_are_exported_with_their_problems(fixture_db: Path) -> N
     assert problems == [
         ("Le Lieu Cartographié", "W202", "warning", 0, None, 21, 3),
         ("Lieu illisible localisé", "E103", "error", 1, "surface_totale", 6, 20),
+        # missing sections: reported as everywhere (lint, parse, run), not blocking
+        ("Lieu sans longitude", "E109", "error", 0, None, 1, 1),
+        ("Lieu sans longitude", "E109", "error", 0, None, 1, 1),
+        ("Lieu sans longitude", "E109", "error", 0, None, 1, 1),
     ]
     (message,) = query(fixture_db, "SELECT message FROM problems WHERE code = 'E103'")[0]
     assert "environ trois cents" in message
@@ -478,7 +482,7 @@ def test_export_command_reads_the_configured_site(tmp_path: Path,
     monkeypatch.delenv("MOVIBOT_CONFIG", raising=False)
     summary = export_command(str(FIXTURES), None, tmp_path / "out.db")
     assert summary.summary_line() == (f"exported 4 pages (lieux 3, fiches 1; 1 invalid, "
-                                      f"2 problems) to {tmp_path / 'out.db'}")
+                                      f"5 problems) to {tmp_path / 'out.db'}")
     assert summary.skipped == 1 and summary.to_json()["pages"] == 4
     with pytest.raises(UsageError, match="unknown export format"):
         export_command("/no/such/folder", None, tmp_path / "out.xlsx")

@@ -30,9 +30,9 @@ from movibot.errors import UsageError
 from movibot.export.base import Writer
 from movibot.export.records import ExportRecord, Layout, export_record, layouts
 from movibot.problems import Problem
+from movibot.records.read import Source
 from movibot.sites.base import Page, Site
-from movibot.sync.offline import source_pages
-from movibot.sync.plan import Source
+from movibot.sync.pages import source_pages
 
 Progress = Callable[[Iterable[Any], int, str], Iterable[Any]]
 

@@ -1,9 +1,9 @@
 """A page in, its export row out (pure): the run's parse, check and cost model, typed values.
 
-`export_record(page, sources)` does what `movibot.sync.plan.plan_source_page` does up to the
-infobox (one parse, one check, the cost model when the record has no blocking problem), with
-the same functions, so that an export agrees with the run: a page is exported `valid` exactly
-when the run would not leave it `invalid`, with the same problems.
+`export_record(page, sources)` exports the page's one reading (records.read, as the run reads
+it), so that an export agrees with the run: a page is exported exactly when the run lists it in
+a members table, `valid` exactly when the run would not leave it `invalid`, with the same
+problems.
 
 Values are typed by the schema's `x-wiki` field types (see `FIELD_SQL`): numbers (number,
 money, surface, percent) as int or float, lists as lists of str, bool as bool, every other type
@@ -22,12 +22,11 @@ from typing import Any
 
 from movibot.errors import UsageError
 from movibot.problems import Problem
-from movibot.records.check import BLOCKING, blocking, check_page
-from movibot.records.parse import pick_tree_schema, read_record
+from movibot.records.check import BLOCKING
+from movibot.records.policy import Command, refused
+from movibot.records.read import Source, read_page
 from movibot.records.schema import FieldSpec
 from movibot.sites.base import Page
-from movibot.sync.plan import Source, record_costs, source_of
-from movibot.wikitext.tree import parse_tree
 
 Scalar = str | int | float | bool | None
 Value = str | int | float | bool | list[str] | None
@@ -166,31 +165,25 @@ class ExportRecord:
 
 
 def export_record(page: Page, sources: Sequence[Source]) -> ExportRecord | None:
-    """The export row of a page; None for a redirect or a page in none of the sources.
-
-    The same steps as plan_source_page: one parse, the schema the page's template picks, its
-    source by category (read again under the source's schema from the same tree if it
-    differs), one check, the cost model when nothing blocks."""
-    tree = parse_tree(page.text)
-    if tree.redirect is not None:
+    """The export row of a page (its one reading, records.read); None for a redirect or a
+    page listed in none of the sources' tables (the run's members tables list the same)."""
+    reading = read_page(page, sources)
+    source = reading.source
+    if source is None or not reading.listed:
         return None
-    schema = pick_tree_schema(tree, [s.schema for s in sources])
-    record = read_record(tree, schema, page.title)
-    source = source_of(record.categories, sources)
-    if source is None:
-        return None
-    if schema is not source.schema:
-        record = read_record(tree, source.schema, page.title)  # the same tree, no new parse
-    problems = check_page(tree, record, source.schema)
-    blocked = bool(blocking(problems))
-    costs = None if blocked else record_costs(record, source.schema)
+    record, problems = reading.record, reading.problems
+    blocked = bool(refused(Command.EXPORT, problems))
     unreadable = {p.field for p in problems if p.code == "E103" and p.field}
     fields = {spec.name: typed(spec, record.fields.get(spec.name))
               if spec.name not in unreadable else None for spec in source.schema.fields}
+    categories = record.categories
+    if reading.bot_category is not None:  # the bot puts it in the category (add_category)
+        categories = (*categories, reading.bot_category)
+    costs = reading.costs
     return ExportRecord(
         title=page.title, source=source.config.name, kind=source.schema.kind, valid=not blocked,
         revid=page.revid, timestamp=page.timestamp,
-        categories=tuple(dict.fromkeys(record.categories)), fields=fields,
+        categories=tuple(dict.fromkeys(categories)), fields=fields,
         costs=costs.to_json_dict() if costs is not None else None, problems=problems,
     )
 

@@ -1,4 +1,5 @@
-"""The linter: every rule of the Movilab documentation method, as Problems (pure).
+"""The linter: a page's problems as the one reader (records.read) finds them, plus the one
+rule about a set of pages: links to pages that are not in it (W501). Pure.
 
 `lint_page` checks one page; `lint_pages` checks a set, with links checked against the set.
 """
@@ -10,12 +11,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from movibot.problems import Problem, line_col
-from movibot.records.check import check_page
-from movibot.records.parse import pick_tree_schema, read_record
+from movibot.records.read import Source, read_page, sources_of
 from movibot.records.record import Record
 from movibot.records.schema import Schema
-from movibot.wikitext.titles import fold, is_category, normalize_title
-from movibot.wikitext.tree import parse_tree
+from movibot.sites.base import Page
+from movibot.wikitext.titles import fold, is_category, namespace_of, normalize_title
 
 
 @dataclass(frozen=True)
@@ -28,39 +28,22 @@ class LocalPage:
 
 
 def lint_page(
-    source: LocalPage, schemas: Sequence[Schema], known_titles: set[str] | None = None
+    local: LocalPage, sources: Sequence[Source] | Sequence[Schema],
+    known_titles: set[str] | None = None,
 ) -> list[Problem]:
-    """Every problem of one page, sorted by position. `known_titles` enables link checks.
-
-    The record's problems are the run's (records.check.check_page); lint adds the blocks'
-    E401/E402, the documentation method's sections (E109) and category (E301), and links."""
-    tree = parse_tree(source.text)
-    schema = None if is_category(source.title) else pick_tree_schema(tree, schemas)
-    record = read_record(tree, schema, source.title, source.path)
-    problems = [_at_path(p, source.path) for p in tree.block_problems]
-    problems.extend(check_page(tree, record, schema, source.path))
-    if schema is not None and (record.template_at is not None or record.from_fallback):
-        problems.extend(_missing_sections(record, schema, source.path))
-    if not record.categories:
-        problems.append(Problem("E301", "page is in no category", source.path, 1, 1))
+    """Every problem of one page, sorted by position: its one reading's (records.read, the
+    run's problems), and with `known_titles` the links to pages not in the set (W501)."""
+    page = Page(local.title, local.text, ns=namespace_of(local.title))
+    reading = read_page(page, as_sources(sources), path=local.path)
+    problems = list(reading.problems)
     if known_titles is not None:
-        problems.extend(_broken_links(record, source, known_titles))
+        problems.extend(_broken_links(reading.record, local, known_titles))
     return sorted(problems, key=lambda p: (p.line, p.col, p.code))
 
 
-def _at_path(p: Problem, path: str) -> Problem:
-    return Problem(p.code, p.message, path, p.line, p.col, p.field)
-
-
-def _missing_sections(record: Record, schema: Schema | None, path: str) -> Iterable[Problem]:
-    """E109 for each section the documentation method asks of this type of document."""
-    if schema is None:
-        return
-    at = record.template_at or (1, 1)
-    present = {fold(h) for h, _ in record.sections}
-    for section in schema.required_sections(record.fields):
-        if fold(section) not in present:
-            yield Problem("E109", f'missing section "{section}"', path, *at)
+def as_sources(given: Sequence[Source] | Sequence[Schema]) -> list[Source]:
+    """Sources as given, or made from bare schemas (their own source categories)."""
+    return [s if isinstance(s, Source) else sources_of([s])[0] for s in given]
 
 
 def _broken_links(record: Record, source: LocalPage, known: set[str]) -> Iterable[Problem]:
@@ -89,11 +72,13 @@ def _link_position(text: str, target: str) -> tuple[int, int]:
 
 
 def lint_pages(
-    sources: Sequence[LocalPage], schemas: Sequence[Schema], known: set[str] | None = None
+    pages: Sequence[LocalPage], sources: Sequence[Source] | Sequence[Schema],
+    known: set[str] | None = None,
 ) -> list[Problem]:
     """Lint a set of pages; links are checked against `known`, by default the set's titles."""
-    known = known if known is not None else {s.title for s in sources}
+    known = known if known is not None else {p.title for p in pages}
+    given = as_sources(sources)
     problems: list[Problem] = []
-    for source in sources:
-        problems.extend(lint_page(source, schemas, known))
+    for page in pages:
+        problems.extend(lint_page(page, given, known))
     return problems

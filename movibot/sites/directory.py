@@ -22,6 +22,7 @@ from movibot.wikitext.titles import (
     categories_in,
     fold,
     is_category,
+    namespace_of,
     normalize_title,
     title_from_file,
     title_to_filename,
@@ -166,7 +167,4 @@ class DirectorySite:
 
 
 def _ns(title: str) -> int:
-    prefix = title.split(":", 1)[0].strip().lower() if ":" in title else ""
-    return {"catégorie": 14, "category": 14, "utilisateur": 2, "user": 2, "modèle": 10}.get(
-        prefix, 0
-    )
+    return namespace_of(title)

@@ -176,3 +176,14 @@ def was_merged(edit: Edit, saved: Page) -> bool:
         return text.replace("\r\n", "\n").replace("\r", "\n").rstrip()
 
     return saved != edit.page and stored(saved.text) != stored(edit.new)
+
+
+def within_budget(edits: Sequence[Edit], max_edits: int | None
+                  ) -> tuple[list[Edit], list[Outcome]]:
+    """What apply_edits would make of `edits` if every save succeeded: the first `max_edits`
+    edits, and the rest as `not-done` outcomes (the dry run's forecast of a real run)."""
+    if max_edits is None or len(edits) <= max_edits:
+        return list(edits), []
+    why = f"{MAX_EDITS_REACHED} ({max_edits}) reached"
+    return list(edits[:max_edits]), [Outcome(e.title, "not-done", (), why)
+                                     for e in edits[max_edits:]]

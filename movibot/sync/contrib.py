@@ -21,16 +21,14 @@ from typing import Any
 from movibot import __version__
 from movibot.atomic import write_atomic
 from movibot.records.lint import LocalPage
-from movibot.records.parse import pick_tree_schema, read_record
-from movibot.records.schema import Schema
+from movibot.records.read import Reading, Source, read_page
 from movibot.sites.base import Page, Site
 from movibot.state import State
 from movibot.sync.edits import Edit, unified_diff
 from movibot.sync.edits import summary as bot_summary
-from movibot.sync.plan import Source, plan_source_page
+from movibot.sync.plan import plan_source_page
 from movibot.wikitext.merge import OURS_MARKER, THEIRS_MARKER, merge3
 from movibot.wikitext.titles import fold, title_to_filename
-from movibot.wikitext.tree import parse_tree
 
 # Statuses of a file (pull: pulled, unchanged, merged, conflict, kept-local, error).
 PUSH_FAILED = frozenset({"conflict", "invalid", "deleted-on-wiki", "renamed-locally", "refused",
@@ -176,7 +174,8 @@ def plan_push(site: Site, files: Sequence[LocalPage], state: State, sources: Seq
         if page.exists and same_text(page.text, new):
             settled.append(FileOutcome(file.path, file.title, "unchanged"))
             continue
-        text = options.summary or change_summary(page, new, [s.schema for s in sources])
+        assert planned.reading is not None
+        text = options.summary or change_summary(page, planned.reading, sources)
         edits.append((file, Edit(page, new, text, bot=options.bot), str(status)))
     return PushPlan(tuple(edits), tuple(settled), rows)
 
@@ -240,13 +239,12 @@ def merged_text(file: LocalPage, page: Page, state: State) -> tuple[str | None, 
     return merged.text, "merged"
 
 
-def change_summary(page: Page, new: str, schemas: Sequence[Schema]) -> str:
-    """A French summary of the change: the sections and the infobox fields it touches."""
+def change_summary(page: Page, new: Reading, sources: Sequence[Source]) -> str:
+    """A French summary of the change from `page` to the text `new` is the reading of: the
+    sections and the infobox fields it touches."""
     if not page.exists:
         return bot_summary("création de la page")
-    old_tree, new_tree = parse_tree(page.text), parse_tree(new)
-    old = read_record(old_tree, pick_tree_schema(old_tree, schemas))
-    now = read_record(new_tree, pick_tree_schema(new_tree, schemas))
+    old, now, schema = read_page(page, sources).record, new.record, new.schema
     parts = []
     before, after = dict(old.sections), dict(now.sections)
     changed = [h for h in after if before.get(h) != after[h]]
@@ -256,7 +254,6 @@ def change_summary(page: Page, new: str, schemas: Sequence[Schema]) -> str:
         parts.append(f"mise à jour {word} {', '.join(changed[:3])}")
     if removed:
         parts.append(f"suppression de la section {', '.join(removed[:3])}")
-    schema = next((s for s in schemas if s.kind == now.kind), None)
     fields = [n for n in dict.fromkeys([*old.fields, *now.fields])
               if old.fields.get(n) != now.fields.get(n)]
     if fields:

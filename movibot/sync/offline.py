@@ -22,8 +22,9 @@ from multiprocessing import Pool
 from pathlib import Path
 from typing import IO, Any
 
-from movibot.atomic import replaced
+from movibot.atomic import replaced, staged_folder
 from movibot.config import Config, SourceConfig
+from movibot.errors import Interrupted, UsageError, WikiError
 from movibot.records.schema import load_schema
 from movibot.render.members import (
     LIEU_HEAD,
@@ -33,20 +34,22 @@ from movibot.render.members import (
     member_line,
     members_order,
 )
+from movibot.render.templates import template_title
 from movibot.sites.base import Page, Site
 from movibot.sync.edits import Outcome
+from movibot.sync.pages import source_pages
 from movibot.sync.plan import (
     CATEGORY_NS,
     CategorySpec,
     Source,
     category_specs,
-    is_content,
     plan_category,
     plan_source_page,
 )
 from movibot.sync.report import Report, page_json
+from movibot.sync.run import plan_templates, watching
 from movibot.wikitext.blocks import block_frame, find_block, full_hash
-from movibot.wikitext.titles import categories_in, is_category, normalize_title, title_to_filename
+from movibot.wikitext.titles import categories_in, normalize_title, title_to_filename
 
 CATEGORY_NAMESPACE = 14
 STREAM_ROWS = 2000  # a bigger lieu members table is rendered and written in chunks of this size
@@ -91,27 +94,6 @@ def _read_by_a_run(page: Page, outcome: Outcome, sources: Sequence[Source]) -> b
     return not wanted.isdisjoint(categories_in(page.text))
 
 
-def source_pages(site: Site, sources: Sequence[Source],
-                 categories: dict[str, Page] | None = None) -> Iterator[Page]:
-    """Every content page of the site once (one pass over a dump when it can iterate); the
-    dump's category pages go to `categories` (by normalised title) on the way, so that the
-    category pages need no second pass over the file."""
-    if hasattr(site, "iter_pages"):
-        for page in site.iter_pages():
-            if categories is not None and (page.ns == CATEGORY_NAMESPACE
-                                           or is_category(page.title)):  # no <ns>: its prefix
-                categories[normalize_title(page.title)] = page
-            if is_content(page):
-                yield page
-        return
-    seen: set[str] = set()
-    for source in sources:
-        for page in site.category_pages(source.category):
-            if page.title not in seen and is_content(page):
-                seen.add(page.title)
-                yield page
-
-
 def plan_stream(pages: Iterable[Page], sources: Sequence[Source], user: str, force: bool,
                 jobs: int) -> Iterator[Planned]:
     """Each page planned (plan_one), in input order; with jobs > 1 in worker processes. The
@@ -129,16 +111,48 @@ def plan_stream(pages: Iterable[Page], sources: Sequence[Source], user: str, for
 def run_offline(site: Site, config: Config, sources: Sequence[Source], out: Path, *, jobs: int,
                 force: bool, allow_shrink: bool = False,
                 clock: Callable[[], float] = time.monotonic,
-                progress: Callable[[Iterable[Any], int, str], Iterable[Any]] = lambda i, n, s: i
-                ) -> Report:
-    """Plan every page of `site`; write each planned page as `out/TITLE.wiki`, and the report.
+                progress: Callable[[Iterable[Any], int, str], Iterable[Any]] = lambda i, n, s: i,
+                interrupted: Callable[[], str | None] = lambda: None) -> Report:
+    """Plan every page of `site` as the run does (the same reader, plan, members tables and
+    template pages); write each planned page as `out/TITLE.wiki`, and report.json.
 
-    The report's outcomes are read back from a temporary file each time they are iterated."""
+    The pages are written to a folder beside `out` that becomes `out` only when the run
+    completed: a run that fails (a damaged dump, a signal, a disk full) leaves `out` as it was
+    and says why in its report (`halted`). The report's outcomes are read back from a
+    temporary file each time they are iterated."""
     t0 = clock()
-    out.mkdir(parents=True, exist_ok=True)
     outcomes = SpilledOutcomes()
     report = Report(site.name, dry_run=False, full=True, started=site.now())
     report.outcomes = outcomes  # type: ignore[assignment]
+    try:
+        with staged_folder(out) as stage:
+            _plan_into(stage, site, config, sources, outcomes, jobs=jobs, force=force,
+                       allow_shrink=allow_shrink, progress=watching(progress, interrupted))
+            _finish(report, site, clock() - t0)
+            write_report(report, stage / "report.json")
+    except Interrupted as e:
+        report.halted = report.interrupted = str(e)
+    except (WikiError, UsageError) as e:  # a damaged or stub dump, an unreachable wiki
+        report.halted = f"{e}; {out} left as it was"
+    except FileExistsError as e:
+        raise UsageError(f"--out {e}: give a new or empty folder") from None
+    except OSError as e:
+        report.halted = report.io_error = f"cannot write {out}: {e.strerror or e}"
+    if report.halted:
+        _finish(report, site, clock() - t0)
+    return report
+
+
+def _finish(report: Report, site: Site, duration: float) -> None:
+    report.problems[:] = getattr(site, "problems", [])
+    report.duration = duration
+
+
+def _plan_into(out: Path, site: Site, config: Config, sources: Sequence[Source],
+               outcomes: SpilledOutcomes, *, jobs: int, force: bool, allow_shrink: bool,
+               progress: Callable[[Iterable[Any], int, str], Iterable[Any]]) -> None:
+    """Plan every page, then the category and template pages, writing the planned ones to
+    `out` and their outcomes to `outcomes`."""
     user = config.bot_name()
     with RowStore() as rows:
         seen: dict[str, Page] | None = {} if hasattr(site, "iter_pages") else None
@@ -155,10 +169,24 @@ def run_offline(site: Site, config: Config, sources: Sequence[Source], out: Path
         for outcome in plan_categories(site, sources, rows, out, user, force, allow_shrink,
                                        seen):
             outcomes.append(outcome)
-    report.problems.extend(getattr(site, "problems", []))
-    report.duration = clock() - t0
-    write_report(report, out / "report.json")
-    return report
+    for outcome in write_templates(site, sources, out, user, force, seen):
+        outcomes.append(outcome)
+
+
+def write_templates(site: Site, sources: Sequence[Source], out: Path, user: str, force: bool,
+                    seen: dict[str, Page] | None) -> Iterator[Outcome]:
+    """The sources' template pages planned as the run plans them (plan_templates), the edited
+    ones written to `out`."""
+    templates = list({template_title(s.schema): s.schema for s in sources}.items())
+    titles = [normalize_title(title) for title, _ in templates]
+    if seen is not None:  # the dump's template pages, kept by the one pass
+        pages = {t: seen[t] for t in titles if t in seen}
+    else:
+        pages = {p.title: p for p in site.pages(titles)}
+    edits, outcomes = plan_templates(templates, pages, user, force)
+    for edit in edits:
+        write_file(out / title_to_filename(edit.title), edit.new)
+    yield from outcomes
 
 
 def write_file(path: Path, text: str) -> None:

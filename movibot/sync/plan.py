@@ -12,13 +12,17 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from movibot.config import SourceConfig
-from movibot.costs.inputs import cost_inputs
-from movibot.costs.model import CostResult, compute_costs, input_issues
 from movibot.errors import BlockEdited, BlockMalformed
-from movibot.problems import Problem
-from movibot.records.check import blocking, check_page
-from movibot.records.parse import pick_tree_schema, read_record
+from movibot.records.policy import Command, refused
+from movibot.records.read import (
+    NON_CONTENT_NS,
+    Reading,
+    Source,
+    is_content,
+    read_page,
+    record_costs,
+    source_of,
+)
 from movibot.records.record import Record
 from movibot.records.schema import Schema
 from movibot.render.infobox import implied_by_field, implied_categories, render_infobox
@@ -34,31 +38,21 @@ from movibot.sync.edits import TASK, Edit, Outcome, summary
 from movibot.wikitext.blocks import find_block, make_block, replace_block
 from movibot.wikitext.exclusion import bots_allowed
 from movibot.wikitext.save import save_transforms
-from movibot.wikitext.titles import categories_in, fold, is_category, normalize_title
-from movibot.wikitext.tree import Tree, parse_tree
+from movibot.wikitext.titles import fold, normalize_title
+from movibot.wikitext.tree import Tree
+
+__all__ = ["NON_CONTENT_NS", "Source", "is_content", "record_costs", "source_of"]
 
 CATEGORY_NS = "Catégorie:"
-NON_CONTENT_NS = frozenset({1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15})
-
-
-@dataclass(frozen=True)
-class Source:
-    """A configured source with its loaded schema."""
-
-    config: SourceConfig
-    schema: Schema
-
-    @property
-    def category(self) -> str:
-        return normalize_title(self.config.category)
 
 
 @dataclass(frozen=True)
 class PagePlan:
-    """The plan of one page: its edit, its outcome, and its members-table row.
+    """The plan of one page: its reading, edit, outcome, and its members-table row.
 
-    `source` is None for a page outside the sources' categories. An `invalid` page's row gives
-    only its title: it stays listed, with no value it does not have.
+    `source` is None for a page listed in no table (outside the sources, or calling a
+    source's template outside its category when the bot does not add it). An `invalid`
+    page's row gives only its title: it stays listed, with no value it does not have.
     """
 
     title: str
@@ -66,99 +60,61 @@ class PagePlan:
     edit: Edit | None = None
     outcome: Outcome | None = None
     row: dict[str, Any] | None = None
-
-
-def is_content(page: Page) -> bool:
-    """Lieux and fiches live in content namespaces: not categories, users or templates."""
-    return page.ns not in NON_CONTENT_NS and not is_category(page.title)
-
-
-def source_of(record_cats: Iterable[str], sources: Sequence[Source], first_letter: bool = True
-              ) -> Source | None:
-    """The first source whose category the page is in, names compared as MediaWiki does
-    (normalize_title: nothing folded but the first letter, and not even that on a
-    case-sensitive wiki)."""
-    cats = {normalize_title(c, first_letter) for c in record_cats}
-    return next((s for s in sources if normalize_title(s.config.category, first_letter) in cats),
-                None)
+    reading: Reading | None = field(default=None, compare=False, repr=False)
 
 
 def plan_source_page(page: Page, sources: Sequence[Source], user: str, force: bool,
                      first_letter: bool = True) -> PagePlan:
-    """Parse (once), check, compute and plan one page (pure: no state, no site)."""
-    tree = parse_tree(page.text)
-    if tree.redirect is not None:
+    """The one reading of a page (records.read), then its plan (pure: no state, no site)."""
+    return plan_reading(read_page(page, sources, first_letter=first_letter), user, force)
+
+
+def plan_reading(reading: Reading, user: str, force: bool) -> PagePlan:
+    """The plan of a page already read: its infobox edit and outcome, its members row."""
+    page, source = reading.page, reading.source
+    if reading.redirect is not None:
         return PagePlan(page.title, None, outcome=Outcome(
-            page.title, "redirect", (), f"redirect to [[{tree.redirect}]]; not edited"))
-    schema = pick_tree_schema(tree, [s.schema for s in sources])
-    record = read_record(tree, schema, page.title)
-    own = [c for b in tree.blocks if b.name == "infobox" for c in categories_in(b.content)]
-    # On a case-sensitive wiki the text's categories (read with a first capital) are not its
-    # names: the wiki's own links say which categories the page is in.
-    from_text = record.categories if first_letter or page.categories is None else ()
-    source = source_of((*from_text, *(page.categories or ()), *own), sources, first_letter)
-    discovered = None
-    if source is None:  # calls a source's template but is not in its category
-        discovered = next((s for s in sources if s.schema is schema), None)
-        if discovered is None or record.template_at is None or not is_content(page):
-            return PagePlan(page.title, None)
-        source = discovered
-    if schema is not source.schema:
-        record = read_record(tree, source.schema, page.title)  # the same tree, no new parse
-    problems = check_page(tree, record, source.schema)
-    if discovered is not None:
-        problems = (*problems, Problem(
-            "E301", f"page calls {{{{{source.schema.template}}}}} but is not in "
-            f"Catégorie:{source.category}" + (" (the bot adds it in its block)"
-                                              if source.schema.add_category else ""),
-            page.title, *(record.template_at or (1, 1))))
-    costs = None if blocking(problems) else record_costs(record, source.schema)
-    category = source.category if discovered is not None and source.schema.add_category \
-        or own and source.schema.add_category else None
-    edit, outcome = plan_page(page, tree, record, problems, source.schema, costs, user=user,
-                              force=force, category=category)
-    if discovered is not None and not source.schema.add_category:
-        return PagePlan(page.title, None, edit, outcome)  # processed, listed in no table
-    return PagePlan(page.title, source.config.name, edit, outcome,
-                    members_entry(page.title, record, problems, source, costs))
+            page.title, "redirect", (), f"redirect to [[{reading.redirect}]]; not edited"),
+            reading=reading)
+    if source is None:
+        return PagePlan(page.title, None, reading=reading)
+    edit, outcome = plan_page(reading, user=user, force=force)
+    if not reading.listed:
+        return PagePlan(page.title, None, edit, outcome, reading=reading)
+    return PagePlan(page.title, source.config.name, edit, outcome, members_entry(reading),
+                    reading)
 
 
-def record_costs(record: Record, schema: Schema) -> CostResult | None:
-    """The cost model of a checked lieu record (None for fiches and missing inputs)."""
-    inputs = cost_inputs(record.fields) if schema.kind == "lieu" else None
-    if inputs is None or input_issues(inputs):
-        return None
-    return compute_costs(inputs)
-
-
-def members_entry(title: str, record: Record, problems: Sequence[Problem], source: Source,
-                  costs: CostResult | None) -> dict[str, Any]:
+def members_entry(reading: Reading) -> dict[str, Any]:
     """The page's members-table row; an invalid page gets its title only, in its source."""
-    if blocking(problems):
-        row = members_row(title, {}, None)
+    source = reading.source
+    assert source is not None
+    if reading.blocking:
+        row = members_row(reading.title, {}, None)
         row.update(kind=source.schema.kind, implied={}, categories=[source.category])
         return row
-    row = members_row(title, record.fields, costs)
+    fields = reading.record.fields
+    row = members_row(reading.title, fields, reading.costs)
     row["kind"] = source.schema.kind
-    row["implied"] = implied_by_field(record.fields, source.schema)
-    row["categories"] = [source.category] + implied_categories(record.fields, source.schema)
+    row["implied"] = implied_by_field(fields, source.schema)
+    row["categories"] = [source.category] + implied_categories(fields, source.schema)
     return row
 
 
-def plan_page(
-    page: Page, tree: Tree, record: Record, problems: Sequence[Problem], schema: Schema,
-    costs: CostResult | None, *, user: str, force: bool = False, category: str | None = None,
-) -> tuple[Edit | None, Outcome]:
-    """The infobox edit for a checked lieu or fiche page, or why there is none."""
-    found = tuple(problems)
+def plan_page(reading: Reading, *, user: str, force: bool = False
+              ) -> tuple[Edit | None, Outcome]:
+    """The infobox edit for a read lieu or fiche page, or why there is none."""
+    page, tree, record, found = reading.page, reading.tree, reading.record, reading.problems
+    assert reading.schema is not None
     if not bots_allowed(tree, user, TASK):
         return None, Outcome(page.title, "skipped-nobots", found)
-    if blocking(found):
-        first = blocking(found)[0]
+    refused_for = refused(Command.RUN, found)
+    if refused_for:
+        first = refused_for[0]
         return None, Outcome(page.title, "invalid", found, f"{first.code} {first.message}")
-    content = render_infobox(page.title, record.fields, schema, costs)
-    if category is not None:  # x-wiki.add_category: the page's source category, in the block
-        content = content.rstrip("\n") + f"\n[[{CATEGORY_NS}{category}]]\n"
+    content = render_infobox(page.title, record.fields, reading.schema, reading.costs)
+    if reading.bot_category is not None:  # x-wiki.add_category: in the block
+        content = content.rstrip("\n") + f"\n[[{CATEGORY_NS}{reading.bot_category}]]\n"
     try:
         new = replace_block(page.text, "infobox", content, anchor=infobox_anchor(tree, record),
                             force=force, found=tree.blocks, problems=tree.block_problems)

@@ -17,8 +17,9 @@ from movibot.records.schema import Schema
 from movibot.render.templates import template_title
 from movibot.sites.base import Page, Site
 from movibot.state import State
-from movibot.sync.apply import apply_plan, politeness, stop_requested
+from movibot.sync.apply import apply_plan, politeness, stop_requested, within_budget
 from movibot.sync.edits import FAILED, Edit, Outcome, Plan, summary
+from movibot.sync.pages import source_pages
 from movibot.sync.plan import (
     CATEGORY_NS,
     CategorySpec,
@@ -65,12 +66,10 @@ def run_job(
             raise StopRequested(f"the stop page {stop_title} asks the bot to halt")
         report.started = site.now()
         plan = make_plan(site, config, sources, state, options, report,
-                         _watching(progress, interrupted))
+                         watching(progress, interrupted))
         report.outcomes = list(plan.outcomes)
         if options.dry_run:
-            for edit in order_edits(plan.edits):
-                if show:
-                    show(edit)
+            report.halted = forecast(plan, politeness(site, config).max_edits, report, show)
         else:
             state.save()
             done = apply_plan(site, list(order_edits(plan.edits)), politeness(site, config),
@@ -99,7 +98,20 @@ def run_job(
     return report
 
 
-def _watching(progress: Progress, interrupted: Callable[[], str | None]) -> Progress:
+def forecast(plan: Plan, max_edits: int | None, report: Report,
+             show: Callable[[Edit], None] | None) -> str | None:
+    """The dry run: the real run's outcomes as far as they can be known without writing
+    (the edits beyond max_edits `not-done`), each edit it would make shown; why it would
+    halt."""
+    made, left = within_budget(list(order_edits(plan.edits)), max_edits)
+    for edit in made:
+        if show:
+            show(edit)
+    report.outcomes = merge_outcomes(plan.outcomes, left)
+    return left[0].message if left else None
+
+
+def watching(progress: Progress, interrupted: Callable[[], str | None]) -> Progress:
     """`progress`, raising Interrupted between two pages once a signal has arrived."""
     def wrap(items: Iterable[Any], length: int, label: str) -> Iterable[Any]:
         for item in progress(items, length, label):
@@ -127,17 +139,7 @@ def read_pages(site: Site, sources: Sequence[Source], state: State, full: bool) 
     made (an error, a halt, a merge: `pending`). Missing pages are given too (exists=False),
     so that they leave the members tables."""
     if full:
-        seen: dict[str, Page] = {}
-        for source in sources:
-            for page in site.category_pages(source.category):
-                seen.setdefault(page.title, page)
-        for source in sources:  # pages calling the template outside the category (E301)
-            names = [source.schema.template] if getattr(site, "live", False) else [
-                source.schema.template, *source.schema.template_aliases]
-            for name in names:
-                for page in site.transcluding(name):
-                    seen.setdefault(page.title, page)
-        return [p for p in seen.values() if is_content(p)]
+        return list(source_pages(site, sources))
     namespaces = {int(e["ns"]) for e in state.pages.values() if isinstance(e.get("ns"), int)}
     changed = [t for t in site.changed_since(state.last_run or "", namespaces)
                if not is_category(t)]
@@ -196,7 +198,7 @@ def make_plan(site: Site, config: Config, sources: Sequence[Source], state: Stat
         [CATEGORY_NS + s.name for s in specs] + [title for title, _ in templates])}
     cat_edits, cat_outcomes = _plan_categories(specs, read, user, options.force,
                                                options.allow_shrink)
-    template_edits, template_outcomes = _plan_templates(templates, read, user, options.force)
+    template_edits, template_outcomes = plan_templates(templates, read, user, options.force)
     cat_edits, cat_outcomes = cat_edits + template_edits, cat_outcomes + template_outcomes
     for outcome in cat_outcomes:
         note_attention(state, outcome)
@@ -249,7 +251,7 @@ def _plan_categories(specs: Sequence[CategorySpec], pages: dict[str, Page], user
     return edits, outcomes
 
 
-def _plan_templates(schemas: Sequence[tuple[str, Schema]], pages: dict[str, Page], user: str,
+def plan_templates(schemas: Sequence[tuple[str, Schema]], pages: dict[str, Page], user: str,
                     force: bool) -> tuple[list[Edit], list[Outcome]]:
     """The sources' template pages, their `doc` block kept current."""
     edits, outcomes = [], []

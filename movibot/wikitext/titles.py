@@ -77,3 +77,14 @@ def fold(name: str) -> str:
     decomposed = unicodedata.normalize("NFKD", name.replace("_", " "))
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(bare.casefold().replace("-", " ").split())
+
+
+_NAMESPACES = {"catégorie": 14, "category": 14, "utilisateur": 2, "user": 2, "modèle": 10,
+               "template": 10}
+
+
+def namespace_of(title: str) -> int:
+    """The namespace number a title's prefix names (a folder's files have no other source
+    for it): categories 14, users 2, templates 10, anything else 0 (main)."""
+    prefix = title.split(":", 1)[0].strip().lower() if ":" in title else ""
+    return _NAMESPACES.get(prefix, 0)

@@ -1,0 +1,87 @@
+"""What each command does with a page's problems: one table (pure).
+
+Every command reads a page with the one reader (records.read) and gets the same problems; this
+table alone says what a command then does with each level of problem:
+
+- REFUSE: the page is not written, rendered or computed (the run and push leave it `invalid`,
+  export writes it with `valid` 0 and no costs, cost stops with the problem);
+- FAIL: reported, and the command exits 1 (lint);
+- REPORT: reported only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from enum import Enum
+
+from movibot.costs.inputs import INPUT_FIELDS, SHARE_FIELDS
+from movibot.problems import ERROR, Problem
+from movibot.records.check import BLOCKING
+
+
+class Level(str, Enum):
+    """How grave a problem is for the record."""
+
+    BLOCKING = "blocking"  # the record is unfit to render (an error of records.check.BLOCKING)
+    ERROR = "error"        # an error of the documentation method (a section, a category)
+    WARNING = "warning"
+
+
+class Action(str, Enum):
+    REFUSE = "refuse"
+    FAIL = "fail"
+    REPORT = "report"
+
+
+class Command(str, Enum):
+    LINT = "lint"
+    PARSE = "parse"
+    RUN = "run"        # the run, its dry run and `diff --title`: one plan
+    PUSH = "push"      # `push --no-lint` refuses only what the run refuses
+    EXPORT = "export"
+    COST = "cost"
+
+
+_REFUSE_BLOCKING = {Level.BLOCKING: Action.REFUSE, Level.ERROR: Action.REPORT,
+                    Level.WARNING: Action.REPORT}
+POLICY: Mapping[Command, Mapping[Level, Action]] = {
+    Command.LINT: {Level.BLOCKING: Action.FAIL, Level.ERROR: Action.FAIL,
+                   Level.WARNING: Action.REPORT},
+    Command.PARSE: dict.fromkeys(Level, Action.REPORT),
+    Command.RUN: _REFUSE_BLOCKING,
+    Command.PUSH: {Level.BLOCKING: Action.REFUSE, Level.ERROR: Action.REFUSE,
+                   Level.WARNING: Action.REPORT},
+    Command.EXPORT: _REFUSE_BLOCKING,
+    Command.COST: {Level.BLOCKING: Action.REFUSE, Level.ERROR: Action.REFUSE,
+                   Level.WARNING: Action.REPORT},
+}
+
+_COST_FIELDS = frozenset(INPUT_FIELDS.values()) | frozenset(SHARE_FIELDS)
+# The problems a command considers at all (default: every problem of the page): `cost` computes
+# the cost model, so only its inputs' problems (and an unparsed page) concern it.
+SCOPE: Mapping[Command, Callable[[Problem], bool]] = {
+    Command.COST: lambda p: p.field in _COST_FIELDS or p.code == "E603",
+}
+
+
+def level(problem: Problem) -> Level:
+    """The problem's level: blocking, another error, or a warning."""
+    if problem.code in BLOCKING:
+        return Level.BLOCKING
+    return Level.ERROR if problem.severity == ERROR else Level.WARNING
+
+
+def action(command: Command, problem: Problem) -> Action:
+    """What `command` does with `problem` (REPORT for a problem outside its scope)."""
+    in_scope = SCOPE.get(command, lambda p: True)
+    return POLICY[command][level(problem)] if in_scope(problem) else Action.REPORT
+
+
+def refused(command: Command, problems: Sequence[Problem]) -> list[Problem]:
+    """The problems for which `command` refuses the page (empty: it goes ahead)."""
+    return [p for p in problems if action(command, p) is Action.REFUSE]
+
+
+def fails(command: Command, problems: Sequence[Problem]) -> bool:
+    """True when `command` exits 1 for these problems."""
+    return any(action(command, p) is Action.FAIL for p in problems)

@@ -19,7 +19,7 @@ from movibot.costs.model import (
 from movibot.errors import UsageError
 from movibot.problems import Problem
 from movibot.records.lint import LocalPage, lint_pages
-from movibot.records.read import Source
+from movibot.records.read import Reading, Source
 from movibot.records.schema import load_schemas
 from movibot.sites.base import Page, Site
 from movibot.sites.directory import UnreadableFile, read_wiki_file, wiki_files
@@ -45,19 +45,42 @@ def load_sources(paths: Sequence[str | Path]) -> tuple[list[LocalPage], list[Pro
 
 
 def parse_files(files: Sequence[str], sources: Sequence[Source]) -> list[dict[str, Any]]:
-    """The records of the given files, as dicts, with their problems: each file's one reading
-    (records.read), as the run reads it. Unreadable files raise UnreadableFile."""
+    """The records of the given files, as dicts, with their problems: each page's one reading
+    (records.read), as the run reads it. A .wiki file gives its page; an XML dump (plain or
+    compressed) every page of it that a run reads (in a source's category, or calling a
+    source's template). Unreadable files raise UnreadableFile; damaged dumps WikiError."""
     import dataclasses
 
+    from movibot.sites.dump import is_dump_file
+
+    out: list[dict[str, Any]] = []
+    for path in files:
+        readings = _dump_readings(path, sources) if is_dump_file(path) else [
+            _file_reading(path, sources)]
+        out.extend(dataclasses.replace(r.record, problems=r.problems).to_dict()
+                   for r in readings)
+    return out
+
+
+def _file_reading(path: str, sources: Sequence[Source]) -> Reading:
     from movibot.records.read import read_page
     from movibot.wikitext.titles import namespace_of
 
-    out = []
-    for path in files:
-        title, text = read_wiki_file(Path(path))
-        reading = read_page(Page(title, text, ns=namespace_of(title)), sources, path=path)
-        out.append(dataclasses.replace(reading.record, problems=reading.problems).to_dict())
-    return out
+    title, text = read_wiki_file(Path(path))
+    return read_page(Page(title, text, ns=namespace_of(title)), sources, path=path)
+
+
+def _dump_readings(path: str, sources: Sequence[Source]) -> Iterator[Reading]:
+    """The readings of the pages of a dump that a run reads (a source's, or calling a
+    source's template)."""
+    from movibot.records.read import read_page
+    from movibot.sites.dump import DumpSite
+    from movibot.sync.pages import source_pages
+
+    for page in source_pages(DumpSite(path), sources):
+        reading = read_page(page, sources)
+        if reading.source is not None:
+            yield reading
 
 
 def lint_paths(paths: Sequence[str], sources: Sequence[Source]) -> tuple[list[Problem], int]:

@@ -551,3 +551,16 @@ def _instant(timestamp: str) -> datetime:
         raise UsageError(f"bad timestamp {timestamp!r}: expected ISO 8601 like "
                          "2024-05-01T12:00:00Z") from None
     return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+
+
+def is_dump_file(path: str | os.PathLike[str]) -> bool:
+    """True when the file is an XML dump (compressed, or text that opens with `<mediawiki` or
+    an XML declaration) rather than one page's wikitext."""
+    try:
+        if _compression(os.fspath(path)):
+            return True
+        with open(path, "rb") as f:
+            head = f.read(512).lstrip(b"\xef\xbb\xbf \t\r\n")
+    except (OSError, WikiError):
+        return False
+    return head.startswith((b"<mediawiki", b"<?xml"))

@@ -138,7 +138,9 @@ def run_offline(site: Site, config: Config, sources: Sequence[Source], out: Path
         raise UsageError(f"--out {e}: give a new or empty folder") from None
     except OSError as e:
         report.halted = report.io_error = f"cannot write {out}: {e.strerror or e}"
-    if report.halted:
+    if report.halted:  # nothing was written: no page was edited or created
+        outcomes.close()
+        report.outcomes = []
         _finish(report, site, clock() - t0)
     return report
 

@@ -67,16 +67,17 @@ def test_dump_site_refuses_a_live_run(tmp_path: Path) -> None:
                              "or --out DIR\n")
 
 
-def test_truncated_dump_is_a_clear_error_and_no_report(tmp_path: Path) -> None:
+def test_truncated_dump_is_a_clear_error_and_out_is_not_made(tmp_path: Path) -> None:
     dump = make_dump(tmp_path / "dump.xml")
     data = dump.read_bytes()
     dump.write_bytes(data[: len(data) // 2])
     result = CliRunner().invoke(main, ["run", "--site", f"dump:{dump}", "--out",
                                        str(tmp_path / "out")])
     assert result.exit_code == 1
-    assert result.output.startswith(f"Error: {dump}: ")
-    assert "byte" in result.output
-    assert not (tmp_path / "out" / "report.json").exists()
+    assert f"; halted: {dump}: malformed XML at byte " in result.output
+    assert not (tmp_path / "out").exists()  # nothing half written
+    report = json.loads((tmp_path / "out.report.json").read_text(encoding="utf-8"))
+    assert report["halted"].startswith(f"{dump}: malformed XML at byte ")
 
 
 def dump_run_of(tmp_path: Path, pages: dict[str, str]) -> tuple[Path, dict[str, str]]:

@@ -125,6 +125,7 @@ def lint_cmd(paths: tuple[str, ...], fmt: str, schema_paths: tuple[str, ...],
     """Check .wiki files (or folders of them) against the schemas and the documentation method.
 
     One line per problem: `path:line:col: severity CODE message`. Exit 1 when there are errors.
+    `movibot rule CODE` explains a code.
     """
     from movibot.app import lint_paths, reading_sources
     from movibot.records.policy import Command, fails
@@ -146,6 +147,23 @@ def lint_cmd(paths: tuple[str, ...], fmt: str, schema_paths: tuple[str, ...],
         click.echo(f"{_count(count, 'file')} checked: {_count(errors, 'error')}, "
                    f"{_count(warnings, 'warning')}", err=True)
     sys.exit(1 if fails(Command.LINT, problems) else 0)
+
+
+@main.command("rule", context_settings=CONTEXT)
+@click.argument("code", required=False)
+def rule_cmd(code: str | None) -> None:
+    """Explain a problem code (`movibot rule E101`): what it means, why it matters, how to fix
+    it. Without CODE, list every code."""
+    from movibot.errors import UsageError
+    from movibot.problems import code_list, explain, problem_code
+
+    if code is None:
+        click.echo(code_list(), nl=False)
+        return
+    found = problem_code(code)
+    if found is None:
+        raise UsageError(f"unknown problem code {code!r} ('movibot rule' lists them)")
+    click.echo(explain(found), nl=False)
 
 
 def _count(n: int, word: str) -> str:

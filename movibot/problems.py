@@ -1,39 +1,254 @@
-"""Problems are data: what lint, parse and validation find, with where they found it."""
+"""Problems are data: what lint, parse and validation find, with where they found it.
+
+Each problem code is declared once, in `CODES`: its severity, short name, whether it leaves a
+page `invalid` (the run does not write its infobox), whether movibot can fix it, a one-line
+summary and an explanation. The README's table of lint codes, docs/problems.md and
+`movibot rule CODE` are all made from it (docs/generate.py; a test fails when they drift).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
+from enum import Enum
 from typing import Any
 
-ERROR = "error"
-WARNING = "warning"
 
-# Stable codes. The README lists them; tests assert them. Never renumber.
-CODES: dict[str, tuple[str, str]] = {
-    # code: (severity, short name)
-    "E101": (ERROR, "missing-field"),
-    "E102": (ERROR, "invalid-value"),
-    "E103": (ERROR, "unreadable-value"),
-    "E104": (ERROR, "not-in-choices"),
-    "E105": (ERROR, "shares-sum"),
-    "E106": (ERROR, "usable-exceeds-total"),
-    "E107": (ERROR, "non-positive-surface"),
-    "E108": (ERROR, "missing-template"),
-    "E109": (ERROR, "missing-section"),
-    "W110": (WARNING, "ambiguous-number"),
-    "E201": (ERROR, "duplicate-parameter"),
-    "W202": (WARNING, "unknown-parameter"),
-    "W203": (WARNING, "duplicate-template"),
-    "W204": (WARNING, "split-value"),
-    "E301": (ERROR, "no-category"),
-    "E401": (ERROR, "block-malformed"),
-    "E402": (ERROR, "block-edited"),
-    "W501": (WARNING, "broken-link"),
-    "E601": (ERROR, "unreadable-file"),
-    "W602": (WARNING, "malformed-wikitext"),
-    "E603": (ERROR, "too-complex"),
-    "E604": (ERROR, "rewritten-on-save"),
-}
+class Severity(str, Enum):
+    """How bad a problem is: an error fails a lint, a warning does not. The values are what
+    JSON output shows."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+    def __str__(self) -> str:
+        return self.value
+
+    def __format__(self, spec: str) -> str:
+        return format(self.value, spec)
+
+
+ERROR = Severity.ERROR
+WARNING = Severity.WARNING
+
+
+@dataclass(frozen=True)
+class ProblemCode:
+    """One problem code: stable (never renumbered), with everything said about it.
+
+    `blocks`: a page with this problem is left `invalid` (no infobox is written);
+    `fixable`: movibot can correct it itself; `summary`: one line (the README's table);
+    `explanation`: what it means, why it matters on Movilab and how to fix it (paragraphs
+    separated by a blank line)."""
+
+    code: str
+    severity: Severity
+    name: str
+    summary: str
+    explanation: str
+    blocks: bool = False
+    fixable: bool = False
+
+
+_TABLE = (
+    ProblemCode(
+        "E101", ERROR, "missing-field", "a required field of the schema is missing",
+        "A field that the schema lists under `required` has no value on the page: the "
+        "parameter is absent from the template call, or empty.\n\n"
+        "Movilab's pages are read by people and by the bot alike: a lieu without a town or a "
+        "fiche without a licence cannot be shown, sorted or reused. The bot leaves such a page "
+        "as it is and writes no infobox for it.\n\n"
+        "Fix: add the parameter to the template call with a value (`| licence = CC BY-SA`). "
+        "`movibot templates` documents every parameter on the template page.",
+        blocks=True),
+    ProblemCode(
+        "E102", ERROR, "invalid-value", "a value breaks the schema (type, pattern, range, format)",
+        "The value was read, but the schema refuses it: a number out of its range (a latitude "
+        "of 200), text that does not have the expected form (a postcode that is not five "
+        "digits), a date that is not a date, or a figure the cost model cannot use.\n\n"
+        "The infobox and the cost model would show a wrong figure under the bot's name, so the "
+        "page is left as it is.\n\n"
+        "Fix: correct the value; the message says which rule it breaks.",
+        blocks=True),
+    ProblemCode(
+        "E103", ERROR, "unreadable-value",
+        "a value cannot be read as its type (`environ trois cents`)",
+        "A typed field (a number, an amount, a surface, a percentage, a date, a URL, an e-mail "
+        "address, oui/non) holds text that cannot be read as that type: words instead of "
+        "digits, a value hidden in a template, or the text of a `<math>` or `<gallery>` tag.\n\n"
+        "The bot never guesses a figure: the page is left as it is, and an export shows the "
+        "field empty.\n\n"
+        "Fix: write the value the French way (`1 700`, `800,50 €`, `300 m²`, `51 %`, "
+        "`2014-04-12`); put any comment in a footnote (`<ref>…</ref>`), which is set aside.",
+        blocks=True),
+    ProblemCode(
+        "E104", ERROR, "not-in-choices", "a value is not one of the allowed values",
+        "The field accepts only the values its schema lists (`enum`), and the page holds "
+        "another one. Case and accents are ignored when comparing.\n\n"
+        "Category pages and exports group pages by these values: a spelling of its own would "
+        "put the page in a group of one.\n\n"
+        "Fix: use one of the values the message lists, or add the new value to the schema.",
+        blocks=True),
+    ProblemCode(
+        "E105", ERROR, "shares-sum", "the three shares do not sum to 100 (or are not all given)",
+        "The shares of a lieu's surface (résidents, contributeurs, offres) must be given all "
+        "three, or none (then the seed rule 51/29/20 applies), and sum to 100.\n\n"
+        "The cost model splits the monthly cost by these shares: shares that do not sum to "
+        "100 would leave part of the cost unpaid, or count it twice.\n\n"
+        "Fix: give the three shares so that they sum to 100, or remove all three.",
+        blocks=True),
+    ProblemCode(
+        "E106", ERROR, "usable-exceeds-total", "surface utile > surface totale",
+        "The usable surface of a lieu is larger than its total surface.\n\n"
+        "The cost model charges the unusable surface (total − usable) to the résidents: a "
+        "negative one would make no sense.\n\n"
+        "Fix: correct one of the two surfaces; `surface utile` can be left out (then it is "
+        "the total).",
+        blocks=True),
+    ProblemCode(
+        "E107", ERROR, "non-positive-surface", "a surface is ≤ 0",
+        "A surface (total or usable) is zero or negative.\n\n"
+        "The cost model divides by the surface: the price per m² of a lieu of 0 m² does not "
+        "exist.\n\n"
+        "Fix: give the surface in m² (`300`, `300 m²`), or leave the field out.",
+        blocks=True),
+    ProblemCode(
+        "E108", ERROR, "missing-template", "a page of a source category has no template",
+        "The page is in a category the bot reads (Catégorie:Tiers-Lieux, Catégorie:Fiches) "
+        "but calls neither the infobox template nor one of its aliases, and has no header "
+        "lines the bot could read instead.\n\n"
+        "Without the template there is no record: the bot writes no infobox for the page.\n\n"
+        "Fix: add the template call at the top of the page (`{{Tiers-Lieu | nom = … }}`); "
+        "`Modèle:Tiers-Lieu` and `Modèle:Fiche` document their parameters.",
+        blocks=True),
+    ProblemCode(
+        "E109", ERROR, "missing-section", "a section required for its type of document is missing",
+        "The documentation method asks each type of document for some sections (the schema's "
+        "`x-sections`: a « Guide pratique » has `== Objectifs ==`, `== Public ==`…), and the page "
+        "lacks one.\n\n"
+        "Movilab's fiches are meant to be reused: readers look for the same sections in every "
+        "fiche of a type. lint reports it; the run still writes the page's infobox.\n\n"
+        "Fix: add the section heading, even with a short text."),
+    ProblemCode(
+        "W110", WARNING, "ambiguous-number",
+        "`1,700` or `1.700` could be read two ways: the message says which reading was used "
+        "(only when the schema allows the other)",
+        "A number with one separator followed by exactly three digits could mean a thousands "
+        "group or a decimal: `1,700` is read 1,7 (the French decimal comma) and `1.700` is read "
+        "1 700 (a dot between thousands). It is reported only when the field could hold the "
+        "other value too.\n\n"
+        "A cost a thousand times too small or too large would go unnoticed in the infobox.\n\n"
+        "Fix: write the number without ambiguity: `1 700` for one thousand seven hundred, "
+        "`1,7` for a decimal."),
+    ProblemCode(
+        "E201", ERROR, "duplicate-parameter", "a parameter is given twice (or with its alias)",
+        "The template call gives the same parameter twice, or a parameter and one of its "
+        "aliases (`surface totale` and `surface`).\n\n"
+        "MediaWiki keeps the last one silently; the bot does not choose between two values "
+        "and leaves the page as it is.\n\n"
+        "Fix: keep one of the two lines.",
+        blocks=True),
+    ProblemCode(
+        "W202", WARNING, "unknown-parameter", "an unknown parameter (with a did-you-mean)",
+        "The template call has a parameter the schema does not know, often a misspelling; the "
+        "message suggests the closest known name.\n\n"
+        "Its value is shown nowhere: neither in the infobox nor in the exports.\n\n"
+        "Fix: rename it to the known parameter, or remove it; a new parameter is added to the "
+        "schema."),
+    ProblemCode(
+        "W203", WARNING, "duplicate-template",
+        "a second call of the infobox template (or an alias) on the page: the first is read, "
+        "both lines are named",
+        "The page calls the infobox template (or one of its aliases) more than once. The first "
+        "call is read; the others are ignored.\n\n"
+        "The values of the other calls are lost to the infobox, the category table and the "
+        "exports.\n\n"
+        "Fix: merge the calls into one."),
+    ProblemCode(
+        "W204", WARNING, "split-value",
+        "MediaWiki ends a value at a `|` inside an HTML tag, a table or an external link: the "
+        "value is read as MediaWiki passes it; write `{{!}}`",
+        "A `|` inside a value ends it, even inside an HTML tag, a table or an external link's "
+        "label: MediaWiki passes only the text before it to the template, and the rest "
+        "becomes a parameter of its own.\n\n"
+        "The value the page shows is not the one its author wrote.\n\n"
+        "Fix: write `{{!}}` for a `|` inside a value."),
+    ProblemCode(
+        "E301", ERROR, "no-category", "the page is in no category",
+        "The page is in no category, or calls a source's template without being in the "
+        "source's category.\n\n"
+        "Movilab's pages are found through their categories: a page outside them is missing "
+        "from the category tables and from the run. With `add_category: true` in its schema "
+        "the bot adds the category in its block.\n\n"
+        "Fix: add the category (`[[Catégorie:Tiers-Lieux]]`)."),
+    ProblemCode(
+        "E401", ERROR, "block-malformed",
+        "a movibot block marker is missing, duplicated or out of order",
+        "The bot writes only between its own markers (`<!-- movibot:begin … -->` and "
+        "`<!-- movibot:end … -->`). A marker was deleted, copied or moved, so the bot cannot "
+        "tell where its block is.\n\n"
+        "The bot never writes outside its block: it leaves the page as it is rather than risk "
+        "overwriting a person's text.\n\n"
+        "Fix: delete the whole block, both markers included; the next run writes it again."),
+    ProblemCode(
+        "E402", ERROR, "block-edited", "the text inside a movibot block no longer matches its hash",
+        "Someone edited the text inside the bot's block: its content no longer matches the "
+        "hash the bot wrote in the marker.\n\n"
+        "The bot never loses a person's edit: it leaves the page for a person to look at "
+        "(the run reports it as a conflict).\n\n"
+        "Fix: move the edit to the template's values (the block is made from them), then "
+        "delete the block or run with `--force`."),
+    ProblemCode(
+        "W501", WARNING, "broken-link", "a link to a page absent from the local set",
+        "A link points to a page that is not among the files lint was given.\n\n"
+        "On the wiki it may be a red link: a reader following it finds nothing.\n\n"
+        "Fix: correct the title, or pull the page it points to (`movibot pull --title …`)."),
+    ProblemCode(
+        "E601", ERROR, "unreadable-file", "a file is not UTF-8 text",
+        "A file given to lint, parse or push cannot be read as UTF-8 text (a binary file, "
+        "another encoding), or cannot be read at all.\n\n"
+        "MediaWiki pages are UTF-8: such a file cannot be compared with or sent to the wiki.\n\n"
+        "Fix: save the file as UTF-8, or remove it from the folder."),
+    ProblemCode(
+        "W602", WARNING, "malformed-wikitext", "an unclosed `{{`",
+        "A `{{` has no matching `}}`.\n\n"
+        "MediaWiki shows the rest of the page as plain text, or swallows it into a template "
+        "call.\n\n"
+        "Fix: close the template call, or write literal braces as `<nowiki>{{</nowiki>`."),
+    ProblemCode(
+        "E603", ERROR, "too-complex",
+        "a page with hundreds of unclosed templates, tables, comments or tags (or nested too "
+        "deeply) is not parsed: the parser's time grows with the square of their number, so "
+        "such a page could stall a run; the bot leaves it alone",
+        "The page has hundreds of unclosed templates, tables, comments or tags, or nests them "
+        "too deeply. Reading such a page takes a time that grows with the square of their "
+        "number.\n\n"
+        "One such page could stall the run of the whole site, so the bot does not read it and "
+        "leaves it as it is.\n\n"
+        "Fix: close or remove the unclosed markup.",
+        blocks=True),
+    ProblemCode(
+        "E604", ERROR, "rewritten-on-save",
+        "the page holds a raw `~~~~`, `{{subst:…}}` or pipe trick that MediaWiki would "
+        "rewrite on save under the bot's name",
+        "The page holds a signature (`~~~~`, or `~~~`), a `{{subst:…}}` or a pipe trick "
+        "(`[[Page|]]`) outside the bot's block. MediaWiki expands them whenever the page is "
+        "saved.\n\n"
+        "The bot's next edit would expand them under its own name: a signature of the bot, a "
+        "template replaced by its text, in a part of the page it does not own. It leaves the "
+        "page as it is.\n\n"
+        "Fix: save the page once by hand (MediaWiki expands them then), or put them in "
+        "`<nowiki>…</nowiki>`.",
+        blocks=True),
+)
+
+# Stable codes, in the README's order. Never renumber.
+CODES: Mapping[str, ProblemCode] = {c.code: c for c in _TABLE}
+
+
+def problem_code(code: str) -> ProblemCode | None:
+    """The registry's entry for `code` (case-insensitive), None when there is none."""
+    return CODES.get(code.strip().upper())
 
 
 @dataclass(frozen=True)
@@ -48,12 +263,20 @@ class Problem:
     field: str | None = None
 
     @property
-    def severity(self) -> str:
-        return CODES.get(self.code, (ERROR, ""))[0]
+    def severity(self) -> Severity:
+        known = CODES.get(self.code)
+        return known.severity if known else ERROR
 
     @property
     def name(self) -> str:
-        return CODES.get(self.code, (ERROR, "unknown"))[1]
+        known = CODES.get(self.code)
+        return known.name if known else "unknown"
+
+    @property
+    def blocks(self) -> bool:
+        """True when the problem leaves the page `invalid`."""
+        known = CODES.get(self.code)
+        return known.blocks if known else False
 
     def format(self) -> str:
         """Ruff-like one line: `path:line:col: severity CODE message`."""
@@ -61,14 +284,14 @@ class Problem:
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
-        d["severity"] = self.severity
+        d["severity"] = self.severity.value
         d["name"] = self.name
         return d
 
 
-def has_errors(problems: list[Problem] | tuple[Problem, ...]) -> bool:
+def has_errors(problems: Sequence[Problem]) -> bool:
     """True when any problem is an error (warnings alone do not fail a lint)."""
-    return any(p.severity == ERROR for p in problems)
+    return any(p.severity is ERROR for p in problems)
 
 
 def line_col(text: str, offset: int) -> tuple[int, int]:
@@ -77,3 +300,57 @@ def line_col(text: str, offset: int) -> tuple[int, int]:
     line = text.count("\n", 0, offset) + 1
     start = text.rfind("\n", 0, offset) + 1
     return line, offset - start + 1
+
+
+# -- the documentation made from the registry ----------------------------------------------------
+
+
+def code_table() -> str:
+    """The README's table of lint codes (markdown): code, severity, name, summary."""
+    rows = ["| code | severity | name | meaning |", "|---|---|---|---|"]
+    rows += [f"| {c.code} | {c.severity} | {c.name} | {c.summary.replace('|', chr(92) + '|')} |"
+             for c in CODES.values()]
+    return "\n".join(rows) + "\n"
+
+
+def code_list() -> str:
+    """What `movibot rule` prints: one line per code (code, severity, name, summary)."""
+    width = max(len(c.name) for c in CODES.values())
+    return "".join(f"{c.code}  {c.severity:<7}  {c.name:<{width}}  {c.summary}\n"
+                   for c in CODES.values())
+
+
+def explain(code: ProblemCode) -> str:
+    """What `movibot rule CODE` prints: the heading line, the summary, the explanation."""
+    head = f"{code.code} {code.name} ({_traits(code)})"
+    return f"{head}\n\n{_sentence(code.summary)}\n\n{code.explanation}\n"
+
+
+def _traits(code: ProblemCode) -> str:
+    """`error, blocking, fixable`: the code's severity and flags, as words."""
+    traits = [code.severity.value]
+    if code.blocks:
+        traits.append("blocking")
+    if code.fixable:
+        traits.append("fixable")
+    return ", ".join(traits)
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:] + "."
+
+
+def problems_page() -> str:
+    """docs/problems.md: every code with its explanation."""
+    parts = ["# Problem codes\n",
+             "Generated from `movibot/problems.py` by `python docs/generate.py`: edit the "
+             "registry, not this page. `movibot rule CODE` prints one entry.\n",
+             "An error fails `movibot lint` (exit 1); a warning does not. A *blocking* "
+             "problem leaves the page `invalid`: the run writes no infobox for it and leaves "
+             "it as it is. A *fixable* one could be corrected by movibot itself (none is "
+             "yet).\n"]
+    for c in CODES.values():
+        parts.append(f"## {c.code} {c.name}\n")
+        parts.append(f"*{_traits(c)}*. {_sentence(c.summary)}\n")
+        parts.append(c.explanation + "\n")
+    return "\n".join(parts)

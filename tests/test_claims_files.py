@@ -377,7 +377,7 @@ def test_sqlite_problems_have_their_name_and_categories_reference_pages(
     assert columns == ["id", "title", "code", "name", "severity", "blocking", "field", "line",
                        "col", "message"]
     assert ("Illisible", "E103", "unreadable-value", "error") in problems
-    assert all(name == CODES[code][1] and severity == CODES[code][0]
+    assert all(name == CODES[code].name and severity == CODES[code].severity
                for _, code, name, severity in problems)
     assert [(k[2], k[3], k[4]) for k in keys] == [("pages", "title", "title")]
     assert categories == [("Egal", "Tiers-Lieux"), ("Illisible", "Tiers-Lieux"),
@@ -487,7 +487,8 @@ def test_text_fields_keep_the_text_of_gallery_pre_and_syntaxhighlight(value: str
 def test_the_lint_table_gives_every_code_its_severity_and_name() -> None:
     section = README.split("## Lint codes", 1)[1].split("\n## ", 1)[0]
     rows = re.findall(r"^\| ([EW]\d{3}) \| (\w+) \| ([\w-]+) \|", section, re.M)
-    assert {code: (severity, name) for code, severity, name in rows} == CODES
+    assert {code: (severity, name) for code, severity, name in rows} == {
+        c.code: (c.severity, c.name) for c in CODES.values()}
     assert len(rows) == len(CODES)
 
 

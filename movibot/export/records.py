@@ -26,21 +26,17 @@ from movibot.records.check import BLOCKING
 from movibot.records.policy import Command, refused
 from movibot.records.read import Source, read_page
 from movibot.records.schema import FieldSpec
+from movibot.records.types import VALUE_TYPES, JsonKind
 from movibot.sites.base import Page
 
 Scalar = str | int | float | bool | None
 Value = str | int | float | bool | list[str] | None
 
-# x-wiki field type -> SQLite column type.
-FIELD_SQL = {
-    "number": "REAL", "money": "REAL", "surface": "REAL", "percent": "REAL",
-    "list": "TEXT", "titles": "TEXT",          # a JSON array of strings
-    "date": "TEXT",                             # ISO 8601: 2014-04-12 (or a year: 2014)
-    "bool": "INTEGER",                          # 1/0
-    "text": "TEXT", "enum": "TEXT", "url": "TEXT", "email": "TEXT",
-}
-NUMBER_TYPES = frozenset({"number", "money", "surface", "percent"})
-LIST_TYPES = frozenset({"list", "titles"})
+# x-wiki field type -> SQLite column type, and the types exported as numbers or lists: from the
+# registry (movibot.records.types).
+FIELD_SQL = {t.name: t.sql for t in VALUE_TYPES.values()}
+NUMBER_TYPES = frozenset(t.name for t in VALUE_TYPES.values() if t.json is JsonKind.NUMBER)
+LIST_TYPES = frozenset(t.name for t in VALUE_TYPES.values() if t.json is JsonKind.LIST)
 
 # CostResult.to_json_dict() flattened, in this order; all REAL (NULL without costs).
 COST_COLUMNS = (
@@ -189,16 +185,16 @@ def export_record(page: Page, sources: Sequence[Source]) -> ExportRecord | None:
 
 
 def typed(spec: FieldSpec, value: Any) -> Value:
-    """A read value as exported for its field type; None when absent or of the wrong type."""
+    """A read value as exported for its field type (the registry's `json`); None when absent
+    or of the wrong type."""
     if value is None:
         return None
-    if spec.type in NUMBER_TYPES:
+    kind = spec.value_type.json
+    if kind is JsonKind.NUMBER:
         return number(value)
-    if spec.type in LIST_TYPES:
-        if isinstance(value, (list, tuple)):
-            return [str(v) for v in value]
-        return None
-    if spec.type == "bool":
+    if kind is JsonKind.LIST:
+        return [str(v) for v in value] if isinstance(value, (list, tuple)) else None
+    if kind is JsonKind.BOOL:
         return value if isinstance(value, bool) else None
     return value if isinstance(value, str) else None
 

@@ -11,17 +11,15 @@ from collections.abc import Iterator, Sequence
 
 from movibot.costs.inputs import INPUT_FIELDS, SHARE_FIELDS, cost_inputs
 from movibot.costs.model import input_issues
-from movibot.problems import Problem
+from movibot.problems import CODES, Problem
 from movibot.records.record import Record
 from movibot.records.schema import FieldIssue, Schema, validate_fields
 from movibot.wikitext.save import save_transforms
 from movibot.wikitext.tree import Tree
 
-# Codes that make a record unfit to render: the page is reported `invalid` and left alone
-# (E603: a page too complex to parse, whose fields were not read; E604: a page MediaWiki would
-# rewrite on save outside the bot's block).
-BLOCKING = frozenset({"E101", "E102", "E103", "E104", "E105", "E106", "E107", "E108", "E201",
-                      "E603", "E604"})
+# Codes that make a record unfit to render (the registry's `blocks`): the page is reported
+# `invalid` and left alone.
+BLOCKING = frozenset(c.code for c in CODES.values() if c.blocks)
 _INPUT_CODES = {"invalid": "E102", "non-positive-surface": "E107",
                 "usable-exceeds-total": "E106", "shares": "E105"}
 

@@ -25,7 +25,8 @@ from mwparserfromhell.wikicode import Wikicode
 from movibot.problems import Problem, line_col
 from movibot.records.record import Record
 from movibot.records.schema import FieldSpec, Schema
-from movibot.records.values import Reading, read_value
+from movibot.records.types import read_value
+from movibot.records.values import Reading
 from movibot.wikitext.titles import CATEGORY_PREFIXES, categories_in, fold, normalize_title
 from movibot.wikitext.tree import (
     Cut,

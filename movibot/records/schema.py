@@ -20,7 +20,7 @@ import yaml
 
 from movibot.errors import SchemaError
 from movibot.records.record import to_plain
-from movibot.records.values import TYPES
+from movibot.records.types import VALUE_TYPES, ValueType, value_type
 from movibot.resources import schema_dir
 from movibot.wikitext.titles import fold
 
@@ -43,6 +43,11 @@ class FieldSpec:
     links: str | None = None
     default: Any = None
     commas: bool = True
+
+    @property
+    def value_type(self) -> ValueType:
+        """The registry's entry for the field's type (movibot.records.types)."""
+        return value_type(self.type)
 
 
 @dataclass(frozen=True)
@@ -185,8 +190,8 @@ def _field_spec(name: str, spec: Any, prop: Mapping[str, Any], path: str) -> Fie
     if not isinstance(spec, dict):
         raise SchemaError(f"{path}: x-wiki.fields.{name} must be a mapping")
     kind = spec.get("type", "text")
-    if not isinstance(kind, str) or kind not in TYPES:
-        known = ", ".join(sorted(TYPES))
+    if not isinstance(kind, str) or kind not in VALUE_TYPES:
+        known = ", ".join(sorted(VALUE_TYPES))
         raise SchemaError(f"{path}: x-wiki.fields.{name}.type: unknown type {kind!r} ({known})")
     links = spec.get("links")
     if kind == "list" and links:
@@ -249,16 +254,22 @@ def _issue_from_error(error: jsonschema.ValidationError, schema: Schema) -> Fiel
     if error.validator == "enum":
         allowed = ", ".join(str(c) for c in error.validator_value)
         return FieldIssue("E104", name, f"{label}: {error.instance!r} is not one of: {allowed}")
-    if name and _is_surface(schema, name) and error.validator in ("exclusiveMinimum", "minimum"):
-        return FieldIssue("E107", name, f"{label}: surface must be > 0, got {error.instance}")
+    minimum = error.validator in ("exclusiveMinimum", "minimum")
+    bounded = _own_bound(schema, name) if minimum else None
+    if bounded is not None:
+        return FieldIssue(bounded.bound_code, name,
+                          f"{label}: {bounded.name} must be > 0, got {error.instance}")
     return FieldIssue("E102", name, f"{label}: {_short(error)}")
 
 
-def _is_surface(schema: Schema, name: str) -> bool:
+def _own_bound(schema: Schema, name: str | None) -> ValueType | None:
+    """The type of field `name` when it has a code of its own for a value under its minimum
+    (a surface: E107); None otherwise."""
     try:
-        return schema.field(name).type == "surface"
+        kind = schema.field(name or "").value_type
     except KeyError:
-        return False
+        return None
+    return kind if kind.bound_code != "E102" else None
 
 
 def _short(error: jsonschema.ValidationError) -> str:
@@ -281,6 +292,18 @@ SHARE_FIELDS = ("part_residents", "part_contributeurs", "part_offres")
 
 
 def _cross_field_issues(fields: Mapping[str, Any]) -> Iterator[FieldIssue]:
+    yield from _share_issues(fields)
+    surface, usable = fields.get("surface_totale"), fields.get("surface_utile")
+    if isinstance(surface, Decimal) and isinstance(usable, Decimal) and usable > surface:
+        yield FieldIssue(
+            "E106",
+            "surface_utile",
+            f"surface utile ({_num(usable)} m²) exceeds surface totale ({_num(surface)} m²)",
+        )
+
+
+def _share_issues(fields: Mapping[str, Any]) -> Iterator[FieldIssue]:
+    """E105 when the three shares are given but do not sum to 100, or are not all given."""
     shares = [fields.get(name) for name in SHARE_FIELDS]
     if any(s is not None for s in shares) and all(isinstance(s, Decimal) for s in shares):
         total = sum((s for s in shares if isinstance(s, Decimal)), Decimal(0))
@@ -293,13 +316,6 @@ def _cross_field_issues(fields: Mapping[str, Any]) -> Iterator[FieldIssue]:
         given = [n for n, s in zip(SHARE_FIELDS, shares, strict=True) if s is not None]
         yield FieldIssue(
             "E105", given[0], f"shares must be given all three or none (given: {', '.join(given)})"
-        )
-    surface, usable = fields.get("surface_totale"), fields.get("surface_utile")
-    if isinstance(surface, Decimal) and isinstance(usable, Decimal) and usable > surface:
-        yield FieldIssue(
-            "E106",
-            "surface_utile",
-            f"surface utile ({_num(usable)} m²) exceeds surface totale ({_num(surface)} m²)",
         )
 
 

@@ -24,7 +24,8 @@ from typing import Any, Protocol, runtime_checkable
 import yaml
 
 from movibot.errors import SchemaError, UsageError
-from movibot.records.schema import Schema, schema_from_dict
+from movibot.records.schema import FieldSpec, Schema, schema_from_dict
+from movibot.records.types import starter_type
 from movibot.wikitext.titles import fold, normalize_title
 
 TEMPLATE_NS = "Modèle:"
@@ -32,13 +33,6 @@ _TEMPLATE_PREFIXES = ("modele", "template")
 LANGS = ("fr", "en")
 JSON_SCHEMA = "https://json-schema.org/draft/2020-12/schema"
 
-# TemplateData parameter types -> (movibot field type, JSON Schema of its value).
-_FROM_TEMPLATEDATA: dict[str, tuple[str, dict[str, Any]]] = {
-    "number": ("number", {"type": "number"}),
-    "boolean": ("bool", {"type": "boolean"}),
-    "date": ("date", {"type": "string", "format": "date"}),
-    "url": ("url", {"type": "string", "pattern": "^https?://"}),
-}
 _TAG = re.compile(r"<templatedata\b[^>]*>(.*?)</templatedata\s*>", re.I | re.S)
 _HIDDEN = re.compile(r"<!--.*?(?:-->|\Z)|<(nowiki|pre)\b[^>]*>.*?(?:</\1\s*>|\Z)", re.I | re.S)
 
@@ -249,31 +243,55 @@ def check_schema(schema: Schema, templatedata: Mapping[str, Any]) -> list[str]:
                    "flags not compared")
     matched: dict[str, str] = {}  # fold(TemplateData name) -> the schema's param
     for f in schema.fields:
-        param = td.param(f.param)
+        param = _matching_param(f, td, matched, out)
         if param is None:
-            names = {fold(a) for a in f.aliases}
-            param = next((p for p in td.params if fold(p.name) in names
-                          and fold(p.name) not in matched), None)
-            if param is None:
-                out.append(f'parameter "{f.param}": in the schema, not in the TemplateData')
-                continue
-            out.append(f'parameter "{f.param}": called "{param.name}" in the TemplateData '
-                       "(an alias in the schema)")
-        matched[fold(param.name)] = f.param
-        if td.from_code:
             continue
-        own = {fold(f.param), fold(f.name), fold(param.name)}
-        mine = {fold(a): a for a in f.aliases if fold(a) not in own}
-        theirs = {fold(a): a for a in param.aliases if fold(a) not in own}
-        out += [f'parameter "{f.param}": alias "{mine[k]}" in the schema, not in the '
-                "TemplateData" for k in mine if k not in theirs]
-        out += [f'parameter "{f.param}": alias "{theirs[k]}" in the TemplateData, not in the '
-                "schema" for k in theirs if k not in mine]
-        required = f.name in schema.required
-        if required != param.required:
-            where = ("required in the schema, optional in the TemplateData" if required
-                     else "optional in the schema, required in the TemplateData")
-            out.append(f'parameter "{f.param}": {where}')
+        matched[fold(param.name)] = f.param
+        if not td.from_code:
+            out += _param_differences(schema, f, param)
+    out += _params_of_their_own(schema, td, matched)
+    return out
+
+
+def _matching_param(f: FieldSpec, td: TemplateData, matched: Mapping[str, str],
+                    out: list[str]) -> Param | None:
+    """The TemplateData parameter of a schema field: by its name, else by one of its aliases
+    not matched yet (one line in `out` saying so); None, with a line, when there is none."""
+    param = td.param(f.param)
+    if param is not None:
+        return param
+    names = {fold(a) for a in f.aliases}
+    param = next((p for p in td.params if fold(p.name) in names
+                  and fold(p.name) not in matched), None)
+    if param is None:
+        out.append(f'parameter "{f.param}": in the schema, not in the TemplateData')
+        return None
+    out.append(f'parameter "{f.param}": called "{param.name}" in the TemplateData '
+               "(an alias in the schema)")
+    return param
+
+
+def _param_differences(schema: Schema, f: FieldSpec, param: Param) -> list[str]:
+    """Aliases on one side only and a required flag that differs, for one matched field."""
+    own = {fold(f.param), fold(f.name), fold(param.name)}
+    mine = {fold(a): a for a in f.aliases if fold(a) not in own}
+    theirs = {fold(a): a for a in param.aliases if fold(a) not in own}
+    out = [f'parameter "{f.param}": alias "{mine[k]}" in the schema, not in the TemplateData'
+           for k in mine if k not in theirs]
+    out += [f'parameter "{f.param}": alias "{theirs[k]}" in the TemplateData, not in the '
+            "schema" for k in theirs if k not in mine]
+    required = f.name in schema.required
+    if required != param.required:
+        where = ("required in the schema, optional in the TemplateData" if required
+                 else "optional in the schema, required in the TemplateData")
+        out.append(f'parameter "{f.param}": {where}')
+    return out
+
+
+def _params_of_their_own(schema: Schema, td: TemplateData, matched: Mapping[str, str]
+                         ) -> list[str]:
+    """The TemplateData parameters no schema field matched: unknown, or an alias there."""
+    out = []
     for p in td.params:
         if fold(p.name) in matched:
             continue
@@ -342,12 +360,13 @@ def _starter(td: TemplateData, template: str) -> dict[str, Any]:
     used: set[str] = set()
     for i, p in enumerate(td.params, 1):
         key = _field_name(p.name, i, used)
-        kind, prop = _FROM_TEMPLATEDATA.get(p.type, ("text", {"type": "string"}))
-        prop = dict(prop)
+        kind = starter_type(p.type)
+        prop = dict(kind.json_schema)
         if p.required and prop.get("type") == "string":
             prop["minLength"] = 1
         properties[key] = prop
-        spec: dict[str, Any] = {"param": p.name, "label": p.label or p.name, "type": kind}
+        spec: dict[str, Any] = {"param": p.name, "label": p.label or p.name,
+                                "type": kind.name}
         if p.aliases:
             spec["aliases"] = list(p.aliases)
         if p.suggestedvalues:

@@ -15,7 +15,7 @@ value holding one is unreadable.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -626,36 +626,12 @@ def plain_text(raw: str | Wikicode) -> str:
     return passed(raw).plain
 
 
-READERS: dict[str, Callable[[str | Wikicode], Reading]] = {
-    "text": read_text,
-    "number": lambda raw: read_quantity(raw, "number"),
-    "money": lambda raw: read_quantity(raw, "money"),
-    "surface": lambda raw: read_quantity(raw, "surface"),
-    "percent": lambda raw: read_quantity(raw, "percent"),
-    "list": read_list,
-    "titles": read_title_list,
-    "date": read_date,
-    "url": read_url,
-    "email": read_email,
-    "bool": read_bool,
-}
-
-TYPES = frozenset(READERS) | {"enum"}
-
-
 def read_value(
     kind: str, raw: str | Wikicode, choices: tuple[str, ...] = (), commas: bool = True,
     name: bool = False,
 ) -> Reading:
-    """Read `raw` (text, or a parameter's value in the page's tree) as a value of `kind` (one
-    of TYPES); lists split on commas unless told not to. With name=True a text value is read as
-    a category name (see read_name)."""
-    if kind == "enum":
-        return read_enum(raw, choices)
-    if kind == "list":
-        return read_list(raw, commas)
-    if kind == "titles":
-        return read_title_list(raw, commas)
-    if kind == "text" and name:
-        return read_name(raw)
-    return READERS[kind](raw)
+    """Read `raw` as a value of type `kind` (a name in movibot.records.types.VALUE_TYPES,
+    which knows each type's reader): see types.read_value."""
+    from movibot.records.types import read_value as read  # the registry imports this module
+
+    return read(kind, raw, choices, commas, name)

@@ -9,39 +9,34 @@ bar under « Modèle économique » (movibot.render.bar) holds only numbers and 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
 from movibot.costs.fr import (
     format_money,
-    format_number,
     format_percent,
     format_rate,
     format_surface,
 )
 from movibot.costs.model import CostResult
 from movibot.records.schema import FieldSpec, Schema
+from movibot.records.types import PER_MONTH, PORTAL_NS, render_value
 from movibot.render.bar import bar_rows
 from movibot.render.members import (  # re-exported: the members tables used to live here
     members_row,
     render_category_page,
     render_members,
 )
-from movibot.wikitext.escaping import URL, escape, escape_url, safe_name
+from movibot.wikitext.escaping import escape, escape_url, safe_name
 
-__all__ = ["escape", "escape_url", "safe_name", "members_row", "render_members",
+__all__ = ["PORTAL_NS", "escape", "escape_url", "safe_name", "members_row", "render_members",
            "render_category_page", "format_value", "implied_by_field", "implied_categories",
            "render_infobox", "render_cost_table"]
-
-_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
 INFOBOX_STYLE = ('class="wikitable movibot-infobox" '
                  'style="float:right; clear:right; margin:0 0 1em 1em"')
 MODEL_HEADING = "Modèle économique"
-PER_MONTH = "\u00a0/\u00a0mois"
-PORTAL_NS = "Portail:"
 # Labels of the cost model rows (movibot.render.readback reads them back).
 MODEL_LABELS = {
     "monthly_cost": "Coût mensuel incompressible", "residents": "Résidents",
@@ -61,46 +56,9 @@ def format_value(spec: FieldSpec, value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, list):
-        items = (_format_one(spec, v) for v in value)
+        items = (render_value(spec, v) for v in value)
         return (", " if spec.commas else "; ").join(t for t in items if t)
-    return _format_one(spec, value)
-
-
-def _format_one(spec: FieldSpec, value: Any) -> str:
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        value = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-    if isinstance(value, Decimal):
-        return _format_decimal(spec, value) if value.is_finite() else escape(str(value))
-    if isinstance(value, bool):
-        return "oui" if value else "non"
-    text = str(value)
-    if spec.type == "url" and URL.fullmatch(text):
-        label = text.split("://", 1)[1].rstrip("/") or text
-        return f"[{escape_url(text)} {escape(label)}]"
-    if spec.type == "date" and _ISO_DATE.fullmatch(text):
-        year, month, day = text.split("-")
-        return f"{day}/{month}/{year}"
-    if spec.type == "titles" and safe_name(text):
-        return _title_link(spec, safe_name(text) or "")
-    return escape(text)
-
-
-def _format_decimal(spec: FieldSpec, value: Decimal) -> str:
-    if spec.type == "money":
-        return format_money(value) + (PER_MONTH if spec.unit == "€/mois" else "")
-    if spec.type == "surface":
-        return format_surface(value)
-    if spec.type == "percent":
-        return format_percent(value)
-    exponent = value.as_tuple().exponent
-    places = min(-exponent, 10) if isinstance(exponent, int) and exponent < 0 else 0
-    return format_number(value, places, trim=True)
-
-
-def _title_link(spec: FieldSpec, name: str) -> str:
-    if spec.links == "portal":
-        return f"[[{PORTAL_NS}{name}|{escape(name)}]]"
-    return f"[[{name}]]"
+    return render_value(spec, value)
 
 
 def implied_by_field(fields: Mapping[str, Any], schema: Schema) -> dict[str, list[str]]:

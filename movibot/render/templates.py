@@ -30,7 +30,7 @@ import jsonschema
 from movibot.costs.inputs import COST_FIELDS
 from movibot.records.record import to_plain
 from movibot.records.schema import FieldSpec, Schema
-from movibot.records.values import read_value
+from movibot.records.types import JsonKind, read_value
 from movibot.wikitext.blocks import find_blocks, make_block, replace_block
 from movibot.wikitext.titles import title_to_filename
 
@@ -39,26 +39,6 @@ DOC_BLOCK = "doc"
 TEMPLATE_CATEGORY = "Modèles"
 LANG = "fr"
 
-# movibot's field types -> TemplateData's parameter types. Money, surfaces and percents are
-# numbers (their unit is optional on the page); a list is text the bot splits.
-TEMPLATEDATA_TYPES = {
-    "text": "string", "number": "number", "money": "number", "surface": "number",
-    "percent": "number", "list": "string", "titles": "string", "date": "date", "url": "url",
-    "email": "line", "enum": "line", "bool": "boolean",
-}
-TYPE_LABELS = {
-    "text": "texte", "number": "nombre", "money": "montant", "surface": "surface",
-    "percent": "pourcentage", "list": "liste", "titles": "liste de pages", "date": "date",
-    "url": "adresse web", "email": "courriel", "enum": "choix", "bool": "oui/non",
-}
-_DEFAULT_UNITS = {"percent": "%", "surface": "m²"}
-# Examples tried in order for a field with none given; the first the field reads and the
-# schema accepts is kept (so an example is never a value lint would refuse).
-_TRIED_EXAMPLES = {
-    "number": ("12", "1", "0"), "money": ("1700", "800"), "surface": ("300",),
-    "percent": ("50",), "date": ("2014-04-12",), "url": ("https://www.example.org",),
-    "email": ("contact@example.org",), "bool": ("oui",),
-}
 _KNOWN_PATTERNS = {"^[0-9]{5}$": "cinq chiffres", r"^\d{5}$": "cinq chiffres",
                    "^https?://": "commence par http:// ou https://"}
 _MARKUP = re.compile(r"''|__|!!|[&<>{}\[\]|~]")
@@ -163,7 +143,7 @@ def render_doc(schema: Schema) -> str:
     for f in schema.fields:
         example = field_example(schema, f)
         cells = [
-            f"<code>{_inert(f.param)}</code>", _inert(f.label), TYPE_LABELS.get(f.type, f.type),
+            f"<code>{_inert(f.param)}</code>", _inert(f.label), f.value_type.label,
             _inert(_unit(f)), "oui" if f.name in schema.required else "non",
             ", ".join(f"<code>{_inert(a)}</code>" for a in f.aliases),
             f"<code>{_inert(example)}</code>" if example else "",
@@ -204,7 +184,7 @@ def _text(value: Any) -> str:
 
 
 def _unit(f: FieldSpec) -> str:
-    return str(f.unit or _DEFAULT_UNITS.get(f.type, ""))
+    return str(f.unit or f.value_type.unit)
 
 
 def _property(schema: Schema, f: FieldSpec) -> Mapping[str, Any]:
@@ -240,12 +220,12 @@ def _candidates(schema: Schema, f: FieldSpec) -> list[str]:
     if f.choices:
         out.append(str(f.choices[0]))
     if f.suggestions:
-        n = 2 if f.type in ("list", "titles") else 1
+        n = 2 if f.value_type.is_list else 1
         out.append((", " if f.commas else "; ").join(f.suggestions[:n]))
     default = _property(schema, f).get("default")
     if default is not None and not isinstance(default, (dict, list)):
         out.append(str(default))
-    out.extend(_TRIED_EXAMPLES.get(f.type, ()))
+    out.extend(f.value_type.examples)  # tried in order: the first the field reads is kept
     return out
 
 
@@ -280,38 +260,14 @@ def field_description(schema: Schema, f: FieldSpec) -> str:
 
 def _form(f: FieldSpec, prop: Mapping[str, Any]) -> str:
     kind = f.type
-    bounds = _bounds(prop)
-    unit = _unit(f)
     if kind == "enum":
         return "Une valeur parmi : " + ", ".join(str(c) for c in f.choices) + "."
-    if kind == "bool":
-        return "oui ou non."
-    if kind == "number":
-        noun = "Nombre entier" if prop.get("type") == "integer" else "Nombre"
-        return f"{noun}{bounds}."
-    if kind == "money":
-        return (f"Montant{' en ' + unit if unit else ''}{bounds} ; l'unité est facultative "
-                "(« 1 700 », « 1 700 € », « 800,50 »).")
-    if kind == "surface":
-        return f"Surface en {unit}{bounds} ; l'unité est facultative (« 300 », « 300 m² »)."
-    if kind == "percent":
-        return f"Pourcentage{bounds} ; le signe % est facultatif."
-    if kind == "date":
-        return "Date, de préférence AAAA-MM-JJ (JJ/MM/AAAA et AAAA/MM/JJ sont lus aussi)."
-    if kind == "url":
-        return "Adresse web complète, commençant par http:// ou https://."
-    if kind == "email":
-        return "Adresse de courriel."
-    if kind in ("list", "titles"):
-        sep = "virgules" if f.commas else "points-virgules (« ; »)"
-        text = f"Liste séparée par des {sep}"
-        if (prop.get("minItems") or 0) >= 1:
-            text += ", au moins une valeur"
-        if f.links == "portal":
-            text += " ; chaque valeur est le nom d'un portail, sans « Portail: » (lien)"
-        elif f.links:
-            text += " ; chaque valeur est le titre d'une page du wiki (lien)"
-        return text + "."
+    if f.value_type.form:
+        return f.value_type.form
+    if f.value_type.json is JsonKind.NUMBER:
+        return _number_form(f, prop)
+    if f.value_type.is_list:
+        return _list_form(f, prop)
     pattern = prop.get("pattern")
     if isinstance(pattern, str):
         known = _KNOWN_PATTERNS.get(pattern)
@@ -319,6 +275,32 @@ def _form(f: FieldSpec, prop: Mapping[str, Any]) -> str:
             return f"Texte : {known}."
         return f"Texte de la forme {pattern} (expression régulière)."
     return "Texte libre."
+
+
+def _number_form(f: FieldSpec, prop: Mapping[str, Any]) -> str:
+    bounds = _bounds(prop)
+    unit = _unit(f)
+    if f.type == "money":
+        return (f"Montant{' en ' + unit if unit else ''}{bounds} ; l'unité est facultative "
+                "(« 1 700 », « 1 700 € », « 800,50 »).")
+    if f.type == "surface":
+        return f"Surface en {unit}{bounds} ; l'unité est facultative (« 300 », « 300 m² »)."
+    if f.type == "percent":
+        return f"Pourcentage{bounds} ; le signe % est facultatif."
+    noun = "Nombre entier" if prop.get("type") == "integer" else "Nombre"
+    return f"{noun}{bounds}."
+
+
+def _list_form(f: FieldSpec, prop: Mapping[str, Any]) -> str:
+    sep = "virgules" if f.commas else "points-virgules (« ; »)"
+    text = f"Liste séparée par des {sep}"
+    if (prop.get("minItems") or 0) >= 1:
+        text += ", au moins une valeur"
+    if f.links == "portal":
+        text += " ; chaque valeur est le nom d'un portail, sans « Portail: » (lien)"
+    elif f.links:
+        text += " ; chaque valeur est le titre d'une page du wiki (lien)"
+    return text + "."
 
 
 def _bounds(prop: Mapping[str, Any]) -> str:
@@ -342,7 +324,7 @@ def _number(value: Any) -> str:
 
 def _category_sentence(f: FieldSpec) -> str:
     pattern = f.category or ""
-    each = "Chaque valeur range" if f.type in ("list", "titles") else "La valeur range"
+    each = "Chaque valeur range" if f.value_type.is_list else "La valeur range"
     if pattern.strip() in ("{value}", "{Value}"):
         return f"{each} aussi la page dans la catégorie du même nom."
     name = pattern.replace("{Value}", "Valeur").replace("{value}", "valeur")
@@ -359,7 +341,7 @@ def templatedata(schema: Schema) -> dict[str, Any]:
         param: dict[str, Any] = {
             "label": {LANG: f.label},
             "description": {LANG: field_description(schema, f)},
-            "type": TEMPLATEDATA_TYPES.get(f.type, "unknown"),
+            "type": f.value_type.templatedata,
         }
         if f.name in schema.required:
             param["required"] = True

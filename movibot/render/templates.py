@@ -278,40 +278,58 @@ def field_description(schema: Schema, f: FieldSpec) -> str:
     return " ".join(p for p in parts if p)
 
 
+# How to write a field whose form depends only on its type.
+_FIXED_FORMS = {
+    "bool": "oui ou non.",
+    "date": "Date, de préférence AAAA-MM-JJ (JJ/MM/AAAA et AAAA/MM/JJ sont lus aussi).",
+    "url": "Adresse web complète, commençant par http:// ou https://.",
+    "email": "Adresse de courriel.",
+}
+
+
 def _form(f: FieldSpec, prop: Mapping[str, Any]) -> str:
-    kind = f.type
+    """How to write the field's value, in French, from its type and the schema's `prop`."""
+    if f.type == "enum":
+        return "Une valeur parmi : " + ", ".join(str(c) for c in f.choices) + "."
+    if f.type in _FIXED_FORMS:
+        return _FIXED_FORMS[f.type]
+    if f.type in ("number", "money", "surface", "percent"):
+        return _quantity_form(f, prop)
+    if f.type in ("list", "titles"):
+        return _list_form(f, prop)
+    return _text_form(prop)
+
+
+def _quantity_form(f: FieldSpec, prop: Mapping[str, Any]) -> str:
+    """A number, amount, surface or percentage: its unit, bounds and how the unit is optional."""
     bounds = _bounds(prop)
     unit = _unit(f)
-    if kind == "enum":
-        return "Une valeur parmi : " + ", ".join(str(c) for c in f.choices) + "."
-    if kind == "bool":
-        return "oui ou non."
-    if kind == "number":
-        noun = "Nombre entier" if prop.get("type") == "integer" else "Nombre"
-        return f"{noun}{bounds}."
-    if kind == "money":
+    if f.type == "money":
         return (f"Montant{' en ' + unit if unit else ''}{bounds} ; l'unité est facultative "
                 "(« 1 700 », « 1 700 € », « 800,50 »).")
-    if kind == "surface":
+    if f.type == "surface":
         return f"Surface en {unit}{bounds} ; l'unité est facultative (« 300 », « 300 m² »)."
-    if kind == "percent":
+    if f.type == "percent":
         return f"Pourcentage{bounds} ; le signe % est facultatif."
-    if kind == "date":
-        return "Date, de préférence AAAA-MM-JJ (JJ/MM/AAAA et AAAA/MM/JJ sont lus aussi)."
-    if kind == "url":
-        return "Adresse web complète, commençant par http:// ou https://."
-    if kind == "email":
-        return "Adresse de courriel."
-    if kind in ("list", "titles"):
-        sep = "virgules" if f.commas else "points-virgules (« ; »)"
-        text = f"Liste séparée par des {sep}"
-        if (prop.get("minItems") or 0) >= 1:
-            text += ", au moins une valeur"
-        if f.links == "portal":
-            text += " ; chaque valeur est le nom d'un portail, sans « Portail: » (lien)"
-        elif f.links:
-            text += " ; chaque valeur est le titre d'une page du wiki (lien)"
-        return text + "."
+    noun = "Nombre entier" if prop.get("type") == "integer" else "Nombre"
+    return f"{noun}{bounds}."
+
+
+def _list_form(f: FieldSpec, prop: Mapping[str, Any]) -> str:
+    """A list: its separator, whether it needs a value, and what its values link to."""
+    sep = "virgules" if f.commas else "points-virgules (« ; »)"
+    text = f"Liste séparée par des {sep}"
+    if (prop.get("minItems") or 0) >= 1:
+        text += ", au moins une valeur"
+    if f.links == "portal":
+        text += " ; chaque valeur est le nom d'un portail, sans « Portail: » (lien)"
+    elif f.links:
+        text += " ; chaque valeur est le titre d'une page du wiki (lien)"
+    return text + "."
+
+
+def _text_form(prop: Mapping[str, Any]) -> str:
+    """Text: the form its `pattern` asks for (in words when the pattern is a known one)."""
     pattern = prop.get("pattern")
     if isinstance(pattern, str):
         known = _KNOWN_PATTERNS.get(pattern)

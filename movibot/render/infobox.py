@@ -67,13 +67,23 @@ def format_value(spec: FieldSpec, value: Any) -> str:
 
 
 def _format_one(spec: FieldSpec, value: Any) -> str:
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        value = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-    if isinstance(value, Decimal):
-        return _format_decimal(spec, value) if value.is_finite() else escape(str(value))
+    """One value (not a list) as escaped French wikitext."""
     if isinstance(value, bool):
         return "oui" if value else "non"
-    text = str(value)
+    if isinstance(value, (int, float, Decimal)):
+        return _format_number(spec, value)
+    return _format_text(spec, str(value))
+
+
+def _format_number(spec: FieldSpec, value: int | float | Decimal) -> str:
+    """A number in French in the field's unit; a non-finite one as it is, escaped."""
+    number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    return _format_decimal(spec, number) if number.is_finite() else escape(str(number))
+
+
+def _format_text(spec: FieldSpec, text: str) -> str:
+    """Text escaped, or as a link (url, titles) or a French date when the field's type asks for
+    one and the text is one."""
     if spec.type == "url" and URL.fullmatch(text):
         label = text.split("://", 1)[1].rstrip("/") or text
         return f"[{escape_url(text)} {escape(label)}]"

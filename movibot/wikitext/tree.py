@@ -338,12 +338,19 @@ def _free_marks(node: Node, text: str, marks: str) -> list[tuple[int, str]]:
         return []
     if isinstance(node, Text) or not _MAY_NEST.search(text):  # nothing nested is whole
         return [(i, c) for i, c in enumerate(text) if c in marks]
-    hidden = bytearray(len(text))
+    hidden = _nested_whole(node, len(text))
+    return [(i, c) for i, c in enumerate(text) if c in marks and not hidden[i]]
+
+
+def _nested_whole(node: Node, size: int) -> bytearray:
+    """A mask of str(node) (`size` long): 1 at each offset inside a node nested in `node` that
+    the preprocessor takes whole, else 0."""
+    hidden = bytearray(size)
     for child, at in walk(Wikicode([node])):
         if child is not node and _whole(child):
             end = at + len(str(child))
             hidden[at:end] = b"\x01" * (end - at)
-    return [(i, c) for i, c in enumerate(text) if c in marks and not hidden[i]]
+    return hidden
 
 
 def _inside(node: Node) -> str:

@@ -266,19 +266,27 @@ def hidden_ranges(text: str) -> tuple[tuple[int, int], ...]:
         if m.group("ignored") or text[tag_end - 1] == "/":
             pos = tag_end + 1
             continue
-        name = m.group("name").lower()
-        close = None if name in unclosed else re.compile(
-            rf"</{re.escape(name)}\s*>", re.I).search(text, tag_end + 1)
-        if name == "includeonly":
-            end = close.end() if close else len(text)
-            ranges.append((m.start(), end))
-            pos = end
-        elif close is None:
-            unclosed.add(name)
-            pos = tag_end + 1
-        else:
-            pos = close.end()
+        pos, hidden = _skip_element(text, m.group("name").lower(), m.start(), tag_end, unclosed)
+        if hidden:
+            ranges.append(hidden)
     return tuple(ranges)
+
+
+def _skip_element(text: str, name: str, start: int, tag_end: int, unclosed: set[str]
+                  ) -> tuple[int, tuple[int, int] | None]:
+    """Where the preprocessor's scan resumes after the `name` element starting at `start` (its
+    start tag's `>` at `tag_end`), and the range it hides: an <includeonly> element, to its end
+    tag or the page's end, else None. A strip-list element with no end tag is its start tag
+    only, and its name goes into `unclosed`: no end tag of that name is looked for again."""
+    close = None if name in unclosed else re.compile(
+        rf"</{re.escape(name)}\s*>", re.I).search(text, tag_end + 1)
+    if name == "includeonly":
+        end = close.end() if close else len(text)
+        return end, (start, end)
+    if close is None:
+        unclosed.add(name)
+        return tag_end + 1, None
+    return close.end(), None
 
 
 def in_ranges(offset: int, ranges: Sequence[tuple[int, int]]) -> bool:

@@ -13,6 +13,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from html.entities import html5
+from typing import cast
 
 import mwparserfromhell
 from mwparserfromhell.definitions import is_parsable
@@ -103,7 +104,8 @@ def wikicode(text: str) -> Wikicode:
     holding one goes through its pure-Python tokenizer.
     """
     if "\x00" in text:
-        return Builder().build(Tokenizer().tokenize(text))
+        tokens = Tokenizer().tokenize(text)  # type: ignore[no-untyped-call]
+        return cast(Wikicode, Builder().build(tokens))  # type: ignore[no-untyped-call]
     return mwparserfromhell.parse(text)
 
 

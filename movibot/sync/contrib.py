@@ -96,6 +96,8 @@ def pull(site: Site, dest: Path, state: State, categories: Sequence[str], titles
 
 def _pull_one(page: Page, path: Path, state: State, keep_local: bool, force: bool
               ) -> FileOutcome:
+    """Pull `page` into the file at `path`: written when the file is absent or untouched since
+    its base (or with `force`), else kept (`keep_local`) or merged with the wiki's text."""
     if not page.exists:
         return FileOutcome(str(path), page.title, "error", "no such page on the wiki")
     try:
@@ -104,19 +106,38 @@ def _pull_one(page: Page, path: Path, state: State, keep_local: bool, force: boo
         why = e.strerror if isinstance(e, OSError) else "not UTF-8 text"
         return FileOutcome(str(path), page.title, "error", f"{why}; not overwritten")
     base, _ = base_of(state.pages.get(page.title) or {})
-    untouched = local is None or same_text(local, page.text) or (
-        base is not None and same_text(local, base))
+    untouched = _untouched(local, page.text, base)
     if untouched or force:
-        current = local is not None and same_text(local, page.text)
-        if not current:
-            write_atomic(path, page.text)
-        record_base(state, page, path)
-        note = "" if untouched else "local changes overwritten (--force)"
-        return FileOutcome(str(path), page.title, "unchanged" if current else "pulled", note)
+        return _overwrite(page, path, state, local, forced=not untouched)
     if keep_local:
         return FileOutcome(str(path), page.title, "kept-local",
                            "changed locally since the pull; left as it is (--keep-local)")
-    merged = merge3(base or "", local or "", page.text)
+    return _merge_pulled(page, path, state, base or "", local or "")
+
+
+def _untouched(local: str | None, wiki_text: str, base: str | None) -> bool:
+    """True when there is no local work to keep: no file, or one holding the wiki's text or
+    its base."""
+    return local is None or same_text(local, wiki_text) or (
+        base is not None and same_text(local, base))
+
+
+def _overwrite(page: Page, path: Path, state: State, local: str | None, forced: bool
+               ) -> FileOutcome:
+    """Write the wiki's text to `path` (unless the file already holds it) and make it the
+    base: `unchanged` or `pulled`, noted when `forced` over local changes."""
+    current = local is not None and same_text(local, page.text)
+    if not current:
+        write_atomic(path, page.text)
+    record_base(state, page, path)
+    note = "local changes overwritten (--force)" if forced else ""
+    return FileOutcome(str(path), page.title, "unchanged" if current else "pulled", note)
+
+
+def _merge_pulled(page: Page, path: Path, state: State, base: str, local: str) -> FileOutcome:
+    """Write the three-way merge of the local file and the wiki's text to `path`: `merged`,
+    or `conflict` with the conflicts marked in the file (the wiki's text kept as merge base)."""
+    merged = merge3(base, local, page.text)
     write_atomic(path, merged.text)
     if merged.conflicts:
         record_conflict(state, page)

@@ -13,6 +13,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from html.entities import html5
+from typing import cast
 
 import mwparserfromhell
 from mwparserfromhell.definitions import is_parsable
@@ -103,7 +104,8 @@ def wikicode(text: str) -> Wikicode:
     holding one goes through its pure-Python tokenizer.
     """
     if "\x00" in text:
-        return Builder().build(Tokenizer().tokenize(text))
+        tokens = Tokenizer().tokenize(text)  # type: ignore[no-untyped-call]
+        return cast(Wikicode, Builder().build(tokens))  # type: ignore[no-untyped-call]
     return mwparserfromhell.parse(text)
 
 
@@ -266,19 +268,27 @@ def hidden_ranges(text: str) -> tuple[tuple[int, int], ...]:
         if m.group("ignored") or text[tag_end - 1] == "/":
             pos = tag_end + 1
             continue
-        name = m.group("name").lower()
-        close = None if name in unclosed else re.compile(
-            rf"</{re.escape(name)}\s*>", re.I).search(text, tag_end + 1)
-        if name == "includeonly":
-            end = close.end() if close else len(text)
-            ranges.append((m.start(), end))
-            pos = end
-        elif close is None:
-            unclosed.add(name)
-            pos = tag_end + 1
-        else:
-            pos = close.end()
+        pos, hidden = _skip_element(text, m.group("name").lower(), m.start(), tag_end, unclosed)
+        if hidden:
+            ranges.append(hidden)
     return tuple(ranges)
+
+
+def _skip_element(text: str, name: str, start: int, tag_end: int, unclosed: set[str]
+                  ) -> tuple[int, tuple[int, int] | None]:
+    """Where the preprocessor's scan resumes after the `name` element starting at `start` (its
+    start tag's `>` at `tag_end`), and the range it hides: an <includeonly> element, to its end
+    tag or the page's end, else None. A strip-list element with no end tag is its start tag
+    only, and its name goes into `unclosed`: no end tag of that name is looked for again."""
+    close = None if name in unclosed else re.compile(
+        rf"</{re.escape(name)}\s*>", re.I).search(text, tag_end + 1)
+    if name == "includeonly":
+        end = close.end() if close else len(text)
+        return end, (start, end)
+    if close is None:
+        unclosed.add(name)
+        return tag_end + 1, None
+    return close.end(), None
 
 
 def in_ranges(offset: int, ranges: Sequence[tuple[int, int]]) -> bool:
@@ -338,12 +348,19 @@ def _free_marks(node: Node, text: str, marks: str) -> list[tuple[int, str]]:
         return []
     if isinstance(node, Text) or not _MAY_NEST.search(text):  # nothing nested is whole
         return [(i, c) for i, c in enumerate(text) if c in marks]
-    hidden = bytearray(len(text))
+    hidden = _nested_whole(node, len(text))
+    return [(i, c) for i, c in enumerate(text) if c in marks and not hidden[i]]
+
+
+def _nested_whole(node: Node, size: int) -> bytearray:
+    """A mask of str(node) (`size` long): 1 at each offset inside a node nested in `node` that
+    the preprocessor takes whole, else 0."""
+    hidden = bytearray(size)
     for child, at in walk(Wikicode([node])):
         if child is not node and _whole(child):
             end = at + len(str(child))
             hidden[at:end] = b"\x01" * (end - at)
-    return [(i, c) for i, c in enumerate(text) if c in marks and not hidden[i]]
+    return hidden
 
 
 def _inside(node: Node) -> str:

@@ -55,7 +55,9 @@ from datetime import datetime, timezone
 from typing import cast
 
 from movibot.errors import ReadOnly, UsageError, WikiError
-from movibot.sites.base import Page
+from movibot.problems import Problem
+from movibot.sites.base import Page, TemplateDataAnswer
+from movibot.sites.templatedata import answer_from_page
 from movibot.wikitext.titles import is_category, normalize_title
 
 _MAGIC = (
@@ -87,6 +89,7 @@ class DumpSite:
 
     writable = False
     live = False  # put_throttle applies to live wikis only
+    first_letter = True  # as fiches/ and MediaWiki's default (the dump's <case> is not read)
 
     def __init__(self, path: str | os.PathLike[str], *,
                  clock: Callable[[], float] = time.time) -> None:
@@ -95,6 +98,7 @@ class DumpSite:
         self.path = os.fspath(path)
         self.name = self.path
         self.requests = 0
+        self.problems: list[Problem] = []  # a bad file is an exception, named where it is met
         self.clock = clock
         self.compression = _compression(self.path)
         self.seven_zip = _seven_zip(self.path) if self.compression == "7z" else None
@@ -134,6 +138,10 @@ class DumpSite:
                     found[key] = page
         for key in wanted:
             yield found.get(key) or Page(title=key, text="", exists=False)
+
+    def templatedata(self, titles: Iterable[str]) -> list[TemplateDataAnswer]:
+        """The `<templatedata>` tag of each template page, in the order asked (one pass)."""
+        return [answer_from_page(page, self.name) for page in self.pages(titles)]
 
     def transcluding(self, template: str) -> Iterator[Page]:
         """Nothing more than the pages already read: an offline run reads every page."""

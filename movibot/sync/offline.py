@@ -33,7 +33,7 @@ from movibot.render.members import (
     member_line,
     members_order,
 )
-from movibot.sites.base import Page, Site
+from movibot.sites.base import Page, PageStream, Site
 from movibot.sync.edits import Outcome
 from movibot.sync.plan import (
     CATEGORY_NS,
@@ -96,7 +96,7 @@ def source_pages(site: Site, sources: Sequence[Source],
     """Every content page of the site once (one pass over a dump when it can iterate); the
     dump's category pages go to `categories` (by normalised title) on the way, so that the
     category pages need no second pass over the file."""
-    if hasattr(site, "iter_pages"):
+    if isinstance(site, PageStream):
         for page in site.iter_pages():
             if categories is not None and (page.ns == CATEGORY_NAMESPACE
                                            or is_category(page.title)):  # no <ns>: its prefix
@@ -141,7 +141,7 @@ def run_offline(site: Site, config: Config, sources: Sequence[Source], out: Path
     report.outcomes = outcomes  # type: ignore[assignment]
     user = config.bot_name()
     with RowStore() as rows:
-        seen: dict[str, Page] | None = {} if hasattr(site, "iter_pages") else None
+        seen: dict[str, Page] | None = {} if isinstance(site, PageStream) else None
         stream = plan_stream(source_pages(site, sources, seen), sources, user, force, jobs)
         for title, row, line, new, outcome in progress(stream, -1, "Planning"):
             # a page of no source that calls a source's template (E301) is planned too, in
@@ -155,7 +155,7 @@ def run_offline(site: Site, config: Config, sources: Sequence[Source], out: Path
         for outcome in plan_categories(site, sources, rows, out, user, force, allow_shrink,
                                        seen):
             outcomes.append(outcome)
-    report.problems.extend(getattr(site, "problems", []))
+    report.problems.extend(site.problems)
     report.duration = clock() - t0
     write_report(report, out / "report.json")
     return report

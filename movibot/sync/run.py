@@ -93,7 +93,7 @@ def run_job(
         report.halted = report.io_error = str(e)
     if interrupted():
         report.interrupted = report.halted = interrupted()
-    report.problems.extend(getattr(site, "problems", []))
+    report.problems.extend(site.problems)
     report.requests = site.requests
     report.duration = clock() - t0
     return report
@@ -132,7 +132,7 @@ def read_pages(site: Site, sources: Sequence[Source], state: State, full: bool) 
             for page in site.category_pages(source.category):
                 seen.setdefault(page.title, page)
         for source in sources:  # pages calling the template outside the category (E301)
-            names = [source.schema.template] if getattr(site, "live", False) else [
+            names = [source.schema.template] if site.live else [
                 source.schema.template, *source.schema.template_aliases]
             for name in names:
                 for page in site.transcluding(name):
@@ -183,7 +183,7 @@ def make_plan(site: Site, config: Config, sources: Sequence[Source], state: Stat
                 state.pages[page.title]["revid"] = None
             continue
         plan = plan_source_page(page, sources, user, options.force,
-                                getattr(site, "first_letter", True))
+                                site.first_letter)
         record_plan(state, page, plan)
         if plan.edit:
             edits.append(plan.edit)

@@ -713,13 +713,20 @@ def _templatedata_pages(answer: JSONObject) -> dict[str, JSONObject]:
     by_title = {str(p["title"]): p for p in entries if isinstance(p, dict) and "title" in p}
     moves = {str(m["from"]): str(m["to"]) for key in ("normalized", "redirects")
              for m in answer.get(key) or () if isinstance(m, dict)}
-    for name in list(moves):
-        target, hops = moves[name], 0
-        while target in moves and hops < len(moves):  # a redirect to a redirect
-            target, hops = moves[target], hops + 1
+    for name in moves:
+        target = _followed(moves, name)
         if target in by_title:
             by_title.setdefault(name, by_title[target])
     return by_title
+
+
+def _followed(moves: dict[str, str], name: str) -> str:
+    """Where `name` leads through the answer's normalisations and redirects (a chain too)."""
+    seen = {name}
+    while name in moves and moves[name] not in seen:
+        name = moves[name]
+        seen.add(name)
+    return name
 
 
 def _error_code(answer: dict[str, Any]) -> str | None:

@@ -634,7 +634,7 @@ class MediaWikiSite:
         session.hooks["response"].append(self._remember)
         return session
 
-    def _remember(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
+    def _remember(self, response: requests.Response, *args: object, **kwargs: object) -> None:
         """requests hook: keep the last response, for its Retry-After header."""
         self._last_response = response
 

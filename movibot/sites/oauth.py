@@ -118,7 +118,7 @@ def form_pairs(data: str | bytes) -> list[tuple[bytes, bytes]]:
     return pairs
 
 
-def request_parameters(url: str, body: Any = None,
+def request_parameters(url: str, body: object = None,
                        content_type: str | bytes | None = None) -> list[tuple[bytes, bytes]]:
     """RFC 5849 section 3.4.1.3.1: the query's parameters, then the body's when it is a
     single-part application/x-www-form-urlencoded body (a multipart upload's are not signed)."""
@@ -220,7 +220,7 @@ class OAuth1(AuthBase):
                 r.method or "GET", r.url or "", r.body, r.headers.get("Content-Type"))
         return r
 
-    def authorization(self, method: str, url: str, body: Any = None,
+    def authorization(self, method: str, url: str, body: object = None,
                       content_type: str | bytes | None = None) -> str:
         """The Authorization header for one request (RFC 5849 section 3.5.1), with a new
         timestamp and nonce."""
@@ -267,7 +267,7 @@ def _for_host(r: requests.PreparedRequest, host: str | None) -> bool:
 
 
 def load_oauth(
-    config_values: Mapping[str, Any],
+    config_values: Mapping[str, object],
     env: Mapping[str, str] | None = None,
     base: Path | None = None,
     *,
@@ -337,7 +337,8 @@ class _Sources:
         return bool(self.values.get("oauth2_token_file") or self.env.get(OAUTH2_TOKEN_ENV))
 
 
-def _kind(where: _Sources, config_values: Mapping[str, Any]) -> Literal["oauth1", "oauth2"] | None:
+def _kind(where: _Sources,
+          config_values: Mapping[str, object]) -> Literal["oauth1", "oauth2"] | None:
     """Which OAuth the configuration names (None: none). Raises ConfigError when it names
     both, or OAuth beside a BotPassword (password_file, MOVIBOT_PASSWORD)."""
     oauth1, oauth2 = where.names_oauth1(), where.names_oauth2()
@@ -390,7 +391,7 @@ def _checked(value: str, where: str) -> str:
     return value.strip()
 
 
-def _strings(config_values: Mapping[str, Any]) -> dict[str, str]:
+def _strings(config_values: Mapping[str, object]) -> dict[str, str]:
     """The OAuth keys that are set, each checked to be a string."""
     found = {}
     for key in OAUTH_KEYS:

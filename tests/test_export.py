@@ -428,11 +428,14 @@ class FailingSite:
 
     writable = False
     live = False
+    first_letter = True
     requests = 0
 
     def __init__(self) -> None:
         self.inner = DirectorySite(FIXTURES)
         self.name = "failing"
+        self.problems = self.inner.problems
+        self.templatedata = self.inner.templatedata
 
     def category_pages(self, category: str) -> Iterator[Page]:
         yield from list(self.inner.category_pages(category))[:1]

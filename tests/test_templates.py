@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 import json
 import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,6 @@ from movibot.records.templatedata import (
     read_templatedata,
     schema_from_templatedata,
     template_page_title,
-    templatedata_from_text,
 )
 from movibot.records.values import read_value
 from movibot.render.templates import (
@@ -40,8 +40,9 @@ from movibot.render.templates import (
     templates_for,
     update_template_page,
 )
-from movibot.sites.base import Page
+from movibot.sites.base import Page, TemplateDataAnswer
 from movibot.sites.directory import DirectorySite
+from movibot.sites.templatedata import templatedata_from_text
 from movibot.wikitext.blocks import find_block, find_blocks, make_block
 from movibot.wikitext.titles import categories_in, filename_to_title
 
@@ -417,26 +418,33 @@ def test_a_folder_without_the_template_page_is_one_difference(tmp_path: Path) ->
 
 
 class FakeWiki:
-    """A site with the method MediaWikiSite needs: templatedata(title) -> the API's answer."""
+    """A site whose templatedata() gives set answers, noting each batch of titles asked."""
 
     name = "http://wiki.example/api.php"
 
     def __init__(self, answers: dict[str, dict[str, Any]]) -> None:
-        self.answers, self.asked = answers, []  # type: ignore[var-annotated]
+        self.answers = answers
+        self.asked: list[list[str]] = []
 
-    def templatedata(self, title: str) -> dict[str, Any]:
-        self.asked.append(title)
-        return self.answers.get(title, {"pages": {}})
-
-    def pages(self, titles):  # pragma: no cover - never used when templatedata exists
-        raise AssertionError("read through templatedata()")
+    def templatedata(self, titles: Iterable[str]) -> list[TemplateDataAnswer]:
+        self.asked.append(list(titles))
+        return [TemplateDataAnswer(t, self.answers[t]) if t in self.answers else
+                TemplateDataAnswer(t, None, "not in the wiki's answer") for t in self.asked[-1]]
 
 
-def test_a_live_site_is_read_through_its_templatedata_method() -> None:
-    wiki = FakeWiki({"Modèle:Tiers-Lieu": api_answer(templatedata(LIEU))})
+def test_a_site_is_asked_for_every_template_in_one_batch() -> None:
+    page = api_answer(templatedata(LIEU))["pages"]["12"]
+    wiki = FakeWiki({"Modèle:Tiers-Lieu": page})
     assert check_site(wiki, SCHEMAS) == [
-        ("Modèle:Fiche", "no TemplateData in the wiki's answer (no such page?)")]
-    assert wiki.asked == ["Modèle:Tiers-Lieu", "Modèle:Fiche"]
+        ("Modèle:Fiche", "not in the wiki's answer")]
+    assert wiki.asked == [["Modèle:Tiers-Lieu", "Modèle:Fiche"]]
+
+
+def test_a_missing_page_in_a_wikis_answer_is_one_difference() -> None:
+    fiche = api_answer(templatedata(FICHE), "Modèle:Fiche")["pages"]["12"]
+    wiki = FakeWiki({"Modèle:Tiers-Lieu": {"title": "Modèle:Tiers-Lieu", "missing": True},
+                     "Modèle:Fiche": fiche})
+    assert check_site(wiki, SCHEMAS) == [("Modèle:Tiers-Lieu", "no such page")]
 
 
 def test_template_titles() -> None:

@@ -15,7 +15,6 @@ import wikiserver
 
 from movibot.records.schema import Schema, load_schema, load_schemas, schema_from_dict
 from movibot.records.templatedata import (
-    TemplateDataSource,
     TemplateDataUnavailable,
     check_schema,
     check_site,
@@ -35,13 +34,6 @@ from movibot.sites.mediawiki import MediaWikiSite
 LIEU, FICHE = SCHEMAS = load_schemas()
 
 
-class SiteWithTemplateData(MediaWikiSite):
-    """MediaWikiSite with the method movibot.records.templatedata asks of a live site (to move
-    into MediaWikiSite itself): the API's answer, errors included, for parse_templatedata."""
-
-    def templatedata(self, title: str) -> dict[str, Any]:
-        return self._api("templatedata", titles=title, redirects=True,
-                         includeMissingTitles=True)
 FICHES = Path(__file__).resolve().parent.parent / "fiches"
 
 
@@ -190,17 +182,31 @@ def test_a_page_saved_by_mediawiki_needs_no_refresh(td_wiki: wikiserver.Wiki) ->
         assert update_template_page(stored, schema) is stored
 
 
-def test_a_live_site_is_checked_through_its_templatedata_method(td_wiki: wikiserver.Wiki
-                                                                ) -> None:
-    site = SiteWithTemplateData(td_wiki.api_url, user_agent="movibot-tests/0 (test)")
-    assert isinstance(site, TemplateDataSource)
+def test_a_live_site_is_checked_through_action_templatedata_in_one_request(
+        td_wiki: wikiserver.Wiki) -> None:
+    site = MediaWikiSite(td_wiki.api_url, user_agent="movibot-tests/0 (test)")
     td_wiki.seed({title: text for title, text in templates_for(SCHEMAS).items()})
+    before = site.requests
     assert check_site(site, SCHEMAS) == []
+    assert site.requests - before == 1  # both templates in one batch
     answer = read_templatedata(site, "Tiers-Lieu")
     assert [p.name for p in parse_templatedata(answer, "Tiers-Lieu").params] == list(
         templatedata(LIEU)["params"])
     lines = check_site(site, [load_schema_with_template("Absent")])
     assert lines == [("Modèle:Absent", "no such page")]
+
+
+def test_a_template_is_found_through_its_redirect_and_a_lowercase_title(
+        td_wiki: wikiserver.Wiki) -> None:
+    site = MediaWikiSite(td_wiki.api_url, user_agent="movibot-tests/0 (test)")
+    td_wiki.seed({"Modèle:Lieu redirigé": "#REDIRECT [[Modèle:Tiers-Lieu]]"})
+    asked = ["Modèle:Lieu redirigé", "modèle:Tiers-Lieu", "Modèle:Absent"]
+    answers = site.templatedata(asked)
+    assert [a.title for a in answers] == asked
+    assert [(a.data or {}).get("title") for a in answers] == [
+        "Modèle:Tiers-Lieu", "Modèle:Tiers-Lieu", "Modèle:Absent"]
+    assert answers[0].data == answers[1].data and "params" in (answers[0].data or {})
+    assert (answers[2].data or {}).get("missing") is True
 
 
 def load_schema_with_template(name: str) -> Schema:
@@ -210,6 +216,6 @@ def load_schema_with_template(name: str) -> Schema:
 
 
 def test_a_wiki_without_the_extension_is_one_clear_error(wiki: wikiserver.Wiki) -> None:
-    site = SiteWithTemplateData(wiki.api_url, user_agent="movibot-tests/0 (test)")
+    site = MediaWikiSite(wiki.api_url, user_agent="movibot-tests/0 (test)")
     with pytest.raises(TemplateDataUnavailable, match="is the TemplateData extension installed"):
         check_site(site, SCHEMAS)

@@ -151,7 +151,7 @@ def export_records(site: Site, sources: Sequence[Source], to: Path, *,
     except BaseException:
         writer.abort()
         raise
-    summary.site_problems = list(getattr(site, "problems", []))
+    summary.site_problems = list(site.problems)
     return summary
 
 

@@ -16,13 +16,12 @@ from enum import Enum
 
 from movibot.costs.inputs import INPUT_FIELDS, SHARE_FIELDS
 from movibot.problems import ERROR, Problem
-from movibot.records.check import BLOCKING
 
 
 class Level(str, Enum):
     """How grave a problem is for the record."""
 
-    BLOCKING = "blocking"  # the record is unfit to render (an error of records.check.BLOCKING)
+    BLOCKING = "blocking"  # the record is unfit to render (its code `blocks` in the registry)
     ERROR = "error"        # an error of the documentation method (a section, a category)
     WARNING = "warning"
 
@@ -66,7 +65,7 @@ SCOPE: Mapping[Command, Callable[[Problem], bool]] = {
 
 def level(problem: Problem) -> Level:
     """The problem's level: blocking, another error, or a warning."""
-    if problem.code in BLOCKING:
+    if problem.blocks:
         return Level.BLOCKING
     return Level.ERROR if problem.severity == ERROR else Level.WARNING
 

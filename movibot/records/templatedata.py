@@ -8,9 +8,9 @@ may be plain strings or `{lang: text}` objects; French is taken first.
 
 `check_schema(schema, td)` lists the differences (parameters missing on either side, aliases,
 required flags); `schema_from_templatedata(td, template)` writes a starter schema in the format of
-schemas/*.yaml, which load_schema accepts; `read_templatedata(site, template)` gets the dict from
-a site: through `site.templatedata(title)` when the site has it (a live wiki), else from the
-`<templatedata>` tag of the template page's text (a folder, a dump). Pure, but for the read.
+schemas/*.yaml, which load_schema accepts. The dict is read by the site (`Site.templatedata`:
+action=templatedata on a live wiki, the `<templatedata>` tag of the template page's text in a
+folder or a dump); `read_templatedata` and `check_site` ask it. Pure, but for those two.
 """
 
 from __future__ import annotations
@@ -19,13 +19,15 @@ import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol, runtime_checkable
+from typing import Any
 
 import yaml
 
-from movibot.errors import SchemaError, UsageError
+from movibot.errors import SchemaError
 from movibot.records.schema import FieldSpec, Schema, schema_from_dict
 from movibot.records.types import starter_type
+from movibot.sites.base import Site, TemplateDataAnswer
+from movibot.sites.templatedata import TemplateDataError, TemplateDataUnavailable, unavailable
 from movibot.wikitext.titles import fold, normalize_title
 
 TEMPLATE_NS = "Modèle:"
@@ -33,28 +35,6 @@ _TEMPLATE_PREFIXES = ("modele", "template")
 LANGS = ("fr", "en")
 JSON_SCHEMA = "https://json-schema.org/draft/2020-12/schema"
 
-_TAG = re.compile(r"<templatedata\b[^>]*>(.*?)</templatedata\s*>", re.I | re.S)
-_HIDDEN = re.compile(r"<!--.*?(?:-->|\Z)|<(nowiki|pre)\b[^>]*>.*?(?:</\1\s*>|\Z)", re.I | re.S)
-
-
-class TemplateDataError(UsageError):
-    """No TemplateData where one was asked for: no such page, a page without it, JSON that is
-    not TemplateData. One line naming the page."""
-
-
-class TemplateDataUnavailable(TemplateDataError):
-    """The wiki refused action=templatedata (no TemplateData extension, an API error)."""
-
-
-@runtime_checkable
-class TemplateDataSource(Protocol):
-    """A site that answers `action=templatedata` (MediaWikiSite, once it has the method)."""
-
-    name: str
-
-    def templatedata(self, title: str) -> dict[str, Any]:
-        """The API's answer to action=templatedata&titles=<title>&includeMissingTitles=1."""
-        ...
 
 
 @dataclass(frozen=True)
@@ -119,11 +99,7 @@ def parse_templatedata(data: Mapping[str, Any], title: str | None = None) -> Tem
     if not isinstance(data, Mapping):
         raise TemplateDataError("TemplateData must be a JSON object")
     if "error" in data:
-        error = data["error"] if isinstance(data["error"], Mapping) else {}
-        hint = (" (is the TemplateData extension installed on the wiki?)"
-                if error.get("code") == "badvalue" else "")
-        raise TemplateDataUnavailable(f"the wiki refused action=templatedata: "
-                                      f"{error.get('code')}: {error.get('info')}{hint}")
+        raise unavailable(data["error"] if isinstance(data["error"], Mapping) else {})
     if "pages" in data:
         return _from_page(_pick_page(data["pages"], title), title)
     if "params" in data or "missing" in data or "notemplatedata" in data:
@@ -194,37 +170,21 @@ def _interface_text(value: Any) -> str | None:
     return None
 
 
-def templatedata_from_text(text: str, title: str = "the page") -> dict[str, Any]:
-    """The JSON of the first `<templatedata>` tag of a page's wikitext (outside comments,
-    nowiki and pre). Raises TemplateDataError when there is none or its JSON is broken."""
-    visible = _HIDDEN.sub(lambda m: " " * len(m.group(0)), text)
-    m = _TAG.search(visible)
-    if m is None:
-        raise TemplateDataError(f"{title}: no <templatedata> tag")
-    body = text[m.start(1):m.end(1)]
-    try:
-        data = json.loads(body)
-    except ValueError as e:
-        raise TemplateDataError(f"{title}: the <templatedata> JSON is broken: {e}") from None
-    if not isinstance(data, dict):
-        raise TemplateDataError(f"{title}: the <templatedata> JSON is not an object")
-    return data
-
-
-def read_templatedata(site: Any, template: str) -> dict[str, Any]:
-    """The TemplateData dict of a template on a site: `site.templatedata(title)` (the API's
-    answer) when the site has it, else the `<templatedata>` tag of the page's text through
-    `site.pages` (a folder, a dump). Raises TemplateDataError (no page, no TemplateData) and
-    whatever the site raises (WikiError)."""
+def read_templatedata(site: Site, template: str) -> dict[str, Any]:
+    """The TemplateData dict of a template on a site (see Site.templatedata). Raises
+    TemplateDataError (no page, no TemplateData), TemplateDataUnavailable (the wiki cannot
+    tell), and whatever the site raises (WikiError)."""
     title = template_page_title(template)
-    if isinstance(site, TemplateDataSource):
-        answer = site.templatedata(title)
-        parse_templatedata(answer, title)  # raises when the answer has none
-        return answer
-    page = next(iter(site.pages([title])), None)
-    if page is None or not page.exists:
-        raise TemplateDataError(f"{title}: no such page on {getattr(site, 'name', 'the site')}")
-    return templatedata_from_text(page.text, title)
+    answer = _data(site.templatedata([title])[0], title)
+    parse_templatedata(answer, title)  # raises when the answer has none
+    return answer
+
+
+def _data(answer: TemplateDataAnswer, title: str) -> dict[str, Any]:
+    """The answer's JSON; TemplateDataError naming `title` when it has none."""
+    if answer.data is None:
+        raise TemplateDataError(f"{title}: {answer.error or 'no TemplateData'}")
+    return answer.data
 
 
 # -- comparing -----------------------------------------------------------------------------
@@ -304,22 +264,23 @@ def _params_of_their_own(schema: Schema, td: TemplateData, matched: Mapping[str,
     return out
 
 
-def check_site(site: Any, schemas: Iterable[Schema]) -> list[tuple[str, str]]:
+def check_site(site: Site, schemas: Iterable[Schema]) -> list[tuple[str, str]]:
     """(template page, difference) for each schema against its template's TemplateData on the
-    site; a template page missing, or without TemplateData, is one difference. A wiki that
-    refuses action=templatedata (no TemplateData extension) raises TemplateDataUnavailable;
-    what the site raises (WikiError) goes through."""
+    site (read in one batch); a template page missing, or without TemplateData, is one
+    difference. A wiki that refuses action=templatedata (no TemplateData extension) raises
+    TemplateDataUnavailable; what the site raises (WikiError) goes through."""
+    schemas = list(schemas)
+    titles = [template_page_title(schema.template) for schema in schemas]
     out: list[tuple[str, str]] = []
-    for schema in schemas:
-        title = template_page_title(schema.template)
+    for schema, title, answer in zip(schemas, titles, site.templatedata(titles), strict=True):
         try:
-            answer = read_templatedata(site, schema.template)
+            lines = check_schema(schema, _data(answer, title))
         except TemplateDataUnavailable:
             raise
         except TemplateDataError as e:
             out.append((title, str(e).removeprefix(f"{title}: ")))
             continue
-        out += [(title, line) for line in check_schema(schema, answer)]
+        out += [(title, line) for line in lines]
     return out
 
 

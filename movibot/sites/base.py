@@ -1,10 +1,26 @@
-"""Page and the Site interface: the live wiki, a folder and a dump are interchangeable."""
+"""Page and the Site interface: the live wiki, a folder and a dump are interchangeable.
+
+`Site` declares everything a caller may use on any site, so that no caller asks a site what it
+has (`getattr`, `hasattr`). One capability is left out of it: reading every page in one pass,
+which only a dump offers (`PageStream`). It is a Protocol of its own, checked with isinstance,
+rather than a method every site has, because a live wiki cannot offer it at a sane cost (every
+page of a wiki is thousands of requests) and a folder reads its pages by category already: a
+method there would only raise or lie, and a caller would still have to ask whether it works.
+mypy checks each site class against `Site` where `open_site` returns it; tests/test_site_protocol.py
+checks them at run time (isinstance) with the values they declare.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
+
+from movibot.problems import Problem
+
+# A JSON object as decoded: an API answer's page, a <templatedata> tag. The one place `Any`
+# stands for data here: what is inside is the wiki's, read by records/templatedata.py.
+JSONObject = dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -28,9 +44,24 @@ class Page:
     categories: tuple[str, ...] | None = None
 
 
+@dataclass(frozen=True)
+class TemplateDataAnswer:
+    """What a site holds as one template page's TemplateData.
+
+    `data` is the page of action=templatedata's answer (a live wiki: `params`, or `missing`,
+    or `notemplatedata` with the parameters the code uses) or the JSON of the page's
+    `<templatedata>` tag (a folder, a dump); None when there is none, and then `error` says
+    why in a few words without the title (`no such page on fiches`, `no <templatedata> tag`).
+    """
+
+    title: str
+    data: JSONObject | None
+    error: str | None = None
+
+
 @runtime_checkable
 class Site(Protocol):
-    """What the run, pull, diff and push need from a wiki.
+    """What the run, pull, diff, push, export and schema check need from a wiki.
 
     Reads are batched (never one request per page on a live wiki). `save` is the only writer:
     it bases the edit on `page.revid`/`page.timestamp` and raises EditConflict when the page
@@ -41,8 +72,9 @@ class Site(Protocol):
     name: str          # for messages: the API URL, the folder, the dump file
     writable: bool
     live: bool         # a wiki on the network (put_throttle applies), not a folder or dump
-    # (optional) first_letter: bool — False on a case-sensitive wiki (siteinfo `case`)
+    first_letter: bool  # titles' first letter is case-insensitive (False: siteinfo `case`)
     requests: int      # API requests made so far (0 for local sites)
+    problems: list[Problem]  # what could not be read (a folder's file that is not UTF-8)
 
     def category_pages(self, category: str) -> Iterator[Page]:
         """Members of `Catégorie:<category>` (bare name, no prefix) with their text."""
@@ -54,6 +86,12 @@ class Site(Protocol):
 
     def pages(self, titles: Iterable[str]) -> Iterator[Page]:
         """The given pages with their text, in batches; a missing page has exists=False."""
+        ...
+
+    def templatedata(self, titles: Iterable[str]) -> list[TemplateDataAnswer]:
+        """The TemplateData of the given template pages, one answer per title in the order
+        asked, in batches. Raises TemplateDataUnavailable when the site cannot tell (a wiki
+        without the TemplateData extension)."""
         ...
 
     def changes_reach(self, timestamp: str) -> bool:
@@ -73,4 +111,14 @@ class Site(Protocol):
     def save(self, page: Page, text: str, summary: str, *, bot: bool = True) -> Page:
         """Write `text` over `page` (create when not exists), flagged as a bot edit unless
         `bot` is False; return the new revision."""
+        ...
+
+
+@runtime_checkable
+class PageStream(Protocol):
+    """A site that reads every page in one pass (a dump: every read streams the whole file,
+    so one pass that takes each page on the way is the cheapest way through it)."""
+
+    def iter_pages(self) -> Iterator[Page]:
+        """Every page, in the site's order, once."""
         ...

@@ -16,7 +16,8 @@ from pathlib import Path
 from movibot.atomic import write_atomic
 from movibot.errors import EditConflict, UsageError, WikiError
 from movibot.problems import Problem, line_col
-from movibot.sites.base import Page
+from movibot.sites.base import Page, TemplateDataAnswer
+from movibot.sites.templatedata import answer_from_page
 from movibot.wikitext.titles import (
     EXTENSION,
     categories_in,
@@ -75,6 +76,7 @@ class DirectorySite:
 
     writable = True
     live = False  # put_throttle applies to live wikis only
+    first_letter = True  # file names are titles as MediaWiki's default `first-letter` reads them
 
     def __init__(self, root: str | Path) -> None:
         self.root = Path(root)
@@ -133,6 +135,10 @@ class DirectorySite:
             path = files.get(fold(normalize_title(title)))
             page = self._read(path) if path is not None else None
             yield page or Page(normalize_title(title), "", exists=False, ns=_ns(title))
+
+    def templatedata(self, titles: Iterable[str]) -> list[TemplateDataAnswer]:
+        """The `<templatedata>` tag of each template page's file, in the order asked."""
+        return [answer_from_page(page, self.name) for page in self.pages(titles)]
 
     def changes_reach(self, timestamp: str) -> bool:
         return True  # every page is read to tell what changed: nothing is ever forgotten

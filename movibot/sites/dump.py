@@ -55,7 +55,9 @@ from datetime import datetime, timezone
 from typing import cast
 
 from movibot.errors import ReadOnly, UsageError, WikiError
-from movibot.sites.base import Page
+from movibot.problems import Problem
+from movibot.sites.base import Page, TemplateDataAnswer
+from movibot.sites.templatedata import answer_from_page
 from movibot.wikitext.titles import is_category, normalize_title
 
 _MAGIC = (
@@ -87,6 +89,7 @@ class DumpSite:
 
     writable = False
     live = False  # put_throttle applies to live wikis only
+    first_letter = True  # as fiches/ and MediaWiki's default (the dump's <case> is not read)
 
     def __init__(self, path: str | os.PathLike[str], *,
                  clock: Callable[[], float] = time.time) -> None:
@@ -95,6 +98,7 @@ class DumpSite:
         self.path = os.fspath(path)
         self.name = self.path
         self.requests = 0
+        self.problems: list[Problem] = []  # a bad file is an exception, named where it is met
         self.clock = clock
         self.compression = _compression(self.path)
         self.seven_zip = _seven_zip(self.path) if self.compression == "7z" else None
@@ -134,6 +138,10 @@ class DumpSite:
                     found[key] = page
         for key in wanted:
             yield found.get(key) or Page(title=key, text="", exists=False)
+
+    def templatedata(self, titles: Iterable[str]) -> list[TemplateDataAnswer]:
+        """The `<templatedata>` tag of each template page, in the order asked (one pass)."""
+        return [answer_from_page(page, self.name) for page in self.pages(titles)]
 
     def transcluding(self, template: str) -> Iterator[Page]:
         """Nothing more than the pages already read: an offline run reads every page."""
@@ -380,42 +388,72 @@ def _parse(reader: _CountingReader, site: DumpSite, *, probe: bool = False) -> I
     Raises UsageError at the first sign of a stub dump. With `probe`, stops at the first
     revision with text."""
     events = ET.iterparse(reader, events=("start", "end"))
-    _, root = next(events)
-    ns, _, local = root.tag[1:].partition("}") if root.tag.startswith("{") else ("", "", root.tag)
-    if local != "mediawiki":
-        raise WikiError(f"{site.name}: not a MediaWiki XML export (root element <{local}>)")
-    q = f"{{{ns}}}" if ns else ""
+    root, q = _root(events, site)
     namespaces: dict[str, int] = {}
     seen_text = False  # a revision with wikitext was read: a "missing" text is no stub sign
-    page: ET.Element | None = None
-    best: ET.Element | None = None
-    best_key: tuple[datetime, int] = (_OLDEST, -1)
+    current = _Newest(q)
     for event, elem in events:
         if event == "start":
             if elem.tag == q + "page":
-                page, best = elem, None
-        elif elem.tag == q + "revision" and page is not None:
-            kind = _text_kind(elem.find(q + "text"))
-            if kind == "stub" or (kind == "missing" and not seen_text):
-                raise site._stub_error()
-            if kind == "text":
-                if probe and not seen_text:
-                    return
-                seen_text = True
-            key = _revision_key(elem, q)
-            if best is None or key >= best_key:  # the newest; on a tie the larger id
-                if best is not None:
-                    page.remove(best)  # one revision kept per page: constant memory
-                best, best_key = elem, key
-            else:
-                page.remove(elem)
+                current.start(elem)
+        elif elem.tag == q + "revision" and current.page is not None:
+            has_text = _has_text(elem, q, seen_text, site)
+            if probe and has_text:
+                return
+            seen_text = seen_text or has_text
+            current.add(elem)
         elif elem.tag == q + "page":
-            yield _page(elem, best, q, site, reader, namespaces)
-            page, best = None, None
+            yield _page(elem, current.best, q, site, reader, namespaces)
+            current.start(None)
             root.clear()
         elif elem.tag == q + "siteinfo":
             namespaces = _namespaces(elem, q)
             root.clear()
+
+
+def _root(events: Iterator[tuple[str, ET.Element]], site: DumpSite) -> tuple[ET.Element, str]:
+    """The root element and its namespace as a tag prefix (`{…}`, "" for none). Raises
+    WikiError when the root is not <mediawiki>."""
+    _, root = next(events)
+    ns, _, local = root.tag[1:].partition("}") if root.tag.startswith("{") else ("", "", root.tag)
+    if local != "mediawiki":
+        raise WikiError(f"{site.name}: not a MediaWiki XML export (root element <{local}>)")
+    return root, f"{{{ns}}}" if ns else ""
+
+
+class _Newest:
+    """The <page> being read and its newest <revision> so far: the older ones are removed from
+    the page as they end, so one revision per page is kept (constant memory)."""
+
+    def __init__(self, q: str) -> None:
+        self.q = q
+        self.page: ET.Element | None = None
+        self.best: ET.Element | None = None
+        self.key: tuple[datetime, int] = (_OLDEST, -1)
+
+    def start(self, page: ET.Element | None) -> None:
+        """A new <page> begins (None: the last one ended)."""
+        self.page, self.best = page, None
+
+    def add(self, revision: ET.Element) -> None:
+        """Keep `revision` if it is the newest so far (on a tie, the larger id)."""
+        assert self.page is not None
+        key = _revision_key(revision, self.q)
+        if self.best is None or key >= self.key:
+            if self.best is not None:
+                self.page.remove(self.best)
+            self.best, self.key = revision, key
+        else:
+            self.page.remove(revision)
+
+
+def _has_text(revision: ET.Element, q: str, seen_text: bool, site: DumpSite) -> bool:
+    """True when the revision holds wikitext. Raises UsageError at a sign of a stub dump: a
+    text stored elsewhere, or a text missing before any text was seen."""
+    kind = _text_kind(revision.find(q + "text"))
+    if kind == "stub" or (kind == "missing" and not seen_text):
+        raise site._stub_error()
+    return kind == "text"
 
 
 def _text_kind(text: ET.Element | None) -> str:

@@ -36,8 +36,10 @@ from movibot.errors import (
     ReadOnly,
     WikiError,
 )
+from movibot.problems import Problem
 from movibot.sites import oauth
-from movibot.sites.base import Page
+from movibot.sites.base import JSONObject, Page, TemplateDataAnswer
+from movibot.sites.templatedata import unavailable as templatedata_unavailable
 from movibot.wikitext.exclusion import bots_allowed
 from movibot.wikitext.titles import is_category
 
@@ -126,6 +128,7 @@ class MediaWikiSite:
     writable = True
     live = True  # put_throttle applies to live wikis only
     first_letter = True  # titles' first letter is case-insensitive (siteinfo `case`)
+    problems: list[Problem]  # always empty: what a wiki refuses is an exception
 
     def __init__(
         self,
@@ -153,6 +156,7 @@ class MediaWikiSite:
         self.namespaces = tuple(namespaces)
         self.max_retries, self.timeout = max_retries, timeout
         self.requests = 0
+        self.problems = []
         self._password = password
         self._sleep, self._clock, self._jitter = sleep, clock, jitter
         self._auth = auth  # OAuth (movibot.sites.oauth): no action=login, a header instead
@@ -187,9 +191,24 @@ class MediaWikiSite:
         self._oldest_change = oldest[0].get("timestamp") or ""
         return str(answer["curtimestamp"])
 
-    def templatedata(self, title: str) -> dict[str, Any]:
-        """The API's answer to action=templatedata for one template page (errors included)."""
-        return self._api("templatedata", titles=title, redirects=True, includeMissingTitles=True)
+    def templatedata(self, titles: Iterable[str]) -> list[TemplateDataAnswer]:
+        """Each template page's entry in action=templatedata's answer, in the order asked, 50
+        titles a request (500 with apihighlimits), redirects followed: its `params`, or
+        `missing`, or (`notemplatedata`) the parameters its code uses. Raises
+        TemplateDataUnavailable when the wiki refuses the action (no TemplateData extension),
+        WikiError."""
+        out: list[TemplateDataAnswer] = []
+        for chunk in _chunks(titles, self._batch()):
+            sent = [unicodedata.normalize("NFC", title) for title in chunk]  # as in pages()
+            answer = self._api("templatedata", post=True, titles="|".join(sent),
+                               redirects=True, includeMissingTitles=True)
+            if "error" in answer:
+                raise templatedata_unavailable(answer["error"])
+            found = _templatedata_pages(answer)
+            out += [TemplateDataAnswer(title, found[key]) if key in found else
+                    TemplateDataAnswer(title, None, "not in the wiki's answer")
+                    for title, key in zip(chunk, sent, strict=True)]
+        return out
 
     def changes_reach(self, timestamp: str) -> bool:
         """True when the wiki's recent changes still go back past `timestamp`: its oldest entry
@@ -615,7 +634,7 @@ class MediaWikiSite:
         session.hooks["response"].append(self._remember)
         return session
 
-    def _remember(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
+    def _remember(self, response: requests.Response, *args: object, **kwargs: object) -> None:
         """requests hook: keep the last response, for its Retry-After header."""
         self._last_response = response
 
@@ -684,6 +703,30 @@ def _edit_uri(page: str, base: str) -> str | None:
             href = urljoin(base, html.unescape(attributes["href"]))
             return href.split("?", 1)[0]
     return None
+
+
+def _templatedata_pages(answer: JSONObject) -> dict[str, JSONObject]:
+    """The pages of an action=templatedata answer by every title that leads to them: their
+    own, and the titles the wiki normalised or redirected to them."""
+    pages = answer.get("pages") or {}
+    entries = pages.values() if isinstance(pages, dict) else pages
+    by_title = {str(p["title"]): p for p in entries if isinstance(p, dict) and "title" in p}
+    moves = {str(m["from"]): str(m["to"]) for key in ("normalized", "redirects")
+             for m in answer.get(key) or () if isinstance(m, dict)}
+    for name in moves:
+        target = _followed(moves, name)
+        if target in by_title:
+            by_title.setdefault(name, by_title[target])
+    return by_title
+
+
+def _followed(moves: dict[str, str], name: str) -> str:
+    """Where `name` leads through the answer's normalisations and redirects (a chain too)."""
+    seen = {name}
+    while name in moves and moves[name] not in seen:
+        name = moves[name]
+        seen.add(name)
+    return name
 
 
 def _error_code(answer: dict[str, Any]) -> str | None:

@@ -33,7 +33,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import quote, unquote_to_bytes, urlsplit
 
 import requests
@@ -118,7 +118,7 @@ def form_pairs(data: str | bytes) -> list[tuple[bytes, bytes]]:
     return pairs
 
 
-def request_parameters(url: str, body: Any = None,
+def request_parameters(url: str, body: object = None,
                        content_type: str | bytes | None = None) -> list[tuple[bytes, bytes]]:
     """RFC 5849 section 3.4.1.3.1: the query's parameters, then the body's when it is a
     single-part application/x-www-form-urlencoded body (a multipart upload's are not signed)."""
@@ -220,7 +220,7 @@ class OAuth1(AuthBase):
                 r.method or "GET", r.url or "", r.body, r.headers.get("Content-Type"))
         return r
 
-    def authorization(self, method: str, url: str, body: Any = None,
+    def authorization(self, method: str, url: str, body: object = None,
                       content_type: str | bytes | None = None) -> str:
         """The Authorization header for one request (RFC 5849 section 3.5.1), with a new
         timestamp and nonce."""
@@ -267,7 +267,7 @@ def _for_host(r: requests.PreparedRequest, host: str | None) -> bool:
 
 
 def load_oauth(
-    config_values: Mapping[str, Any],
+    config_values: Mapping[str, object],
     env: Mapping[str, str] | None = None,
     base: Path | None = None,
     *,
@@ -286,50 +286,84 @@ def load_oauth(
     the variable or the file, never a secret.
     """
     env = os.environ if env is None else env
-    values = _strings(config_values)
-    base = Path.cwd() if base is None else base
+    where = _Sources(_strings(config_values), env, Path.cwd() if base is None else base)
+    kind = _kind(where, config_values)
+    if kind is None:
+        return None
+    if kind == "oauth2":
+        token = where.secret(OAUTH2_TOKEN_ENV, "oauth2_token_file")
+        assert token is not None  # named, so read or refused
+        return OAuth2(token, host=host)
+    return _oauth1(where, host)
 
-    def path(key: str) -> Path | None:
-        if not values.get(key):
+
+@dataclass(frozen=True)
+class _Sources:
+    """Where load_oauth finds each credential: an environment variable when set, else the
+    config's value, or the file it names (relative to `base`)."""
+
+    values: dict[str, str]
+    env: Mapping[str, str]
+    base: Path
+
+    def path(self, key: str) -> Path | None:
+        """The file `key` names, resolved; None when it names none."""
+        if not self.values.get(key):
             return None
-        found = Path(values[key]).expanduser()
-        return found if found.is_absolute() else base / found
+        found = Path(self.values[key]).expanduser()
+        return found if found.is_absolute() else self.base / found
 
-    def secret(variable: str, key: str) -> str | None:
-        if env.get(variable):
-            return _checked(env[variable], variable)
-        file = path(key)
+    def secret(self, variable: str, key: str) -> str | None:
+        """A secret from `variable`, else from the file `key` names; None when neither."""
+        if self.env.get(variable):
+            return _checked(self.env[variable], variable)
+        file = self.path(key)
         return read_secret(key, file) if file is not None else None
 
-    def plain(variable: str, key: str) -> str | None:
-        if env.get(variable):
-            return _checked(env[variable], variable)
-        return _checked(values[key], key) if values.get(key) else None
+    def plain(self, variable: str, key: str) -> str | None:
+        """A value from `variable`, else the config's `key`; None when neither."""
+        if self.env.get(variable):
+            return _checked(self.env[variable], variable)
+        return _checked(self.values[key], key) if self.values.get(key) else None
 
-    oauth1_named = [k for k in OAUTH_KEYS[1:] if values.get(k)] + [
-        v for v in (CONSUMER_KEY_ENV, CONSUMER_SECRET_ENV, ACCESS_TOKEN_ENV, ACCESS_SECRET_ENV)
-        if env.get(v)]
-    oauth2_named = bool(values.get("oauth2_token_file") or env.get(OAUTH2_TOKEN_ENV))
-    if not oauth1_named and not oauth2_named:
+    def names_oauth1(self) -> bool:
+        """True when a key or variable of OAuth 1.0a is set."""
+        return any(self.values.get(k) for k in OAUTH_KEYS[1:]) or any(
+            self.env.get(v) for v in (CONSUMER_KEY_ENV, CONSUMER_SECRET_ENV,
+                                      ACCESS_TOKEN_ENV, ACCESS_SECRET_ENV))
+
+    def names_oauth2(self) -> bool:
+        """True when the OAuth 2.0 token's key or variable is set."""
+        return bool(self.values.get("oauth2_token_file") or self.env.get(OAUTH2_TOKEN_ENV))
+
+
+def _kind(where: _Sources,
+          config_values: Mapping[str, object]) -> Literal["oauth1", "oauth2"] | None:
+    """Which OAuth the configuration names (None: none). Raises ConfigError when it names
+    both, or OAuth beside a BotPassword (password_file, MOVIBOT_PASSWORD)."""
+    oauth1, oauth2 = where.names_oauth1(), where.names_oauth2()
+    if not oauth1 and not oauth2:
         return None
-    if oauth1_named and oauth2_named:
+    if oauth1 and oauth2:
         raise ConfigError("OAuth: choose OAuth 2.0 (oauth2_token_file or MOVIBOT_OAUTH2_TOKEN) "
                           "or OAuth 1.0a (the oauth_* keys), not both")
     if config_values.get("password_file"):
         raise ConfigError("password_file: choose a BotPassword or OAuth, not both "
                           "(remove password_file or the oauth keys)")
-    if env.get(PASSWORD_ENV):
+    if where.env.get(PASSWORD_ENV):
         raise ConfigError(f"{PASSWORD_ENV} is set but OAuth is configured: choose one "
                           f"(unset {PASSWORD_ENV} or remove the oauth keys)")
-    if oauth2_named:
-        token = secret(OAUTH2_TOKEN_ENV, "oauth2_token_file")
-        assert token is not None
-        return OAuth2(token, host=host)
+    return "oauth2" if oauth2 else "oauth1"
+
+
+def _oauth1(where: _Sources, host: str | None) -> OAuth1:
+    """The OAuth 1.0a consumer from its four parts. Raises ConfigError naming the missing."""
     parts = {
-        "oauth_consumer_key": plain(CONSUMER_KEY_ENV, "oauth_consumer_key"),
-        "oauth_consumer_secret_file": secret(CONSUMER_SECRET_ENV, "oauth_consumer_secret_file"),
-        "oauth_access_token": plain(ACCESS_TOKEN_ENV, "oauth_access_token"),
-        "oauth_access_secret_file": secret(ACCESS_SECRET_ENV, "oauth_access_secret_file"),
+        "oauth_consumer_key": where.plain(CONSUMER_KEY_ENV, "oauth_consumer_key"),
+        "oauth_consumer_secret_file": where.secret(CONSUMER_SECRET_ENV,
+                                                   "oauth_consumer_secret_file"),
+        "oauth_access_token": where.plain(ACCESS_TOKEN_ENV, "oauth_access_token"),
+        "oauth_access_secret_file": where.secret(ACCESS_SECRET_ENV, "oauth_access_secret_file"),
     }
     missing = [_source(k) for k, v in parts.items() if v is None]
     if missing:
@@ -357,7 +391,7 @@ def _checked(value: str, where: str) -> str:
     return value.strip()
 
 
-def _strings(config_values: Mapping[str, Any]) -> dict[str, str]:
+def _strings(config_values: Mapping[str, object]) -> dict[str, str]:
     """The OAuth keys that are set, each checked to be a string."""
     found = {}
     for key in OAUTH_KEYS:

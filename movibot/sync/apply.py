@@ -54,7 +54,7 @@ class Politeness:
 
 def politeness(site: Site, config: Config, max_edits: int | None = None) -> Politeness:
     """The config's politeness for `site`: put_throttle applies to live wikis only."""
-    throttle = config.put_throttle if getattr(site, "live", False) else 0.0
+    throttle = config.put_throttle if site.live else 0.0
     return Politeness(throttle, config.max_edits if max_edits is None else max_edits)
 
 

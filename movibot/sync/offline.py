@@ -35,7 +35,7 @@ from movibot.render.members import (
     members_order,
 )
 from movibot.render.templates import template_title
-from movibot.sites.base import Page, Site
+from movibot.sites.base import Page, PageStream, Site
 from movibot.sync.edits import Outcome
 from movibot.sync.pages import source_pages
 from movibot.sync.plan import (
@@ -146,7 +146,7 @@ def run_offline(site: Site, config: Config, sources: Sequence[Source], out: Path
 
 
 def _finish(report: Report, site: Site, duration: float) -> None:
-    report.problems[:] = getattr(site, "problems", [])
+    report.problems[:] = site.problems
     report.duration = duration
 
 
@@ -157,7 +157,7 @@ def _plan_into(out: Path, site: Site, config: Config, sources: Sequence[Source],
     `out` and their outcomes to `outcomes`."""
     user = config.bot_name()
     with RowStore() as rows:
-        seen: dict[str, Page] | None = {} if hasattr(site, "iter_pages") else None
+        seen: dict[str, Page] | None = {} if isinstance(site, PageStream) else None
         stream = plan_stream(source_pages(site, sources, seen), sources, user, force, jobs)
         for title, row, line, new, outcome in progress(stream, -1, "Planning"):
             # a page of no source that calls a source's template (E301) is planned too, in

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from movibot.records.read import Source, is_content
-from movibot.sites.base import Page, Site
+from movibot.sites.base import Page, PageStream, Site
 from movibot.wikitext.titles import is_category, namespace_of, normalize_title
 
 CATEGORY_NAMESPACE = 14
@@ -20,7 +20,7 @@ def source_pages(site: Site, sources: Sequence[Source],
     the way: the run plans them after the pages);
     elsewhere the members of the sources' categories, then the pages calling a source's
     template outside them (read and reported E301)."""
-    if hasattr(site, "iter_pages"):
+    if isinstance(site, PageStream):
         for page in site.iter_pages():
             if kept is not None and _kept(page):
                 kept[normalize_title(page.title)] = page
@@ -38,7 +38,7 @@ def _candidates(site: Site, sources: Sequence[Source]) -> Iterator[Page]:
     for source in sources:
         yield from site.category_pages(source.category)
     for source in sources:  # pages calling the template outside the category (E301)
-        names = [source.schema.template] if getattr(site, "live", False) else [
+        names = [source.schema.template] if site.live else [
             source.schema.template, *source.schema.template_aliases]
         for name in names:
             yield from site.transcluding(name)

@@ -92,7 +92,7 @@ def run_job(
         report.halted = report.io_error = str(e)
     if interrupted():
         report.interrupted = report.halted = interrupted()
-    report.problems.extend(getattr(site, "problems", []))
+    report.problems.extend(site.problems)
     report.requests = site.requests
     report.duration = clock() - t0
     return report
@@ -185,7 +185,7 @@ def make_plan(site: Site, config: Config, sources: Sequence[Source], state: Stat
                 state.pages[page.title]["revid"] = None
             continue
         plan = plan_source_page(page, sources, user, options.force,
-                                getattr(site, "first_letter", True))
+                                site.first_letter)
         record_plan(state, page, plan)
         if plan.edit:
             edits.append(plan.edit)

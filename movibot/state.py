@@ -224,14 +224,20 @@ def load_state(path: str | Path, site: str) -> State:
     if not isinstance(mine, dict) or not isinstance(mine.get("pages") or {}, dict):
         raise StateError(f"state file {p} is corrupt (entry for {site}); move it away")
     state = State(p, site, _last_run(p, site, mine.get("last_run")), {}, sites)
-    for title, raw in (mine.get("pages") or {}).items():
+    _read_pages(state, mine.get("pages") or {})
+    return state
+
+
+def _read_pages(state: State, pages: dict[str, Any]) -> None:
+    """Put the page entries in `state`; those of the wrong shape in `dropped`, with a warning."""
+    for title, raw in pages.items():
         try:
             state.pages[title] = entry_from_json(raw)
         except BadEntry as e:
-            state.dropped[title] = (f"state file {p}, site {site}, page «{title}»: {e}; the "
-                                    "entry was dropped and the page is read again")
+            state.dropped[title] = (f"state file {state.path}, site {state.site}, page "
+                                    f"«{title}»: {e}; the entry was dropped and the page is "
+                                    "read again")
             log.warning("%s", state.dropped[title])
-    return state
 
 
 def _version(p: Path, doc: Any) -> int:

@@ -107,7 +107,7 @@ BAD_ENTRIES = [
 @pytest.mark.parametrize(("raw", "why"), BAD_ENTRIES, ids=[w.split(" is")[0]
                                                            for _, w in BAD_ENTRIES])
 def test_a_page_entry_of_the_wrong_shape_is_dropped_with_one_line(
-        tmp_path: Path, raw: object, why: str) -> None:
+        tmp_path: Path, raw: object, why: str, caplog: pytest.LogCaptureFixture) -> None:
     path = tmp_path / "state.json"
     good = {"revid": 1, "ns": 0, "row": {"title": "Bon", "categories": ["Tiers-Lieux"]}}
     path.write_text(json.dumps({"version": 2, "sites": {"a": {"pages": {"Bon": good,
@@ -116,6 +116,8 @@ def test_a_page_entry_of_the_wrong_shape_is_dropped_with_one_line(
     assert state.dropped == {"Lieu": f"state file {path}, site a, page «Lieu»: {why}; the entry "
                                      "was dropped and the page is read again"}
     assert list(state.pages) == ["Bon"] and state.pages["Bon"].row == good["row"]
+    assert [(r.levelname, r.getMessage()) for r in caplog.records] == [
+        ("WARNING", state.dropped["Lieu"])]
 
 
 @pytest.mark.parametrize("last_run", ["2026-02-30T00:00:00Z", "2026-01-31T02:00:00",

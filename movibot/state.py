@@ -12,8 +12,10 @@ the base's revision in "revid"; it is read and written back as version 2.
 
 The file is written atomically. A file that is not JSON, from a newer version, with a site
 entry of the wrong shape or a `last_run` that is not an ISO 8601 UTC time is refused with one
-line, never overwritten. A page entry of the wrong shape is dropped with a warning (`dropped`):
-everything in it but a pull's merge base is read again from the page, and the run reads it.
+line, never overwritten. A page entry of the wrong shape is dropped with a warning (`dropped`)
+rather than refused: the run reads that page again, which gives back all the entry held but a
+pull's base (the file's push is then refused until it is pulled again, and pull merges it:
+nothing is lost), where a refusal would stop every nightly run until a person came.
 """
 
 from __future__ import annotations

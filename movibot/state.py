@@ -1,40 +1,201 @@
 """The state file: what the last run and pull saw, so the next run reads only what changed.
 
-JSON, version 1, one entry per site (a folder, a wiki's API URL):
-  {"version": 1, "sites": {SITE: {"last_run": ISO|null, "pages": {TITLE: {
-      "revid": int|null, "timestamp": ISO|null, "kind": "lieu"|"fiche"|null,
-      "categories": [...], "row": {...}}}}}}
-`row` is what the members tables of the page's categories show. The file is written atomically;
-a corrupt file or one from a newer version is refused with one line, never overwritten.
+JSON, version 2, one entry per site (a folder, a wiki's API URL):
+  {"version": 2, "sites": {SITE: {"last_run": ISO|null, "pages": {TITLE: ENTRY}}}}
+where ENTRY is a `PageEntry` as JSON: every key optional,
+  "revid": int|null (present once a revision is recorded; null: the page was missing),
+  "timestamp": ISO|null, "ns": int, "row": {...} (what the members tables show of the page),
+  "attention": [status, reason], and pull's "base", "base_revid", "file", "merge_base",
+  "merge_revid".
+Version 1 (movibot 0.1.0) has the same shape, except that a pull of older 0.1 versions kept
+the base's revision in "revid"; it is read and written back as version 2.
+
+The file is written atomically. A file that is not JSON, from a newer version, with a site
+entry of the wrong shape or a `last_run` that is not an ISO 8601 UTC time is refused with one
+line, never overwritten. A page entry of the wrong shape is dropped with a warning (`dropped`)
+rather than refused: the run reads that page again, which gives back all the entry held but a
+pull's base (the file's push is then refused until it is pulled again, and pull merges it:
+nothing is lost), where a refusal would stop every nightly run until a person came.
 """
 
 from __future__ import annotations
 
 import json
+import logging
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from movibot.atomic import write_atomic
 from movibot.errors import IOFailure, StateError
 
-VERSION = 1
+VERSION = 2
+log = logging.getLogger(__name__)
+
+# What a members table shows of one page (movibot.render.members.members_row, plus its kind,
+# implied and categories): JSON-shaped, kept as it is.
+MembersRow = dict[str, Any]
+
+_UTC = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?Z")
+
+
+def parse_utc(text: str) -> datetime | None:
+    """The time of an ISO 8601 UTC timestamp as the sites give it (`2026-01-31T02:00:00Z`,
+    fractions of a second allowed); None for anything else."""
+    if not _UTC.fullmatch(text):
+        return None
+    try:
+        when = datetime.strptime(text[:19], "%Y-%m-%dT%H:%M:%S")
+    except ValueError:
+        return None
+    fraction = text[20:-1]
+    micro = int(fraction.ljust(6, "0")) if fraction else 0
+    return when.replace(microsecond=micro, tzinfo=timezone.utc)
+
+
+class Attention(NamedTuple):
+    """Why a page needs a person: its status and the reason, kept until a run finds it fine."""
+
+    status: str
+    reason: str
+
+
+@dataclass
+class PageEntry:
+    """What the state knows of one page. Mutable: the run updates it as it goes.
+
+    `recorded` is False until a revision is recorded (`revid`, None for a missing page) and
+    again while an edit planned for the page is not saved: the next run reads it again."""
+
+    recorded: bool = False
+    revid: int | None = None
+    timestamp: str | None = None
+    ns: int | None = None
+    row: MembersRow | None = None
+    attention: Attention | None = None
+    base: str | None = None          # the wiki's text at the last pull or push
+    base_revid: int | None = None
+    file: str | None = None          # the local file it was pulled to
+    merge_base: str | None = None    # the wiki's text a conflicted pull was merged with
+    merge_revid: int | None = None
+
+    def record(self, revid: int | None, timestamp: str | None) -> None:
+        """Record the revision the state holds of the page (None: the page is missing)."""
+        self.recorded, self.revid, self.timestamp = True, revid, timestamp
+
+    def unrecord(self) -> None:
+        """Forget the revision: an edit is planned, the page is read again until it is saved."""
+        self.recorded, self.revid = False, None
+
+    def to_json(self) -> dict[str, Any]:
+        """The entry as stored: only the keys that hold something."""
+        doc: dict[str, Any] = {"revid": self.revid} if self.recorded else {}
+        for key in _OPTIONAL:
+            value = getattr(self, key)
+            if value is not None:
+                doc[key] = list(value) if key == "attention" else value
+        return doc
+
+
+def _integer(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _text_list(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+def _optional(check: Callable[[Any], bool]) -> Callable[[Any], bool]:
+    return lambda value: value is None or check(value)
+
+
+def _row(value: Any) -> bool:
+    """A members-table row: a title, texts or null, lists of texts, `implied` lists by field."""
+    if not isinstance(value, dict) or not isinstance(value.get("title"), str):
+        return False
+    implied = value.get("implied") or {}
+    return (all(value.get(k) is None or isinstance(value[k], str) for k in _ROW_TEXTS)
+            and all(_text_list(value.get(k) or []) for k in ("type", "theme", "categories"))
+            and isinstance(implied, dict) and all(_text_list(v) for v in implied.values()))
+
+
+_ROW_TEXTS = ("nom", "ville", "surface", "cout_mensuel", "tarif_residents", "type_document",
+              "maturite", "kind")
+_TEXT = _optional(lambda v: isinstance(v, str))
+_REVID = _optional(_integer)
+# key -> (the check of its JSON value, what it must be: for the message)
+_FIELDS: dict[str, tuple[Callable[[Any], bool], str]] = {
+    "revid": (_REVID, "a revision number or null"),
+    "timestamp": (_TEXT, "a time or null"),
+    "ns": (_integer, "a namespace number"),
+    "row": (_row, "a members-table row"),
+    "attention": (lambda v: _text_list(v) and len(v) == 2, "a [status, reason] pair"),
+    "base": (_TEXT, "a text"),
+    "base_revid": (_REVID, "a revision number or null"),
+    "file": (_TEXT, "a file path"),
+    "merge_base": (_TEXT, "a text"),
+    "merge_revid": (_REVID, "a revision number or null"),
+}
+_OPTIONAL = tuple(k for k in _FIELDS if k != "revid")
+
+
+class BadEntry(ValueError):
+    """A page entry of the wrong shape; the message names the key and what is wrong."""
+
+
+def entry_from_json(raw: Any) -> PageEntry:
+    """A page entry read from the file (version 2, or 1 upgraded). Raises BadEntry. Keys it
+    does not know (0.1's `kind`, `categories`) are left out."""
+    if not isinstance(raw, dict):
+        raise BadEntry(f"the entry is {_shown(raw)}, not an object")
+    for key, (check, what) in _FIELDS.items():
+        if key in raw and not check(raw[key]):
+            raise BadEntry(f"`{key}` is {_shown(raw[key])}, not {what}")
+    values = {k: raw.get(k) for k in _OPTIONAL}
+    if values["attention"] is not None:
+        values["attention"] = Attention(*values["attention"])
+    return PageEntry("revid" in raw, raw.get("revid"), **values)
+
+
+def _shown(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def upgrade_v1(pages: Any) -> Any:
+    """Version 1's pages as version 2 has them: a base pulled by an older 0.1 gets its
+    revision from `revid`. Anything not of the expected shape is left to be checked."""
+    if not isinstance(pages, dict):
+        return pages
+    out = {}
+    for title, raw in pages.items():
+        if isinstance(raw, dict) and "base" in raw and "base_revid" not in raw:
+            raw = {**raw, "base_revid": raw.get("revid")}
+        out[title] = raw
+    return out
 
 
 @dataclass
 class State:
-    """One site's state. Mutable on purpose: the run updates it page by page, saving after each."""
+    """One site's state. Mutable on purpose: the run updates it page by page, saving after each.
+
+    `dropped`: title -> why, for the page entries of the wrong shape left out when loading."""
 
     path: Path
     site: str
     last_run: str | None = None
-    pages: dict[str, dict[str, Any]] = field(default_factory=dict)
-    others: dict[str, Any] = field(default_factory=dict, repr=False)
+    pages: dict[str, PageEntry] = field(default_factory=dict)
+    others: dict[str, Any] = field(default_factory=dict, repr=False)  # other sites, as JSON
+    dropped: dict[str, str] = field(default_factory=dict)
 
     def save(self) -> None:
         """Write the state atomically, keeping the other sites' entries. Raises IOFailure."""
         sites = dict(self.others)
-        sites[self.site] = {"last_run": self.last_run, "pages": self.pages}
+        sites[self.site] = {"last_run": self.last_run,
+                            "pages": {t: e.to_json() for t, e in self.pages.items()}}
         doc = {"version": VERSION, "sites": sites}
         try:
             write_atomic(self.path, json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True))
@@ -42,8 +203,9 @@ class State:
             raise IOFailure(f"cannot write the state file {self.path}: "
                             f"{e.strerror or e}") from None
 
-    def page(self, title: str) -> dict[str, Any]:
-        return self.pages.setdefault(title, {})
+    def page(self, title: str) -> PageEntry:
+        """The entry of `title`, a new one when the state has none."""
+        return self.pages.setdefault(title, PageEntry())
 
 
 def load_state(path: str | Path, site: str) -> State:
@@ -55,6 +217,33 @@ def load_state(path: str | Path, site: str) -> State:
         doc = json.loads(p.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
         raise StateError(f"state file {p} is corrupt ({e}); move it away to start afresh") from None
+    version = _version(p, doc)
+    sites = dict(doc.get("sites") or {})
+    if version == 1:
+        sites = {name: {**entry, "pages": upgrade_v1(entry.get("pages"))}
+                 if isinstance(entry, dict) else entry for name, entry in sites.items()}
+    mine = sites.pop(site, None) or {}
+    if not isinstance(mine, dict) or not isinstance(mine.get("pages") or {}, dict):
+        raise StateError(f"state file {p} is corrupt (entry for {site}); move it away")
+    state = State(p, site, _last_run(p, site, mine.get("last_run")), {}, sites)
+    _read_pages(state, mine.get("pages") or {})
+    return state
+
+
+def _read_pages(state: State, pages: dict[str, Any]) -> None:
+    """Put the page entries in `state`; those of the wrong shape in `dropped`, with a warning."""
+    for title, raw in pages.items():
+        try:
+            state.pages[title] = entry_from_json(raw)
+        except BadEntry as e:
+            state.dropped[title] = (f"state file {state.path}, site {state.site}, page "
+                                    f"«{title}»: {e}; the entry was dropped and the page is "
+                                    "read again")
+            log.warning("%s", state.dropped[title])
+
+
+def _version(p: Path, doc: Any) -> int:
+    """The file's version, checked. Raises StateError."""
     if not isinstance(doc, dict) or not isinstance(doc.get("sites", {}), dict):
         raise StateError(f"state file {p} is corrupt (not a movibot state); move it away")
     version = doc.get("version")
@@ -65,16 +254,22 @@ def load_state(path: str | Path, site: str) -> State:
             f"state file {p} has version {version!r}, newer than this movibot reads ({VERSION});"
             " upgrade movibot"
         )
-    sites = dict(doc.get("sites") or {})
-    mine = sites.pop(site, None) or {}
-    if not _well_formed(mine):
-        raise StateError(f"state file {p} is corrupt (entry for {site}); move it away")
-    return State(p, site, mine.get("last_run"), mine.get("pages") or {}, sites)
+    return version
 
 
-def _well_formed(entry: Any) -> bool:
-    """A site's entry: {"last_run": str|null, "pages": {title: {…}}}."""
-    if not isinstance(entry, dict) or not isinstance(entry.get("last_run") or "", str):
-        return False
-    pages = entry.get("pages") or {}
-    return isinstance(pages, dict) and all(isinstance(e, dict) for e in pages.values())
+def _last_run(p: Path, site: str, value: Any) -> str | None:
+    """The site's `last_run`, checked: it is sent to the wiki. Raises StateError."""
+    if value is None or (isinstance(value, str) and parse_utc(value) is not None):
+        return value
+    raise StateError(
+        f"state file {p}, site {site}: `last_run` is {_shown(value)}, not an ISO 8601 UTC time "
+        "(2026-01-31T02:00:00Z); correct it, or set it to null so that the next run reads "
+        "every page")
+
+
+def later_than(a: str | None, b: str | None) -> bool:
+    """True when the time `a` is after the time `b` (both ISO 8601 UTC); False when either is
+    missing or not such a time."""
+    first, second = parse_utc(a or ""), parse_utc(b or "")
+    return first is not None and second is not None and first > second
+

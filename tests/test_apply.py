@@ -9,7 +9,7 @@ import pytest
 
 from movibot.errors import EditConflict, StopRequested, WikiError
 from movibot.sites.base import Page
-from movibot.state import State
+from movibot.state import PageEntry, State
 from movibot.sync.apply import STATE_SAVE_EVERY, Politeness, apply_plan
 from movibot.sync.edits import Edit
 
@@ -153,5 +153,5 @@ def test_saved_revisions_go_to_the_state_saved_at_most_every_few_seconds(tmp_pat
     done = apply_plan(site, edits(5), Politeness(put_throttle=1), stop_title=STOP, state=state,
                       sleep=slow_sleep, clock=clock)
     assert [o.status for o in done] == ["edited"] * 5
-    assert state.pages["P04"] == {"revid": 5, "timestamp": "2026-12-01T00:00:00Z"}
+    assert state.pages["P04"] == PageEntry(True, 5, "2026-12-01T00:00:00Z")
     assert writes == [3, 5, 5]  # every ~2 s of edits, then always at the end

@@ -3,7 +3,9 @@ recent changes since the last run, and in every namespace the sources' pages liv
 
 from __future__ import annotations
 
+import json
 import sqlite3
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -149,3 +151,63 @@ def test_on_a_case_sensitive_wiki_the_first_letter_is_not_folded_either(
     assert "[[Grand]]" in members and "Petit" not in members  # another category there
     petit = next(p for p in report["pages"] if p["title"] == "Petit")
     assert [p["code"] for p in petit["problems"]] == ["E301"]  # found by its template only
+
+
+def wiki_now(wiki: Any) -> str:
+    return str(wiki.api(action="query", curtimestamp=1)["curtimestamp"])
+
+
+def set_last_run(config: Path, last_run: str) -> Path:
+    state = config.with_suffix(".state.json")
+    doc = json.loads(state.read_text(encoding="utf-8"))
+    (entry,) = doc["sites"].values()
+    entry["last_run"] = last_run
+    state.write_text(json.dumps(doc), encoding="utf-8")
+    return state
+
+
+def test_a_last_run_later_than_the_wiki_s_clock_is_not_trusted(
+        wiki: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    wiki.seed({"Lieu Est": lieu("Lieu Est", "1 700 €")})
+    config = configure(wiki, tmp_path, monkeypatch)
+    assert run(config)[0] == 0
+    wiki.edit_as_human("Lieu Est", wiki.text("Lieu Est").replace("1 700 €", "2 000 €"))
+    ahead = (datetime.strptime(wiki_now(wiki), "%Y-%m-%dT%H:%M:%SZ") + timedelta(days=1)
+             ).strftime("%Y-%m-%dT%H:%M:%SZ")  # a state from a wiki whose clock was ahead
+    state = set_last_run(config, ahead)
+    code, output, report = run(config)
+    assert (code, report["full"]) == (0, True), output
+    assert report["notes"] == [f"the last run in the state ({ahead}) is later than the site's "
+                               f"clock ({report['started']}): every page was read"]
+    assert "| 2\u00a0800\u00a0€" in wiki.text("Lieu Est")  # the human edit is picked up
+    (entry,) = json.loads(state.read_text(encoding="utf-8"))["sites"].values()
+    assert entry["last_run"] == report["started"] < ahead  # the wiki's time is stored
+    code, _, report = run(config)
+    assert (code, report["full"], report["notes"], report["edits"]) == (0, False, [], 0)
+
+
+def test_a_state_file_of_movibot_0_1_0_on_a_wiki_runs_with_no_spurious_edit(
+        wiki: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from test_run_wiki import PAGES
+
+    wiki.seed(PAGES)  # the wiki as movibot 0.1.0 found it (tests/fixtures/state/README.md)
+    config = configure(wiki, tmp_path, monkeypatch)
+    assert run(config)[0] == 0  # … and left it
+    v1 = (Path(__file__).parent / "fixtures" / "state" / "wiki-0.1.0.json").read_text(
+        encoding="utf-8")
+    state = config.with_suffix(".state.json")
+    state.write_text(v1.replace("http://127.0.0.1:51641/api.php", wiki.api_url).replace(
+        '"2026-12-07T14:25:55Z"', f'"{wiki_now(wiki)}"'), encoding="utf-8")
+    assert json.loads(state.read_text(encoding="utf-8"))["version"] == 1
+    before = {t: wiki.text(t) for t in (*PAGES, "Catégorie:Tiers-Lieux")}
+    code, output, report = run(config)
+    assert (code, report["full"], report["notes"], report["edits"]) == (0, False, [], 0), output
+    assert {t: wiki.text(t) for t in before} == before
+    wiki.edit_as_human("Le Lieu Test", wiki.text("Le Lieu Test").replace("1 700 €", "2 000 €"))
+    code, output, report = run(config)
+    assert code == 0, output
+    assert {p["title"] for p in report["pages"] if p["status"] == "edited"} == {
+        "Le Lieu Test", "Catégorie:Tiers-Lieux", "Catégorie:Coworking", "Catégorie:Fablab",
+        "Catégorie:Auvergne-Rhône-Alpes"}  # the page and the tables listing its cost
+    members = wiki.text("Catégorie:Tiers-Lieux")  # the other rows, from the 0.1.0 state, kept
+    assert "[[La Petite Fabrique]]" in members and "2\u00a0800\u00a0€" in members

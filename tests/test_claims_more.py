@@ -20,7 +20,7 @@ from test_run_wiki import run as run_wiki
 
 import movibot.atomic
 from movibot.errors import IOFailure
-from movibot.state import load_state
+from movibot.state import PageEntry, load_state
 
 # -- item 1: the state file is written atomically ---------------------------------------------
 
@@ -28,7 +28,7 @@ from movibot.state import load_state
 def _old_state(path: Path) -> bytes:
     state = load_state(path, "site")
     state.last_run = "2026-01-01T00:00:00Z"
-    state.page("Le Lieu Test").update(revid=7, timestamp="2026-01-01T00:00:00Z", kind="lieu")
+    state.page("Le Lieu Test").record(7, "2026-01-01T00:00:00Z")
     state.save()
     return path.read_bytes()
 
@@ -71,7 +71,7 @@ def test_a_state_save_that_fails_midway_leaves_the_previous_file_whole(
     before = _old_state(path)
     state = load_state(path, "site")
     state.last_run = "2026-02-02T00:00:00Z"
-    state.pages = {f"Lieu {i}": {"revid": i, "row": {"nom": "x" * 200}} for i in range(200)}
+    state.pages = {f"Lieu {i}": PageEntry(True, i, row={"title": "x" * 200}) for i in range(200)}
     with monkeypatch.context() as m:
         fail(m)
         with pytest.raises(IOFailure, match=f"^cannot write the state file {path}: "):
@@ -80,7 +80,7 @@ def test_a_state_save_that_fails_midway_leaves_the_previous_file_whole(
     again = load_state(path, "site")
     assert (again.last_run, again.pages) == (
         "2026-01-01T00:00:00Z",
-        {"Le Lieu Test": {"revid": 7, "timestamp": "2026-01-01T00:00:00Z", "kind": "lieu"}})
+        {"Le Lieu Test": PageEntry(True, 7, "2026-01-01T00:00:00Z")})
     assert sorted(p.name for p in tmp_path.iterdir()) == ["state.json"]  # no temp file left
 
 
@@ -89,12 +89,12 @@ def test_a_normal_state_save_replaces_the_file_whole(tmp_path: Path) -> None:
     before = _old_state(path)
     state = load_state(path, "site")
     state.last_run = "2026-02-02T00:00:00Z"
-    state.page("Le Lieu Test")["revid"] = 8
+    state.page("Le Lieu Test").record(8, None)
     with path.open("rb") as reader:  # a reader that opened the file before the save
         state.save()
         assert reader.read() == before  # sees the old file whole, not a rewritten one
     again = load_state(path, "site")
-    assert (again.last_run, again.pages["Le Lieu Test"]["revid"]) == ("2026-02-02T00:00:00Z", 8)
+    assert (again.last_run, again.pages["Le Lieu Test"].revid) == ("2026-02-02T00:00:00Z", 8)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["state.json"]
 
 

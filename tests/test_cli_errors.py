@@ -181,16 +181,19 @@ def test_an_empty_password_is_a_usage_error(tree: dict[str, Path]) -> None:
 STATES = [
     (b"{pas du json", "is corrupt (Expecting property name enclosed in double quotes: "
                       "line 1 column 2 (char 1)); move it away to start afresh"),
-    (b'{"version": 2, "sites": {}}', "has version 2, newer than this movibot reads (1); "
+    (b'{"version": 3, "sites": {}}', "has version 3, newer than this movibot reads (2); "
                                       "upgrade movibot"),
     (b'{"version": "1", "sites": {}}', "is corrupt (no version number); move it away"),
     (b'{"sites": {}}', "is corrupt (no version number); move it away"),
     (b"[1, 2]", "is corrupt (not a movibot state); move it away"),
     (b'{"version": 1, "sites": []}', "is corrupt (not a movibot state); move it away"),
-    (b'{"version": 1, "sites": {"SITE": {"pages": {"Lieu": 3}}}}',
-     "is corrupt (entry for SITE); move it away"),
-    (b'{"version": 1, "sites": {"SITE": {"last_run": 42}}}',
-     "is corrupt (entry for SITE); move it away"),
+    (b'{"version": 1, "sites": {"SITE": {"last_run": "2026-01-31 02:00"}}}',
+     ", site SITE: `last_run` is \"2026-01-31 02:00\", not an ISO 8601 UTC time "
+     "(2026-01-31T02:00:00Z); correct it, or set it to null so that the next run reads every "
+     "page"),
+    (b'{"version": 2, "sites": {"SITE": {"last_run": 42}}}',
+     ", site SITE: `last_run` is 42, not an ISO 8601 UTC time (2026-01-31T02:00:00Z); "
+     "correct it, or set it to null so that the next run reads every page"),
     (b'{"version": 1, "sites": {"SITE": {"pages": ["Lieu"]}}}',
      "is corrupt (entry for SITE); move it away"),
 ]
@@ -206,7 +209,8 @@ def test_a_corrupt_or_newer_state_is_one_line_exit_2_and_kept(
     before = files(tree["root"])
     code, output = invoke(commands(tree, cfg)[command], cfg)
     message = message.replace("SITE", str(tree["site"]))
-    assert (code, output) == (2, f"Error: state file {tree['state']} {message}\n")
+    sep = "" if message.startswith(",") else " "  # ", site …": a line naming the site too
+    assert (code, output) == (2, f"Error: state file {tree['state']}{sep}{message}\n")
     assert_nothing_written(tree, before)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -189,3 +190,100 @@ def test_incremental_run_reads_only_changed_pages(site: Path, config: Path) -> N
     titles = {p["title"] for p in report["pages"]}
     assert "Le Lieu Test" not in titles  # not changed since the last run
     assert all(t.startswith("Catégorie:") for t in titles)
+
+
+# -- the state file: movibot 0.1.0's, a damaged entry, a last run ahead of the clock -------------
+
+FICHES = Path(__file__).parents[1] / "fiches"
+STATE_V1 = Path(__file__).parent / "fixtures" / "state" / "folder-0.1.0.json"
+
+
+def now_utc() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def fiches_as_0_1_0_left_them(tmp_path: Path) -> tuple[Path, Path]:
+    """(fiches/ as movibot 0.1.0 left it when it wrote STATE_V1, a config with that state):
+    a run, Causeries changed, a run (tests/fixtures/state/README.md). The state's folder and
+    last run are made this test's; the file stays a version-1 file."""
+    site = tmp_path / "fiches"
+    shutil.copytree(FICHES, site)
+    scratch = tmp_path / "scratch.yaml"
+    scratch.write_text(f"put_throttle: 0\nstate_file: {tmp_path / 'scratch.json'}\n")
+    assert run(site, scratch)[0] == 0
+    causeries = site / "Causeries.wiki"
+    causeries.write_text(causeries.read_text(encoding="utf-8").replace(
+        "\n", "\nUne ligne du wiki.\n", 1), encoding="utf-8")
+    run(site, scratch)
+    state = tmp_path / "state.json"
+    state.write_text(STATE_V1.read_text(encoding="utf-8").replace(
+        "/tmp/MOVIBOT_V1", str(tmp_path)).replace("2026-12-07T14:25:38.897841Z", now_utc()),
+        encoding="utf-8")
+    config = tmp_path / "movibot.yaml"
+    config.write_text(f"put_throttle: 0\nstate_file: {state}\n", encoding="utf-8")
+    return site, config
+
+
+def test_a_state_file_of_movibot_0_1_0_runs_with_no_spurious_edit(tmp_path: Path) -> None:
+    site, config = fiches_as_0_1_0_left_them(tmp_path)
+    before = snapshot(site)
+    code, output, report = run(site, config)
+    assert (code, report["full"], report["notes"], report["edits"]) == (0, False, [], 0), output
+    assert snapshot(site) == before  # every members table from the version-1 rows, unchanged
+    assert json.loads((tmp_path / "state.json").read_text(encoding="utf-8"))["version"] == 2
+    page = site / "Barcamp.wiki"
+    page.write_text(page.read_text(encoding="utf-8").replace(
+        "Format d'animation", "Tutoriel"), encoding="utf-8")
+    code, output, report = run(site, config)
+    assert code == 0, output
+    assert {p["title"] for p in report["pages"] if p["status"] == "edited"} == {
+        "Barcamp", "Catégorie:Fiches méthodologiques"}
+    table = site / "Catégorie:Fiches_méthodologiques.wiki"
+    assert "| [[Barcamp]] || Tutoriel ||" in table.read_text(encoding="utf-8")
+
+
+def damage(config: Path, title: str, **entry: object) -> Path:
+    path = Path(config.read_text(encoding="utf-8").split("state_file: ")[1].strip())
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    (pages,) = [s["pages"] for s in doc["sites"].values()]
+    pages[title].update(entry)
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("args", [(), ("--full",), ("--title", "La Petite Fabrique")])
+def test_a_damaged_page_entry_is_dropped_noted_and_its_page_read_again(
+        site: Path, config: Path, args: tuple[str, ...]) -> None:
+    run(site, config)
+    before = snapshot(site)
+    state = damage(config, "Le Lieu Test", row="x")
+    code, output, report = run(site, config, *args)
+    assert (code, report["notes"], report["edits"]) == (0, [
+        f"state file {state}, site {site}, page «Le Lieu Test»: `row` is \"x\", not a "
+        "members-table row; the entry was dropped and the page is read again"], 0), output
+    assert snapshot(site) == before  # its row is back in the members table, nothing lost
+    assert ("Le Lieu Test" in {p["title"] for p in report["pages"]}) == (not args[:1] == (
+        "--title",))  # a --title run reads it for its row only, and edits only its titles
+    row = json.loads(state.read_text(encoding="utf-8"))["sites"][str(site)]["pages"][
+        "Le Lieu Test"]["row"]
+    assert row["title"] == "Le Lieu Test"
+    assert run(site, config)[2]["notes"] == []
+
+
+def test_a_last_run_later_than_the_site_clock_is_not_trusted(site: Path, config: Path) -> None:
+    run(site, config)
+    page = site / "Le_Lieu_Test.wiki"
+    page.write_text(page.read_text(encoding="utf-8").replace("1 700 €", "2 000 €"),
+                    encoding="utf-8")
+    state = damage(config, "Le Lieu Test")
+    doc = json.loads(state.read_text(encoding="utf-8"))
+    doc["sites"][str(site)]["last_run"] = "2099-01-01T00:00:00Z"
+    state.write_text(json.dumps(doc), encoding="utf-8")
+    code, output, report = run(site, config)
+    assert (code, report["full"]) == (0, True), output
+    assert report["notes"] == [
+        "the last run in the state (2099-01-01T00:00:00Z) is later than the site's clock "
+        f"({report['started']}): every page was read"]
+    assert "| 2\u00a0800\u00a0€" in page.read_text(encoding="utf-8")  # the human edit is seen
+    last_run = json.loads(state.read_text(encoding="utf-8"))["sites"][str(site)]["last_run"]
+    assert last_run == report["started"] < "2099"  # the site's time is stored

@@ -76,7 +76,7 @@ def apply_plan(site: Site, edits: Sequence[Edit], policy: Politeness, *, stop_ti
 
     def saved(edit: Edit, page: Page) -> None:
         if state is not None and not was_merged(edit, page):
-            state.page(page.title).update(revid=page.revid, timestamp=page.timestamp)
+            state.page(page.title).record(page.revid, page.timestamp)
             if clock() - last_save[0] >= STATE_SAVE_EVERY:
                 state.save()
                 last_save[0] = clock()

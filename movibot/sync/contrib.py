@@ -23,7 +23,7 @@ from movibot.atomic import write_atomic
 from movibot.records.lint import LocalPage
 from movibot.records.read import Reading, Source, read_page
 from movibot.sites.base import Page, Site
-from movibot.state import State
+from movibot.state import PageEntry, State
 from movibot.sync.edits import Edit, unified_diff
 from movibot.sync.edits import summary as bot_summary
 from movibot.sync.plan import plan_source_page
@@ -54,25 +54,25 @@ def same_text(a: str, b: str) -> bool:
 def record_base(state: State, page: Page, path: Path | str) -> None:
     """Remember `page` as the base of the local file at `path` (for later merges)."""
     entry = state.page(page.title)
-    entry.update(base=page.text, base_revid=page.revid, file=str(path))
-    entry.pop("merge_base", None)
-    entry.pop("merge_revid", None)
+    entry.base, entry.base_revid, entry.file = page.text, page.revid, str(path)
+    entry.merge_base = entry.merge_revid = None
 
 
 def record_conflict(state: State, page: Page) -> None:
     """Remember the wiki's text a conflicted file was merged with: once the person has
     resolved the conflict, that text is the base of the push (like git's MERGE_HEAD)."""
-    state.page(page.title).update(merge_base=page.text, merge_revid=page.revid)
+    entry = state.page(page.title)
+    entry.merge_base, entry.merge_revid = page.text, page.revid
 
 
-def base_of(entry: Mapping[str, Any]) -> tuple[str | None, int | None]:
+def base_of(entry: PageEntry | None) -> tuple[str | None, int | None]:
     """(base text, base revision) of a file's state entry: the wiki text of its last pull or
-    push, or of a conflicted pull (0.1 states kept the revision in `revid`)."""
-    if "merge_base" in entry:
-        return entry["merge_base"], entry.get("merge_revid")
-    if "base" not in entry:
+    push, or of a conflicted pull; (None, None) when never pulled."""
+    if entry is None:
         return None, None
-    return entry["base"], entry.get("base_revid", entry.get("revid"))
+    if entry.merge_base is not None:
+        return entry.merge_base, entry.merge_revid
+    return entry.base, entry.base_revid
 
 
 # --- pull ---------------------------------------------------------------------------------------
@@ -105,7 +105,7 @@ def _pull_one(page: Page, path: Path, state: State, keep_local: bool, force: boo
     except (OSError, UnicodeDecodeError) as e:
         why = e.strerror if isinstance(e, OSError) else "not UTF-8 text"
         return FileOutcome(str(path), page.title, "error", f"{why}; not overwritten")
-    base, _ = base_of(state.pages.get(page.title) or {})
+    base, _ = base_of(state.pages.get(page.title))
     untouched = _untouched(local, page.text, base)
     if untouched or force:
         return _overwrite(page, path, state, local, forced=not untouched)
@@ -205,8 +205,7 @@ def refusal(file: LocalPage, page: Page, state: State, options: PushOptions
             ) -> FileOutcome | None:
     """Why `file` is not pushed at all (deleted on the wiki, renamed locally, never pulled,
     unresolved conflict markers), None when it may be."""
-    entry = state.pages.get(file.title) or {}
-    _, base_revid = base_of(entry)
+    _, base_revid = base_of(state.pages.get(file.title))
     if OURS_MARKER in file.text and THEIRS_MARKER in file.text:
         return FileOutcome(file.path, file.title, "conflict",
                            "the file still holds conflict markers (<<<<<<< local … >>>>>>> wiki);"
@@ -232,22 +231,22 @@ def renamed_from(file: LocalPage, state: State) -> str | None:
     or its `<!-- title: -->` line changed); None otherwise."""
     path = str(Path(file.path))
     for title, entry in state.pages.items():
-        if fold(title) == fold(file.title) or "base" not in entry:
+        if fold(title) == fold(file.title) or entry.base is None:
             continue
-        recorded = entry.get("file")
+        recorded = entry.file
         if recorded == path:
             return title
         if file.title not in state.pages and recorded and not Path(recorded).exists() \
                 and Path(recorded).parent == Path(path).parent \
-                and SequenceMatcher(None, entry["base"], file.text).quick_ratio() > 0.8 \
-                and SequenceMatcher(None, entry["base"], file.text).ratio() > 0.6:
+                and SequenceMatcher(None, entry.base, file.text).quick_ratio() > 0.8 \
+                and SequenceMatcher(None, entry.base, file.text).ratio() > 0.6:
             return title
     return None
 
 
 def merged_text(file: LocalPage, page: Page, state: State) -> tuple[str | None, str | FileOutcome]:
     """(text to push, "pushed" | "merged"), or (None, the outcome) on overlapping changes."""
-    base, base_revid = base_of(state.pages.get(file.title) or {})
+    base, base_revid = base_of(state.pages.get(file.title))
     if not page.exists or base_revid == page.revid or base is None:
         return file.text, "pushed"
     merged = merge3(base, file.text, page.text)
@@ -320,12 +319,7 @@ def push(plan: PushPlan, state: State, apply: Apply, *, dry_run: bool) -> list[F
         if page.text != file.text:
             write_atomic(Path(file.path), page.text)
         record_base(state, page, file.path)
-        entry = state.page(page.title)
-        row = plan.rows.get(page.title)
-        if row is not None:
-            entry["row"] = row
-        else:
-            entry.pop("row", None)
+        state.page(page.title).row = plan.rows.get(page.title)
 
     done = apply([e for _, e, _ in plan.edits], saved)
     out = list(plan.settled)

@@ -16,7 +16,7 @@ from movibot.errors import Interrupted, IOFailure, MovibotError, StopRequested, 
 from movibot.records.schema import Schema
 from movibot.render.templates import template_title
 from movibot.sites.base import Page, Site
-from movibot.state import State
+from movibot.state import Attention, State, later_than
 from movibot.sync.apply import apply_plan, politeness, stop_requested, within_budget
 from movibot.sync.edits import FAILED, Edit, Outcome, Plan, summary
 from movibot.sync.pages import source_pages
@@ -140,23 +140,24 @@ def read_pages(site: Site, sources: Sequence[Source], state: State, full: bool) 
     so that they leave the members tables."""
     if full:
         return list(source_pages(site, sources))
-    namespaces = {int(e["ns"]) for e in state.pages.values() if isinstance(e.get("ns"), int)}
+    namespaces = {e.ns for e in state.pages.values() if e.ns is not None}
     changed = [t for t in site.changed_since(state.last_run or "", namespaces)
                if not is_category(t)]
-    titles = list(dict.fromkeys(changed + pending(state)))
+    titles = list(dict.fromkeys(changed + pending(state) + list(state.dropped)))
     return [p for p in site.pages(titles)
             if not p.exists or (is_content(p) and not _already_seen(p, state))]
 
 
 def pending(state: State) -> list[str]:
     """Titles planned with an edit that was not saved as planned (no revision recorded)."""
-    return [t for t, e in state.pages.items() if "revid" not in e and not is_category(t)]
+    return [t for t, e in state.pages.items() if not e.recorded and not is_category(t)]
 
 
 def _already_seen(page: Page, state: State) -> bool:
     """True when the state holds this very revision (the bot's own edit, or a page planned)."""
-    entry = state.pages.get(page.title) or {}
-    return page.revid is not None and entry.get("revid") == page.revid
+    entry = state.pages.get(page.title)
+    return page.revid is not None and entry is not None and entry.recorded \
+        and entry.revid == page.revid
 
 
 def make_plan(site: Site, config: Config, sources: Sequence[Source], state: State,
@@ -164,34 +165,41 @@ def make_plan(site: Site, config: Config, sources: Sequence[Source], state: Stat
               progress: Progress = lambda items, length, label: items) -> Plan:
     """Read, parse, compute and plan the page edits, then the category pages."""
     full = not options.titles and (options.full or state.last_run is None)
+    report.notes.extend(state.dropped.values())
+    if not full and not options.titles and last_run_ahead(state, report):
+        full = report.full = True
     if not full and not options.titles and not site.changes_reach(state.last_run or ""):
         full = report.full = True  # the wiki forgot changes made since the last run
         report.notes.append(f"the wiki's recent changes no longer reach back to the last run "
                             f"({state.last_run}): every page was read")
     if options.titles:
-        pages = [p for p in site.pages(list(options.titles)) if not p.exists or is_content(p)]
+        pages = [p for p in site.pages([*options.titles, *state.dropped])
+                 if not p.exists or is_content(p)]
     else:
         pages = read_pages(site, sources, state, full)
     if full:
-        for title in [t for t, e in state.pages.items() if "row" in e]:
-            state.pages[title].pop("row")
+        for entry in state.pages.values():
+            entry.row = None
     edits: list[Edit] = []
     outcomes: list[Outcome] = []
     user = config.bot_name()
+    asked = {normalize_title(t) for t in options.titles}
     for page in progress(pages, len(pages), "Planning"):
         if not page.exists:  # deleted since: out of the members tables
             if page.title in state.pages:
-                state.pages[page.title].pop("row", None)
-                state.pages[page.title]["revid"] = None
+                state.pages[page.title].row = None
+                state.pages[page.title].record(None, None)
             continue
         plan = plan_source_page(page, sources, user, options.force,
                                 site.first_letter)
         record_plan(state, page, plan)
+        if options.titles and page.title not in asked:  # a dropped entry's page: its row only
+            continue
         if plan.edit:
             edits.append(plan.edit)
         if plan.outcome:
             outcomes.append(plan.outcome)
-    specs = category_specs(sources, [e["row"] for e in state.pages.values() if "row" in e])
+    specs = category_specs(sources, [e.row for e in state.pages.values() if e.row is not None])
     templates = [] if options.titles else list(
         {template_title(s.schema): s.schema for s in sources}.items())
     read = {p.title: p for p in site.pages(  # one batched read: category and template pages
@@ -205,18 +213,28 @@ def make_plan(site: Site, config: Config, sources: Sequence[Source], state: Stat
     return Plan(tuple(edits + cat_edits), tuple(outcomes + cat_outcomes))
 
 
+def last_run_ahead(state: State, report: Report) -> bool:
+    """True, with a note, when the state's last run is later than the site's clock (a clock
+    set back, a state from elsewhere): changes made before it would never be read."""
+    if not later_than(state.last_run, report.started):
+        return False
+    report.notes.append(f"the last run in the state ({state.last_run}) is later than the "
+                        f"site's clock ({report.started}): every page was read")
+    return True
+
+
 def record_plan(state: State, page: Page, plan: PagePlan) -> None:
     """Put a page's plan in the state: its row, and its revision unless an edit is pending."""
     entry = state.page(page.title)
-    entry["ns"] = page.ns
+    entry.ns = page.ns
     if plan.source is None:
-        entry.pop("row", None)  # left the sources' categories
+        entry.row = None  # left the sources' categories
     elif plan.row is not None:
-        entry["row"] = plan.row
+        entry.row = plan.row
     if plan.edit is None:  # with an edit pending, the revision is recorded once it is saved
-        entry.update(revid=page.revid, timestamp=page.timestamp)
+        entry.record(page.revid, page.timestamp)
     else:
-        entry.pop("revid", None)
+        entry.unrecord()
     if plan.outcome is not None:
         note_attention(state, plan.outcome)
 
@@ -226,14 +244,14 @@ def note_attention(state: State, outcome: Outcome) -> None:
     the report page lists every such page, not only those this run read."""
     entry = state.page(outcome.title)
     if outcome.status in FAILED:
-        entry["attention"] = [outcome.status, reason(outcome)]
+        entry.attention = Attention(outcome.status, reason(outcome))
     elif outcome.status != "not-done":
-        entry.pop("attention", None)
+        entry.attention = None
 
 
 def attention(state: State) -> list[tuple[str, str, str]]:
     """(title, status, reason) of every page the state says needs a person."""
-    return [(title, *e["attention"]) for title, e in state.pages.items() if "attention" in e]
+    return [(title, *e.attention) for title, e in state.pages.items() if e.attention]
 
 
 def _plan_categories(specs: Sequence[CategorySpec], pages: dict[str, Page], user: str,

@@ -14,6 +14,7 @@ import dataclasses
 import hashlib
 import json
 import pickle
+import signal
 import sqlite3
 import tempfile
 import time
@@ -57,6 +58,11 @@ _WORKER: dict[str, Any] = {}
 
 
 def _init_worker(configs: Sequence[SourceConfig], user: str, force: bool) -> None:
+    """A worker's set-up: its sources, and the signals as a plain process has them (the main
+    process notes SIGTERM and SIGINT to finish cleanly; a worker must die of SIGTERM when the
+    pool ends, and leave SIGINT, a Ctrl-C at the terminal, to the main process)."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _WORKER["sources"] = [Source(c, load_schema(c.schema)) for c in configs]
     _WORKER["user"], _WORKER["force"] = user, force
 

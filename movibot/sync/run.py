@@ -163,15 +163,8 @@ def _already_seen(page: Page, state: State) -> bool:
 def make_plan(site: Site, config: Config, sources: Sequence[Source], state: State,
               options: RunOptions, report: Report,
               progress: Progress = lambda items, length, label: items) -> Plan:
-    """Read, parse, compute and plan the page edits, then the category pages."""
-    full = not options.titles and (options.full or state.last_run is None)
-    report.notes.extend(state.dropped.values())
-    if not full and not options.titles and last_run_ahead(state, report):
-        full = report.full = True
-    if not full and not options.titles and not site.changes_reach(state.last_run or ""):
-        full = report.full = True  # the wiki forgot changes made since the last run
-        report.notes.append(f"the wiki's recent changes no longer reach back to the last run "
-                            f"({state.last_run}): every page was read")
+    """Read, parse, compute and plan the page edits, then the category and template pages."""
+    full = reads_everything(site, state, options, report)
     if options.titles:
         pages = [p for p in site.pages([*options.titles, *state.dropped])
                  if not p.exists or is_content(p)]
@@ -180,9 +173,37 @@ def make_plan(site: Site, config: Config, sources: Sequence[Source], state: Stat
     if full:
         for entry in state.pages.values():
             entry.row = None
+    user = config.bot_name()
+    edits, outcomes = _plan_pages(site, pages, sources, state, options, user, progress)
+    more_edits, more_outcomes = _plan_maintained(site, sources, state, options, user)
+    return Plan(tuple(edits + more_edits), tuple(outcomes + more_outcomes))
+
+
+def reads_everything(site: Site, state: State, options: RunOptions, report: Report) -> bool:
+    """Whether the run reads every page (a first or --full run, or one whose recent changes
+    cannot be trusted: a last run ahead of the site's clock, changes the wiki forgot); the
+    report's notes say why."""
+    full = not options.titles and (options.full or state.last_run is None)
+    report.notes.extend(state.dropped.values())
+    if full or options.titles:
+        return full
+    if last_run_ahead(state, report):
+        report.full = True
+        return True
+    if not site.changes_reach(state.last_run or ""):
+        report.full = True  # the wiki forgot changes made since the last run
+        report.notes.append(f"the wiki's recent changes no longer reach back to the last run "
+                            f"({state.last_run}): every page was read")
+        return True
+    return False
+
+
+def _plan_pages(site: Site, pages: Sequence[Page], sources: Sequence[Source], state: State,
+                options: RunOptions, user: str, progress: Progress
+                ) -> tuple[list[Edit], list[Outcome]]:
+    """Each page read and planned, its plan put in the state; the edits and outcomes."""
     edits: list[Edit] = []
     outcomes: list[Outcome] = []
-    user = config.bot_name()
     asked = {normalize_title(t) for t in options.titles}
     for page in progress(pages, len(pages), "Planning"):
         if not page.exists:  # deleted since: out of the members tables
@@ -190,8 +211,7 @@ def make_plan(site: Site, config: Config, sources: Sequence[Source], state: Stat
                 state.pages[page.title].row = None
                 state.pages[page.title].record(None, None)
             continue
-        plan = plan_source_page(page, sources, user, options.force,
-                                site.first_letter)
+        plan = plan_source_page(page, sources, user, options.force, site.first_letter)
         record_plan(state, page, plan)
         if options.titles and page.title not in asked:  # a dropped entry's page: its row only
             continue
@@ -199,18 +219,23 @@ def make_plan(site: Site, config: Config, sources: Sequence[Source], state: Stat
             edits.append(plan.edit)
         if plan.outcome:
             outcomes.append(plan.outcome)
+    return edits, outcomes
+
+
+def _plan_maintained(site: Site, sources: Sequence[Source], state: State, options: RunOptions,
+                     user: str) -> tuple[list[Edit], list[Outcome]]:
+    """The category pages (from the members rows in the state) and the template pages, read
+    in one batch and planned."""
     specs = category_specs(sources, [e.row for e in state.pages.values() if e.row is not None])
     templates = [] if options.titles else list(
         {template_title(s.schema): s.schema for s in sources}.items())
     read = {p.title: p for p in site.pages(  # one batched read: category and template pages
         [CATEGORY_NS + s.name for s in specs] + [title for title, _ in templates])}
-    cat_edits, cat_outcomes = _plan_categories(specs, read, user, options.force,
-                                               options.allow_shrink)
+    edits, outcomes = _plan_categories(specs, read, user, options.force, options.allow_shrink)
     template_edits, template_outcomes = plan_templates(templates, read, user, options.force)
-    cat_edits, cat_outcomes = cat_edits + template_edits, cat_outcomes + template_outcomes
-    for outcome in cat_outcomes:
+    for outcome in outcomes + template_outcomes:
         note_attention(state, outcome)
-    return Plan(tuple(edits + cat_edits), tuple(outcomes + cat_outcomes))
+    return edits + template_edits, outcomes + template_outcomes
 
 
 def last_run_ahead(state: State, report: Report) -> bool:

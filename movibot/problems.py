@@ -21,6 +21,7 @@ CODES: dict[str, tuple[str, str]] = {
     "E108": (ERROR, "missing-template"),
     "E109": (ERROR, "missing-section"),
     "W110": (WARNING, "ambiguous-number"),
+    "W111": (WARNING, "not-a-category"),
     "E201": (ERROR, "duplicate-parameter"),
     "W202": (WARNING, "unknown-parameter"),
     "W203": (WARNING, "duplicate-template"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -189,3 +190,27 @@ def test_incremental_run_reads_only_changed_pages(site: Path, config: Path) -> N
     titles = {p["title"] for p in report["pages"]}
     assert "Le Lieu Test" not in titles  # not changed since the last run
     assert all(t.startswith("Catégorie:") for t in titles)
+
+
+MAGIC_LIEU = ("{{Tiers-Lieu\n| nom = Lieu magique\n| ville = Lille\n| région = __HIDDENCAT__\n"
+              "| type = fablab, __NOINDEX__, <nowiki>__NOTOC__</nowiki>\n}}\nUn lieu.\n\n"
+              "[[Catégorie:Tiers-Lieux]]\n")
+
+
+def test_a_magic_word_value_makes_no_category_and_a_warning(site: Path, config: Path) -> None:
+    (site / "Lieu_magique.wiki").write_text(MAGIC_LIEU, encoding="utf-8")
+    code, _, report = run(site, config)
+    assert code == 0
+    assert {p.name for p in site.glob("Catégorie:*")} >= {"Catégorie:Fablab.wiki"}
+    assert not [p for p in site.iterdir() if re.search("HIDDENCAT|NOINDEX|NOTOC", p.name)]
+    text = (site / "Lieu_magique.wiki").read_text(encoding="utf-8")
+    assert re.findall(r"\[\[Catégorie:[^\]]*\]\]", text) == ["[[Catégorie:Fablab]]",
+                                                             "[[Catégorie:Tiers-Lieux]]"]
+    (page,) = [p for p in report["pages"] if p["title"] == "Lieu magique"]
+    assert page["status"] == "edited"
+    assert [(p["code"], p["severity"], p["field"], p["message"]) for p in page["problems"]] == [
+        ("W111", "warning", field, f'field "{field}": {value!r} makes no category: MediaWiki '
+         "would not keep it as written (markup, a magic word, an underscore); it is shown as "
+         "text only")
+        for field, value in (("region", "__HIDDENCAT__"), ("type", "__NOINDEX__"),
+                             ("type", "__NOTOC__"))]

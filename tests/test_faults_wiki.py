@@ -388,21 +388,14 @@ def block_bot(wiki: wikiserver.Wiki, unblock: bool = False) -> None:
                          *(["--unblock"] if unblock else []), str(listing))
 
 
-def revoke_edit_right(wiki: wikiserver.Wiki, settings: str) -> None:
-    """Take the edit right from every account (the wiki's settings, read on each request)."""
-    wiki.settings_path.write_text(settings + "\n$wgGroupPermissions['*']['edit'] = false;\n"
-                                  "$wgGroupPermissions['user']['edit'] = false;\n")
-
-
 @pytest.mark.parametrize("refusal", ["blocked", "rights revoked"])
 def test_an_account_refused_mid_run_halts_at_the_first_refusal_naming_it(
     seeded: tuple[wikiserver.Wiki, Path], reference: dict[str, str],
     monkeypatch: pytest.MonkeyPatch, refusal: str,
 ) -> None:
     wiki, config = seeded
-    settings = wiki.settings_path.read_text()
     refuse = functools.partial(block_bot, wiki) if refusal == "blocked" else functools.partial(
-        revoke_edit_right, wiki, settings)
+        wiki.set_edit_right, False)
     saved = on_save(monkeypatch, lambda n, page: refuse() if n == 5 else None)
     first = run_cli(config, wiki.bot_password)
     assert first.code == 1, first.output
@@ -422,7 +415,7 @@ def test_an_account_refused_mid_run_halts_at_the_first_refusal_naming_it(
     if refusal == "blocked":
         block_bot(wiki, unblock=True)
     else:
-        wiki.settings_path.write_text(settings)
+        wiki.set_edit_right(True)
     second = run_cli(config, wiki.bot_password)
     assert second.code == 0, second.output
     assert snapshot(wiki) == reference

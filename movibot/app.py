@@ -325,7 +325,7 @@ def run_command(site_spec: str | None, config_path: str | None, *, dry_run: bool
             site = open_configured_site(site_spec, config, write=not dry_run)
         except WikiError as e:  # unreachable, lagged, login refused: a report that says so
             report = Report(site_spec or config.site or "", dry_run, full)
-            report.halted = str(e)
+            report.halted, report.requests = str(e), e.requests
             return report
         if not site.writable and not dry_run:
             raise UsageError(f"the site {site.name} is read-only: use --dry-run, or --out DIR")

@@ -32,7 +32,10 @@ class StateError(UsageError):
 
 
 class WikiError(MovibotError):
-    """The wiki answered with an error, or could not be reached."""
+    """The wiki answered with an error, or could not be reached; `requests`: how many requests
+    the site had sent when it was raised (for the report of a run that could not start)."""
+
+    requests = 0
 
 
 class LoginError(WikiError):
@@ -54,6 +57,11 @@ class BotsExcluded(WikiError):
 
 class ReadOnly(WikiError):
     """The wiki is read-only."""
+
+
+class AccountRefused(WikiError):
+    """The wiki refuses every edit by this account (blocked, its edit rights revoked, its bot
+    session or OAuth grant gone): the next edit would be refused too, so a run halts at once."""
 
 
 class BlockEdited(MovibotError):

@@ -141,6 +141,17 @@ _TABLE = (
         "Fix: write the number without ambiguity: `1 700` for one thousand seven hundred, "
         "`1,7` for a decimal."),
     ProblemCode(
+        "W111", WARNING, "not-a-category",
+        "a value that names a category (type, région) cannot be one as written",
+        "A field whose values put the page in categories (such as `type` or `région`) holds a "
+        "value that MediaWiki would not keep as a category name as written: a magic word "
+        "(`__HIDDENCAT__`, `__NOINDEX__`), markup, or an underscore. The value is still shown "
+        "in the infobox, as inert text, but it puts the page in no category and the bot "
+        "creates no category page for it.\n\n"
+        "A value shaped like a magic word would otherwise hide a category or change how the "
+        "wiki indexes the page; a category made from markup would be a page nobody meant.\n\n"
+        "Fix: write the value as plain words (`Coworking`, `Auvergne-Rhône-Alpes`)."),
+    ProblemCode(
         "E201", ERROR, "duplicate-parameter", "a parameter is given twice (or with its alias)",
         "The template call gives the same parameter twice, or a parameter and one of its "
         "aliases (`surface totale` and `surface`).\n\n"

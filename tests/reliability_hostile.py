@@ -1,6 +1,7 @@
 """Lieu pages whose fields carry markup a vandal would try to get copied by the bot onto many
 pages: template calls, categories, comments and movibot markers, tables, HTML, javascript:
-links, signatures, magic words, substitutions. Some are hidden in <nowiki> (the source page does
+links, signatures, magic words (also as type and région values, which must make no category),
+substitutions. Some are hidden in <nowiki> (the source page does
 not use them: only the bot could), some are plain (the source page itself uses them).
 
 PLAIN_CATEGORIES are the only categories the infoboxes may add: the type and région values
@@ -50,6 +51,9 @@ HOSTILE_PAGES = {
     "Lieu ''penché'' & Cie": lieu(
         "| nom = Lieu ''penché'' & Cie\n| ville = Ville '''grasse'''\n| type = repair café\n"
         "| région = Occitanie\n"),
+    "Lieu piégé au mot magique": lieu(
+        "| nom = Lieu magique\n| ville = Lille\n| région = __HIDDENCAT__\n"
+        "| type = fablab, __NOINDEX__, <nowiki>__NOTOC__</nowiki>\n"),
     "Lieu sain": lieu("| nom = Lieu sain\n| ville = Nantes\n| type = coworking\n"
                       "| région = Pays de la Loire\n"),
 }

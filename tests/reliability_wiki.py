@@ -119,6 +119,14 @@ def snapshot(wiki: Any) -> dict[str, str]:
     return dict(sorted(texts.items()))
 
 
+def bot_changes(wiki: Any) -> int:
+    """How many edits and page creations the bot's account has made, from the wiki's recent
+    changes (what a person watching the wiki sees)."""
+    answer = wiki.api(list="recentchanges", rcuser=wiki.bot_user.split("@")[0],
+                      rctype="edit|new", rclimit="max", rcprop="ids")
+    return len(answer["query"]["recentchanges"])
+
+
 def bot_password_row(wiki: Any) -> tuple[str, str]:
     """(bp_password, bp_token) of the bot's BotPassword, to put back later."""
     with sqlite3.connect(wiki.dir / "data" / "my_wiki.sqlite") as db:

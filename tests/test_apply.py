@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from movibot.errors import EditConflict, StopRequested, WikiError
+from movibot.errors import AccountRefused, EditConflict, EditRefused, StopRequested, WikiError
 from movibot.sites.base import Page
 from movibot.state import PageEntry, State
-from movibot.sync.apply import STATE_SAVE_EVERY, Politeness, apply_plan
+from movibot.sync.apply import NOCHANGE, STATE_SAVE_EVERY, Politeness, apply_plan
 from movibot.sync.edits import Edit
 
 STOP = "Utilisateur:Movibot/Stop"
@@ -28,6 +28,7 @@ class FakeSite:
         self.texts: dict[str, str] = {}
         self.saved: list[str] = []
         self.fail: dict[str, Exception] = {}
+        self.nochange: set[str] = set()  # titles answered `nochange`: the page as read comes back
         self.stop_reads = 0
         self.stop_after_reads = stop_after_reads
 
@@ -43,6 +44,8 @@ class FakeSite:
     def save(self, page: Page, text: str, summary: str, **kw: object) -> Page:
         if page.title in self.fail:
             raise self.fail[page.title]
+        if page.title in self.nochange:
+            return page
         self.texts[page.title] = text
         self.saved.append(page.title)
         return Page(page.title, text, revid=len(self.saved), timestamp="2026-12-01T00:00:00Z")
@@ -132,6 +135,32 @@ def test_a_conflict_breaks_the_error_streak() -> None:
     site.fail = {"P00": WikiError("x"), "P01": EditConflict("c"), "P02": WikiError("y")}
     done, _ = apply(site, Politeness(put_throttle=0, max_consecutive_errors=2), n=4)
     assert [o.status for o in done] == ["error", "conflict", "error", "edited"]
+
+
+def test_a_refusal_of_the_whole_account_halts_at_the_first_one() -> None:
+    site = FakeSite()
+    blocked = "the account Movibot@movibot is blocked on fake by Admin: Vandalisme"
+    site.fail = {f"P{i:02d}": AccountRefused(blocked) for i in range(1, 5)}
+    done, _ = apply(site, Politeness(put_throttle=0), n=5)
+    assert [(o.status, o.message) for o in done] == [("edited", "")] + [("error", blocked)] + [
+        ("not-done", blocked)] * 3
+    assert site.saved == ["P00"]
+
+
+def test_a_refusal_of_one_page_goes_on_to_the_next() -> None:
+    site = FakeSite()
+    site.fail = {"P00": EditRefused("P00: protectedpage")}
+    done, _ = apply(site, Politeness(put_throttle=0), n=3)
+    assert [o.status for o in done] == ["protected", "edited", "edited"]
+
+
+def test_a_nochange_answer_is_unchanged_and_not_counted_as_an_edit() -> None:
+    site = FakeSite()
+    site.nochange = {"P00"}
+    done, _ = apply(site, Politeness(put_throttle=0, max_edits=2), n=4)
+    assert [(o.status, o.message) for o in done] == [
+        ("unchanged", NOCHANGE), ("edited", ""), ("edited", ""),
+        ("not-done", "max_edits (2) reached")]
 
 
 def test_saved_revisions_go_to_the_state_saved_at_most_every_few_seconds(tmp_path: Path

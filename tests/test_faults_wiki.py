@@ -22,6 +22,7 @@ import pytest
 import wikiserver
 from reliability_wiki import (
     RunResult,
+    bot_changes,
     configure,
     duplicated_blocks,
     lieux_and_fiches,
@@ -32,6 +33,7 @@ from reliability_wiki import (
 )
 
 from movibot.sites.mediawiki import MediaWikiSite
+from movibot.sync.apply import NOCHANGE
 
 PAGES = lieux_and_fiches()
 KILL_SEEDS = range(20)
@@ -161,6 +163,20 @@ def test_server_down_for_good_halts_cleanly_then_a_rerun_completes(
     assert_sound(texts)
 
 
+def test_a_run_that_cannot_start_counts_the_requests_it_made(
+    seeded: tuple[wikiserver.Wiki, Path], sleeper: Sleeper,
+) -> None:
+    wiki, config = seeded
+    wiki.stop()
+    result = run_cli(config, wiki.bot_password)
+    wiki.start()
+    assert result.code == 1, result.output
+    assert result.report["halted"] == (f"the wiki at {wiki.api_url} could not be reached: "
+                                       "gave up after 5 retries")
+    assert result.report["requests"] == 6  # the first try and its 5 retries
+    assert "; 6 requests, made 0 edits" in result.output
+
+
 # -- the run killed -----------------------------------------------------------------------------
 
 
@@ -279,6 +295,30 @@ def test_edit_conflicts_keep_the_human_text_and_a_rerun_finishes_the_job(
     assert_sound(texts)
 
 
+def test_a_page_saved_first_by_someone_else_with_the_bots_text_is_unchanged_not_an_edit(
+    seeded: tuple[wikiserver.Wiki, Path], reference: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    wiki, config = seeded
+    real = MediaWikiSite.save
+    first_to_push = {"Lieu numéro 2", "Lieu numéro 6"}
+
+    def pushed_first(self: MediaWikiSite, page: Any, text: str, summary: str, **kw: Any) -> Any:
+        if page.title in first_to_push:  # a contributor pushes the very text the bot writes
+            wiki.edit_as_human(page.title, text)
+        return real(self, page, text, summary, **kw)
+
+    monkeypatch.setattr(MediaWikiSite, "save", pushed_first)
+    result = run_cli(config, wiki.bot_password)
+    assert result.code == 0, result.output
+    pages = {p["title"]: (p["status"], p["message"]) for p in result.report["pages"]}
+    assert {t: pages[t] for t in first_to_push} == dict.fromkeys(first_to_push,
+                                                                 ("unchanged", NOCHANGE))
+    assert result.report["edits"] == bot_changes(wiki)  # what recent changes show
+    assert f"made {bot_changes(wiki)} edits" in result.output
+    assert snapshot(wiki) == reference
+
+
 def _human_line(text: str) -> str:
     """The line a human changed in `text`."""
     return next(line for line in text.split("\n")
@@ -337,6 +377,47 @@ def test_sessions_expiring_mid_run_are_renewed_without_losing_an_edit(
     result = run_cli(config, wiki.bot_password)
     assert (result.code, result.report["halted"]) == (0, None), result.output
     assert len(logins) == 3
+    assert snapshot(wiki) == reference
+
+
+def block_bot(wiki: wikiserver.Wiki, unblock: bool = False) -> None:
+    """Block the bot's account as an administrator would (blockUsers.php), or lift the block."""
+    listing = wiki.dir / "block.txt"
+    listing.write_text(f"{wiki.bot_user.split('@')[0]}\n", encoding="utf-8")
+    wiki.run_maintenance("blockUsers", "--performer", wiki.admin_user, "--reason", "Vandalisme",
+                         *(["--unblock"] if unblock else []), str(listing))
+
+
+@pytest.mark.parametrize("refusal", ["blocked", "rights revoked"])
+def test_an_account_refused_mid_run_halts_at_the_first_refusal_naming_it(
+    seeded: tuple[wikiserver.Wiki, Path], reference: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch, refusal: str,
+) -> None:
+    wiki, config = seeded
+    refuse = functools.partial(block_bot, wiki) if refusal == "blocked" else functools.partial(
+        wiki.set_edit_right, False)
+    saved = on_save(monkeypatch, lambda n, page: refuse() if n == 5 else None)
+    first = run_cli(config, wiki.bot_password)
+    assert first.code == 1, first.output
+    reason = {
+        "blocked": f"the account {wiki.bot_user} is blocked on {wiki.api_url} by Admin: "
+                   "Vandalisme (expiry infinite); an administrator must lift the block before "
+                   "the next run",
+        "rights revoked": f"the account {wiki.bot_user} may no longer edit {wiki.api_url} "
+                          "(permissiondenied: "}[refusal]
+    assert first.report["halted"].startswith(reason)
+    assert f"halted: {first.report['halted']}" in first.output
+    statuses = first.statuses()
+    assert len(saved) == 5 and statuses[saved[4]] == "error"  # no page tried after the first
+    assert {p["message"] for p in first.report["pages"]
+            if p["status"] == "not-done"} == {first.report["halted"]}
+    monkeypatch.undo()
+    if refusal == "blocked":
+        block_bot(wiki, unblock=True)
+    else:
+        wiki.set_edit_right(True)
+    second = run_cli(config, wiki.bot_password)
+    assert second.code == 0, second.output
     assert snapshot(wiki) == reference
 
 

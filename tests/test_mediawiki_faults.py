@@ -16,7 +16,14 @@ import pytest
 import requests
 import responses
 
-from movibot.errors import EditConflict, LoginError, ReadOnly, WikiError
+from movibot.errors import (
+    AccountRefused,
+    EditConflict,
+    EditRefused,
+    LoginError,
+    ReadOnly,
+    WikiError,
+)
 from movibot.sites.base import Page
 from movibot.sites.mediawiki import MediaWikiSite, default_user_agent, has_contact
 
@@ -250,13 +257,32 @@ def test_a_timeout_then_an_answer_succeeds(api: FakeApi, clock: FakeClock) -> No
     assert clock.waits == [1.0]
 
 
-def test_malformed_json_names_the_wiki(api: FakeApi, clock: FakeClock) -> None:
-    api.on("query", (200, {}, "<html>Fatal error</html>"))
+def test_a_non_json_answer_to_a_read_is_retried_then_succeeds(api: FakeApi, clock: FakeClock
+                                                              ) -> None:
+    api.on("query", (200, {}, "<html>Fatal error</html>"), (200, {}, '{"batchcomplete": tr'),
+           NOW)
+    site = make_site(clock)
+    assert site.now() == "2024-05-01T12:00:00Z"
+    assert (clock.waits, site.requests) == ([1.0, 2.0], 3)  # backed off as for a 5xx
+
+
+def test_a_read_answered_malformed_through_every_retry_names_the_wiki(
+        api: FakeApi, clock: FakeClock) -> None:
+    api.on("query", (200, {}, "[1, 2]"))
     with pytest.raises(WikiError) as raised:
         make_site(clock).now()
+    assert str(raised.value) == ("the wiki at http://wiki.test/api.php sent a malformed answer "
+                                 "(not an object): gave up after 5 retries")
+    assert clock.waits == [1.0, 2.0, 4.0, 8.0, 16.0]
+
+
+def test_a_non_json_answer_to_an_edit_is_not_sent_again(api: FakeApi, clock: FakeClock) -> None:
+    logged_in(api).on("edit", (200, {}, '{"edit": {"result": "Succ'))
+    with pytest.raises(WikiError) as raised:
+        make_site(clock).save(PAGE, "Nouveau texte", "résumé")
     assert str(raised.value) == (
         "the wiki at http://wiki.test/api.php sent a malformed answer (not JSON)")
-    assert clock.waits == []
+    assert (clock.waits, api.keys().count("edit")) == ([], 1)  # it may have been saved
 
 
 def test_http_404_is_not_retried(api: FakeApi, clock: FakeClock) -> None:
@@ -330,13 +356,61 @@ def test_an_expired_session_logs_in_again_once(
     assert api.keys()[-4:] == ["login", "userinfo", "csrf-token", "edit"]
 
 
-def test_a_session_lost_again_after_login_is_an_error(api: FakeApi, clock: FakeClock) -> None:
+def test_a_session_lost_again_after_login_is_the_accounts_refusal(api: FakeApi, clock: FakeClock
+                                                                 ) -> None:
     logged_in(api).on("edit", error("assertbotfailed", "You are not a bot."))
-    with pytest.raises(WikiError) as raised:
+    with pytest.raises(AccountRefused) as raised:
         make_site(clock).save(PAGE, "Nouveau texte", "résumé")
     assert str(raised.value) == (
-        "could not save Lieu on http://wiki.test/api.php: assertbotfailed: You are not a bot.")
+        "the account Movibot@movibot cannot write on http://wiki.test/api.php (assertbotfailed: "
+        "You are not a bot.); check its rights, its BotPassword or its OAuth grant")
     assert api.keys().count("login") == 2
+
+
+BLOCK = {"blockid": 1, "blockedby": "Admin", "blockreason": "Vandalisme",
+         "blockexpiry": "infinite", "blockpartial": False}
+
+
+@pytest.mark.parametrize("code", ["blocked", "autoblocked"])
+def test_a_block_is_the_accounts_refusal_naming_who_why_and_until_when(
+        api: FakeApi, clock: FakeClock, code: str) -> None:
+    logged_in(api).on("edit", error(code, "You have been blocked from editing.",
+                                    blockinfo=BLOCK))
+    with pytest.raises(AccountRefused) as raised:
+        make_site(clock).save(PAGE, "Nouveau texte", "résumé")
+    assert str(raised.value) == (
+        f"the account Movibot@movibot is {code} on http://wiki.test/api.php by Admin: Vandalisme "
+        "(expiry infinite); an administrator must lift the block before the next run")
+
+
+def test_a_partial_block_refuses_the_page_only(api: FakeApi, clock: FakeClock) -> None:
+    logged_in(api).on("edit", error("blocked", "You have been blocked from editing this page.",
+                                    blockinfo={**BLOCK, "blockpartial": True}))
+    with pytest.raises(EditRefused) as raised:
+        make_site(clock).save(PAGE, "Nouveau texte", "résumé")
+    assert str(raised.value) == ("Lieu: http://wiki.test/api.php refuses the edit to this "
+                                 "account: blocked (a partial block): Vandalisme")
+
+
+@pytest.mark.parametrize(("rights", "refused"), [
+    (["read", "writeapi"], AccountRefused),  # the edit right revoked: every page is refused
+    (["read", "edit", "writeapi"], EditRefused),  # still allowed to edit: this page only
+])
+def test_permissiondenied_is_the_accounts_only_when_it_lost_the_edit_right(
+        api: FakeApi, clock: FakeClock, rights: list[str], refused: type[Exception]) -> None:
+    logged_in(api).on("edit", error("permissiondenied", "You do not have permission."))
+    site = make_site(clock)
+    site.login()
+    api.queues["userinfo"].clear()
+    api.on("userinfo", {"query": {"userinfo": {"name": "Movibot", "rights": rights}}})
+    with pytest.raises(refused) as raised:
+        site.save(PAGE, "Nouveau texte", "résumé")
+    assert str(raised.value) == {
+        AccountRefused: "the account Movibot@movibot may no longer edit http://wiki.test/api.php "
+                        "(permissiondenied: You do not have permission.); give it back the edit "
+                        "right (its groups, or its BotPassword's grants)",
+        EditRefused: "Lieu: http://wiki.test/api.php refuses the edit to this account: "
+                     "permissiondenied: You do not have permission."}[refused]
 
 
 def test_readonly_raises_read_only_with_the_reason(api: FakeApi, clock: FakeClock) -> None:

@@ -23,12 +23,13 @@ from movibot.render.infobox import (
     INFOBOX_STYLE,
     PORTAL_NS,
     format_value,
+    implied_by_field,
     implied_categories,
     render_infobox,
 )
 from movibot.render.members import members_row, render_category_page, render_members
 from movibot.wikitext.blocks import find_blocks, make_block, replace_block
-from movibot.wikitext.escaping import escape, safe_name
+from movibot.wikitext.escaping import category_from, escape, safe_name
 from movibot.wikitext.titles import title_from_file
 
 FIXTURES = Path(__file__).parent / "fixtures" / "render"
@@ -315,6 +316,35 @@ def test_escape_makes_markup_inert(value: str, expected: str) -> None:
 ])
 def test_safe_name_accepts_only_names_without_markup(value: str, expected: str | None) -> None:
     assert safe_name(value) == expected
+
+
+@pytest.mark.parametrize(("pattern", "value", "expected"), [
+    ("{Value}", "coworking", "Coworking"),
+    ("{value}", "Pays de la Loire", "Pays de la Loire"),
+    ("{value}", "Pays  de la  Loire", "Pays de la Loire"),  # spaces: not a rewrite
+    ("Lieux en {value}", "Bretagne", "Lieux en Bretagne"),
+    ("{value}", "__HIDDENCAT__", None),  # MediaWiki would read the category HIDDENCAT
+    ("{Value}", "__NOINDEX__", None),
+    ("{value}", "__NOTOC__", None),
+    ("{value}", "Hauts_de_France", None),  # `_` is rewritten as a space
+    ("{value}", "Catégorie:Spam", None),
+    ("{value}", "[[Catégorie:Spam]]", None),
+    ("{value}", "<nowiki>__NOTOC__</nowiki>", None),
+    ("{value}", "", None),
+])
+def test_a_value_makes_a_category_only_when_mediawiki_keeps_it_as_written(
+        pattern: str, value: str, expected: str | None) -> None:
+    assert category_from(pattern, value) == expected
+
+
+def test_a_magic_word_value_is_shown_inertly_and_makes_no_category() -> None:
+    fields = {"nom": "Lieu magique", "ville": "Lille", "region": "__HIDDENCAT__",
+              "type": ["fablab", "__NOINDEX__", "__NOTOC__"]}
+    assert implied_by_field(fields, LIEU) == {"region": [], "type": ["Fablab"]}
+    text = render_infobox("Lieu magique", fields, LIEU)
+    assert [line for line in text.splitlines() if "Catégorie" in line] == ["[[Catégorie:Fablab]]"]
+    assert "| &#95;&#95;HIDDENCAT&#95;&#95;" in text
+    assert "| fablab, &#95;&#95;NOINDEX&#95;&#95;, &#95;&#95;NOTOC&#95;&#95;" in text
 
 
 # Hostile values

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from datetime import datetime, timezone
 from pathlib import Path
@@ -287,3 +288,26 @@ def test_a_last_run_later_than_the_site_clock_is_not_trusted(site: Path, config:
     assert "| 2\u00a0800\u00a0€" in page.read_text(encoding="utf-8")  # the human edit is seen
     last_run = json.loads(state.read_text(encoding="utf-8"))["sites"][str(site)]["last_run"]
     assert last_run == report["started"] < "2099"  # the site's time is stored
+MAGIC_LIEU = ("{{Tiers-Lieu\n| nom = Lieu magique\n| ville = Lille\n| région = __HIDDENCAT__\n"
+              "| type = fablab, __NOINDEX__, <nowiki>__NOTOC__</nowiki>\n}}\nUn lieu.\n\n"
+              "== Communauté ==\n\n== Territoire ==\n\n== Processus ==\n\n"
+              "[[Catégorie:Tiers-Lieux]]\n")
+
+
+def test_a_magic_word_value_makes_no_category_and_a_warning(site: Path, config: Path) -> None:
+    (site / "Lieu_magique.wiki").write_text(MAGIC_LIEU, encoding="utf-8")
+    code, _, report = run(site, config)
+    assert code == 0
+    assert {p.name for p in site.glob("Catégorie:*")} >= {"Catégorie:Fablab.wiki"}
+    assert not [p for p in site.iterdir() if re.search("HIDDENCAT|NOINDEX|NOTOC", p.name)]
+    text = (site / "Lieu_magique.wiki").read_text(encoding="utf-8")
+    assert re.findall(r"\[\[Catégorie:[^\]]*\]\]", text) == ["[[Catégorie:Fablab]]",
+                                                             "[[Catégorie:Tiers-Lieux]]"]
+    (page,) = [p for p in report["pages"] if p["title"] == "Lieu magique"]
+    assert page["status"] == "edited"
+    assert [(p["code"], p["severity"], p["field"], p["message"]) for p in page["problems"]] == [
+        ("W111", "warning", field, f'field "{field}": {value!r} makes no category: MediaWiki '
+         "would not keep it as written (markup, a magic word, an underscore); it is shown as "
+         "text only")
+        for field, value in (("region", "__HIDDENCAT__"), ("type", "__NOINDEX__"),
+                             ("type", "__NOTOC__"))]

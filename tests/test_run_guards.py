@@ -123,24 +123,46 @@ def test_a_report_that_cannot_be_written_is_one_line_not_a_traceback(
 REPORT_TITLE = "Utilisateur:Movibot/Rapport"
 
 
-def test_the_report_page_is_edited_only_when_more_than_its_date_changes(
+def files(site: Path) -> dict[str, str]:
+    return {p.name: p.read_text(encoding="utf-8") for p in site.iterdir()}
+
+
+def test_the_report_page_is_edited_only_by_a_run_that_changes_something(
         site: Path, config: Path) -> None:
     config.write_text(config.read_text(encoding="utf-8") + f"report_page: {REPORT_TITLE}\n",
                       encoding="utf-8")
     (site / "Mauvais.wiki").write_text("{{Tiers-Lieu\n| ville = Lyon\n}}\n"
                                        "[[Catégorie:Tiers-Lieux]]\n", encoding="utf-8")
-    run(site, config)
+    before = files(site)
+    _, output, report = run(site, config)
     page = site / "Utilisateur:Movibot%2FRapport.wiki"
     first = page.read_text(encoding="utf-8")
     assert first.startswith("<!-- movibot:begin rapport sha1=")
-    assert "Dernier passage de movibot 0.1.0 : " in first
+    changed = {name for name, text in files(site).items() if before.get(name) != text}
+    assert report["edits"] == len(changed) and f"made {len(changed)} edits" in output
+    assert report["counts"]["created"] == len(changed - set(before))  # the report page too
+    assert {"title": REPORT_TITLE, "status": "created", "message": "", "problems": []
+            } in report["pages"]
+    assert (f"Dernier passage de movibot 0.1.0 ayant modifié le wiki : {report['started']} "
+            f"({len(changed) - 1} modifications).") in first  # its own edit is not in its counts
     assert ("* [[:Mauvais]] : invalides (E101 missing required field \"nom\")") in first
-    run(site, config)  # the counts change (nothing edited this time) ...
-    second = page.read_text(encoding="utf-8")
-    assert second != first and "* [[:Mauvais]] : invalides (E101" in second  # still listed
-    run(site, config)  # ... then only the date would: no edit
-    assert page.read_text(encoding="utf-8") == second
+    _, output, report = run(site, config)  # nothing new: no edit, the report page included
+    assert page.read_text(encoding="utf-8") == first
+    assert report["edits"] == 0 and "made 0 edits" in output
+    lieu = site / "Le_Lieu_Test.wiki"  # a person edits inside a block: needs a person, no edit
+    lieu.write_text(lieu.read_text(encoding="utf-8").replace("| Saint-Étienne", "| Lyon"),
+                    encoding="utf-8")
+    _, _, report = run(site, config)
+    third = page.read_text(encoding="utf-8")
+    assert report["edits"] == 1 and report["pages"][-1]["title"] == REPORT_TITLE
+    assert third.split("Pages à regarder")[0].split("-->", 1)[1] == \
+        first.split("Pages à regarder")[0].split("-->", 1)[1]  # the last active run's head
+    assert "* [[:Le Lieu Test]] : bloc modifié à la main" in third
     (site / "Mauvais.wiki").write_text("{{Tiers-Lieu\n| nom = Bon\n| ville = Lyon\n}}\n"
                                        "[[Catégorie:Tiers-Lieux]]\n", encoding="utf-8")
-    run(site, config)
-    assert "[[:Mauvais]]" not in page.read_text(encoding="utf-8")  # something else changed
+    _, _, report = run(site, config)
+    fourth = page.read_text(encoding="utf-8")
+    assert "[[:Mauvais]]" not in fourth and "[[:Le Lieu Test]]" in fourth
+    assert f"ayant modifié le wiki : {report['started']} (" in fourth
+
+

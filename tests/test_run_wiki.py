@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 import wikiserver
 from click.testing import CliRunner
+from reliability_wiki import bot_changes
 
 from movibot.cli import main
 
@@ -79,6 +80,34 @@ def test_second_run_makes_no_edit(seeded: tuple[Any, Path]) -> None:
     code, _, report = run(config, "--full")
     assert code == 0
     assert report["edits"] == 0
+
+
+REPORT_PAGE = "Utilisateur:Movibot/Rapport"
+
+
+def test_a_quiet_night_after_an_active_one_makes_no_edit_and_every_count_is_recent_changes(
+        wiki: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    wiki.seed({**PAGES, "Mauvais": "{{Tiers-Lieu\n| ville = Lyon\n}}\n[[Catégorie:Tiers-Lieux]]"})
+    config = configure(wiki, tmp_path, monkeypatch, report_page=REPORT_PAGE)
+    code, output, report = run(config)  # active: the pages, the categories, the report page
+    assert code == 1, output  # Mauvais is invalid
+    assert report["edits"] == bot_changes(wiki) and statuses(report)[REPORT_PAGE] == "created"
+    assert f"made {bot_changes(wiki)} edits" in output
+    page = wiki.text(REPORT_PAGE)
+    assert "* [[:Mauvais]] : invalides (E101" in (page or "")
+    wiki.edit_as_human("Le Lieu Test", (wiki.text("Le Lieu Test") or "").replace(
+        "Un lieu de test.", "Un lieu vivant."))  # read again, nothing for the bot to do
+    for _ in range(2):  # quiet nights: 0 edits on the wiki, the report page included
+        made = bot_changes(wiki)
+        code, output, report = run(config)
+        assert (report["edits"], bot_changes(wiki) - made) == (0, 0), output
+        assert "made 0 edits" in output and wiki.text(REPORT_PAGE) == page
+    text = wiki.text("La Petite Fabrique") or ""  # a person edits inside the bot's block
+    wiki.edit_as_human("La Petite Fabrique", text.replace("| Lyon", "| Pau", 1))
+    made = bot_changes(wiki)
+    code, output, report = run(config)
+    assert (report["edits"], bot_changes(wiki) - made) == (1, 1), output  # the report page
+    assert "* [[:La Petite Fabrique]] : bloc modifié à la main" in (wiki.text(REPORT_PAGE) or "")
 
 
 def test_human_edit_outside_the_block_survives(seeded: tuple[Any, Path]) -> None:

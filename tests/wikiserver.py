@@ -16,7 +16,8 @@ code folder (PHP resolves __DIR__ through symlinks, so they must be ours), its b
 (includes, languages, vendor, …) are symlinked, and its own symlinks into /etc/mediawiki and
 /var/lib/mediawiki (LocalSettings.php, config, images, extensions) are left out. Each wiki has a
 folder with its LocalSettings.php (found through MW_CONFIG_FILE), data/ (sqlite), access.log
-(php -S logs every request there) and readonly.txt (present: $wgReadOnly is its text).
+(php -S logs every request there), readonly.txt (present: $wgReadOnly is its text) and
+noedit.txt (present: no account has the edit right).
 Scratch space is under /dev/shm when it is writable: sqlite's fsyncs cost nothing there.
 """
 
@@ -67,6 +68,10 @@ $wgShowExceptionDetails = true;
 $movitestReadOnly = __DIR__ . '/readonly.txt';
 if ( is_readable( $movitestReadOnly ) ) {{
 	$wgReadOnly = trim( file_get_contents( $movitestReadOnly ) );
+}}
+if ( is_readable( __DIR__ . '/noedit.txt' ) ) {{   # every account's edit right revoked
+	$wgGroupPermissions['*']['edit'] = false;
+	$wgGroupPermissions['user']['edit'] = false;
 }}
 """
 
@@ -422,6 +427,15 @@ class Wiki:
             flag.unlink(missing_ok=True)
         else:
             flag.write_text(reason or "read-only")
+
+    def set_edit_right(self, allowed: bool) -> None:
+        """Take the edit right from every account (a flag file read on each request, as
+        readonly.txt: the settings' code is cached), or give it back."""
+        flag = self.dir / "noedit.txt"
+        if allowed:
+            flag.unlink(missing_ok=True)
+        else:
+            flag.write_text("no edit")
 
     def delete(self, title: str, reason: str = "suppression par un administrateur") -> None:
         """Delete a page as Admin (deleteBatch.php)."""

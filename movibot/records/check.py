@@ -14,6 +14,7 @@ from movibot.costs.model import input_issues
 from movibot.problems import CODES, Problem
 from movibot.records.record import Record
 from movibot.records.schema import FieldIssue, Schema, validate_fields
+from movibot.wikitext.escaping import category_from
 from movibot.wikitext.save import save_transforms
 from movibot.wikitext.tree import Tree
 
@@ -59,7 +60,27 @@ def check_record(record: Record, schema: Schema, where: str) -> list[Problem]:
         out.append(Problem(issue.code, issue.message, where, line, col, issue.field))
     if schema.kind == "lieu":
         out.extend(_cost_problems(record, readable, {p.field for p in out} | unreadable, where))
+    out.extend(_category_problems(record, readable, schema, where))
     return out
+
+
+def _category_problems(record: Record, readable: dict[str, object], schema: Schema,
+                       where: str) -> Iterator[Problem]:
+    """W111 for each value of a field with a `category:` pattern that makes no category (not
+    plain: markup, a magic word's shape, `_`; see category_from): it is shown, inertly, and
+    puts the page in no category."""
+    at = record.template_at or (1, 1)
+    for spec in schema.fields:
+        values = readable.get(spec.name)
+        if not spec.category or values is None:
+            continue
+        for value in values if isinstance(values, list) else [values]:
+            if str(value).strip() and category_from(spec.category, str(value)) is None:
+                line, col = record.positions.get(spec.name, at)
+                yield Problem("W111", f'field "{spec.name}": {str(value)!r} makes no category: '
+                              "MediaWiki would not keep it as written (markup, a magic word, "
+                              "an underscore); it is shown as text only", where, line, col,
+                              spec.name)
 
 
 def _cost_problems(record: Record, readable: dict[str, object], flagged: set[str | None],

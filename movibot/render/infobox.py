@@ -28,7 +28,7 @@ from movibot.render.members import (  # re-exported: the members tables used to 
     render_category_page,
     render_members,
 )
-from movibot.wikitext.escaping import escape, escape_url, safe_name
+from movibot.wikitext.escaping import category_from, escape, escape_url, safe_name
 
 __all__ = ["PORTAL_NS", "escape", "escape_url", "safe_name", "members_row", "render_members",
            "render_category_page", "format_value", "implied_by_field", "implied_categories",
@@ -62,7 +62,8 @@ def format_value(spec: FieldSpec, value: Any) -> str:
 
 
 def implied_by_field(fields: Mapping[str, Any], schema: Schema) -> dict[str, list[str]]:
-    """Categories the record puts its page in, per field with a `category:` pattern."""
+    """Categories the record puts its page in, per field with a `category:` pattern: only from
+    plain values (see category_from; the others are W111 in the record's check)."""
     out: dict[str, list[str]] = {}
     for spec in schema.fields:
         values = fields.get(spec.name)
@@ -70,7 +71,7 @@ def implied_by_field(fields: Mapping[str, Any], schema: Schema) -> dict[str, lis
             continue
         names = out.setdefault(spec.name, [])
         for v in values if isinstance(values, list) else [values]:
-            name = safe_name(_category_name(spec.category, str(v)))
+            name = category_from(spec.category, str(v))
             if name and name not in names:
                 names.append(name)
     return out
@@ -80,10 +81,6 @@ def implied_categories(fields: Mapping[str, Any], schema: Schema) -> list[str]:
     """Categories the record puts its page in (from fields with `category:`), in order."""
     return list(dict.fromkeys(c for cats in implied_by_field(fields, schema).values()
                               for c in cats))
-
-
-def _category_name(pattern: str, value: str) -> str:
-    return pattern.replace("{Value}", value[:1].upper() + value[1:]).replace("{value}", value)
 
 
 def render_infobox(

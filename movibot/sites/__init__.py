@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from movibot.config import Config, parse_site_spec
-from movibot.errors import UsageError
+from movibot.errors import UsageError, WikiError
 from movibot.resources import fiches_dir
 from movibot.sites.base import Site
 
@@ -53,7 +53,11 @@ def open_site(spec: str | None, config: Config, *, password: str | None = None,
                     "`username` in movibot.yaml and a password (MOVIBOT_PASSWORD or "
                     "password_file)"
                 )
-            site.login()
+            try:
+                site.login()
+            except WikiError as e:  # the report says how many requests were made
+                e.requests = site.requests
+                raise
         return site
     from movibot.sites.directory import DirectorySite
 

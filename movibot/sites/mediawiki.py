@@ -28,6 +28,7 @@ import requests
 import movibot
 from movibot import redact
 from movibot.errors import (
+    AccountRefused,
     BotsExcluded,
     ConfigError,
     EditConflict,
@@ -72,6 +73,10 @@ LAGGED = "is lagged/overloaded"
 RATE_LIMITED = "is rate-limiting the bot"
 TIMED_OUT = "did not answer in time"
 UNREACHABLE = "could not be reached"
+MALFORMED = "sent a malformed answer"
+# Reads: a truncated or non-JSON answer to one is retried like a 5xx. Not a write's: an edit
+# whose answer was cut may have been saved, and sent again it would look like someone else's.
+READ_ACTIONS = frozenset({"query", "templatedata", "parse"})
 BASEREVID_SINCE = (1, 35)  # action=edit detects conflicts from baserevid
 SESSION_LOST = frozenset({"assertuserfailed", "assertbotfailed", "notloggedin"})
 REVISIONS = {
@@ -87,6 +92,11 @@ REFUSALS = frozenset({"protectedpage", "cascadeprotected", "permissiondenied", "
                       "protectednamespace", "protectednamespace-interface", "customcssprotected",
                       "customjsprotected", "customjsonprotected", "titleblacklist-forbidden",
                       "noedit", "noimageredirect"})
+# Edit refusals that name the account, not the page: every later edit would be refused too.
+BLOCKED = frozenset({"blocked", "autoblocked"})
+ACCOUNT_LOST = frozenset({"writeapidenied", "mwoauth-invalid-authorization",
+                          "mwoauth-invalid-authorization-blocked-user",
+                          "mwoauth-invalid-authorization-not-approved"}) | SESSION_LOST
 # Protection levels named by their old group name, and the right that satisfies them.
 LEVEL_RIGHTS = {"sysop": "editprotected", "autoconfirmed": "editsemiprotected"}
 LOGIN_REASONS = {
@@ -486,10 +496,50 @@ class MediaWikiSite:
         if code == "readonly":
             reason = error.get("readonlyreason") or info
             return ReadOnly(f"the wiki at {self.name} is read-only: {reason}")
+        refused = self._account_refusal(title, code, error)
+        if refused is not None:
+            return refused
         if code in REFUSALS:
             return EditRefused(f"{title}: {self.name} refuses the edit to this account: "
                                f"{code}: {info}")
         return WikiError(f"could not save {title} on {self.name}: {code}: {info}")
+
+    def _account_refusal(self, title: str, code: str, error: dict[str, Any]
+                         ) -> WikiError | None:
+        """The error for a refusal of the whole account (AccountRefused: a block, rights
+        revoked, the session or the OAuth grant gone), EditRefused for a partial block (this
+        page or namespace only); None for any other refusal. A `permissiondenied` is the
+        account's when the wiki says it no longer has the `edit` right (one more request)."""
+        account, info = self.username or self._user or "the bot", error.get("info", "")
+        if code in BLOCKED:
+            block = error.get("blockinfo") or {}
+            if block.get("blockpartial"):
+                return EditRefused(f"{title}: {self.name} refuses the edit to this account: "
+                                   f"{code} (a partial block): {block.get('blockreason', info)}")
+            return AccountRefused(
+                f"the account {account} is {code} on {self.name}"
+                f" by {block.get('blockedby', 'an administrator')}:"
+                f" {block.get('blockreason') or info} (expiry {block.get('blockexpiry', '?')});"
+                " an administrator must lift the block before the next run")
+        if code == "permissiondenied" and "edit" not in self._current_rights():
+            return AccountRefused(f"the account {account} may no longer edit {self.name} "
+                                  f"(permissiondenied: {info}); give it back the edit right "
+                                  "(its groups, or its BotPassword's grants)")
+        if code in ACCOUNT_LOST:
+            return AccountRefused(f"the account {account} cannot write on {self.name} "
+                                  f"({code}: {info}); check its rights, its BotPassword or its "
+                                  "OAuth grant")
+        return None
+
+    def _current_rights(self) -> frozenset[str]:
+        """The account's rights as the wiki sees them now (those known since the login when
+        the wiki does not answer)."""
+        try:
+            answer = self._api("query", meta="userinfo", uiprop="rights")
+            self._raise_for(answer, "userinfo")
+            return frozenset(answer["query"]["userinfo"]["rights"])
+        except (WikiError, KeyError, TypeError):
+            return self._rights
 
     def _write(self, action: str, **params: Any) -> dict[str, Any]:
         """POST as the logged-in bot (assert + csrf token), logging in first if needed; log in
@@ -555,9 +605,12 @@ class MediaWikiSite:
     def _send(self, client: mwclient.Site, action: str, method: str,
               data: dict[str, Any]) -> dict[str, Any]:
         """One API request. Raises _Retry (lag, rate limit) or WikiError (malformed answer)."""
-        answer = self._attempt(lambda: client.raw_api(action, method, False, **data))
+        read = action in READ_ACTIONS
+        answer = self._attempt(lambda: client.raw_api(action, method, False, **data), read=read)
         if not isinstance(answer, dict):
-            raise WikiError(f"the wiki at {self.name} sent a malformed answer (not an object)")
+            if read:
+                raise _Retry(f"{MALFORMED} (not an object)")
+            raise WikiError(f"the wiki at {self.name} {MALFORMED} (not an object)")
         if "warnings" in answer:
             log.warning("the wiki at %s warns (action=%s): %s", self.name, action,
                         answer["warnings"])
@@ -570,8 +623,9 @@ class MediaWikiSite:
             raise _Retry(RATE_LIMITED, _retry_after(self._last_response))
         return answer
 
-    def _attempt(self, call: Callable[[], T]) -> T:
-        """Run one HTTP request (counted); transient failures become _Retry, others WikiError."""
+    def _attempt(self, call: Callable[[], T], *, read: bool = False) -> T:
+        """Run one HTTP request (counted); transient failures become _Retry (a malformed
+        answer too, for a `read`), others WikiError."""
         self.requests += 1
         self._last_response = None
         start = self._clock()
@@ -586,7 +640,9 @@ class MediaWikiSite:
         except requests.RequestException:
             raise _Retry(UNREACHABLE) from None
         except mwclient.errors.InvalidResponse:
-            raise WikiError(f"the wiki at {self.name} sent a malformed answer (not JSON)") from None
+            if read:
+                raise _Retry(f"{MALFORMED} (not JSON)") from None
+            raise WikiError(f"the wiki at {self.name} {MALFORMED} (not JSON)") from None
         except mwclient.errors.APIDisabledError:
             raise WikiError(f"the API is disabled on the wiki at {self.name}") from None
         finally:

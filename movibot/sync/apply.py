@@ -17,6 +17,7 @@ from typing import Any
 
 from movibot.config import Config
 from movibot.errors import (
+    AccountRefused,
     BotsExcluded,
     EditConflict,
     EditRefused,
@@ -92,6 +93,17 @@ def apply_plan(site: Site, edits: Sequence[Edit], policy: Politeness, *, stop_ti
             state.save()
 
 
+@dataclass
+class _Tally:
+    """What apply_edits counts as it goes: edits made, errors in a row, when the stop page was
+    last read, and why the run halted ("" while it goes on)."""
+
+    made: int = 0
+    errors: int = 0
+    last_read: float | None = None
+    halted: str = ""
+
+
 def apply_edits(
     site: Site,
     edits: Sequence[Edit],
@@ -108,49 +120,72 @@ def apply_edits(
     Raises StopRequested when the stop page asks to halt (read before the first edit, then
     whenever `stop_interval` seconds have passed). After `max_edits` edits, a signal, a streak
     of errors (refusals that recur every run, such as protection, do not count), a read-only
-    wiki, a refused login, a wiki unavailable after its retries or a stop page that cannot be
-    read, the remaining pages are yielded as `not-done` (the message says why).
+    wiki, a refusal of the whole account (a block, rights revoked), a refused login, a wiki
+    unavailable after its retries or a stop page that cannot be read, the remaining pages are
+    yielded as `not-done` (the message says why). An edit the wiki answers `nochange` (the
+    page already holds the text) is `unchanged` and not counted as an edit.
     """
-    made = errors = 0
-    halted = ""
-    last_read: float | None = None
+    tally = _Tally()
     for i, edit in enumerate(edits):
-        if not halted and policy.max_edits is not None and made >= policy.max_edits:
-            halted = f"{MAX_EDITS_REACHED} ({policy.max_edits}) reached"
-        if not halted and interrupted():
-            halted = f"interrupted by {interrupted()}"
-        if not halted and i and policy.put_throttle:
-            sleep(policy.put_throttle)
-        if not halted and (last_read is None or clock() - last_read >= policy.stop_interval):
-            last_read = clock()
-            try:
-                if stop_requested():
-                    raise StopRequested("the stop page asks the bot to halt")
-            except WikiError as e:
-                halted = f"the stop page could not be read: {e}"
-        if halted:
-            yield Outcome(edit.title, "not-done", (), halted)
+        if not tally.halted:
+            tally.halted = _before_edit(tally, i, policy, stop_requested, sleep, clock,
+                                        interrupted)
+        if tally.halted:
+            yield Outcome(edit.title, "not-done", (), tally.halted)
             continue
-        outcome, saved, halted = _save(site, edit)
+        outcome, saved, halt = _save(site, edit)
         if saved is not None:
-            made, errors = made + 1, 0
             on_saved(edit, saved)
-        elif outcome.status == "conflict":
-            errors = 0
-        elif outcome.status == "error":
-            errors += 1
-            if errors >= policy.max_consecutive_errors and not halted:
-                halted = f"halted after {errors} consecutive errors"
+        tally.halted = halt or _count(tally, outcome, policy)
         yield outcome
+
+
+def _before_edit(tally: _Tally, i: int, policy: Politeness, stop_requested: Callable[[], bool],
+                 sleep: Sleep, clock: Clock, interrupted: Callable[[], str | None]) -> str:
+    """Why the run halts before the i-th edit ("" to go on): max_edits, a signal, a stop page
+    that cannot be read. Waits the put_throttle first and reads the stop page when due.
+    Raises StopRequested."""
+    if policy.max_edits is not None and tally.made >= policy.max_edits:
+        return f"{MAX_EDITS_REACHED} ({policy.max_edits}) reached"
+    signal = interrupted()
+    if signal:
+        return f"interrupted by {signal}"
+    if i and policy.put_throttle:
+        sleep(policy.put_throttle)
+    if tally.last_read is None or clock() - tally.last_read >= policy.stop_interval:
+        tally.last_read = clock()
+        try:
+            if stop_requested():
+                raise StopRequested("the stop page asks the bot to halt")
+        except WikiError as e:
+            return f"the stop page could not be read: {e}"
+    return ""
+
+
+def _count(tally: _Tally, outcome: Outcome, policy: Politeness) -> str:
+    """Count an outcome: an edit made, or one more error in a row; why the run halts after it
+    ("" to go on: a streak of `max_consecutive_errors` errors halts)."""
+    if outcome.status in ("edited", "created"):
+        tally.made, tally.errors = tally.made + 1, 0
+    elif outcome.status in ("unchanged", "conflict"):
+        tally.errors = 0
+    elif outcome.status == "error":
+        tally.errors += 1
+        if tally.errors >= policy.max_consecutive_errors:
+            return f"halted after {tally.errors} consecutive errors"
+    return ""
 
 
 MERGED = ("saved, but the wiki merged it with an edit made since the page was read; "
           "the page is read again on the next run")
+NOCHANGE = ("not saved: the wiki already holds this text (saved by someone else since the page "
+            "was read)")
 
 
 def _save(site: Site, edit: Edit) -> tuple[Outcome, Page | None, str]:
-    """Save one edit: its outcome, the new revision (None when nothing was saved), and why the
-    run must halt ("" to go on): a read-only wiki, a refused login, a wiki still unavailable
+    """Save one edit: its outcome, the new revision (None when nothing was saved; the page as
+    read when the wiki answered `nochange`), and why the run must halt ("" to go on): a
+    read-only wiki, a refusal of the whole account, a refused login, a wiki still unavailable
     after its retries (an error with `halts_run`)."""
     try:
         saved = site.save(edit.page, edit.new, edit.summary, bot=edit.bot)
@@ -160,11 +195,13 @@ def _save(site: Site, edit: Edit) -> tuple[Outcome, Page | None, str]:
         return Outcome(edit.title, "skipped-nobots", (), str(e)), None, ""
     except EditRefused as e:  # recurs every run: a person must act, the wiki is fine
         return Outcome(edit.title, "protected", (), str(e)), None, ""
-    except (ReadOnly, LoginError) as e:
+    except (ReadOnly, AccountRefused, LoginError) as e:
         return Outcome(edit.title, "error", (), str(e)), None, str(e)
     except WikiError as e:  # a wiki that gave up after its retries halts the run too
         halt = str(e) if getattr(e, "halts_run", False) else ""
         return Outcome(edit.title, "error", (), str(e)), None, halt
+    if saved == edit.page and edit.page.exists:  # nochange: the page as read, given back
+        return Outcome(edit.title, "unchanged", (), NOCHANGE), saved, ""
     status = "created" if edit.creates else "edited"
     return Outcome(edit.title, status, (), MERGED if was_merged(edit, saved) else ""), saved, ""
 

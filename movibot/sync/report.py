@@ -94,26 +94,54 @@ class Report:
         return (f"{', '.join(parts) or 'no pages'}; {self.requests} requests, {verb} {edits} "
                 f"edits in {self.duration:.1f} s{tail}")
 
-    def to_wikitext(self, attention: Sequence[tuple[str, str, str]] | None = None) -> str:
-        """The French summary written on the report page (values escaped): the date on the
-        first line (alone: a run that changes nothing else leaves the page as it is), the
-        counts, and every page that needs a person, linked, with the reason: `attention`
-        (title, status, reason), by default this run's pages."""
-        lines = [f"Dernier passage de movibot {__version__} : {escape(self.started or '')}.",
-                 "", '{| class="wikitable"', "! Statut !! Pages"]
-        for status, n in self.counts().items():
-            if n:
-                lines += ["|-", f"| {escape(LABELS_FR.get(status, status))} || {n}"]
-        lines.append("|}")
-        if attention is None:
-            attention = [(o.title, o.status, reason(o)) for o in self.outcomes
-                         if o.status in FAILED]
-        if attention:
-            lines += ["", "Pages à regarder :"]
-            lines += [f"* [[:{title}]] : {escape(LABELS_FR.get(status, status))}"
-                      + (f" ({escape(why)})" if why else "")
-                      for title, status, why in sorted(attention)]
-        return "\n".join(lines) + "\n"
+    def head_wikitext(self) -> str:
+        """The report page's head (French, values escaped): this run's date, whether it changed
+        the wiki, and its counts."""
+        n = self.edits
+        first = (f"Dernier passage de movibot {__version__} ayant modifié le wiki : "
+                 f"{escape(self.started or '')} ({n} modification{'s' if n > 1 else ''})."
+                 if n else f"Passage de movibot {__version__} du {escape(self.started or '')} : "
+                 "aucune modification du wiki.")
+        lines = [first, "", '{| class="wikitable"', "! Statut !! Pages"]
+        for status, count in self.counts().items():
+            if count:
+                lines += ["|-", f"| {escape(LABELS_FR.get(status, status))} || {count}"]
+        return "\n".join(lines) + "\n|}\n"
+
+
+ATTENTION_HEADING = "Pages à regarder :"
+
+
+def attention_wikitext(attention: Sequence[tuple[str, str, str]]) -> str:
+    """The pages that need a person, linked, with the reason (French, values escaped); ""
+    when there are none. `attention`: (title, status, reason)."""
+    if not attention:
+        return ""
+    lines = ["", ATTENTION_HEADING]
+    lines += [f"* [[:{title}]] : {escape(LABELS_FR.get(status, status))}"
+              + (f" ({escape(why)})" if why else "") for title, status, why in sorted(attention)]
+    return "\n".join(lines) + "\n"
+
+
+def report_block(report: Report, current: str | None,
+                 attention: Sequence[tuple[str, str, str]] | None = None) -> str:
+    """The content of the report page's `rapport` block: a head, then every page that needs a
+    person (`attention`; by default this run's pages).
+
+    The head is the last run that changed the wiki (its date and counts): this run's when it
+    made an edit or the block is new, else the head `current` already shows. So a run that
+    changes nothing leaves the block as it is (the page is not edited: a quiet night is no
+    edit in recent changes), unless the pages that need a person changed; and the counts
+    shown are never those of a run that only read."""
+    if attention is None:
+        attention = [(o.title, o.status, reason(o)) for o in report.outcomes
+                     if o.status in FAILED]
+    if report.edits or current is None:
+        head = report.head_wikitext()
+    else:
+        head = current.replace("\r\n", "\n").split(f"\n\n{ATTENTION_HEADING}\n", 1)[0]
+        head = head.rstrip("\n") + "\n"
+    return head + attention_wikitext(attention)
 
 
 def reason(outcome: Outcome) -> str:
@@ -122,11 +150,6 @@ def reason(outcome: Outcome) -> str:
         return outcome.message
     first = next((p for p in outcome.problems if p.severity == "error"), None)
     return f"{first.code} {first.message}" if first else ""
-
-
-def same_but_date(old: str, new: str) -> bool:
-    """True when two report texts differ at most in their first line (the date)."""
-    return old.replace("\r\n", "\n").split("\n", 1)[1:] == new.split("\n", 1)[1:]
 
 
 def page_json(outcome: Outcome) -> dict[str, Any]:

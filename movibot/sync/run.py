@@ -32,7 +32,7 @@ from movibot.sync.plan import (
     plan_source_page,
     plan_template,
 )
-from movibot.sync.report import Report, reason, same_but_date
+from movibot.sync.report import Report, reason, report_block
 from movibot.wikitext.blocks import find_block, replace_block
 from movibot.wikitext.titles import is_category, normalize_title
 
@@ -310,23 +310,26 @@ def plan_templates(schemas: Sequence[tuple[str, Schema]], pages: dict[str, Page]
 
 def write_report_page(site: Site, config: Config, report: Report, state: State | None = None,
                       *, sleep: Callable[[float], None] = time.sleep) -> None:
-    """Put the French summary in the `rapport` block of the report page, through the one
-    writer (stop page, halts); a failure is reported, never raised."""
+    """Put the French summary in the `rapport` block of the report page (see report_block: a
+    run that changes nothing leaves it as it is), through the one writer (stop page, halts).
+    The edit is counted in the report (its page's outcome), and so are the requests; a failure
+    is reported, never raised."""
     try:
         page = next(iter(site.pages([config.report_page or ""])))
-        content = report.to_wikitext(attention(state) if state is not None else None)
         current = find_block(page.text, "rapport")
-        if current is not None and not current.edited and same_but_date(current.content,
-                                                                         content):
-            return  # only the date would change: no edit (365 a year of noise otherwise)
+        content = report_block(report, current.content if current is not None else None,
+                               attention(state) if state is not None else None)
         new = replace_block(page.text, "rapport", content)
         if new == page.text:
             return
         edit = Edit(page, new, summary("rapport du passage"))
         done = apply_plan(site, [edit], politeness(site, config, max_edits=1),
                           stop_title=config.effective_stop_page(), sleep=sleep)
-        failed = [o for o in done if o.status not in ("edited", "created")]
+        report.outcomes += [o for o in done if o.status in ("edited", "created")]
+        failed = [o for o in done if o.status not in ("edited", "created", "unchanged")]
         if failed:
             report.halted = report.halted or f"report page not written: {failed[0].message}"
     except MovibotError as e:  # the stop page, a wiki error: reported, never raised
         report.halted = report.halted or f"report page not written: {e}"
+    finally:
+        report.requests = site.requests

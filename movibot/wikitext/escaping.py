@@ -1,7 +1,9 @@
 """Escaping for wikitext: values from the wiki made inert, names checked before they are linked.
 
 Pure. `escape` is for text in a table cell, a caption or a heading; `escape_url` for the URL of an
-external link; `safe_name` tells whether a value may be used as a page or category name.
+external link; `safe_name` tells whether a value may be used as a page or category name;
+`category_from` makes a category name of a field's value only when MediaWiki would keep it as
+written.
 """
 
 from __future__ import annotations
@@ -52,3 +54,17 @@ def safe_name(value: str) -> str | None:
     if not _SAFE_NAME.fullmatch(v) or _UNSAFE_IN_NAME.search(v):
         return None
     return normalize_title(v) if len(v.encode("utf-8")) <= 255 else None
+
+
+def category_from(pattern: str, value: str) -> str | None:
+    """The category a field's value puts its page in (`pattern` with `{value}`, or `{Value}`
+    capitalised), or None when the name is not plain: safe_name refuses it, or MediaWiki would
+    not keep it as written (an `_` read as a space, so `__HIDDENCAT__` would become the
+    category HIDDENCAT; bidi marks, a non-NFC spelling). Runs of spaces and the first letter's
+    case are not counted as rewrites."""
+    written = pattern.replace("{Value}", value[:1].upper() + value[1:]).replace("{value}", value)
+    name = safe_name(written)
+    plain = " ".join(written.split())
+    if name is None or name != plain[:1].upper() + plain[1:]:
+        return None
+    return name

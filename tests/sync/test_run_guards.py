@@ -19,7 +19,7 @@ from movibot.errors import IOFailure
 from movibot.sites.directory import DirectorySite
 from movibot.state import State
 
-SITE = Path(__file__).parent / "fixtures" / "site"
+SITE = Path(__file__).parents[1] / "fixtures" / "site"
 
 
 def run(site: Path, config: Path, *args: str) -> tuple[int, str, dict]:

@@ -45,7 +45,7 @@ from movibot.sites.directory import DirectorySite
 from movibot.wikitext.blocks import find_block, find_blocks, make_block
 from movibot.wikitext.titles import categories_in, filename_to_title
 
-FICHES = Path(__file__).resolve().parent.parent / "fiches"
+FICHES = Path(__file__).resolve().parents[2] / "fiches"
 LIEU, FICHE = SCHEMAS = load_schemas()
 VALID_TYPES = {"content", "line", "number", "boolean", "string", "date", "unbalanced-wikitext",
                "unknown", "url", "wiki-page-name", "wiki-user-name", "wiki-file-name",

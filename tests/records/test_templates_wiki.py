@@ -42,7 +42,7 @@ class SiteWithTemplateData(MediaWikiSite):
     def templatedata(self, title: str) -> dict[str, Any]:
         return self._api("templatedata", titles=title, redirects=True,
                          includeMissingTitles=True)
-FICHES = Path(__file__).resolve().parent.parent / "fiches"
+FICHES = Path(__file__).resolve().parents[2] / "fiches"
 
 
 @pytest.fixture(scope="module")

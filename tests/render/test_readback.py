@@ -27,7 +27,7 @@ from movibot.render.readback import (
 from movibot.wikitext.blocks import find_blocks, replace_block
 from movibot.wikitext.titles import title_from_file
 
-FIXTURES = Path(__file__).parent / "fixtures" / "render"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "render"
 LIEU, FICHE = load_schemas()
 PAGES = sorted(p for p in FIXTURES.glob("*.wiki")
                if p.name.startswith(("lieu_", "fiche_")) and p.name.count(".") == 1)

@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from movibot.cli import main
 from movibot.sites.mediawiki import MediaWikiSite
 
-SITE = Path(__file__).parent / "fixtures" / "site"
+SITE = Path(__file__).parents[1] / "fixtures" / "site"
 LATIN1 = b"{{Fiche\n| r\xe9sum\xe9 = Caf\xe9\n}}\n[[Cat\xe9gorie:Fiches m\xe9thodologiques]]\n"
 
 

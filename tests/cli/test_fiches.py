@@ -11,7 +11,7 @@ from movibot.app import lint_paths, load_sources
 from movibot.cli import main
 from movibot.records.schema import load_schemas
 
-FICHES = Path(__file__).resolve().parent.parent / "fiches"
+FICHES = Path(__file__).resolve().parents[2] / "fiches"
 
 
 def test_fiches_are_lint_clean() -> None:

@@ -14,7 +14,7 @@ from movibot.errors import ReadOnly, UsageError, WikiError
 from movibot.sites.base import Page, Site
 from movibot.sites.dump import DumpSite, find_categories
 
-DUMPS = Path(__file__).parent / "fixtures" / "dumps"
+DUMPS = Path(__file__).parents[1] / "fixtures" / "dumps"
 V10 = DUMPS / "export-0.10.xml"
 V11 = DUMPS / "export-0.11.xml"
 

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from movibot.cli import main
 
-FICHES = Path(__file__).parent.parent / "fiches"
+FICHES = Path(__file__).parents[2] / "fiches"
 TEMPLATES = ["Modèle:Tiers-Lieu.wiki", "Modèle:Fiche.wiki"]
 
 

@@ -30,7 +30,7 @@ from movibot.sites.dump import DumpSite
 from movibot.sync.offline import run_offline
 from movibot.sync.plan import Source
 
-DUMPS = Path(__file__).parent / "fixtures" / "dumps"
+DUMPS = Path(__file__).parents[1] / "fixtures" / "dumps"
 V3 = DUMPS / "export-0.3.xml"
 V10 = DUMPS / "export-0.10.xml"
 V11 = DUMPS / "export-0.11.xml"
@@ -335,7 +335,7 @@ def test_stopping_a_7z_read_early_stops_the_7z_program(
 
 
 def test_the_run_reads_a_7z_dump(seven_zip: str, tmp_path: Path) -> None:
-    site = Path(__file__).parent / "fixtures" / "site"
+    site = Path(__file__).parents[1] / "fixtures" / "site"
     pages = [page_xml(f.stem.replace("_", " "), '<text xml:space="preserve">'
                       f'{html.escape(f.read_text(encoding="utf-8"))}</text>', i)
              for i, f in enumerate(sorted(site.glob("*.wiki")), 1)]

@@ -18,7 +18,7 @@ import yaml
 from movibot.records.record import to_plain
 from movibot.records.values import Reading, read_value
 
-FIXTURES = Path(__file__).parent / "fixtures" / "values"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "values"
 CASES = sorted(FIXTURES.glob("*.yaml"))
 
 

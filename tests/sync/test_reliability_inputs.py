@@ -45,7 +45,7 @@ from movibot.sync.plan import (
 )
 from movibot.wikitext.blocks import find_blocks, make_block, replace_block, strip_blocks
 
-ROOT = Path(__file__).parent.parent
+ROOT = Path(__file__).parents[2]
 SOURCES = [Source(c, load_schema(c.schema)) for c in default_sources()]
 REAL = {p.stem: p.read_text(encoding="utf-8")
         for p in [*sorted((ROOT / "fiches").glob("*.wiki")),

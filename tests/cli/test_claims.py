@@ -23,7 +23,7 @@ from movibot.sync.apply import Politeness
 from movibot.sync.plan import infobox_anchor
 from movibot.wikitext.tree import parse_tree
 
-SITE = Path(__file__).parent / "fixtures" / "site"
+SITE = Path(__file__).parents[1] / "fixtures" / "site"
 SCHEMAS = load_schemas()
 COMMANDS = [["run"], ["lint"], ["parse"], ["cost"], ["pull"], ["diff"], ["push"], ["init"],
             ["export"], ["templates"], ["schema", "check"], ["schema", "from-templatedata"]]
@@ -144,7 +144,7 @@ def test_python_m_movibot_from_the_checkout_finds_the_bundled_schemas_and_fiches
     # from the repository's root, `python -m movibot` imports the movibot/ folder itself,
     # without the editable install's mapping of schemas/ and fiches/ into the package
     done = subprocess.run([sys.executable, "-m", "movibot", "lint", "fiches"],
-                          cwd=Path(__file__).parent.parent, capture_output=True, text=True,
+                          cwd=Path(__file__).parents[2], capture_output=True, text=True,
                           timeout=120)
     assert (done.returncode, done.stdout, done.stderr.splitlines()[-1]) == (
         0, "", "43 files checked: 0 errors, 0 warnings")
@@ -231,7 +231,7 @@ def test_diff_is_colored_like_git_on_a_terminal_and_plain_otherwise(tmp_path: Pa
 
 
 def test_lint_and_parse_take_their_schemas_from_the_config(tmp_path: Path) -> None:
-    schema = (Path(__file__).parent.parent / "schemas" / "lieu.yaml").read_text(encoding="utf-8")
+    schema = (Path(__file__).parents[2] / "schemas" / "lieu.yaml").read_text(encoding="utf-8")
     custom = tmp_path / "lieu.yaml"
     custom.write_text(schema.replace("required: [nom, ville]", "required: [nom, ville, pays]"),
                       encoding="utf-8")

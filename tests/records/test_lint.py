@@ -10,7 +10,7 @@ from movibot.records.lint import LocalPage, lint_page, lint_pages
 from movibot.records.schema import load_schemas, schema_from_dict
 from movibot.wikitext.blocks import make_block
 
-FIXTURES = Path(__file__).parent / "fixtures" / "lint"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "lint"
 CASES = sorted(FIXTURES.glob("*.wiki"))
 LIEU, FICHE = load_schemas()
 SCHEMAS = [LIEU, FICHE]

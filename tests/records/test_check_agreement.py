@@ -18,7 +18,7 @@ from movibot.sites.base import Page
 from movibot.sync.plan import Source, plan_source_page
 from movibot.wikitext.titles import title_from_file
 
-ROOT = Path(__file__).parent.parent
+ROOT = Path(__file__).parents[2]
 SOURCES = [Source(c, load_schema(c.schema)) for c in default_sources()]
 SCHEMAS = [s.schema for s in SOURCES]
 

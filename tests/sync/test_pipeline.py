@@ -16,7 +16,7 @@ from movibot.sites.directory import DirectorySite
 from movibot.sites.dump import DumpSite
 from movibot.sync.apply import politeness
 
-FICHES = Path(__file__).parent.parent / "fiches"
+FICHES = Path(__file__).parents[2] / "fiches"
 SECTIONS = ("\n== Communauté ==\nDes gens.\n== Territoire ==\nUn quartier.\n"
             "== Processus ==\nDes ateliers.\n")
 
@@ -142,7 +142,7 @@ def test_a_folder_run_never_sleeps(tmp_path: Path, config: Path,
 
 def test_put_throttle_applies_to_live_wikis_only(tmp_path: Path) -> None:
     config = Config(put_throttle=7.5)
-    dump = Path(__file__).parent / "fixtures" / "dumps" / "export-0.11.xml"
+    dump = Path(__file__).parents[1] / "fixtures" / "dumps" / "export-0.11.xml"
 
     class Live:
         live = True
@@ -156,7 +156,7 @@ def test_a_cost_model_objection_is_a_problem_in_lint_parse_and_the_run(
         tmp_path: Path, folder: Path, config: Path) -> None:
     # A schema that lets a negative infrastructure cost through: the cost model refuses it,
     # and says so as a problem with its code, field and line, in every command.
-    schema = (Path(__file__).parent.parent / "schemas" / "lieu.yaml").read_text(encoding="utf-8")
+    schema = (Path(__file__).parents[2] / "schemas" / "lieu.yaml").read_text(encoding="utf-8")
     loose = tmp_path / "loose.yaml"
     loose.write_text(schema.replace("cout_infrastructure: {type: number, minimum: 0}",
                                     "cout_infrastructure: {type: number}"), encoding="utf-8")

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from movibot.cli import main
 from movibot.sync.plan import shrink_refusal
 
-FICHES = Path(__file__).parent.parent / "fiches"
+FICHES = Path(__file__).parents[2] / "fiches"
 CATEGORY = "Catégorie:Tiers-Lieux.wiki"
 
 

@@ -13,7 +13,7 @@ from movibot.records.schema import load_schemas
 from movibot.wikitext.blocks import make_block
 from movibot.wikitext.titles import title_from_file
 
-FIXTURES = Path(__file__).parent / "fixtures" / "parse"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "parse"
 CASES = sorted(FIXTURES.glob("*.wiki"))
 LIEU, FICHE = load_schemas()
 SCHEMAS = [LIEU, FICHE]

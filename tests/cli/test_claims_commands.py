@@ -34,9 +34,9 @@ from movibot.records.templatedata import check_schema, read_templatedata
 from movibot.sites.directory import DirectorySite
 from movibot.sites.dump import DumpSite
 
-SITE = Path(__file__).parent / "fixtures" / "site"
-FICHES = Path(__file__).parent.parent / "fiches"
-V11 = Path(__file__).parent / "fixtures" / "dumps" / "export-0.11.xml"
+SITE = Path(__file__).parents[1] / "fixtures" / "site"
+FICHES = Path(__file__).parents[2] / "fiches"
+V11 = Path(__file__).parents[1] / "fixtures" / "dumps" / "export-0.11.xml"
 PAGES = {f.stem.replace("_", " "): f.read_text(encoding="utf-8") for f in SITE.glob("*.wiki")}
 NS11 = "http://www.mediawiki.org/xml/export-0.11/"
 SUMMARY = re.compile(r"(?P<counts>.*); 0 requests, (?P<verb>made|would make) (?P<edits>\d+) "

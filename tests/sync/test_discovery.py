@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from movibot.cli import main
 
-SCHEMAS = Path(__file__).parent.parent / "schemas"
+SCHEMAS = Path(__file__).parents[2] / "schemas"
 ORPHAN = ("{{Tiers-Lieu\n| nom = Orphelin\n| ville = Lyon\n| surface totale = 300 m²\n"
           "| coût infrastructure = 1 700 €\n| coût services = 800 €\n}}\n== Communauté ==\nx\n"
           "== Territoire ==\ny\n== Processus ==\nz\n")

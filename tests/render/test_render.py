@@ -31,7 +31,7 @@ from movibot.wikitext.blocks import find_blocks, make_block, replace_block
 from movibot.wikitext.escaping import escape, safe_name
 from movibot.wikitext.titles import title_from_file
 
-FIXTURES = Path(__file__).parent / "fixtures" / "render"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "render"
 UPDATE = os.environ.get("MOVIBOT_UPDATE_GOLDEN") == "1"  # rewrite the golden files
 LIEU, FICHE = load_schemas()
 NBSP = "\u00a0"

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from movibot.cli import main
 
-SITE = Path(__file__).parent / "fixtures" / "site"
+SITE = Path(__file__).parents[1] / "fixtures" / "site"
 
 
 def make_dump(path: Path, folder: Path = SITE) -> Path:

@@ -178,8 +178,8 @@ ROLE_LIEU = ("{{Tiers-Lieu\n| nom = Lieu aux rôles\n| ville = Dijon\n"
 def test_a_value_naming_a_category_of_the_bot_reaches_no_other_table(
     wiki: wikiserver.Wiki, tmp_path: Any,
 ) -> None:
-    fiche = (Path(__file__).parent / "fixtures" / "site" / "Monter_une_conciergerie.wiki")
-    portails = (Path(__file__).parent.parent / "fiches" / "Catégorie:Portails.wiki")
+    fiche = (Path(__file__).parents[1] / "fixtures" / "site" / "Monter_une_conciergerie.wiki")
+    portails = (Path(__file__).parents[2] / "fiches" / "Catégorie:Portails.wiki")
     wiki.seed({"Lieu aux rôles": ROLE_LIEU, "Monter une conciergerie": fiche.read_text(),
                "Catégorie:Portails": portails.read_text(encoding="utf-8")})
     result = run_cli(configure(wiki, tmp_path), wiki.bot_password)

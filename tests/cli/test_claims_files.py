@@ -33,7 +33,7 @@ from movibot.sites.directory import DirectorySite
 from movibot.sync.edits import unified_diff
 from movibot.wikitext.titles import title_from_file
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 LIEU_SCHEMA = ROOT / "schemas" / "lieu.yaml"
 LIEU = "Le_Lieu_Test.wiki"

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from movibot.cli import main
 
-SITE = Path(__file__).parent / "fixtures" / "site"
+SITE = Path(__file__).parents[1] / "fixtures" / "site"
 
 
 def run(site: Path, config: Path, *args: str) -> tuple[int, str, dict]:

@@ -29,7 +29,7 @@ from movibot.render.infobox import render_infobox
 from movibot.wikitext.blocks import replace_block
 from movibot.wikitext.titles import title_from_file
 
-FIXTURES = Path(__file__).parent / "fixtures" / "render"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "render"
 PAGES = ("lieu_300.wiki", "lieu_complet.wiki")
 LIEU, _ = load_schemas()
 INSECURE = "/* insecure input */"

@@ -29,9 +29,9 @@ from movibot.sites.dump import DumpSite
 from movibot.sync.offline import source_pages
 from movibot.sync.plan import Source, plan_source_page
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 FICHES = ROOT / "fiches"
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "export" / "site"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "export" / "site"
 EXAMPLE = "Exemple de tiers-lieu de 300 m²"
 SOURCES = [Source(c, load_schema(c.schema)) for c in default_sources()]
 
@@ -492,7 +492,7 @@ def test_the_export_command_writes_sqlite_from_the_cli(tmp_path: Path) -> None:
     from movibot.cli import main
 
     target = tmp_path / "movilab.db"
-    result = CliRunner().invoke(main, ["export", "--site", str(Path(__file__).parent.parent
+    result = CliRunner().invoke(main, ["export", "--site", str(Path(__file__).parents[2]
                                                                 / "fiches"), "--to", str(target)])
     assert result.exit_code == 0, result.output
     assert result.output.startswith("exported 33 pages (lieux 9, fiches 24; 0 invalid")

@@ -103,7 +103,7 @@ def test_a_normal_state_save_replaces_the_file_whole(tmp_path: Path) -> None:
 
 def record_api_posts(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, list[str]]]:
     """The parameters (query string and form body) of every POST sent to api.php from now on,
-    as tests/test_claims_commands.py's maxlag test records every request."""
+    as tests/cli/test_claims_commands.py's maxlag test records every request."""
     posts: list[dict[str, list[str]]] = []
     real_send = requests.Session.send
 

@@ -104,7 +104,7 @@ def assert_inert(text: str, links: set[str], urls: frozenset[str] | set[str] = f
     HTML tag, formatting, magic word or signature; a page holding it has one sound block.
 
     With `costs`, the surface bar of that model is there, once and exactly as render_bar
-    makes it from the numbers alone (its own inertness: tests/test_bar.py), and is left out
+    makes it from the numbers alone (its own inertness: tests/render/test_bar.py), and is left out
     of the other checks; without, there is no bar."""
     page = "{{Tiers-Lieu\n| nom = X\n}}\n" + make_block("infobox", text) + "\nTexte.\n"
     bar = render_bar(costs) if costs is not None else ""

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from commandline import Cli
 
 from movibot.cli import main
 from movibot.config import Config
@@ -84,15 +85,9 @@ def test_text_mediawiki_rewrites_on_save_is_e604_in_lint(snippet: str) -> None:
     assert "E604" in codes
 
 
-def run(site: Path, config: Path, *args: str) -> tuple[int, dict]:
-    report = site.parent / "report.json"
-    result = CliRunner().invoke(main, ["run", "--site", str(site), "--config", str(config),
-                                       "--report", str(report), *args])
-    return result.exit_code, json.loads(report.read_text(encoding="utf-8"))
-
-
-def test_the_json_report_has_exactly_the_documented_keys(site: Path, config: Path) -> None:
-    _, report = run(site, config)
+def test_the_json_report_has_exactly_the_documented_keys(cli: Cli, site: Path,
+                                                         config: Path) -> None:
+    _, _, report = cli.run(site, config)
     assert sorted(report) == sorted([
         "version", "site", "dry_run", "full", "notes", "started", "duration_s", "requests",
         "edits", "halted", "stopped", "counts", "problems", "pages", "exit_code"])
@@ -105,17 +100,18 @@ def test_the_json_report_has_exactly_the_documented_keys(site: Path, config: Pat
     ("| nom = A\n| ville = B\n| surface totale = 0", "E107"),
 ], ids=["duplicate-parameter", "non-positive-surface"])
 def test_duplicate_parameters_and_zero_surfaces_leave_the_page_invalid(
-        site: Path, config: Path, params: str, code: str) -> None:
+        cli: Cli, site: Path, config: Path, params: str, code: str) -> None:
     text = f"{{{{Tiers-Lieu\n{params}\n}}}}\n[[Catégorie:Tiers-Lieux]]\n"
     (site / "Mauvais.wiki").write_text(text, encoding="utf-8")
-    exit_code, report = run(site, config)
+    exit_code, _, report = cli.run(site, config)
     page = next(p for p in report["pages"] if p["title"] == "Mauvais")
     assert (exit_code, page["status"], code in [p["code"] for p in page["problems"]]) == (
         1, "invalid", True)
     assert (site / "Mauvais.wiki").read_text(encoding="utf-8") == text
 
 
-def test_sigint_stops_like_sigterm(site: Path, config: Path, monkeypatch: pytest.MonkeyPatch
+def test_sigint_stops_like_sigterm(cli: Cli, site: Path, config: Path,
+                                   monkeypatch: pytest.MonkeyPatch
                                    ) -> None:
     real_save = DirectorySite.save
     count = [0]
@@ -127,7 +123,7 @@ def test_sigint_stops_like_sigterm(site: Path, config: Path, monkeypatch: pytest
         return real_save(self, page, text, summary, **kw)
 
     monkeypatch.setattr(DirectorySite, "save", save)
-    code, report = run(site, config)
+    code, _, report = cli.run(site, config)
     assert (code, report["halted"], report["edits"]) == (5, "SIGINT", 1)
 
 

@@ -21,10 +21,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
-from click.testing import CliRunner
+from commandline import Cli
 from test_pipeline import Terminal
 from test_run_wiki import configure
-from test_run_wiki import run as run_wiki
 
 from movibot.cli import main
 from movibot.config import STARTER, load_config
@@ -41,20 +40,6 @@ PAGES = {f.stem.replace("_", " "): f.read_text(encoding="utf-8") for f in SITE.g
 NS11 = "http://www.mediawiki.org/xml/export-0.11/"
 SUMMARY = re.compile(r"(?P<counts>.*); 0 requests, (?P<verb>made|would make) (?P<edits>\d+) "
                      r"edits in \d+\.\d s(?P<tail>.*)\n")
-
-
-def invoke(*args: str) -> Any:
-    return CliRunner().invoke(main, list(args))
-
-
-def run(site: Path | str, config: Path, *args: str) -> tuple[Any, dict[str, Any]]:
-    """`movibot run` on a folder or dump site: the click result and the JSON report."""
-    report = Path(config).parent / "report.json"
-    report.unlink(missing_ok=True)
-    result = invoke("run", "--site", str(site), "--config", str(config), "--report", str(report),
-                    *args)
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
-    return result, json.loads(report.read_text(encoding="utf-8"))
 
 
 def statuses(report: dict[str, Any]) -> dict[str, str]:
@@ -113,16 +98,16 @@ def test_format_json_and_quiet_show_no_progress_bar_on_a_terminal(
         assert json.loads(out)["counts"]["edited"] == 3
 
 
-def test_format_json_prints_the_report_and_nothing_else(site: Path, config: Path) -> None:
-    result, report = run(site, config, "--dry-run", "--format", "json")
+def test_format_json_prints_the_report_and_nothing_else(cli: Cli, site: Path, config: Path) -> None:
+    result, report = cli.run_result(site, config, "--dry-run", "--format", "json")
     assert (result.exit_code, result.stderr) == (0, "")
     assert json.loads(result.stdout) == report  # the --report file, and no diff around it
     assert report["dry_run"] is True and report["counts"]["edited"] == 3
 
 
 def test_format_text_prints_the_diffs_on_stdout_and_the_summary_on_stderr(
-        site: Path, config: Path) -> None:
-    result, report = run(site, config, "--dry-run", "--format", "text")
+        cli: Cli, site: Path, config: Path) -> None:
+    result, report = cli.run_result(site, config, "--dry-run", "--format", "text")
     assert result.exit_code == 0
     titles = re.findall(r"^--- a/(.*)\n\+\+\+ b/\1\n", result.stdout, re.M)
     assert sorted(titles) == sorted(p["title"] for p in report["pages"])  # 3 pages, 7 categories
@@ -134,22 +119,23 @@ def test_format_text_prints_the_diffs_on_stdout_and_the_summary_on_stderr(
 
 
 def test_the_summary_line_on_stderr_gives_the_counts_requests_and_edits(
-        site: Path, config: Path) -> None:
-    result, _ = run(site, config)
+        cli: Cli, site: Path, config: Path) -> None:
+    result, _ = cli.run_result(site, config)
     found = SUMMARY.fullmatch(result.stderr)
     assert result.stdout == "" and found is not None, result.stderr
     assert found.group("counts", "verb", "edits", "tail") == (
         "3 edited, 7 created", "made", "10", "")
-    dry, _ = run(site, config, "--dry-run", "--full")
+    dry, _ = cli.run_result(site, config, "--dry-run", "--full")
     found = SUMMARY.fullmatch(dry.stderr)
     assert found is not None and found.group("counts", "verb", "edits") == (
         "10 unchanged", "would make", "0")
 
 
-def test_pages_needing_a_person_come_before_the_summary_line(site: Path, config: Path) -> None:
+def test_pages_needing_a_person_come_before_the_summary_line(cli: Cli, site: Path,
+                                                             config: Path) -> None:
     (site / "Mauvais.wiki").write_text("{{Tiers-Lieu\n| nom = M\n| ville = V\n| surface totale ="
                                        " 0\n}}\n[[Catégorie:Tiers-Lieux]]\n", encoding="utf-8")
-    result, _ = run(site, config, "--max-edits", "2")
+    result, _ = cli.run_result(site, config, "--max-edits", "2")
     first, second = result.stderr.splitlines(keepends=True)
     assert first == 'Mauvais: invalid: E107 field "surface_totale": surface must be > 0, got 0\n'
     found = SUMMARY.fullmatch(second)
@@ -161,9 +147,10 @@ def test_pages_needing_a_person_come_before_the_summary_line(site: Path, config:
 # -- run --title: the page and the tables it is in (item 8) ----------------------------------
 
 
-def test_run_title_refreshes_the_page_and_the_tables_it_is_in_only(site: Path, config: Path
+def test_run_title_refreshes_the_page_and_the_tables_it_is_in_only(cli: Cli, site: Path,
+                                                                   config: Path
                                                                    ) -> None:
-    run(site, config)
+    cli.run_result(site, config)
     lieu, other = site / "Le_Lieu_Test.wiki", site / "La_Petite_Fabrique.wiki"
     lieu.write_text(lieu.read_text(encoding="utf-8").replace(
         "| type = coworking, fablab", "| type = coworking").replace("300 m²", "400 m²"),
@@ -171,7 +158,7 @@ def test_run_title_refreshes_the_page_and_the_tables_it_is_in_only(site: Path, c
     other.write_text(other.read_text(encoding="utf-8").replace("Lyon", "Grenoble"),
                      encoding="utf-8")
     before = snapshot(site)
-    result, report = run(site, config, "--title", "Le Lieu Test")
+    result, report = cli.run_result(site, config, "--title", "Le Lieu Test")
     after = snapshot(site)
     assert result.exit_code == 0
     assert {n for n in after if after[n] != before[n]} == {
@@ -190,30 +177,32 @@ def test_run_title_refreshes_the_page_and_the_tables_it_is_in_only(site: Path, c
 EXAMPLE_300 = ["--surface", "300", "--infra", "1 700", "--services", "800"]
 
 
-def test_cost_postes_gives_the_monthly_price_per_workstation_in_every_format() -> None:
-    text = invoke("cost", *EXAMPLE_300, "--postes", "12")
+def test_cost_postes_gives_the_monthly_price_per_workstation_in_every_format(cli: Cli) -> None:
+    text = cli("cost", *EXAMPLE_300, "--postes", "12")
     assert text.exit_code == 0
     assert "Prix mensuel par poste de travail    141,67 €\n" in text.output
-    data = invoke("cost", *EXAMPLE_300, "--postes", "12", "--format", "json")
+    data = cli("cost", *EXAMPLE_300, "--postes", "12", "--format", "json")
     assert json.loads(data.output)["price_per_workstation"] == 141.67  # 1 700 / 12
-    wikitext = invoke("cost", *EXAMPLE_300, "--postes", "12", "--format", "wikitext")
+    wikitext = cli("cost", *EXAMPLE_300, "--postes", "12", "--format", "wikitext")
     assert "! Prix par poste\n| 141,67\u00a0€\u00a0/\u00a0mois\n" in wikitext.output
-    without = invoke("cost", *EXAMPLE_300, "--format", "json")
+    without = cli("cost", *EXAMPLE_300, "--format", "json")
     assert json.loads(without.output)["price_per_workstation"] is None
-    assert "poste" not in invoke("cost", *EXAMPLE_300).output
+    assert "poste" not in cli("cost", *EXAMPLE_300).output
 
 
-def test_cost_postes_overrides_the_pages_and_must_be_a_positive_integer(tmp_path: Path) -> None:
+def test_cost_postes_overrides_the_pages_and_must_be_a_positive_integer(
+                                                                        cli: Cli,
+                                                                        tmp_path: Path) -> None:
     page = tmp_path / "Lieu.wiki"
     page.write_text("{{Tiers-Lieu\n| nom = Lieu\n| surface totale = 300 m²\n| coût infrastructure"
                     " = 1 700 €\n| coût services = 800 €\n| postes de travail = 10\n}}\n",
                     encoding="utf-8")
-    assert json.loads(invoke("cost", str(page), "--format", "json").output)[
+    assert json.loads(cli("cost", str(page), "--format", "json").output)[
         "price_per_workstation"] == 170
-    assert json.loads(invoke("cost", str(page), "--postes", "20", "--format", "json").output)[
+    assert json.loads(cli("cost", str(page), "--postes", "20", "--format", "json").output)[
         "price_per_workstation"] == 85
     for bad in ("0", "2.5"):
-        result = invoke("cost", *EXAMPLE_300, "--postes", bad)
+        result = cli("cost", *EXAMPLE_300, "--postes", bad)
         assert result.exit_code == 2 and "Invalid value for '--postes'" in result.output
 
 
@@ -223,28 +212,29 @@ COST_300 = {"monthly_cost": 2500, "surface_total": 300, "unusable_surcharge": 0,
             "offers": {"share": 20, "surface_m2": 60}}
 
 
-def test_cost_title_reads_the_lieu_page_from_a_wiki(wiki: Any) -> None:
+def test_cost_title_reads_the_lieu_page_from_a_wiki(cli: Cli, wiki: Any) -> None:
     wiki.seed(PAGES)
-    result = invoke("cost", "--title", "Le Lieu Test", "--site", wiki.api_url, "--format", "json")
+    result = cli("cost", "--title", "Le Lieu Test", "--site", wiki.api_url, "--format", "json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert {k: data[k] for k in COST_300} == COST_300
-    table = invoke("cost", "--title", "Le_Lieu_Test", "--site", wiki.api_url, "--format",
+    table = cli("cost", "--title", "Le_Lieu_Test", "--site", wiki.api_url, "--format",
                    "wikitext")
     assert table.exit_code == 0 and "Le Lieu Test" in table.output
-    missing = invoke("cost", "--title", "Nulle part", "--site", wiki.api_url)
+    missing = cli("cost", "--title", "Nulle part", "--site", wiki.api_url)
     assert (missing.exit_code, missing.output) == (
         2, f"Error: page 'Nulle part' does not exist on {wiki.api_url}\n")
-    no_costs = invoke("cost", "--title", "La Petite Fabrique", "--site", wiki.api_url)
+    no_costs = cli("cost", "--title", "La Petite Fabrique", "--site", wiki.api_url)
     assert (no_costs.exit_code, no_costs.output) == (2, (
         "Error: La Petite Fabrique: the lieu page has no surface totale, coût infrastructure, "
         "coût services\n"))
 
 
-def test_cost_title_without_site_reads_the_configured_site(site: Path, tmp_path: Path) -> None:
+def test_cost_title_without_site_reads_the_configured_site(cli: Cli, site: Path,
+                                                           tmp_path: Path) -> None:
     cfg = tmp_path / "movibot.yaml"
     cfg.write_text(f"site: {site}\n", encoding="utf-8")
-    result = invoke("cost", "--config", str(cfg), "--title", "Le Lieu Test", "--format", "json")
+    result = cli("cost", "--config", str(cfg), "--title", "Le Lieu Test", "--format", "json")
     data = json.loads(result.stdout)
     assert result.exit_code == 0 and {k: data[k] for k in COST_300} == COST_300
 
@@ -252,16 +242,17 @@ def test_cost_title_without_site_reads_the_configured_site(site: Path, tmp_path:
 # -- pull --category (item 12) ----------------------------------------------------------------
 
 
-def test_pull_category_writes_only_the_pages_of_that_category(site: Path, tmp_path: Path) -> None:
+def test_pull_category_writes_only_the_pages_of_that_category(cli: Cli, site: Path,
+                                                              tmp_path: Path) -> None:
     cfg = tmp_path / "movibot.yaml"
     cfg.write_text(f"site: {site}\nstate_file: {tmp_path / 's.json'}\n", encoding="utf-8")
     dest = tmp_path / "local"
-    result = invoke("pull", "--config", str(cfg), "--category", "Fiches méthodologiques",
+    result = cli("pull", "--config", str(cfg), "--category", "Fiches méthodologiques",
                     "--dest", str(dest))
     assert (result.exit_code, result.output) == (
         0, f"{dest / 'Monter_une_conciergerie.wiki'}: pulled\n")
     assert snapshot(dest) == {"Monter_une_conciergerie.wiki": PAGES["Monter une conciergerie"]}
-    both = invoke("pull", "--config", str(cfg), "--category", "Catégorie:Tiers-Lieux",
+    both = cli("pull", "--config", str(cfg), "--category", "Catégorie:Tiers-Lieux",
                   "--category", "Fiches méthodologiques", "--dest", str(dest))
     assert both.exit_code == 0
     assert both.output.splitlines() == [
@@ -273,8 +264,10 @@ def test_pull_category_writes_only_the_pages_of_that_category(site: Path, tmp_pa
 # -- schema from-templatedata, schema check on a dump (item 14) ------------------------------
 
 
-def test_schema_from_templatedata_prints_a_starter_schema_that_agrees(tmp_path: Path) -> None:
-    result = invoke("schema", "from-templatedata", "--site", str(FICHES), "--template",
+def test_schema_from_templatedata_prints_a_starter_schema_that_agrees(
+                                                                      cli: Cli,
+                                                                      tmp_path: Path) -> None:
+    result = cli("schema", "from-templatedata", "--site", str(FICHES), "--template",
                     "Tiers-Lieu")
     assert result.exit_code == 0, result.output
     assert result.output.startswith(
@@ -287,26 +280,26 @@ def test_schema_from_templatedata_prints_a_starter_schema_that_agrees(tmp_path: 
         FICHES.parent / "schemas" / "lieu.yaml").fields}
     assert check_schema(schema, read_templatedata(DirectorySite(FICHES), "Tiers-Lieu")) == []
     out = tmp_path / "fiche.yaml"
-    written = invoke("schema", "from-templatedata", "--site", str(FICHES), "--template",
+    written = cli("schema", "from-templatedata", "--site", str(FICHES), "--template",
                      "Modèle:Fiche", "--out", str(out))
     assert (written.exit_code, written.output) == (0, "")
     assert load_schema(out).template == "Fiche"
-    missing = invoke("schema", "from-templatedata", "--site", str(FICHES), "--template", "Nope")
+    missing = cli("schema", "from-templatedata", "--site", str(FICHES), "--template", "Nope")
     assert (missing.exit_code, missing.output) == (
         2, f"Error: Modèle:Nope: no such page on {FICHES}\n")
 
 
-def test_schema_check_reads_the_templatedata_of_a_dump(tmp_path: Path) -> None:
+def test_schema_check_reads_the_templatedata_of_a_dump(cli: Cli, tmp_path: Path) -> None:
     templates = {name: (FICHES / f"Modèle:{name}.wiki").read_text(encoding="utf-8")
                  for name in ("Tiers-Lieu", "Fiche")}
     same = dump_of(tmp_path / "same.xml", {f"Modèle:{n}": t for n, t in templates.items()})
-    result = invoke("schema", "check", "--site", f"dump:{same}")
+    result = cli("schema", "check", "--site", f"dump:{same}")
     assert (result.exit_code, result.output) == (0, "")
     drifted = templates["Fiche"].replace('"licence"', '"licence du texte"')
     assert drifted != templates["Fiche"]
     other = dump_of(tmp_path / "drift.xml", {"Modèle:Tiers-Lieu": templates["Tiers-Lieu"],
                                              "Modèle:Fiche": drifted})
-    result = invoke("schema", "check", "--site", f"dump:{other}")
+    result = cli("schema", "check", "--site", f"dump:{other}")
     assert result.exit_code == 1
     lines = result.output.splitlines()
     assert lines and all(line.startswith("Modèle:Fiche: ") for line in lines)
@@ -316,11 +309,11 @@ def test_schema_check_reads_the_templatedata_of_a_dump(tmp_path: Path) -> None:
 # -- init (item 15) ---------------------------------------------------------------------------
 
 
-def test_init_writes_a_commented_starter_at_the_path_given(tmp_path: Path,
+def test_init_writes_a_commented_starter_at_the_path_given(cli: Cli, tmp_path: Path,
                                                            monkeypatch: pytest.MonkeyPatch
                                                            ) -> None:
     monkeypatch.chdir(tmp_path)
-    result = invoke("init", "bot.yaml")
+    result = cli("init", "bot.yaml")
     assert (result.exit_code, result.output) == (0, "wrote bot.yaml\n")
     text = (tmp_path / "bot.yaml").read_text(encoding="utf-8")
     assert text == STARTER and not (tmp_path / "movibot.yaml").exists()
@@ -340,15 +333,15 @@ def test_init_writes_a_commented_starter_at_the_path_given(tmp_path: Path,
         ("lieux", "Tiers-Lieux"), ("fiches", "Fiches méthodologiques")]
 
 
-def test_init_never_overwrites_and_says_so_in_one_line(tmp_path: Path,
+def test_init_never_overwrites_and_says_so_in_one_line(cli: Cli, tmp_path: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "bot.yaml").write_text("maxlag: 3\n", encoding="utf-8")
-    again = invoke("init", "bot.yaml")
+    again = cli("init", "bot.yaml")
     assert (again.exit_code, again.output) == (
         2, "Error: bot.yaml already exists; not overwritten\n")
     assert (tmp_path / "bot.yaml").read_text(encoding="utf-8") == "maxlag: 3\n"
-    nowhere = invoke("init", "missing/bot.yaml")
+    nowhere = cli("init", "missing/bot.yaml")
     assert nowhere.exit_code == 6 and nowhere.output.startswith(
         "Error: cannot write missing/bot.yaml: ")
     assert len(nowhere.output.splitlines()) == 1
@@ -373,14 +366,15 @@ def test_the_compression_is_read_from_the_first_bytes_not_the_name(
 LIEU_CALL = "{{Tiers-Lieu\n| nom = %s\n| ville = Lyon\n}}\n"
 
 
-def test_a_dump_does_not_see_the_categories_a_template_adds(tmp_path: Path, config: Path) -> None:
+def test_a_dump_does_not_see_the_categories_a_template_adds(cli: Cli, tmp_path: Path,
+                                                            config: Path) -> None:
     dump = dump_of(tmp_path / "dump.xml", {
         "Modèle:Tiers-Lieu": "<includeonly>[[Catégorie:Tiers-Lieux]]</includeonly>",
         "Par le modèle": LIEU_CALL % "Par le modèle",
         "Par le texte": LIEU_CALL % "Par le texte" + "[[Catégorie:Tiers-Lieux]]\n"})
     assert [p.title for p in DumpSite(dump).category_pages("Tiers-Lieux")] == ["Par le texte"]
     out = tmp_path / "out"
-    result = invoke("run", "--site", f"dump:{dump}", "--config", str(config), "--out", str(out))
+    result = cli("run", "--site", f"dump:{dump}", "--config", str(config), "--out", str(out))
     assert result.exit_code == 0, result.output
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     # the page whose category comes from its template is not seen in the category: it is in
@@ -402,19 +396,19 @@ STOP = "Utilisateur:Movibot%2FStop.wiki"
 @pytest.mark.parametrize("text", ["", "\n", "  \n\n", "run", "run\n", " run \n", "Run"],
                          ids=["empty", "newline", "blank-lines", "run", "run-newline",
                               "run-spaces", "run-capital"])
-def test_an_empty_stop_page_or_run_lets_the_run_go_on(site: Path, config: Path, text: str
+def test_an_empty_stop_page_or_run_lets_the_run_go_on(cli: Cli, site: Path, config: Path, text: str
                                                       ) -> None:
     (site / STOP).write_text(text, encoding="utf-8")
-    result, report = run(site, config)
+    result, report = cli.run_result(site, config)
     assert (result.exit_code, report["stopped"], report["edits"]) == (0, False, 10)
 
 
 @pytest.mark.parametrize("text", ["stop", "arrêt\n", "running", "run run", "0", "{{Stop}}"])
-def test_any_other_stop_page_content_halts_with_exit_3(site: Path, config: Path, text: str
+def test_any_other_stop_page_content_halts_with_exit_3(cli: Cli, site: Path, config: Path, text: str
                                                        ) -> None:
     (site / STOP).write_text(text, encoding="utf-8")
     before = snapshot(site)
-    result, report = run(site, config)
+    result, report = cli.run_result(site, config)
     assert (result.exit_code, report["stopped"], report["edits"]) == (3, True, 0)
     assert snapshot(site) == before
 
@@ -423,14 +417,14 @@ def test_any_other_stop_page_content_halts_with_exit_3(site: Path, config: Path,
 
 
 def test_category_links_are_compared_after_nfc_and_bidi_marks_and_nothing_else_is_folded(
-        site: Path, config: Path) -> None:
+        cli: Cli, site: Path, config: Path) -> None:
     fiche = site / "Monter_une_conciergerie.wiki"
     fiche.write_text(fiche.read_text(encoding="utf-8").replace(
         "[[Catégorie:Fiches méthodologiques]]",
         "[[Catégorie:Fiches me\u0301thodologiques\u200e]]"), encoding="utf-8")
     lower = PAGES["La Petite Fabrique"].replace("Catégorie:Tiers-Lieux", "Catégorie:Tiers-lieux")
     (site / "La_Petite_Fabrique.wiki").write_text(lower, encoding="utf-8")
-    result, report = run(site, config)
+    result, report = cli.run_result(site, config)
     page = {p["title"]: p for p in report["pages"]}
     assert (page["Monter une conciergerie"]["status"], page["Monter une conciergerie"]["problems"]
             ) == ("edited", [])
@@ -442,14 +436,14 @@ def test_category_links_are_compared_after_nfc_and_bidi_marks_and_nothing_else_i
 
 
 def test_a_title_in_nfd_or_with_bidi_marks_names_the_wikis_page(
-        wiki: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        cli: Cli, wiki: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     wiki.seed({"Lieu Étoile": LIEU_CALL % "Étoile" + "[[Catégorie:Tiers-Lieux]]\n"})
     config = configure(wiki, tmp_path, monkeypatch)
-    code, output, report = run_wiki(config, "--title", "Lieu E\u0301toile\u200e")
+    code, output, report = cli.run(None, config, "--title", "Lieu E\u0301toile\u200e")
     assert code == 0, output
     assert statuses(report)["Lieu Étoile"] == "edited"
     assert "<!-- movibot:begin infobox sha1=" in wiki.text("Lieu Étoile")
-    code, output, report = run_wiki(config, "--title", "lieu_\u200fÉtoile", "--dry-run")
+    code, output, report = cli.run(None, config, "--title", "lieu_\u200fÉtoile", "--dry-run")
     assert (code, statuses(report)["Lieu Étoile"]) == (0, "unchanged")
 
 
@@ -459,11 +453,11 @@ ORPHAN = "{{Lieu\n| nom = Orphelin\n| ville = Lyon\n}}\n"
 
 
 def test_pages_calling_a_redirect_of_the_template_are_found_through_embeddedin(
-        wiki: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        cli: Cli, wiki: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     wiki.seed({"Modèle:Tiers-Lieu": "", "Modèle:Lieu": "#REDIRECTION [[Modèle:Tiers-Lieu]]",
                "Orphelin": ORPHAN})
     wiki.run_maintenance("refreshLinks")  # the template links of the imported pages
-    code, output, report = run_wiki(configure(wiki, tmp_path, monkeypatch))
+    code, output, report = cli.run(None, configure(wiki, tmp_path, monkeypatch))
     orphan = next(p for p in report["pages"] if p["title"] == "Orphelin")
     assert (code, orphan["status"], [p["code"] for p in orphan["problems"]]) == (
         0, "edited", ["E301"]), output
@@ -478,7 +472,7 @@ def test_pages_calling_a_redirect_of_the_template_are_found_through_embeddedin(
     (WikiError, ({"error": 5, "not-done": 5}, "halted after 5 consecutive errors", 1)),
 ], ids=["protected", "errors"])
 def test_six_protected_refusals_in_a_row_do_not_halt_but_five_errors_do(
-        site: Path, config: Path, monkeypatch: pytest.MonkeyPatch, error: type[Exception],
+        cli: Cli, site: Path, config: Path, monkeypatch: pytest.MonkeyPatch, error: type[Exception],
         expected: tuple[dict[str, int], str | None, int]) -> None:
     real_save = DirectorySite.save
     saves = [0]
@@ -490,7 +484,7 @@ def test_six_protected_refusals_in_a_row_do_not_halt_but_five_errors_do(
         return real_save(self, page, text, summary, **kw)
 
     monkeypatch.setattr(DirectorySite, "save", save)
-    result, report = run(site, config)
+    result, report = cli.run_result(site, config)
     counts = {k: v for k, v in report["counts"].items() if v}
     assert (counts, report["halted"], result.exit_code) == expected
 
@@ -499,7 +493,7 @@ def test_six_protected_refusals_in_a_row_do_not_halt_but_five_errors_do(
 
 
 def test_the_configured_maxlag_is_on_every_api_request(
-        wiki: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        cli: Cli, wiki: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     wiki.seed(PAGES)
     sent: list[tuple[str, dict[str, list[str]]]] = []
     real_send = requests.Session.send
@@ -518,7 +512,7 @@ def test_the_configured_maxlag_is_on_every_api_request(
     config = configure(wiki, tmp_path, monkeypatch, maxlag=3)
     config.write_text(config.read_text(encoding="utf-8").replace(wiki.api_url, wiki.base_url),
                       encoding="utf-8")  # the API discovered from the wiki's address
-    code, output, report = run_wiki(config)
+    code, output, report = cli.run(None, config)
     assert code == 0 and report["edits"] == 10, output
     api = [params for url, params in sent if urlsplit(url).path.endswith("/api.php")]
     actions = {p.get("action", ["?"])[0] for p in api}

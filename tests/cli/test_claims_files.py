@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 import yaml
 from click.testing import CliRunner
+from commandline import Cli
 from reliability_hostile import HOSTILE_PAGES
 from test_contrib_wiki import FICHE, FILE, edit, pulled  # noqa: F401  (pulled: a fixture)
 from test_run_wiki import configure
@@ -41,17 +42,6 @@ BEGIN = "<!-- movibot:begin infobox sha1=0123456789ab -->"
 END = "<!-- movibot:end infobox -->"
 
 
-def invoke(*args: str) -> Any:
-    return CliRunner().invoke(main, list(args))
-
-
-def run(site: Path, config: Path, *args: str) -> tuple[int, dict[str, Any], Any]:
-    report = site.parent / "report.json"
-    result = invoke("run", "--site", str(site), "--config", str(config), "--report",
-                    str(report), *args)
-    return result.exit_code, json.loads(report.read_text(encoding="utf-8")), result
-
-
 def texts(folder: Path) -> dict[str, str]:
     return {p.name: p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.wiki"))}
 
@@ -69,11 +59,11 @@ MALFORMED = {
 @pytest.mark.parametrize("force", [False, True], ids=["plain", "force"])
 @pytest.mark.parametrize("kind", list(MALFORMED))
 def test_a_malformed_block_is_never_overridden_and_alone_makes_the_exit_code_1(
-        site: Path, config: Path, kind: str, force: bool) -> None:
+        cli: Cli, site: Path, config: Path, kind: str, force: bool) -> None:
     page = site / LIEU
     text = page.read_text(encoding="utf-8").replace("}}\n", MALFORMED[kind], 1)
     page.write_text(text, encoding="utf-8")
-    code, report, _ = run(site, config, *(["--force"] if force else []))
+    code, _, report = cli.run(site, config, *(["--force"] if force else []))
     status = {p["title"]: p["status"] for p in report["pages"]}
     assert status["Le Lieu Test"] == "block-malformed"
     assert page.read_text(encoding="utf-8") == text  # left byte for byte
@@ -87,15 +77,15 @@ def test_a_malformed_block_is_never_overridden_and_alone_makes_the_exit_code_1(
 
 
 @pytest.fixture
-def contrib(tmp_path: Path, site: Path, config: Path, monkeypatch: pytest.MonkeyPatch
+def contrib(cli: Cli, tmp_path: Path, site: Path, config: Path, monkeypatch: pytest.MonkeyPatch
             ) -> dict[str, Path]:
     """A folder "wiki" after one run (its blocks current), pulled into tmp_path/fiches; the
     configuration names the folder, and the working directory is tmp_path."""
     cfg = config.read_text(encoding="utf-8") + f"site: {site}\n"
     config.write_text(cfg, encoding="utf-8")
-    assert run(site, config)[0] == 0
+    assert cli.run(site, config)[0] == 0
     monkeypatch.chdir(tmp_path)
-    result = invoke("pull", "--config", str(config))  # --dest fiches, the default
+    result = cli("pull", "--config", str(config))  # --dest fiches, the default
     assert result.exit_code == 0, result.output
     return {"wiki": site, "local": tmp_path / "fiches", "config": config,
             "state": tmp_path / "state.json", "lock": tmp_path / "state.json.lock"}
@@ -116,13 +106,13 @@ def holder_seen(monkeypatch: pytest.MonkeyPatch, method: str, lock: Path) -> lis
 
 @pytest.mark.parametrize("command", ["push", "pull"])
 def test_push_and_pull_hold_the_lock_naming_pid_host_and_start_time(
-        contrib: dict[str, Path], monkeypatch: pytest.MonkeyPatch, command: str) -> None:
+        cli: Cli, contrib: dict[str, Path], monkeypatch: pytest.MonkeyPatch, command: str) -> None:
     edit(contrib["local"] / LIEU, "Un lieu de test.", "Un lieu de test, modifié.")
     seen = holder_seen(monkeypatch, "save" if command == "push" else "category_pages",
                        contrib["lock"])
     before = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - 1))
     args = [str(contrib["local"] / LIEU)] if command == "push" else ["--force"]
-    result = invoke(command, "--config", str(contrib["config"]), *args)
+    result = cli(command, "--config", str(contrib["config"]), *args)
     assert result.exit_code == 0, result.output
     assert seen and all(s is not None for s in seen)
     assert sorted(seen[0]) == ["host", "pid", "started"]
@@ -134,12 +124,12 @@ def test_push_and_pull_hold_the_lock_naming_pid_host_and_start_time(
 
 @pytest.mark.parametrize("command", ["push", "pull"])
 def test_push_and_pull_exit_4_while_another_process_holds_the_lock(
-        contrib: dict[str, Path], command: str) -> None:
+        cli: Cli, contrib: dict[str, Path], command: str) -> None:
     edit(contrib["local"] / LIEU, "Un lieu de test.", "Un lieu de test, modifié.")
     wiki_before, local_before = texts(contrib["wiki"]), texts(contrib["local"])
     holder = {"pid": os.getppid(), "host": socket.gethostname(), "started": "2026-01-01T00:00:00Z"}
     contrib["lock"].write_text(json.dumps(holder), encoding="utf-8")
-    result = invoke(command, "--config", str(contrib["config"]),
+    result = cli(command, "--config", str(contrib["config"]),
                     *([str(contrib["local"])] if command == "push" else ["--force"]))
     assert result.exit_code == 4
     assert (f"Error: another movibot run holds {contrib['lock']}: pid {os.getppid()} on "
@@ -158,28 +148,30 @@ def base(contrib: dict[str, Path], title: str) -> tuple[str, int]:
 
 
 def test_pull_replaces_a_file_unchanged_since_its_last_pull_by_the_wikis_text(
-        contrib: dict[str, Path]) -> None:
+        cli: Cli, contrib: dict[str, Path]) -> None:
     theirs = edit(contrib["wiki"] / LIEU, "Des gens.", "Des habitants.")
-    result = invoke("pull", "--config", str(contrib["config"]))
+    result = cli("pull", "--config", str(contrib["config"]))
     assert result.exit_code == 0, result.output
     assert f"fiches/{LIEU}: pulled\n" in result.output
     assert (contrib["local"] / LIEU).read_text(encoding="utf-8") == theirs
 
 
 def test_pull_replaces_a_file_unchanged_since_its_last_push_by_the_wikis_text(
-        contrib: dict[str, Path]) -> None:
+        cli: Cli, contrib: dict[str, Path]) -> None:
     edit(contrib["local"] / LIEU, "Un lieu de test.", "Un lieu de test, modifié.")
-    result = invoke("push", "--config", str(contrib["config"]), str(contrib["local"] / LIEU))
+    result = cli("push", "--config", str(contrib["config"]), str(contrib["local"] / LIEU))
     assert result.exit_code == 0, result.output
     theirs = edit(contrib["wiki"] / LIEU, "Des gens.", "Des habitants.")
-    result = invoke("pull", "--config", str(contrib["config"]))
+    result = cli("pull", "--config", str(contrib["config"]))
     assert result.exit_code == 0, result.output
     assert f"fiches/{LIEU}: pulled\n" in result.output
     text = (contrib["local"] / LIEU).read_text(encoding="utf-8")
     assert text == theirs and "Un lieu de test, modifié." in text
 
 
-def test_the_base_is_recorded_only_for_files_taken_cleanly(contrib: dict[str, Path]) -> None:
+def test_the_base_is_recorded_only_for_files_taken_cleanly(
+                                                           cli: Cli,
+                                                           contrib: dict[str, Path]) -> None:
     local, wiki = contrib["local"], contrib["wiki"]
     old = {t: base(contrib, t) for t in ("Le Lieu Test", "La Petite Fabrique",
                                          "Monter une conciergerie")}
@@ -195,11 +187,11 @@ def test_the_base_is_recorded_only_for_files_taken_cleanly(contrib: dict[str, Pa
     fiche = "Monter_une_conciergerie.wiki"
     (wiki / fiche).write_text((wiki / fiche).read_text(encoding="utf-8") + "Ajout.\n",
                               encoding="utf-8")
-    result = invoke("pull", "--config", str(contrib["config"]), "--title", "Le Lieu Test",
+    result = cli("pull", "--config", str(contrib["config"]), "--title", "Le Lieu Test",
                     "--title", "Monter une conciergerie")
     assert result.exit_code == 1 and f"fiches/{LIEU}: conflict" in result.output
     assert f"fiches/{fiche}: pulled\n" in result.output
-    result = invoke("pull", "--config", str(contrib["config"]), "--keep-local", "--title",
+    result = cli("pull", "--config", str(contrib["config"]), "--keep-local", "--title",
                     "La Petite Fabrique")
     assert result.exit_code == 0 and f"fiches/{fabrique}: kept-local" in result.output
     assert base(contrib, "Le Lieu Test") == old["Le Lieu Test"]
@@ -268,14 +260,15 @@ def test_push_max_edits_says_so_in_halted(contrib: dict[str, Path]) -> None:
 # --- run --dry-run --title (item 39) ------------------------------------------------------------
 
 
-def test_run_dry_run_title_shows_the_exact_diff_the_run_then_makes(site: Path, config: Path
+def test_run_dry_run_title_shows_the_exact_diff_the_run_then_makes(cli: Cli, site: Path,
+                                                                   config: Path
                                                                     ) -> None:
     before = texts(site)
-    dry = invoke("run", "--site", str(site), "--config", str(config), "--dry-run", "--title",
+    dry = cli("run", "--site", str(site), "--config", str(config), "--dry-run", "--title",
                  "Le Lieu Test")
     assert dry.exit_code == 0, dry.output
     assert texts(site) == before  # a dry run writes nothing
-    code, report, _ = run(site, config, "--title", "Le Lieu Test")
+    code, _, report = cli.run(site, config, "--title", "Le Lieu Test")
     assert code == 0
     after = texts(site)
     made = "".join(unified_diff(before.get(name, ""), after[name],
@@ -317,16 +310,18 @@ def export_site(tmp_path: Path) -> tuple[Path, Path]:
     return folder, cfg
 
 
-def export(cfg: Path, to: Path) -> None:
-    result = invoke("export", "--config", str(cfg), "--to", str(to))
+def export(cli: Cli, cfg: Path, to: Path) -> None:
+    result = cli("export", "--config", str(cfg), "--to", str(to))
     assert result.exit_code == 0, result.output
 
 
-def test_export_writes_bool_as_1_0_and_as_true_false_in_json(export_site: tuple[Path, Path],
+def test_export_writes_bool_as_1_0_and_as_true_false_in_json(
+                                                             cli: Cli,
+                                                             export_site: tuple[Path, Path],
                                                              tmp_path: Path) -> None:
     _, cfg = export_site
     for name in ("out.db", "out.jsonl", "out.csv", "out.geojson"):
-        export(cfg, tmp_path / name)
+        export(cli, cfg, tmp_path / name)
     with sqlite3.connect(tmp_path / "out.db") as db:
         rows = db.execute("SELECT title, accessible, typeof(accessible) FROM lieux "
                           "ORDER BY title").fetchall()
@@ -341,11 +336,11 @@ def test_export_writes_bool_as_1_0_and_as_true_false_in_json(export_site: tuple[
     assert csv_rows == {"Plus": "1", "Egal": "0"}
 
 
-def test_export_takes_the_sqlite3_and_ndjson_suffixes(export_site: tuple[Path, Path],
+def test_export_takes_the_sqlite3_and_ndjson_suffixes(cli: Cli, export_site: tuple[Path, Path],
                                                      tmp_path: Path) -> None:
     _, cfg = export_site
     for name in ("out.db", "out.sqlite3", "out.jsonl", "out.ndjson"):
-        export(cfg, tmp_path / name)
+        export(cli, cfg, tmp_path / name)
     assert (tmp_path / "out.ndjson").read_text(encoding="utf-8") == (
         tmp_path / "out.jsonl").read_text(encoding="utf-8")
 
@@ -361,12 +356,12 @@ def test_export_takes_the_sqlite3_and_ndjson_suffixes(export_site: tuple[Path, P
 
 
 def test_sqlite_problems_have_their_name_and_categories_reference_pages(
-        export_site: tuple[Path, Path], tmp_path: Path) -> None:
+        cli: Cli, export_site: tuple[Path, Path], tmp_path: Path) -> None:
     folder, cfg = export_site
     (folder / "Illisible.wiki").write_text(
         "{{Tiers-Lieu\n| nom = I\n| ville = Metz\n| surface totale = environ trois cents\n}}\n"
         "[[Catégorie:Tiers-Lieux]]\n", encoding="utf-8")
-    export(cfg, tmp_path / "out.db")
+    export(cli, cfg, tmp_path / "out.db")
     with sqlite3.connect(tmp_path / "out.db") as db:
         columns = [c[1] for c in db.execute("PRAGMA table_info(problems)")]
         problems = db.execute("SELECT title, code, name, severity FROM problems").fetchall()
@@ -385,10 +380,10 @@ def test_sqlite_problems_have_their_name_and_categories_reference_pages(
     assert orphans == (0,)
 
 
-def test_csv_cells_that_could_run_as_formulas_are_prefixed(export_site: tuple[Path, Path],
+def test_csv_cells_that_could_run_as_formulas_are_prefixed(cli: Cli, export_site: tuple[Path, Path],
                                                           tmp_path: Path) -> None:
     _, cfg = export_site
-    export(cfg, tmp_path / "out.csv")
+    export(cli, cfg, tmp_path / "out.csv")
     with open(tmp_path / "out-lieux.csv", encoding="utf-8", newline="") as f:
         rows = {r["title"]: r for r in csv.DictReader(f)}
     assert (rows["Plus"]["nom"], rows["Plus"]["ville"], rows["Plus"]["adresse"]) == (
@@ -401,29 +396,29 @@ def test_csv_cells_that_could_run_as_formulas_are_prefixed(export_site: tuple[Pa
 
 
 def test_the_configuration_is_found_as_movibot_yaml_in_the_working_directory(
-        site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        cli: Cli, site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     work = tmp_path / "work"
     work.mkdir()
     (work / "movibot.yaml").write_text(f"site: {site}\nstate_file: {tmp_path / 's.json'}\n",
                                        encoding="utf-8")
     monkeypatch.chdir(work)
     monkeypatch.delenv("MOVIBOT_CONFIG", raising=False)
-    result = invoke("run", "--dry-run", "--format", "json")
+    result = cli("run", "--dry-run", "--format", "json")
     report = json.loads(result.stdout)
     assert report["site"] == str(site)
     assert sorted(p["title"] for p in report["pages"] if p["status"] == "edited") == [
         "La Petite Fabrique", "Le Lieu Test", "Monter une conciergerie"]
 
 
-def test_the_max_edits_key_caps_the_run(site: Path, config: Path) -> None:
+def test_the_max_edits_key_caps_the_run(cli: Cli, site: Path, config: Path) -> None:
     config.write_text(config.read_text(encoding="utf-8") + "max_edits: 2\n", encoding="utf-8")
     before = texts(site)
-    code, report, _ = run(site, config)
+    code, _, report = cli.run(site, config)
     changed = [n for n, t in texts(site).items() if before.get(n) != t]
     assert (code, report["edits"], len(changed)) == (0, 2, 2)
     assert report["halted"] == "max_edits (2) reached"
     assert report["counts"]["not-done"] == len(report["pages"]) - 2
-    code, report, _ = run(site, config, "--max-edits", "3")  # the option overrides the key
+    code, _, report = cli.run(site, config, "--max-edits", "3")  # the option overrides the key
     assert (code, report["edits"]) == (0, 3)
 
 
@@ -491,7 +486,7 @@ def test_the_lint_table_gives_every_code_its_severity_and_name() -> None:
     assert len(rows) == len(CODES)
 
 
-def test_the_pre_commit_hook_runs_movibot_lint_on_wiki_files(tmp_path: Path) -> None:
+def test_the_pre_commit_hook_runs_movibot_lint_on_wiki_files(cli: Cli, tmp_path: Path) -> None:
     (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     snippet = README.split("pre-commit (`.pre-commit-hooks.yaml` is in this repository):", 1)[1]
     snippet = yaml.safe_load(snippet.split("```yaml\n", 1)[1].split("```", 1)[0])
@@ -507,11 +502,11 @@ def test_the_pre_commit_hook_runs_movibot_lint_on_wiki_files(tmp_path: Path) -> 
     assert files.search("fiches/Barcamp.wiki") and not files.search("README.md")
     # what pre-commit runs: the entry with the staged .wiki files
     good = [str(p) for p in sorted((ROOT / "fiches").glob("*.wiki"))[:3]]
-    assert invoke(*hook["entry"].split()[1:], *good).exit_code == 0
+    assert cli(*hook["entry"].split()[1:], *good).exit_code == 0
     bad = tmp_path / "Sans_licence.wiki"
     text = (ROOT / "fiches" / "Barcamp.wiki").read_text(encoding="utf-8")
     bad.write_text(re.sub(r"(?m)^\| *licence *=.*\n", "", text), encoding="utf-8")
-    result = invoke(*hook["entry"].split()[1:], *good, str(bad))
+    result = cli(*hook["entry"].split()[1:], *good, str(bad))
     assert result.exit_code == 1 and 'error E101 missing required field "licence"' in result.output
 
 

@@ -14,9 +14,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
-from test_claims import run as run_folder
+from commandline import Cli
 from test_run_wiki import PAGES, configure
-from test_run_wiki import run as run_wiki
 
 import movibot.atomic
 from movibot.errors import IOFailure
@@ -123,7 +122,7 @@ def record_api_posts(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, list[str
 
 
 def test_every_edit_carries_starttimestamp_and_the_base_revision_read(
-        wiki: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        cli: Cli, wiki: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     wiki.seed(PAGES)
     wiki.edit_as_human("Le Lieu Test", PAGES["Le Lieu Test"] + "\nUne phrase de plus.\n")
     read = {p["title"]: p["lastrevid"] for p in wiki.api(
@@ -131,7 +130,7 @@ def test_every_edit_carries_starttimestamp_and_the_base_revision_read(
     config = configure(wiki, tmp_path, monkeypatch)
     posts = record_api_posts(monkeypatch)
     started = datetime.now(timezone.utc) - timedelta(seconds=5)
-    code, output, report = run_wiki(config)
+    code, output, report = cli.run(None, config)
     assert code == 0 and report["counts"]["edited"] == 3 and report["counts"]["created"] >= 6, \
         output
     edits = [p for p in posts if p.get("action") == ["edit"]]
@@ -156,12 +155,12 @@ def test_every_edit_carries_starttimestamp_and_the_base_revision_read(
 @pytest.mark.parametrize("snippet", ["{{subst:Bienvenue}}", "[[Le Mixeur (Lyon)|]]"],
                          ids=["subst", "pipe-trick"])
 def test_a_run_leaves_a_page_mediawiki_would_rewrite_on_save_invalid(
-        site: Path, config: Path, snippet: str) -> None:
+        cli: Cli, site: Path, config: Path, snippet: str) -> None:
     text = ("{{Tiers-Lieu\n| nom = Le Piège\n| ville = Lyon\n| type = fablab\n}}\n"
             f"Un atelier, voir {snippet}.\n\n== Communauté ==\n== Territoire ==\n"
             "== Processus ==\n\n[[Catégorie:Tiers-Lieux]]\n")
     (site / "Le_Piège.wiki").write_bytes(text.encode("utf-8"))
-    exit_code, report = run_folder(site, config)
+    exit_code, _, report = cli.run(site, config)
     pages = {p["title"]: p for p in report["pages"]}
     trapped = pages["Le Piège"]
     assert (exit_code, trapped["status"]) == (1, "invalid")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from commandline import Cli
 
 from movibot.cli import main
 
@@ -14,11 +15,6 @@ EXAMPLE_300 = ["--surface", "300", "--infra", "1 700", "--services", "800"]
 EXAMPLE_260 = [*EXAMPLE_300, "--usable", "260"]
 EXAMPLE_420 = ["--surface", "420", "--infra", "2 100", "--services", "950,50",
                "--shares", "60/25/15"]
-
-
-def cost(*args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(main, ["cost", *args])
-    return result.exit_code, result.output
 
 
 @pytest.mark.parametrize(
@@ -34,8 +30,8 @@ def cost(*args: str) -> tuple[int, str]:
     ],
     ids=["300m2", "300m2-usable-260", "420m2-60-25-15"],
 )
-def test_worked_examples_as_json(args: list[str], expected: dict) -> None:
-    code, output = cost(*args, "--format", "json")
+def test_worked_examples_as_json(cli: Cli, args: list[str], expected: dict) -> None:
+    code, output = cli.code_output("cost", *args, "--format", "json")
     assert code == 0
     data = json.loads(output)
     assert data["monthly_cost"] == expected["monthly_cost"]
@@ -47,26 +43,26 @@ def test_worked_examples_as_json(args: list[str], expected: dict) -> None:
     assert data["unusable_surcharge"] == expected["unusable_surcharge"]
 
 
-def test_json_keys_are_the_documented_ones() -> None:
-    _, output = cost(*EXAMPLE_300, "--format", "json")
+def test_json_keys_are_the_documented_ones(cli: Cli) -> None:
+    _, output = cli.code_output("cost", *EXAMPLE_300, "--format", "json")
     assert sorted(json.loads(output)) == sorted([
         "monthly_cost", "infrastructure", "services", "surface_total", "surface_usable",
         "unusable_surface", "unusable_surcharge", "residents", "contributors", "offers",
         "price_per_workstation", "balance", "coverage", "coverage_percent"])
 
 
-def test_text_table_of_the_300_m2_example() -> None:
-    code, output = cost(*EXAMPLE_260)
+def test_text_table_of_the_300_m2_example(cli: Cli) -> None:
+    code, output = cli.code_output("cost", *EXAMPLE_260)
     assert code == 0
     assert "Résidents      51 %  132,60 m²  12,82 €/m²/mois" in output
     assert "Contributeurs  29 %   75,40 m²  10,61 €/m²/mois" in output
     assert "Surface non utilisable            40,00 m²\n" in output
-    _, output_300 = cost(*EXAMPLE_300)
+    _, output_300 = cli.code_output("cost", *EXAMPLE_300)
     assert "Coût mensuel incompressible  2 500,00 €\n" in output_300
 
 
-def test_wikitext_of_the_420_m2_example() -> None:
-    code, output = cost(*EXAMPLE_420, "--format", "wikitext")
+def test_wikitext_of_the_420_m2_example(cli: Cli) -> None:
+    code, output = cli.code_output("cost", *EXAMPLE_420, "--format", "wikitext")
     assert code == 0
     assert "! Coût mensuel incompressible\n| 3\u00a0050,50\u00a0€\n" in output
     assert "| 60\u00a0% : 252\u00a0m² à 8,33\u00a0€/m²/mois\n" in output
@@ -74,9 +70,9 @@ def test_wikitext_of_the_420_m2_example() -> None:
     assert "| 15\u00a0% : 63\u00a0m²\n" in output
 
 
-def test_chart_is_written(tmp_path: Path) -> None:
+def test_chart_is_written(cli: Cli, tmp_path: Path) -> None:
     chart = tmp_path / "chart.svg"
-    code, _ = cost(*EXAMPLE_260, "--chart", str(chart))
+    code, _ = cli.code_output("cost", *EXAMPLE_260, "--chart", str(chart))
     assert code == 0
     svg = chart.read_text(encoding="utf-8")
     assert svg.startswith("<svg") or svg.startswith("<?xml")
@@ -105,12 +101,12 @@ def test_bad_input_is_one_line_and_exit_2(args: list[str], message: str) -> None
     assert result.output == message
 
 
-def test_cost_of_a_lieu_page(tmp_path: Path) -> None:
+def test_cost_of_a_lieu_page(cli: Cli, tmp_path: Path) -> None:
     page = tmp_path / "Lieu.wiki"
     page.write_text("{{Tiers-Lieu\n| nom = Lieu\n| surface totale = 300 m²\n| surface utile = 260"
                     "\n| coût infrastructure = 1 700 €\n| coût services = 800 €\n}}\n",
                     encoding="utf-8")
-    code, output = cost(str(page), "--format", "json")
+    code, output = cli.code_output("cost", str(page), "--format", "json")
     assert code == 0
     assert json.loads(output)["residents"]["rate_eur_m2"] == 12.82
 
@@ -124,9 +120,11 @@ def test_lieu_page_without_costs_is_refused(tmp_path: Path) -> None:
                              "coût services\n")
 
 
-def test_options_are_read_like_pages_with_units_and_french_numbers() -> None:
-    _, plain = cost("--surface", "300", "--infra", "1700", "--services", "800", "--format", "json")
-    _, written = cost("--surface", "300 m²", "--infra", "1 700 €", "--services", "800,00 €",
+def test_options_are_read_like_pages_with_units_and_french_numbers(cli: Cli) -> None:
+    _, plain = cli.code_output("cost", "--surface", "300", "--infra", "1700", "--services", "800",
+                               "--format", "json")
+    _, written = cli.code_output("cost", "--surface", "300 m²", "--infra", "1 700 €", "--services",
+                                 "800,00 €",
                       "--format", "json")
     assert json.loads(written) == json.loads(plain)
 
@@ -138,12 +136,12 @@ def test_an_unreadable_option_is_one_line_naming_it() -> None:
     assert result.output == ("Error: --surface: cannot read 'trois cents' as a surface in m²\n")
 
 
-def test_options_given_with_a_page_override_its_values(tmp_path: Path) -> None:
+def test_options_given_with_a_page_override_its_values(cli: Cli, tmp_path: Path) -> None:
     page = tmp_path / "Lieu.wiki"
     page.write_text("{{Tiers-Lieu\n| nom = Lieu\n| surface totale = 300 m²\n"
                     "| coût infrastructure = 1 700 €\n| coût services = 800 €\n}}\n",
                     encoding="utf-8")
-    _, output = cost(str(page), "--usable", "260", "--format", "json")
+    _, output = cli.code_output("cost", str(page), "--usable", "260", "--format", "json")
     assert json.loads(output)["residents"]["rate_eur_m2"] == 12.82  # recomputed with U = 260
     result = CliRunner().invoke(main, ["cost", str(page), "--usable", "400"])
     assert (result.exit_code, result.output) == (
@@ -166,11 +164,11 @@ def test_a_chart_in_a_missing_folder_is_one_line(tmp_path: Path) -> None:
     assert result.output.endswith(f"Error: cannot write the chart {target}: No such directory\n")
 
 
-def test_coverage_is_shown_the_same_in_every_format() -> None:
+def test_coverage_is_shown_the_same_in_every_format(cli: Cli) -> None:
     args = [*EXAMPLE_300, "--recettes-residents", "1800", "--recettes-contributeurs", "850",
             "--recettes-offres", "0.5"]
-    _, text = cost(*args)
-    _, wikitext = cost(*args, "--format", "wikitext")
-    _, data = cost(*args, "--format", "json")
+    _, text = cli.code_output("cost", *args)
+    _, wikitext = cli.code_output("cost", *args, "--format", "wikitext")
+    _, data = cli.code_output("cost", *args, "--format", "json")
     assert "106 %" in text and "106\u00a0%" in wikitext
     assert json.loads(data)["coverage_percent"] == 106

@@ -14,9 +14,8 @@ import time
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from commandline import Cli
 
-from movibot.cli import main
 from movibot.sites.mediawiki import MediaWikiSite
 
 SITE = Path(__file__).parents[1] / "fixtures" / "site"
@@ -70,13 +69,7 @@ def commands(tree: dict[str, Path], cfg: Path) -> dict[str, list[str]]:
     }
 
 
-def invoke(args: list[str], cfg: Path | None = None) -> tuple[int, str]:
-    """The command's exit code and output, with no MOVIBOT_PASSWORD in its environment."""
-    extra = ["--config", str(cfg)] if cfg else []
-    result = CliRunner().invoke(main, [*args, *extra], env={"MOVIBOT_PASSWORD": None})
-    if result.exception and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result.exit_code, result.output
+NO_PASSWORD = {"MOVIBOT_PASSWORD": None}  # no password in the commands' environment
 
 
 def assert_nothing_written(tree: dict[str, Path], before: dict[str, bytes]) -> None:
@@ -101,26 +94,31 @@ BAD_CONFIGS = [
 @pytest.mark.parametrize("command", COMMANDS)
 @pytest.mark.parametrize(("text", "message"), BAD_CONFIGS, ids=[c[0][:12] for c in BAD_CONFIGS])
 def test_a_bad_config_is_one_line_exit_2_and_nothing_written(
-    tree: dict[str, Path], command: str, text: str, message: str,
+    cli: Cli, tree: dict[str, Path], command: str, text: str, message: str,
 ) -> None:
     cfg = config(tree, text)
     before = files(tree["root"])
-    code, output = invoke(commands(tree, cfg)[command], cfg)
+    code, output = cli.code_output(*commands(tree, cfg)[command], "--config", str(cfg),
+                                   env=NO_PASSWORD)
     assert (code, output) == (2, f"Error: {cfg}: {message}\n")
     assert_nothing_written(tree, before)
 
 
 @pytest.mark.parametrize("content", [b"site: [\n", b"site: caf\xe9\n"], ids=["yaml", "latin-1"])
-def test_an_unreadable_config_is_one_line(tree: dict[str, Path], content: bytes) -> None:
+def test_an_unreadable_config_is_one_line(cli: Cli, tree: dict[str, Path], content: bytes) -> None:
     cfg = tree["root"] / "movibot.yaml"
     cfg.write_bytes(content)
-    code, output = invoke(commands(tree, cfg)["run"], cfg)
+    code, output = cli.code_output(*commands(tree, cfg)["run"], "--config", str(cfg),
+                                   env=NO_PASSWORD)
     assert code == 2 and output.count("\n") == 1 and output.startswith(f"Error: {cfg}")
 
 
-def test_a_missing_config_named_on_the_command_line_is_one_line(tree: dict[str, Path]) -> None:
+def test_a_missing_config_named_on_the_command_line_is_one_line(
+                                                                cli: Cli,
+                                                                tree: dict[str, Path]) -> None:
     cfg = tree["root"] / "absent.yaml"
-    code, output = invoke(commands(tree, cfg)["run"], cfg)
+    code, output = cli.code_output(*commands(tree, cfg)["run"], "--config", str(cfg),
+                                   env=NO_PASSWORD)
     assert (code, output) == (2, f"Error: {cfg}: cannot read config: No such file or directory\n")
 
 
@@ -137,7 +135,7 @@ def password_config(tree: dict[str, Path], pw: Path) -> Path:
 @pytest.mark.parametrize("mode", [0o644, 0o640, 0o604, 0o660])
 @pytest.mark.parametrize("command", [["run"], ["push", "--no-lint"]])
 def test_a_password_file_others_can_read_is_refused_before_any_request(
-    tree: dict[str, Path], mode: int, command: list[str],
+    cli: Cli, tree: dict[str, Path], mode: int, command: list[str],
 ) -> None:
     pw = tree["root"] / "password"
     pw.write_text(PASSWORD + "\n", encoding="utf-8")
@@ -145,7 +143,7 @@ def test_a_password_file_others_can_read_is_refused_before_any_request(
     cfg = password_config(tree, pw)
     before = files(tree["root"])
     args = [*command, str(tree["local"])] if command[0] == "push" else command
-    code, output = invoke(args, cfg)
+    code, output = cli.code_output(*args, "--config", str(cfg), env=NO_PASSWORD)
     assert (code, output) == (2, f"Error: password_file {pw}: readable by group or others "
                                  f"(mode {mode:04o}); run: chmod 600 {pw}\n")
     assert PASSWORD not in output
@@ -157,20 +155,23 @@ def test_a_password_file_others_can_read_is_refused_before_any_request(
     (lambda p: p.mkdir(mode=0o700), "Is a directory"),
     (lambda p: p.write_bytes(b"caf\xe9\n"), "not UTF-8 text"),
 ], ids=["missing", "directory", "latin-1"])
-def test_an_unreadable_password_file_is_one_line(tree: dict[str, Path], make, message) -> None:
+def test_an_unreadable_password_file_is_one_line(cli: Cli, tree: dict[str, Path], make,
+                                                 message) -> None:
     pw = tree["root"] / "password"
     make(pw)
     if pw.is_file():
         os.chmod(pw, 0o600)
-    code, output = invoke(["run"], password_config(tree, pw))
+    code, output = cli.code_output("run", "--config", str(password_config(tree, pw)),
+                                   env=NO_PASSWORD)
     assert (code, output) == (2, f"Error: password_file {pw}: {message}\n")
 
 
-def test_an_empty_password_is_a_usage_error(tree: dict[str, Path]) -> None:
+def test_an_empty_password_is_a_usage_error(cli: Cli, tree: dict[str, Path]) -> None:
     pw = tree["root"] / "password"
     pw.write_text("\n", encoding="utf-8")
     os.chmod(pw, 0o600)
-    code, output = invoke(["run"], password_config(tree, pw))
+    code, output = cli.code_output("run", "--config", str(password_config(tree, pw)),
+                                   env=NO_PASSWORD)
     assert (code, output) == (2, "Error: writing to a wiki needs OAuth (oauth2_token_file, or "
                                  "the oauth_* keys) or `username` in movibot.yaml and a "
                                  "password (MOVIBOT_PASSWORD or password_file)\n")
@@ -199,33 +200,36 @@ STATES = [
 @pytest.mark.parametrize("command", ["run", "run --dry-run", "pull", "push"])
 @pytest.mark.parametrize(("content", "message"), STATES, ids=[str(i) for i in range(len(STATES))])
 def test_a_corrupt_or_newer_state_is_one_line_exit_2_and_kept(
-    tree: dict[str, Path], command: str, content: bytes, message: str,
+    cli: Cli, tree: dict[str, Path], command: str, content: bytes, message: str,
 ) -> None:
     tree["state"].write_bytes(content.replace(b"SITE", str(tree["site"]).encode()))
     cfg = config(tree, f"put_throttle: 0\nstate_file: {tree['state']}\n")
     before = files(tree["root"])
-    code, output = invoke(commands(tree, cfg)[command], cfg)
+    code, output = cli.code_output(*commands(tree, cfg)[command], "--config", str(cfg),
+                                   env=NO_PASSWORD)
     message = message.replace("SITE", str(tree["site"]))
     assert (code, output) == (2, f"Error: state file {tree['state']} {message}\n")
     assert_nothing_written(tree, before)
 
 
-def test_a_state_file_not_utf8_is_one_line(tree: dict[str, Path]) -> None:
+def test_a_state_file_not_utf8_is_one_line(cli: Cli, tree: dict[str, Path]) -> None:
     tree["state"].write_bytes(b'{"version": 1, "caf\xe9": 1}')
     cfg = config(tree, f"state_file: {tree['state']}\n")
-    code, output = invoke(commands(tree, cfg)["run"], cfg)
+    code, output = cli.code_output(*commands(tree, cfg)["run"], "--config", str(cfg),
+                                   env=NO_PASSWORD)
     assert code == 2 and output.count("\n") == 1
     assert output.startswith(f"Error: state file {tree['state']} is corrupt (")
 
 
 def test_a_state_file_that_cannot_be_written_stops_the_run_before_any_edit(
-    tree: dict[str, Path],
+    cli: Cli, tree: dict[str, Path],
 ) -> None:
     blocker = tree["root"] / "not-a-folder"
     blocker.write_text("", encoding="utf-8")
     cfg = config(tree, f"state_file: {blocker / 'state.json'}\n")
     before = files(tree["root"])
-    code, output = invoke(commands(tree, cfg)["run"], cfg)
+    code, output = cli.code_output(*commands(tree, cfg)["run"], "--config", str(cfg),
+                                   env=NO_PASSWORD)
     assert (code, output) == (6, "Error: cannot write the lock file "
                                  f"{blocker / 'state.json.lock'}: File exists\n")
     assert_nothing_written(tree, before)
@@ -235,12 +239,13 @@ def test_a_state_file_that_cannot_be_written_stops_the_run_before_any_edit(
 
 
 def test_run_reports_a_page_file_that_is_not_utf8_and_never_overwrites_it(
-    tree: dict[str, Path],
+    cli: Cli, tree: dict[str, Path],
 ) -> None:
     bad = tree["site"] / "Catégorie:Coworking.wiki"  # a page the run wants to write
     bad.write_bytes(LATIN1)
     cfg = config(tree, f"put_throttle: 0\nstate_file: {tree['state']}\n")
-    code, output = invoke(commands(tree, cfg)["run"], cfg)
+    code, output = cli.code_output(*commands(tree, cfg)["run"], "--config", str(cfg),
+                                   env=NO_PASSWORD)
     assert code == 1
     assert output.splitlines()[:2] == [
         f"{bad}:1:1: error E601 not UTF-8 text (byte 0xe9)",
@@ -253,39 +258,47 @@ def test_run_reports_a_page_file_that_is_not_utf8_and_never_overwrites_it(
 
 @pytest.mark.parametrize("command", ["diff", "push"])
 def test_diff_and_push_refuse_a_local_file_that_is_not_utf8(
-    tree: dict[str, Path], command: str,
+    cli: Cli, tree: dict[str, Path], command: str,
 ) -> None:
     bad = tree["local"] / "Latin1.wiki"
     bad.write_bytes(LATIN1)
     cfg = config(tree, f"state_file: {tree['state']}\n")
     before = files(tree["root"])
-    code, output = invoke(commands(tree, cfg)[command], cfg)
+    code, output = cli.code_output(*commands(tree, cfg)[command], "--config", str(cfg),
+                                   env=NO_PASSWORD)
     assert (code, output) == (2, f"Error: {bad}:2:4: error E601 not UTF-8 text (byte 0xe9)\n")
     assert files(tree["root"]) == before
 
 
-def test_pull_never_overwrites_a_local_file_that_is_not_utf8(tree: dict[str, Path]) -> None:
+def test_pull_never_overwrites_a_local_file_that_is_not_utf8(
+                                                             cli: Cli,
+                                                             tree: dict[str, Path]) -> None:
     tree["dest"].mkdir()
     bad = tree["dest"] / "Le_Lieu_Test.wiki"
     bad.write_bytes(LATIN1)
     cfg = config(tree, f"state_file: {tree['state']}\n")
-    code, output = invoke(commands(tree, cfg)["pull"], cfg)
+    code, output = cli.code_output(*commands(tree, cfg)["pull"], "--config", str(cfg),
+                                   env=NO_PASSWORD)
     assert code == 1
     assert f"{bad}: error: not UTF-8 text; not overwritten\n" in output
     assert bad.read_bytes() == LATIN1
     assert (tree["dest"] / "La_Petite_Fabrique.wiki").exists()  # the others were pulled
 
 
-def test_cost_of_a_file_that_is_not_utf8_is_one_line(tree: dict[str, Path]) -> None:
+def test_cost_of_a_file_that_is_not_utf8_is_one_line(cli: Cli, tree: dict[str, Path]) -> None:
     bad = tree["root"] / "Lieu.wiki"
     bad.write_bytes(LATIN1)
-    assert invoke(["cost", str(bad)]) == (2, f"Error: {bad}:2:4: not UTF-8 text (byte 0xe9)\n")
+    assert cli.code_output("cost", str(bad), env=NO_PASSWORD) == (
+        2, f"Error: {bad}:2:4: not UTF-8 text (byte 0xe9)\n")
 
 
-def test_the_report_folder_is_created_and_the_report_written_whole(tree: dict[str, Path]) -> None:
+def test_the_report_folder_is_created_and_the_report_written_whole(
+                                                                   cli: Cli,
+                                                                   tree: dict[str, Path]) -> None:
     report = tree["root"] / "logs" / "movibot" / "last.json"
     cfg = config(tree, f"put_throttle: 0\nstate_file: {tree['state']}\n")
-    code, _ = invoke(["run", "--site", str(tree["site"]), "--report", str(report)], cfg)
+    code, _ = cli.code_output("run", "--site", str(tree["site"]), "--report", str(report),
+                              "--config", str(cfg), env=NO_PASSWORD)
     assert code == 0
     assert json.loads(report.read_text(encoding="utf-8"))["exit_code"] == 0
     assert not [p for p in report.parent.iterdir() if p.name != "last.json"]  # no temp file left

@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_run_wiki import configure, run
+from commandline import Cli
+from test_run_wiki import configure
 
 
 def lieu(name: str, infra: str) -> str:
@@ -24,16 +25,16 @@ def database(wiki: Any) -> Path:
 
 
 def test_when_the_recent_changes_no_longer_reach_the_last_run_every_page_is_read(
-        wiki: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        cli: Cli, wiki: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     wiki.seed({"Lieu Est": lieu("Lieu Est", "1 700 €"), "Lieu Ouest": lieu("Lieu Ouest", "900 €")})
     config = configure(wiki, tmp_path, monkeypatch)
-    assert run(config)[0] == 0
+    assert cli.run(None, config)[0] == 0
     wiki.edit_as_human("Lieu Est", wiki.text("Lieu Est").replace("1 700 €", "2 000 €"))
     last = wiki.edit_as_human("Lieu Ouest",
                               wiki.text("Lieu Ouest").replace("x\n", "Des gens.\n"))
     with sqlite3.connect(database(wiki)) as db:  # the wiki forgot everything but the last edit
         db.execute("DELETE FROM recentchanges WHERE rc_this_oldid != ?", (last,))
-    code, output, report = run(config)
+    code, output, report = cli.run(None, config)
     assert code == 0, output
     assert report["full"] is True and report["notes"] == [
         "the wiki's recent changes no longer reach back to the last run "
@@ -41,65 +42,68 @@ def test_when_the_recent_changes_no_longer_reach_the_last_run_every_page_is_read
     assert "| 2\u00a0800\u00a0€" in wiki.text("Lieu Est")  # the forgotten change is seen
     with sqlite3.connect(database(wiki)) as db:  # the window reaches back again (days pass)
         db.execute("UPDATE recentchanges SET rc_timestamp = '20261101000000'")
-    code, _, report = run(config)
+    code, _, report = cli.run(None, config)
     assert (code, report["full"], report["notes"], report["edits"]) == (0, False, [], 0)
 
 
 def test_lieux_in_a_custom_content_namespace_are_refreshed_by_incremental_runs(
-        wiki: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        cli: Cli, wiki: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     with wiki.settings_path.open("a", encoding="utf-8") as settings:
         settings.write('\n$wgExtraNamespaces[3000] = "Lieu";\n$wgExtraNamespaces[3001] = '
                        '"Discussion_Lieu";\n$wgContentNamespaces[] = 3000;\n')
     wiki.seed({"Lieu:Atelier Sud": lieu("Atelier Sud", "1 700 €")})
     assert wiki.api(titles="Lieu:Atelier Sud")["query"]["pages"][0]["ns"] == 3000
     config = configure(wiki, tmp_path, monkeypatch)
-    assert run(config)[0] == 0
+    assert cli.run(None, config)[0] == 0
     assert "| 2\u00a0500\u00a0€" in wiki.text("Lieu:Atelier Sud")
     wiki.edit_as_human("Lieu:Atelier Sud",
                        wiki.text("Lieu:Atelier Sud").replace("1 700 €", "2 000 €"))
-    code, output, report = run(config)
+    code, output, report = cli.run(None, config)
     assert code == 0 and report["full"] is False, output
     assert "| 2\u00a0800\u00a0€" in wiki.text("Lieu:Atelier Sud")
 
 
 def test_pages_categorised_by_their_template_are_members(
-        wiki: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        cli: Cli, wiki: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     by_template = lieu("Par Modèle", "1 700 €").replace("[[Catégorie:Tiers-Lieux]]\n", "")
     wiki.seed({"Modèle:Tiers-Lieu": "<includeonly>[[Catégorie:Tiers-Lieux]]</includeonly>",
                "Par Modèle": by_template})
     wiki.run_maintenance("runJobs", "--quiet")  # the category links of the imported page
     config = configure(wiki, tmp_path, monkeypatch)
-    code, output, report = run(config)
+    code, output, report = cli.run(None, config)
     assert code == 0, output
     assert "| 2\u00a0500\u00a0€" in wiki.text("Par Modèle")
     assert "[[Par Modèle]]" in wiki.text("Catégorie:Tiers-Lieux")
     wiki.edit_as_human("Par Modèle", wiki.text("Par Modèle").replace("1 700 €", "2 000 €"))
-    code, _, report = run(config)  # incremental: still a member, from the wiki's own links
+    code, _, report = cli.run(None,
+                              config)  # incremental: still a member, from the wiki's own links
     assert code == 0 and "| 2\u00a0800\u00a0€" in wiki.text("Par Modèle")
     assert "[[Par Modèle]]" in wiki.text("Catégorie:Tiers-Lieux")
 
 
 def test_a_category_differing_beyond_the_first_letter_is_another_category(
-        wiki: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        cli: Cli, wiki: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     other = lieu("Autre", "1 700 €").replace("Tiers-Lieux]]", "Tiers-lieux]]")
     wiki.seed({"Vrai Lieu": lieu("Vrai Lieu", "1 700 €"), "Autre": other})
     config = configure(wiki, tmp_path, monkeypatch)
     texts = []
     for args in ((), ("--full",), ()):  # first, full and incremental runs agree: no flapping
-        code, _, report = run(config, *args)
+        code, _, report = cli.run(None, config, *args)
         assert code == 0
         assert "Autre" not in wiki.text("Catégorie:Tiers-Lieux")  # never a member
         texts.append(wiki.text("Autre"))
     assert texts[0] == texts[1] == texts[2]
     wiki.edit_as_human("Autre", wiki.text("Autre") + "\nUne ligne.")
-    code, _, report = run(config)  # incremental: read, processed as a page calling the template
+    code, _, report = cli.run(None,
+                              config)  # incremental: read, processed as a page calling the template
     autre = next(p for p in report["pages"] if p["title"] == "Autre")
     assert [p["code"] for p in autre["problems"]] == ["E301"]  # not in Catégorie:Tiers-Lieux
     assert "Autre" not in wiki.text("Catégorie:Tiers-Lieux")
 
 
 def test_incremental_runs_end_as_full_runs_over_the_same_changes(
-        wiki: Any, wiki_template: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        cli: Cli, wiki: Any, wiki_template: Any, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
     import wikiserver
 
     twin = wikiserver.Wiki.fresh(wiki_template)
@@ -119,12 +123,12 @@ def test_incremental_runs_end_as_full_runs_over_the_same_changes(
             w.seed(start)
             (tmp_path / name).mkdir()
             configs[name] = configure(w, tmp_path / name, monkeypatch)
-            assert run(configs[name])[0] == 0
+            assert cli.run(None, configs[name])[0] == 0
         for step in steps:
             for name, w in (("incremental", wiki), ("full", twin)):
                 step(w)
                 args = ("--full",) if name == "full" else ()
-                code, output, _ = run(configs[name], *args)
+                code, output, _ = cli.run(None, configs[name], *args)
                 assert code == 0, output
             titles = ["Lieu A", "Lieu B", "Lieu C", "Lieu D", "Catégorie:Tiers-Lieux"]
             assert {t: wiki.text(t) for t in titles} == {t: twin.text(t) for t in titles}
@@ -135,7 +139,7 @@ def test_incremental_runs_end_as_full_runs_over_the_same_changes(
 
 
 def test_on_a_case_sensitive_wiki_the_first_letter_is_not_folded_either(
-        wiki: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        cli: Cli, wiki: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     with wiki.settings_path.open("a", encoding="utf-8") as settings:
         settings.write("\n$wgCapitalLinks = false;\n")
     other = lieu("Petit", "1 700 €").replace("[[Catégorie:Tiers-Lieux]]",
@@ -143,7 +147,7 @@ def test_on_a_case_sensitive_wiki_the_first_letter_is_not_folded_either(
     wiki.seed({"Grand": lieu("Grand", "1 700 €"), "Petit": other})
     general = wiki.api(meta="siteinfo")["query"]["general"]
     assert general["case"] == "case-sensitive"
-    code, output, report = run(configure(wiki, tmp_path, monkeypatch))
+    code, output, report = cli.run(None, configure(wiki, tmp_path, monkeypatch))
     assert code == 0, output
     members = wiki.text("Catégorie:Tiers-Lieux")
     assert "[[Grand]]" in members and "Petit" not in members  # another category there

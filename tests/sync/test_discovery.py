@@ -9,23 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
-
-from movibot.cli import main
+from commandline import Cli
 
 SCHEMAS = Path(__file__).parents[2] / "schemas"
 ORPHAN = ("{{Tiers-Lieu\n| nom = Orphelin\n| ville = Lyon\n| surface totale = 300 m²\n"
           "| coût infrastructure = 1 700 €\n| coût services = 800 €\n}}\n== Communauté ==\nx\n"
           "== Territoire ==\ny\n== Processus ==\nz\n")
 MEMBER = ORPHAN.replace("Orphelin", "Membre") + "[[Catégorie:Tiers-Lieux]]\n"
-
-
-def run(site: str, config: Path, *args: str) -> tuple[int, dict[str, Any]]:
-    report = config.parent / "report.json"
-    result = CliRunner().invoke(main, ["run", "--site", site, "--config", str(config),
-                                       "--report", str(report), *args])
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
-    return result.exit_code, json.loads(report.read_text(encoding="utf-8"))
 
 
 def page(report: dict[str, Any], title: str) -> dict[str, Any]:
@@ -57,8 +47,8 @@ def config_for(tmp_path: Path, add_category: bool) -> Path:
 
 
 def test_a_page_calling_the_template_outside_the_category_is_processed_with_e301(
-        folder: Path, tmp_path: Path) -> None:
-    code, report = run(str(folder), config_for(tmp_path, False))
+        cli: Cli, folder: Path, tmp_path: Path) -> None:
+    code, _, report = cli.run(str(folder), config_for(tmp_path, False))
     orphan = page(report, "Orphelin")
     assert (code, orphan["status"]) == (0, "edited")
     assert [p["code"] for p in orphan["problems"]] == ["E301"]
@@ -69,31 +59,32 @@ def test_a_page_calling_the_template_outside_the_category_is_processed_with_e301
     assert "[[Membre]]" in members and "Orphelin" not in members
 
 
-def test_with_add_category_the_bot_puts_the_page_in_its_category(folder: Path, tmp_path: Path
+def test_with_add_category_the_bot_puts_the_page_in_its_category(cli: Cli, folder: Path,
+                                                                 tmp_path: Path
                                                                  ) -> None:
     config = config_for(tmp_path, True)
-    code, report = run(str(folder), config)
+    code, _, report = cli.run(str(folder), config)
     text = (folder / "Orphelin.wiki").read_text(encoding="utf-8")
     block = text.split("<!-- movibot:begin infobox", 1)[1].split("<!-- movibot:end infobox", 1)[0]
     assert code == 0 and "[[Catégorie:Tiers-Lieux]]" in block
     assert "[[Orphelin]]" in (folder / "Catégorie:Tiers-Lieux.wiki").read_text(encoding="utf-8")
-    code, report = run(str(folder), config, "--full")
+    code, _, report = cli.run(str(folder), config, "--full")
     orphan = page(report, "Orphelin")
     assert (code, orphan["status"], orphan["problems"], report["edits"]) == (
         0, "unchanged", [], 0)
 
 
-def test_a_dump_run_processes_them_as_the_folder_run_does(folder: Path, tmp_path: Path
+def test_a_dump_run_processes_them_as_the_folder_run_does(cli: Cli, folder: Path, tmp_path: Path
                                                          ) -> None:
     from test_offline import make_dump
 
     dump = make_dump(tmp_path / "dump.xml", folder)
     out = tmp_path / "out"
-    code, report = run(f"dump:{dump}", config_for(tmp_path, False), "--out", str(out))
+    code, _, report = cli.run(f"dump:{dump}", config_for(tmp_path, False), "--out", str(out))
     orphan = page(json.loads((out / "report.json").read_text(encoding="utf-8")), "Orphelin")
     assert (code, orphan["status"], [p["code"] for p in orphan["problems"]]) == (
         0, "edited", ["E301"])
-    code, _ = run(str(folder), config_for(tmp_path, False))  # the same plan on the folder
+    code, _, _ = cli.run(str(folder), config_for(tmp_path, False))  # the same plan on the folder
     assert code == 0
     assert (out / "Orphelin.wiki").read_text(encoding="utf-8") == (
         folder / "Orphelin.wiki").read_text(encoding="utf-8")
@@ -101,14 +92,13 @@ def test_a_dump_run_processes_them_as_the_folder_run_does(folder: Path, tmp_path
     assert "[[Membre]]" in members and "Orphelin" not in members
 
 
-def test_the_live_wiki_finds_them_through_embeddedin(wiki: Any, tmp_path: Path,
+def test_the_live_wiki_finds_them_through_embeddedin(cli: Cli, wiki: Any, tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     from test_run_wiki import configure
-    from test_run_wiki import run as run_wiki
 
     wiki.seed({"Modèle:Tiers-Lieu": "", "Orphelin": ORPHAN, "Membre": MEMBER})
     wiki.run_maintenance("refreshLinks")  # the template links of the imported pages
-    code, _, report = run_wiki(configure(wiki, tmp_path, monkeypatch))
+    code, _, report = cli.run(None, configure(wiki, tmp_path, monkeypatch))
     orphan = page(report, "Orphelin")
     assert (code, orphan["status"], [p["code"] for p in orphan["problems"]]) == (
         0, "edited", ["E301"])

@@ -16,11 +16,10 @@ from typing import Any
 
 import pytest
 import responses
-from click.testing import CliRunner
+from commandline import Cli
 from reliability_fakewiki import API, BOT, BOT_PASSWORD, Call, FakeWiki, error
 from reliability_wiki import lieux_and_fiches
 
-from movibot.cli import main
 from movibot.sites.mediawiki import MediaWikiSite
 
 PAGES = lieux_and_fiches()
@@ -51,28 +50,25 @@ def fake() -> Iterator[FakeWiki]:
 
 
 @pytest.fixture(scope="module")
-def reference(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+def reference(cli: Cli, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """The fake wiki's pages after one uninterrupted run."""
     with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
         wiki = FakeWiki(rsps, dict(PAGES))
-        code, output, _ = run(tmp_path_factory.mktemp("reference"))
+        code, output, _ = cli.run(None, fake_config(tmp_path_factory.mktemp("reference")),
+                                  env=PASSWORD)
         assert code == 0, output
         return wiki.texts()
 
 
-def run(folder: Path, *args: str, extra: str = "") -> tuple[int, str, dict[str, Any]]:
-    """`movibot run` against the fake wiki, with its state and report in `folder`."""
+PASSWORD = {"MOVIBOT_PASSWORD": BOT_PASSWORD}
+
+
+def fake_config(folder: Path, extra: str = "") -> Path:
+    """A movibot.yaml for the fake wiki in `folder` (the state and the run's report beside it)."""
     config = folder / "movibot.yaml"
     config.write_text(f"site: {API}\nusername: {BOT}\nput_throttle: 0\n"
                       f"state_file: {folder / 'state.json'}\n{extra}", encoding="utf-8")
-    report = folder / "report.json"
-    report.unlink(missing_ok=True)
-    result = CliRunner().invoke(main, ["run", "--config", str(config), "--report", str(report),
-                                       *args], env={"MOVIBOT_PASSWORD": BOT_PASSWORD})
-    if result.exception and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    data = json.loads(report.read_text(encoding="utf-8")) if report.exists() else {}
-    return result.exit_code, result.output, data
+    return config
 
 
 def statuses(report: dict[str, Any]) -> dict[str, str]:
@@ -100,10 +96,10 @@ class Storm:
 
 
 def test_a_maxlag_storm_mid_run_halts_cleanly_and_a_later_run_completes(
-    fake: FakeWiki, waits: list[float], tmp_path: Path, reference: dict[str, str],
+    cli: Cli, fake: FakeWiki, waits: list[float], tmp_path: Path, reference: dict[str, str],
 ) -> None:
     fake.fault = storm = Storm(lambda call: call.kind == "edit" and call.edits == 4)
-    code, output, report = run(tmp_path)
+    code, output, report = cli.run(None, fake_config(tmp_path), env=PASSWORD)
     assert code == 1, output
     assert waits == [5.0] * 5  # the server's Retry-After, five times, for one request only
     halted = f"the wiki at {API} is lagged/overloaded: gave up after 5 retries"
@@ -114,13 +110,13 @@ def test_a_maxlag_storm_mid_run_halts_cleanly_and_a_later_run_completes(
     state = json.loads((tmp_path / "state.json").read_text(encoding="utf-8"))
     assert state["sites"][API]["last_run"] is None  # the next run reads everything again
     storm.stop()
-    code, output, report = run(tmp_path)
+    code, output, report = cli.run(None, fake_config(tmp_path), env=PASSWORD)
     assert code == 0, output
     assert fake.texts() == reference
 
 
 def test_a_maxlag_storm_shorter_than_the_retries_only_delays_the_run(
-    fake: FakeWiki, waits: list[float], tmp_path: Path, reference: dict[str, str],
+    cli: Cli, fake: FakeWiki, waits: list[float], tmp_path: Path, reference: dict[str, str],
 ) -> None:
     lagged = {"n": 0}
 
@@ -131,14 +127,14 @@ def test_a_maxlag_storm_shorter_than_the_retries_only_delays_the_run(
         return None
 
     fake.fault = three_lags
-    code, output, report = run(tmp_path)
+    code, output, report = cli.run(None, fake_config(tmp_path), env=PASSWORD)
     assert (code, report["halted"]) == (0, None), output
     assert waits == [5.0, 5.0, 5.0]
     assert fake.texts() == reference
 
 
 def test_a_storm_when_the_stop_page_is_checked_again_halts_with_a_report(
-    fake: FakeWiki, waits: list[float], tmp_path: Path, reference: dict[str, str],
+    cli: Cli, fake: FakeWiki, waits: list[float], tmp_path: Path, reference: dict[str, str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from movibot.sync.apply import Politeness
@@ -147,29 +143,29 @@ def test_a_storm_when_the_stop_page_is_checked_again_halts_with_a_report(
     monkeypatch.setattr("movibot.sync.run.politeness",
                         lambda site, config, max_edits=None: Politeness(0, None, 0.0))
     fake.fault = storm = Storm(lambda call: call.kind == "query" and call.edits == 10)
-    code, output, report = run(tmp_path)
+    code, output, report = cli.run(None, fake_config(tmp_path), env=PASSWORD)
     assert code == 1, output
     assert report["halted"] == ("the stop page could not be read: the wiki at "
                                 f"{API} is lagged/overloaded: gave up after 5 retries")
     assert report["counts"]["not-done"] == len(report["pages"]) - 10 - report["counts"][
         "unchanged"]
     storm.stop()
-    assert run(tmp_path)[0] == 0
+    assert cli.run(None, fake_config(tmp_path), env=PASSWORD)[0] == 0
     assert fake.texts() == reference
 
 
 def test_a_storm_from_the_first_request_writes_a_report_and_no_edit(
-    fake: FakeWiki, waits: list[float], tmp_path: Path, reference: dict[str, str],
+    cli: Cli, fake: FakeWiki, waits: list[float], tmp_path: Path, reference: dict[str, str],
 ) -> None:
     fake.fault = storm = Storm(lambda call: True)
-    code, output, report = run(tmp_path)
+    code, output, report = cli.run(None, fake_config(tmp_path), env=PASSWORD)
     assert code == 1
     assert output.endswith(f"halted: the wiki at {API} is lagged/overloaded: "
                            "gave up after 5 retries\n")
     assert (report["exit_code"], report["edits"], report["pages"]) == (1, 0, [])
     assert fake.edits == 0 and not (tmp_path / "state.json").exists()
     storm.stop()
-    assert run(tmp_path)[0] == 0
+    assert cli.run(None, fake_config(tmp_path), env=PASSWORD)[0] == 0
     assert fake.texts() == reference
 
 
@@ -177,7 +173,7 @@ def test_a_storm_from_the_first_request_writes_a_report_and_no_edit(
 
 
 def test_429_with_retry_after_is_waited_then_the_run_completes(
-    fake: FakeWiki, waits: list[float], tmp_path: Path, reference: dict[str, str],
+    cli: Cli, fake: FakeWiki, waits: list[float], tmp_path: Path, reference: dict[str, str],
 ) -> None:
     limited = {"n": 0}
 
@@ -188,23 +184,23 @@ def test_429_with_retry_after_is_waited_then_the_run_completes(
         return None
 
     fake.fault = too_many
-    code, output, _ = run(tmp_path)
+    code, output, _ = cli.run(None, fake_config(tmp_path), env=PASSWORD)
     assert code == 0, output
     assert waits == [30.0, 30.0]
     assert fake.texts() == reference
 
 
 def test_a_429_storm_costs_one_request_s_retries_not_one_per_page(
-    fake: FakeWiki, waits: list[float], tmp_path: Path, reference: dict[str, str],
+    cli: Cli, fake: FakeWiki, waits: list[float], tmp_path: Path, reference: dict[str, str],
 ) -> None:
     fake.fault = storm = Storm(lambda call: call.kind == "edit" and call.edits == 3,
                        (429, {"Retry-After": "3600"}, "Too Many Requests"))
-    code, output, report = run(tmp_path)
+    code, output, report = cli.run(None, fake_config(tmp_path), env=PASSWORD)
     assert code == 1, output
     assert waits == [600.0] * 5  # Retry-After capped at 10 minutes, one request retried
     assert report["counts"]["error"] == 1
     storm.stop()
-    assert run(tmp_path)[0] == 0
+    assert cli.run(None, fake_config(tmp_path), env=PASSWORD)[0] == 0
     assert fake.texts() == reference
 
 
@@ -212,7 +208,7 @@ def test_a_429_storm_costs_one_request_s_retries_not_one_per_page(
 
 
 def test_a_session_expiring_mid_run_is_renewed_and_nothing_is_lost(
-    fake: FakeWiki, waits: list[float], tmp_path: Path, reference: dict[str, str],
+    cli: Cli, fake: FakeWiki, waits: list[float], tmp_path: Path, reference: dict[str, str],
 ) -> None:
     expired: set[int] = set()
 
@@ -222,7 +218,7 @@ def test_a_session_expiring_mid_run_is_renewed_and_nothing_is_lost(
             fake.expire_sessions()
 
     fake.fault = expire
-    code, output, report = run(tmp_path)
+    code, output, report = cli.run(None, fake_config(tmp_path), env=PASSWORD)
     assert (code, report["halted"]) == (0, None), output
     assert [c.kind for c in fake.calls].count("login") == 3
     assert fake.texts() == reference
@@ -230,7 +226,7 @@ def test_a_session_expiring_mid_run_is_renewed_and_nothing_is_lost(
 
 
 def test_a_session_that_cannot_be_renewed_halts_after_one_failed_login(
-    fake: FakeWiki, waits: list[float], tmp_path: Path, reference: dict[str, str],
+    cli: Cli, fake: FakeWiki, waits: list[float], tmp_path: Path, reference: dict[str, str],
 ) -> None:
     refused = {"login": {"result": "Failed", "reason": "Incorrect password"}}
 
@@ -242,13 +238,13 @@ def test_a_session_that_cannot_be_renewed_halts_after_one_failed_login(
         return None
 
     fake.fault = password_changed
-    code, output, report = run(tmp_path)
+    code, output, report = cli.run(None, fake_config(tmp_path), env=PASSWORD)
     assert code == 1
     assert report["halted"] == (f"login failed for {BOT} on {API}: wrong username or password")
     assert [c.kind for c in fake.calls].count("login") == 2
     assert report["counts"]["error"] == 1 and fake.edits == 5
     fake.fault = lambda call: None
-    assert run(tmp_path)[0] == 0
+    assert cli.run(None, fake_config(tmp_path), env=PASSWORD)[0] == 0
     assert fake.texts() == reference
 
 
@@ -256,7 +252,7 @@ def test_a_session_that_cannot_be_renewed_halts_after_one_failed_login(
 
 
 def test_a_page_refused_once_is_tried_again_by_the_next_incremental_run(
-    fake: FakeWiki, waits: list[float], tmp_path: Path, reference: dict[str, str],
+    cli: Cli, fake: FakeWiki, waits: list[float], tmp_path: Path, reference: dict[str, str],
 ) -> None:
     def filtered(call: Call) -> Any:
         if call.kind == "edit" and call.params.get("title") == "Lieu numéro 4":
@@ -264,35 +260,39 @@ def test_a_page_refused_once_is_tried_again_by_the_next_incremental_run(
         return None
 
     fake.fault = filtered
-    code, output, report = run(tmp_path)
+    code, output, report = cli.run(None, fake_config(tmp_path), env=PASSWORD)
     assert code == 1 and statuses(report)["Lieu numéro 4"] == "error"
     assert report["halted"] is None  # one refusal does not halt the run: its last_run is kept
     fake.fault = lambda call: None
-    code, output, report = run(tmp_path)  # incremental: nothing changed on the wiki since
+    code, output, report = cli.run(None, fake_config(tmp_path),
+                                   env=PASSWORD)  # incremental: nothing changed on the wiki since
     assert code == 0, output
     assert statuses(report)["Lieu numéro 4"] == "edited"
     assert fake.texts() == reference
 
 
 def test_a_storm_while_reading_the_pages_halts_with_a_report_and_no_edit(
-    fake: FakeWiki, waits: list[float], tmp_path: Path, reference: dict[str, str],
+    cli: Cli, fake: FakeWiki, waits: list[float], tmp_path: Path, reference: dict[str, str],
 ) -> None:
     fake.fault = storm = Storm(lambda call: call.kind == "query"
                                and call.params.get("generator") == "categorymembers")
-    code, output, report = run(tmp_path)
+    code, output, report = cli.run(None, fake_config(tmp_path), env=PASSWORD)
     assert code == 1, output
     assert report["halted"] == f"the wiki at {API} is lagged/overloaded: gave up after 5 retries"
     assert (report["edits"], fake.edits, waits) == (0, 0, [5.0] * 5)
     storm.stop()
-    assert run(tmp_path)[0] == 0
+    assert cli.run(None, fake_config(tmp_path), env=PASSWORD)[0] == 0
     assert fake.texts() == reference
 
 
 def test_a_report_page_that_cannot_be_read_is_reported_not_raised(
-    fake: FakeWiki, waits: list[float], tmp_path: Path,
+    cli: Cli, fake: FakeWiki, waits: list[float], tmp_path: Path,
 ) -> None:
     fake.fault = Storm(lambda call: "Rapport" in call.params.get("titles", ""))
-    code, output, report = run(tmp_path, extra="report_page: Utilisateur:Movibot/Rapport\n")
+    code, output, report = cli.run(None,
+                                   fake_config(tmp_path,
+                                               "report_page: Utilisateur:Movibot/Rapport\n"),
+                                               env=PASSWORD)
     assert code == 1, output
     assert report["halted"] == ("report page not written: the wiki at "
                                 f"{API} is lagged/overloaded: gave up after 5 retries")
@@ -303,13 +303,13 @@ def test_a_report_page_that_cannot_be_read_is_reported_not_raised(
 
 
 def test_a_deleted_page_leaves_the_members_tables_on_the_next_incremental_run(
-    fake: FakeWiki, waits: list[float], tmp_path: Path,
+    cli: Cli, fake: FakeWiki, waits: list[float], tmp_path: Path,
 ) -> None:
-    assert run(tmp_path)[0] == 0
+    assert cli.run(None, fake_config(tmp_path), env=PASSWORD)[0] == 0
     assert "[[Lieu numéro 3]]" in fake.texts()["Catégorie:Tiers-Lieux"]
     assert "[[Lieu numéro 3]]" in fake.texts()["Catégorie:Bretagne"]
     fake.delete("Lieu numéro 3")
-    code, output, report = run(tmp_path)
+    code, output, report = cli.run(None, fake_config(tmp_path), env=PASSWORD)
     assert code == 0, output
     texts = fake.texts()
     assert "Lieu numéro 3" not in texts["Catégorie:Tiers-Lieux"]

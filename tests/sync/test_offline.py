@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 from click.testing import CliRunner
+from commandline import Cli
 
 from movibot.cli import main
 
@@ -28,19 +29,14 @@ def make_dump(path: Path, folder: Path = SITE) -> Path:
     return path
 
 
-def run_out(dump: Path, out: Path, *args: str) -> int:
-    result = CliRunner().invoke(main, ["run", "--site", f"dump:{dump}", "--out", str(out), *args])
-    return result.exit_code
-
-
 def files(folder: Path) -> dict[str, str]:
     return {p.name: p.read_text(encoding="utf-8") for p in sorted(folder.iterdir())
             if p.suffix == ".wiki"}
 
 
-def test_dump_run_writes_planned_pages_and_report(tmp_path: Path) -> None:
+def test_dump_run_writes_planned_pages_and_report(cli: Cli, tmp_path: Path) -> None:
     dump = make_dump(tmp_path / "dump.xml")
-    assert run_out(dump, tmp_path / "out") == 0
+    assert cli("run", "--site", f"dump:{dump}", "--out", str(tmp_path / "out")).exit_code == 0
     out = files(tmp_path / "out")
     assert "<!-- movibot:begin infobox" in out["Le_Lieu_Test.wiki"]
     assert "Catégorie:Tiers-Lieux.wiki" in out
@@ -49,10 +45,10 @@ def test_dump_run_writes_planned_pages_and_report(tmp_path: Path) -> None:
     assert report["site"] == str(dump)
 
 
-def test_jobs_2_gives_the_same_output_as_jobs_1(tmp_path: Path) -> None:
+def test_jobs_2_gives_the_same_output_as_jobs_1(cli: Cli, tmp_path: Path) -> None:
     dump = make_dump(tmp_path / "dump.xml")
-    run_out(dump, tmp_path / "one", "--jobs", "1")
-    run_out(dump, tmp_path / "two", "--jobs", "2")
+    cli("run", "--site", f"dump:{dump}", "--out", str(tmp_path / "one"), "--jobs", "1")
+    cli("run", "--site", f"dump:{dump}", "--out", str(tmp_path / "two"), "--jobs", "2")
     assert files(tmp_path / "one") == files(tmp_path / "two")
     one = json.loads((tmp_path / "one" / "report.json").read_text(encoding="utf-8"))
     two = json.loads((tmp_path / "two" / "report.json").read_text(encoding="utf-8"))
@@ -79,7 +75,7 @@ def test_truncated_dump_is_a_clear_error_and_no_report(tmp_path: Path) -> None:
     assert not (tmp_path / "out" / "report.json").exists()
 
 
-def dump_run_of(tmp_path: Path, pages: dict[str, str]) -> tuple[Path, dict[str, str]]:
+def dump_run_of(cli: Cli, tmp_path: Path, pages: dict[str, str]) -> tuple[Path, dict[str, str]]:
     """The dump run of Le Lieu Test plus `pages` (file name -> text): its output folder and
     each reported page's status."""
     folder = tmp_path / "site"
@@ -89,23 +85,24 @@ def dump_run_of(tmp_path: Path, pages: dict[str, str]) -> tuple[Path, dict[str, 
     for name, text in pages.items():
         (folder / name).write_text(text, encoding="utf-8")
     out = tmp_path / "out"
-    assert run_out(make_dump(tmp_path / "d.xml", folder), out) == 0
+    dump = make_dump(tmp_path / "d.xml", folder)
+    assert cli("run", "--site", f"dump:{dump}", "--out", str(out)).exit_code == 0
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     return out, {p["title"]: p["status"] for p in report["pages"]}
 
 
-def test_a_category_page_without_its_namespace_is_refreshed_not_created(tmp_path: Path
+def test_a_category_page_without_its_namespace_is_refreshed_not_created(cli: Cli, tmp_path: Path
                                                                          ) -> None:
     # make_dump writes <ns>0</ns> for every page: the category page is known by its prefix
-    out, status = dump_run_of(tmp_path, {
+    out, status = dump_run_of(cli, tmp_path, {
         "Catégorie:Tiers-Lieux.wiki": "Texte écrit à la main.\n\n[[Catégorie:Portails]]\n"})
     assert status["Catégorie:Tiers-Lieux"] == "edited"
     text = (out / "Catégorie:Tiers-Lieux.wiki").read_text(encoding="utf-8")
     assert text.startswith("Texte écrit à la main.\n") and "[[Le Lieu Test]]" in text
 
 
-def test_only_the_redirects_of_a_source_category_are_reported(tmp_path: Path) -> None:
-    out, status = dump_run_of(tmp_path, {
+def test_only_the_redirects_of_a_source_category_are_reported(cli: Cli, tmp_path: Path) -> None:
+    out, status = dump_run_of(cli, tmp_path, {
         "Vieux_nom.wiki": "#REDIRECTION [[Accueil]]\n",
         "Ancien_lieu.wiki": "#REDIRECTION [[Le Lieu Test]]\n[[Catégorie:Tiers-Lieux]]\n"})
     assert status.get("Ancien lieu") == "redirect" and "Vieux nom" not in status

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from commandline import Cli
 
 from movibot.cli import main
 from movibot.config import Config
@@ -45,14 +46,6 @@ def config(tmp_path: Path) -> Path:
     return cfg
 
 
-def run(site: Path, config: Path, *args: str) -> tuple[int, dict, str]:
-    report = site.parent / "report.json"
-    result = CliRunner().invoke(main, ["run", "--site", str(site), "--config", str(config),
-                                       "--report", str(report), *args])
-    data = json.loads(report.read_text(encoding="utf-8")) if report.exists() else {}
-    return result.exit_code, data, result.output
-
-
 def page_of(report: dict, title: str) -> dict:
     return next(p for p in report["pages"] if p["title"] == title)
 
@@ -72,11 +65,11 @@ BAD_LIEUX = {
 
 @pytest.mark.parametrize("case", sorted(BAD_LIEUX))
 def test_the_run_leaves_an_invalid_record_alone_and_says_why(
-        folder: Path, config: Path, case: str) -> None:
+        cli: Cli, folder: Path, config: Path, case: str) -> None:
     params, code, field = BAD_LIEUX[case]
     text = lieu(*params)
     (folder / "Mauvais.wiki").write_text(text, encoding="utf-8")
-    exit_code, report, _ = run(folder, config)
+    exit_code, _, report = cli.run(folder, config)
     page = page_of(report, "Mauvais")
     assert (exit_code, page["status"]) == (1, "invalid")
     assert [(p["code"], p["field"]) for p in page["problems"] if p["severity"] == "error"] == [
@@ -84,21 +77,21 @@ def test_the_run_leaves_an_invalid_record_alone_and_says_why(
     assert (folder / "Mauvais.wiki").read_text(encoding="utf-8") == text  # untouched
 
 
-def test_an_invalid_lieu_is_listed_by_its_title_only(folder: Path, config: Path) -> None:
+def test_an_invalid_lieu_is_listed_by_its_title_only(cli: Cli, folder: Path, config: Path) -> None:
     params, _, _ = BAD_LIEUX["negative-cost"]
     (folder / "Mauvais.wiki").write_text(lieu(*params, "type = fablab"), encoding="utf-8")
-    run(folder, config)
+    cli.run(folder, config)
     members = (folder / "Catégorie:Tiers-Lieux.wiki").read_text(encoding="utf-8")
     row = next(line for line in members.splitlines() if "[[Mauvais" in line)
     assert "-5" not in members and "Fablab" not in row
     assert not (folder / "Catégorie:Fablab.wiki").exists()  # no category from an invalid value
 
 
-def test_a_page_without_template_or_header_lines_gets_no_block(folder: Path, config: Path
+def test_a_page_without_template_or_header_lines_gets_no_block(cli: Cli, folder: Path, config: Path
                                                                ) -> None:
     text = "Une vieille page en prose.\n\n[[Catégorie:Tiers-Lieux]]\n"
     (folder / "Vieille_page.wiki").write_text(text, encoding="utf-8")
-    exit_code, report, _ = run(folder, config)
+    exit_code, _, report = cli.run(folder, config)
     page = page_of(report, "Vieille page")
     assert (exit_code, page["status"], [p["code"] for p in page["problems"]]) == (
         1, "invalid", ["E108"])
@@ -110,9 +103,10 @@ def test_a_page_without_template_or_header_lines_gets_no_block(folder: Path, con
     "#redirect [[Le Bon Lieu]]\n\n[[Catégorie:Tiers-Lieux]]\n",
     "  #REDIRECT:[[Le Bon Lieu]]\n{{Tiers-Lieu|nom=X|ville=Y}}\n[[Catégorie:Tiers-Lieux]]\n",
 ], ids=["redirection", "lowercase", "template-after"])
-def test_a_redirect_is_never_edited_nor_listed(folder: Path, config: Path, text: str) -> None:
+def test_a_redirect_is_never_edited_nor_listed(cli: Cli, folder: Path, config: Path,
+                                               text: str) -> None:
     (folder / "Ancien_nom.wiki").write_text(text, encoding="utf-8")
-    exit_code, report, _ = run(folder, config)
+    exit_code, _, report = cli.run(folder, config)
     assert (exit_code, page_of(report, "Ancien nom")["status"]) == (0, "redirect")
     assert report["counts"]["redirect"] == 1
     assert (folder / "Ancien_nom.wiki").read_text(encoding="utf-8") == text
@@ -120,22 +114,22 @@ def test_a_redirect_is_never_edited_nor_listed(folder: Path, config: Path, text:
     assert "Ancien nom" not in members and "[[Le Bon Lieu" in members
 
 
-def test_the_bots_own_pages_are_lint_clean(tmp_path: Path, config: Path) -> None:
+def test_the_bots_own_pages_are_lint_clean(cli: Cli, tmp_path: Path, config: Path) -> None:
     copy = tmp_path / "fiches"
     shutil.copytree(FICHES, copy, ignore=shutil.ignore_patterns("*.py", "*.md", "__pycache__"))
-    exit_code, report, _ = run(copy, config)
+    exit_code, _, report = cli.run(copy, config)
     assert exit_code == 0 and report["counts"]["created"] >= 2  # the bot created pages
     result = CliRunner().invoke(main, ["lint", str(copy), "--format", "json"])
     assert (result.exit_code, json.loads(result.stdout)["errors"]) == (0, 0)
 
 
-def test_a_folder_run_never_sleeps(tmp_path: Path, config: Path,
+def test_a_folder_run_never_sleeps(cli: Cli, tmp_path: Path, config: Path,
                                    monkeypatch: pytest.MonkeyPatch) -> None:
     copy = tmp_path / "fiches"
     shutil.copytree(FICHES, copy, ignore=shutil.ignore_patterns("*.py", "*.md", "__pycache__"))
     slept: list[float] = []
     monkeypatch.setattr("movibot.sync.apply.time.sleep", slept.append)
-    exit_code, report, _ = run(copy, config)
+    exit_code, _, report = cli.run(copy, config)
     assert exit_code == 0 and report["edits"] > 30
     assert slept == []  # put_throttle: 10 in the config, but a folder is not a live wiki
 
@@ -153,7 +147,7 @@ def test_put_throttle_applies_to_live_wikis_only(tmp_path: Path) -> None:
 
 
 def test_a_cost_model_objection_is_a_problem_in_lint_parse_and_the_run(
-        tmp_path: Path, folder: Path, config: Path) -> None:
+        cli: Cli, tmp_path: Path, folder: Path, config: Path) -> None:
     # A schema that lets a negative infrastructure cost through: the cost model refuses it,
     # and says so as a problem with its code, field and line, in every command.
     schema = (Path(__file__).parents[2] / "schemas" / "lieu.yaml").read_text(encoding="utf-8")
@@ -167,7 +161,7 @@ def test_a_cost_model_objection_is_a_problem_in_lint_parse_and_the_run(
     (folder / "Negatif.wiki").write_text(text, encoding="utf-8")
     expected = ("E102", "cout_infrastructure", 5,
                 'field "cout_infrastructure": cost model: infrastructure must be >= 0, got -5')
-    _, report, _ = run(folder, config)
+    _, _, report = cli.run(folder, config)
     [problem] = page_of(report, "Negatif")["problems"]
     assert (problem["code"], problem["field"], problem["line"], problem["message"]) == expected
     lint = CliRunner().invoke(main, ["lint", str(folder / "Negatif.wiki"), "--schema", str(loose),

@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_run_wiki import configure, run
+from commandline import Cli
+from test_run_wiki import configure
 
 from movibot.sync.apply import _save
 from movibot.sync.edits import Edit
@@ -20,7 +21,7 @@ def lieu(name: str) -> str:
 
 
 def test_protected_pages_sorting_first_are_reported_and_the_others_done(
-        wiki: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        cli: Cli, wiki: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     protected = [f"A lieu protégé {i}" for i in range(5)]
     pages = {t: lieu(t) for t in protected + ["B lieu libre", "C lieu en cascade"]}
     pages["D portail protégé"] = "{{:C lieu en cascade}}\n[[Catégorie:Portails]]\n"
@@ -33,7 +34,7 @@ def test_protected_pages_sorting_first_are_reported_and_the_others_done(
     monkeypatch.setattr("movibot.sync.apply._save",
                         lambda site, edit: attempts.append(edit.title) or _save(site, edit))
     config = configure(wiki, tmp_path, monkeypatch)
-    code, output, report = run(config)
+    code, output, report = cli.run(None, config)
     statuses = {p["title"]: (p["status"], p["message"]) for p in report["pages"]}
     assert code == 1 and report["halted"] is None, output
     for title in protected:

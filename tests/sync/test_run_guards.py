@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from commandline import Cli
 
 from movibot.cli import main
 from movibot.errors import IOFailure
@@ -22,26 +23,16 @@ from movibot.state import State
 SITE = Path(__file__).parents[1] / "fixtures" / "site"
 
 
-def run(site: Path, config: Path, *args: str) -> tuple[int, str, dict]:
-    report = site.parent / "report.json"
-    report.unlink(missing_ok=True)
-    result = CliRunner().invoke(main, ["run", "--site", str(site), "--config", str(config),
-                                       "--report", str(report), *args])
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
-    data = json.loads(report.read_text(encoding="utf-8")) if report.exists() else {}
-    return result.exit_code, result.output, data
-
-
 def lock_of(tmp_path: Path) -> Path:
     return tmp_path / "state.json.lock"
 
 
-def test_a_second_run_exits_at_once_naming_the_holder(site: Path, config: Path,
+def test_a_second_run_exits_at_once_naming_the_holder(cli: Cli, site: Path, config: Path,
                                                       tmp_path: Path) -> None:
     holder = {"pid": os.getpid(), "host": socket.gethostname(), "started": "2026-12-01T03:17:00Z"}
     lock_of(tmp_path).write_text(json.dumps(holder), encoding="utf-8")
     before = {p.name: p.read_text(encoding="utf-8") for p in site.iterdir()}
-    code, output, _ = run(site, config)
+    code, output, _ = cli.run(site, config)
     assert (code, output) == (4, f"Error: another movibot run holds {lock_of(tmp_path)}: pid "
                                  f"{os.getpid()} on {socket.gethostname()}, started "
                                  "2026-12-01T03:17:00Z\n")
@@ -50,25 +41,27 @@ def test_a_second_run_exits_at_once_naming_the_holder(site: Path, config: Path,
 
 
 def test_a_lock_left_by_a_dead_process_is_taken_over_with_a_warning(
-        site: Path, config: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+        cli: Cli, site: Path, config: Path, tmp_path: Path,
+        caplog: pytest.LogCaptureFixture) -> None:
     gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
                           capture_output=True, text=True, check=True)
     dead = {"pid": int(gone.stdout), "host": socket.gethostname(), "started": "hier"}
     lock_of(tmp_path).write_text(json.dumps(dead), encoding="utf-8")
-    code, _, report = run(site, config)
+    code, _, report = cli.run(site, config)
     assert (code, report["edits"] > 0) == (0, True)
     assert "taking over the lock" in caplog.text and f"pid {dead['pid']}" in caplog.text
     assert not lock_of(tmp_path).exists()  # released at the end
 
 
-def test_a_dry_run_needs_no_lock(site: Path, config: Path, tmp_path: Path) -> None:
+def test_a_dry_run_needs_no_lock(cli: Cli, site: Path, config: Path, tmp_path: Path) -> None:
     holder = {"pid": os.getpid(), "host": socket.gethostname(), "started": "now"}
     lock_of(tmp_path).write_text(json.dumps(holder), encoding="utf-8")
-    assert run(site, config, "--dry-run")[0] == 0
+    assert cli.run(site, config, "--dry-run")[0] == 0
 
 
 def test_sigterm_finishes_the_current_edit_saves_and_reports(
-        site: Path, config: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        cli: Cli, site: Path, config: Path, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
     real_save = DirectorySite.save
     saves: list[str] = []
 
@@ -79,7 +72,7 @@ def test_sigterm_finishes_the_current_edit_saves_and_reports(
         return real_save(self, page, text, summary, **kw)
 
     monkeypatch.setattr(DirectorySite, "save", save)
-    code, _, report = run(site, config)
+    code, _, report = cli.run(site, config)
     assert (code, report["halted"], report["edits"]) == (5, "SIGTERM", 2)
     assert report["counts"]["not-done"] >= 1
     state = json.loads((tmp_path / "state.json").read_text(encoding="utf-8"))
@@ -87,12 +80,12 @@ def test_sigterm_finishes_the_current_edit_saves_and_reports(
     assert all("revid" in entries[t] for t in saves)  # both finished edits are recorded
     assert next(iter(state["sites"].values()))["last_run"] is None
     monkeypatch.setattr(DirectorySite, "save", real_save)
-    code, _, report = run(site, config)  # the next run finishes the job
+    code, _, report = cli.run(site, config)  # the next run finishes the job
     assert code == 0 and report["counts"]["not-done"] == 0
 
 
 def test_a_state_that_cannot_be_saved_mid_run_is_an_io_failure_with_a_report(
-        site: Path, config: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        cli: Cli, site: Path, config: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     real_save = State.save
     calls: list[int] = []
 
@@ -103,7 +96,7 @@ def test_a_state_that_cannot_be_saved_mid_run_is_an_io_failure_with_a_report(
         real_save(self)
 
     monkeypatch.setattr(State, "save", save)
-    code, output, report = run(site, config)
+    code, output, report = cli.run(site, config)
     assert code == 6 and output.startswith("Error: cannot write the state file ")
     assert output.endswith(": No space left on device\n") and output.count("\n") == 1
     assert report["exit_code"] == 6 and report["halted"].endswith("No space left on device")
@@ -124,23 +117,23 @@ REPORT_TITLE = "Utilisateur:Movibot/Rapport"
 
 
 def test_the_report_page_is_edited_only_when_more_than_its_date_changes(
-        site: Path, config: Path) -> None:
+        cli: Cli, site: Path, config: Path) -> None:
     config.write_text(config.read_text(encoding="utf-8") + f"report_page: {REPORT_TITLE}\n",
                       encoding="utf-8")
     (site / "Mauvais.wiki").write_text("{{Tiers-Lieu\n| ville = Lyon\n}}\n"
                                        "[[Catégorie:Tiers-Lieux]]\n", encoding="utf-8")
-    run(site, config)
+    cli.run(site, config)
     page = site / "Utilisateur:Movibot%2FRapport.wiki"
     first = page.read_text(encoding="utf-8")
     assert first.startswith("<!-- movibot:begin rapport sha1=")
     assert "Dernier passage de movibot 0.1.0 : " in first
     assert ("* [[:Mauvais]] : invalides (E101 missing required field \"nom\")") in first
-    run(site, config)  # the counts change (nothing edited this time) ...
+    cli.run(site, config)  # the counts change (nothing edited this time) ...
     second = page.read_text(encoding="utf-8")
     assert second != first and "* [[:Mauvais]] : invalides (E101" in second  # still listed
-    run(site, config)  # ... then only the date would: no edit
+    cli.run(site, config)  # ... then only the date would: no edit
     assert page.read_text(encoding="utf-8") == second
     (site / "Mauvais.wiki").write_text("{{Tiers-Lieu\n| nom = Bon\n| ville = Lyon\n}}\n"
                                        "[[Catégorie:Tiers-Lieux]]\n", encoding="utf-8")
-    run(site, config)
+    cli.run(site, config)
     assert "[[:Mauvais]]" not in page.read_text(encoding="utf-8")  # something else changed

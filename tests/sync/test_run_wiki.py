@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 import wikiserver
 from click.testing import CliRunner
+from commandline import Cli
 
 from movibot.cli import main
 
@@ -26,15 +26,6 @@ def configure(wiki: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, **extr
     return config
 
 
-def run(config: Path, *args: str) -> tuple[int, str, dict[str, Any]]:
-    report = config.with_suffix(".report.json")
-    result = CliRunner().invoke(main, ["run", "--config", str(config), "--report", str(report),
-                                       *args])
-    data = json.loads(report.read_text(encoding="utf-8")) if report.exists() else {}
-    report.unlink(missing_ok=True)
-    return result.exit_code, result.output, data
-
-
 def statuses(report: dict[str, Any]) -> dict[str, str]:
     return {p["title"]: p["status"] for p in report["pages"]}
 
@@ -45,9 +36,11 @@ def seeded(wiki: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[
     return wiki, configure(wiki, tmp_path, monkeypatch)
 
 
-def test_first_run_writes_blocks_and_creates_category_pages(seeded: tuple[Any, Path]) -> None:
+def test_first_run_writes_blocks_and_creates_category_pages(
+                                                            cli: Cli,
+                                                            seeded: tuple[Any, Path]) -> None:
     wiki, config = seeded
-    code, output, report = run(config)
+    code, output, report = cli.run(None, config)
     assert code == 0, output
     assert "<!-- movibot:begin infobox sha1=" in wiki.text("Le Lieu Test")
     assert "| 2\u00a0500\u00a0€" in wiki.text("Le Lieu Test")
@@ -59,9 +52,9 @@ def test_first_run_writes_blocks_and_creates_category_pages(seeded: tuple[Any, P
     assert report["counts"]["created"] >= 6
 
 
-def test_edits_are_flagged_bot_with_a_french_summary(seeded: tuple[Any, Path]) -> None:
+def test_edits_are_flagged_bot_with_a_french_summary(cli: Cli, seeded: tuple[Any, Path]) -> None:
     wiki, config = seeded
-    run(config)
+    cli.run(None, config)
     changes = wiki.api(action="query", list="recentchanges", rcprop="title|comment|flags|user",
                        rclimit=50)["query"]["recentchanges"]
     mine = [c for c in changes if c["title"] == "Le Lieu Test"]
@@ -70,24 +63,24 @@ def test_edits_are_flagged_bot_with_a_french_summary(seeded: tuple[Any, Path]) -
         "comment"]
 
 
-def test_second_run_makes_no_edit(seeded: tuple[Any, Path]) -> None:
+def test_second_run_makes_no_edit(cli: Cli, seeded: tuple[Any, Path]) -> None:
     wiki, config = seeded
-    run(config)
-    code, _, report = run(config)
+    cli.run(None, config)
+    code, _, report = cli.run(None, config)
     assert code == 0
     assert report["edits"] == 0
-    code, _, report = run(config, "--full")
+    code, _, report = cli.run(None, config, "--full")
     assert code == 0
     assert report["edits"] == 0
 
 
-def test_human_edit_outside_the_block_survives(seeded: tuple[Any, Path]) -> None:
+def test_human_edit_outside_the_block_survives(cli: Cli, seeded: tuple[Any, Path]) -> None:
     wiki, config = seeded
-    run(config)
+    cli.run(None, config)
     text = wiki.text("Le Lieu Test").replace("Un lieu de test.", "Un lieu vivant.")
     wiki.edit_as_human("Le Lieu Test", text.replace("surface totale = 300 m²",
                                                     "surface totale = 400 m²"))
-    code, _, report = run(config)
+    code, _, report = cli.run(None, config)
     assert code == 0
     after = wiki.text("Le Lieu Test")
     assert "Un lieu vivant." in after
@@ -95,34 +88,34 @@ def test_human_edit_outside_the_block_survives(seeded: tuple[Any, Path]) -> None
     assert statuses(report)["Le Lieu Test"] == "edited"
 
 
-def test_human_edit_inside_the_block_is_reported_not_overwritten(seeded: tuple[Any, Path]
+def test_human_edit_inside_the_block_is_reported_not_overwritten(cli: Cli, seeded: tuple[Any, Path]
                                                                 ) -> None:
     wiki, config = seeded
-    run(config)
+    cli.run(None, config)
     edited = wiki.text("Le Lieu Test").replace("! Ville", "! Commune")
     wiki.edit_as_human("Le Lieu Test", edited)
-    code, _, report = run(config)
+    code, _, report = cli.run(None, config)
     assert code == 1
     assert statuses(report)["Le Lieu Test"] == "block-edited"
     assert wiki.text("Le Lieu Test") == edited
 
 
 @pytest.mark.parametrize("marker", ["{{nobots}}", "{{bots|deny=Movibot}}"])
-def test_excluded_pages_are_untouched(wiki: Any, tmp_path: Path,
+def test_excluded_pages_are_untouched(cli: Cli, wiki: Any, tmp_path: Path,
                                       monkeypatch: pytest.MonkeyPatch, marker: str) -> None:
     pages = dict(PAGES)
     pages["La Petite Fabrique"] = marker + "\n" + pages["La Petite Fabrique"]
     wiki.seed(pages)
-    code, _, report = run(configure(wiki, tmp_path, monkeypatch))
+    code, _, report = cli.run(None, configure(wiki, tmp_path, monkeypatch))
     assert code == 0
     assert wiki.text("La Petite Fabrique") == pages["La Petite Fabrique"]
     assert statuses(report)["La Petite Fabrique"] == "skipped-nobots"
 
 
-def test_stop_page_halts_with_exit_3_and_no_edit(seeded: tuple[Any, Path]) -> None:
+def test_stop_page_halts_with_exit_3_and_no_edit(cli: Cli, seeded: tuple[Any, Path]) -> None:
     wiki, config = seeded
     wiki.seed({"Utilisateur:Movibot/Stop": "Arrêt demandé par ~~~~"})
-    code, output, report = run(config)
+    code, output, report = cli.run(None, config)
     assert code == 3
     assert report["stopped"] is True and report["edits"] == 0
     assert "<!-- movibot" not in wiki.text("Le Lieu Test")
@@ -130,7 +123,7 @@ def test_stop_page_halts_with_exit_3_and_no_edit(seeded: tuple[Any, Path]) -> No
 
 
 def test_run_killed_midway_then_rerun_equals_an_uninterrupted_run(
-    seeded: tuple[Any, Path], wiki_template: Any, tmp_path: Path,
+    cli: Cli, seeded: tuple[Any, Path], wiki_template: Any, tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     wiki, config = seeded
@@ -138,7 +131,7 @@ def test_run_killed_midway_then_rerun_equals_an_uninterrupted_run(
     try:
         reference.seed(PAGES)
         ref_config = configure(reference, tmp_path, monkeypatch)
-        run(ref_config)
+        cli.run(None, ref_config)
         monkeypatch.setenv("MOVIBOT_PASSWORD", wiki.bot_password)
         from movibot.sites.mediawiki import MediaWikiSite
 
@@ -152,9 +145,9 @@ def test_run_killed_midway_then_rerun_equals_an_uninterrupted_run(
             return real_save(self, *args, **kwargs)
 
         monkeypatch.setattr(MediaWikiSite, "save", dying_save)
-        run(config)
+        cli.run(None, config)
         monkeypatch.setattr(MediaWikiSite, "save", real_save)
-        code, _, _ = run(config)
+        code, _, _ = cli.run(None, config)
         assert code == 0
         titles = list(PAGES) + ["Catégorie:Tiers-Lieux", "Catégorie:Coworking",
                                 "Catégorie:Fiches méthodologiques", "Catégorie:Fablab"]

@@ -12,6 +12,7 @@ from xml.sax.saxutils import escape
 
 import pytest
 from click.testing import CliRunner
+from commandline import Cli
 
 from movibot.cli import main
 from movibot.sync.plan import shrink_refusal
@@ -23,14 +24,6 @@ CATEGORY = "Catégorie:Tiers-Lieux.wiki"
 def lieu(name: str) -> str:
     return (f"{{{{Tiers-Lieu\n| nom = {name}\n| ville = Lyon\n}}}}\n== Communauté ==\nx\n"
             "== Territoire ==\ny\n== Processus ==\nz\n[[Catégorie:Tiers-Lieux]]\n")
-
-
-def run(site: str, config: Path, *args: str) -> tuple[int, dict[str, Any]]:
-    report = config.parent / "report.json"
-    report.unlink(missing_ok=True)
-    result = CliRunner().invoke(main, ["run", "--site", site, "--config", str(config), *args,
-                                       "--report", str(report)])
-    return result.exit_code, json.loads(report.read_text(encoding="utf-8"))
 
 
 def status(report: dict[str, Any], title: str) -> dict[str, Any]:
@@ -52,24 +45,25 @@ def config(tmp_path: Path) -> Path:
     return cfg
 
 
-def test_a_category_emptied_in_a_folder_is_not_published(tmp_path: Path, config: Path) -> None:
+def test_a_category_emptied_in_a_folder_is_not_published(cli: Cli, tmp_path: Path,
+                                                         config: Path) -> None:
     site = tmp_path / "site"
     site.mkdir()
     names = [f"Lieu {i}" for i in range(7)]
     for name in names:
         (site / f"{name.replace(' ', '_')}.wiki").write_text(lieu(name), encoding="utf-8")
-    assert run(str(site), config)[0] == 0
+    assert cli.run(str(site), config)[0] == 0
     table = (site / CATEGORY).read_text(encoding="utf-8")
     for name in names[:6]:  # vandalism: six lieux taken out of the category
         path = site / f"{name.replace(' ', '_')}.wiki"
         path.write_text(path.read_text(encoding="utf-8").replace("[[Catégorie:Tiers-Lieux]]", ""),
                         encoding="utf-8")
-    code, report = run(str(site), config)
+    code, _, report = cli.run(str(site), config)
     page = status(report, "Catégorie:Tiers-Lieux")
     assert (code, page["status"]) == (1, "shrink-refused")
     assert page["message"].startswith("the members table would go from 7 to 1 rows in one run")
     assert (site / CATEGORY).read_text(encoding="utf-8") == table
-    code, report = run(str(site), config, "--allow-shrink")
+    code, _, report = cli.run(str(site), config, "--allow-shrink")
     assert code == 0 and status(report, "Catégorie:Tiers-Lieux")["status"] == "edited"
     assert "[[Lieu 0]]" not in (site / CATEGORY).read_text(encoding="utf-8")
 
@@ -84,10 +78,11 @@ def export(pages: dict[str, str]) -> str:
             f"{body}</mediawiki>")
 
 
-def test_a_dump_that_lost_its_pages_is_not_published(tmp_path: Path, config: Path) -> None:
+def test_a_dump_that_lost_its_pages_is_not_published(cli: Cli, tmp_path: Path,
+                                                     config: Path) -> None:
     copy = tmp_path / "fiches"
     shutil.copytree(FICHES, copy, ignore=shutil.ignore_patterns("*.py", "*.md", "__pycache__"))
-    assert run(str(copy), config)[0] == 0
+    assert cli.run(str(copy), config)[0] == 0
     table = (copy / CATEGORY).read_text(encoding="utf-8")
     pages = {"Catégorie:Tiers-Lieux": table, "Le Mixeur": (copy / "Le_Mixeur.wiki").read_text(
         encoding="utf-8")}  # a partial export: the category page and one lieu of nine
@@ -102,20 +97,19 @@ def test_a_dump_that_lost_its_pages_is_not_published(tmp_path: Path, config: Pat
     assert not (out / CATEGORY).exists()  # nothing written for that table
 
 
-def test_a_category_emptied_on_the_wiki_is_not_published(wiki: Any, tmp_path: Path,
+def test_a_category_emptied_on_the_wiki_is_not_published(cli: Cli, wiki: Any, tmp_path: Path,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     from test_run_wiki import configure
-    from test_run_wiki import run as run_wiki
 
     names = [f"Lieu {i}" for i in range(6)]
     wiki.seed({name: lieu(name) for name in names})
     cfg = configure(wiki, tmp_path, monkeypatch)
-    assert run_wiki(cfg)[0] == 0
+    assert cli.run(None, cfg)[0] == 0
     table = wiki.text("Catégorie:Tiers-Lieux")
     for name in names[:5]:
         wiki.edit_as_human(name, lieu(name).replace("[[Catégorie:Tiers-Lieux]]", ""))
-    code, _, report = run_wiki(cfg)
+    code, _, report = cli.run(None, cfg)
     assert (code, status(report, "Catégorie:Tiers-Lieux")["status"]) == (1, "shrink-refused")
     assert wiki.text("Catégorie:Tiers-Lieux") == table
-    code, _, report = run_wiki(cfg, "--allow-shrink")
+    code, _, report = cli.run(None, cfg, "--allow-shrink")
     assert code == 0 and "[[Lieu 0]]" not in wiki.text("Catégorie:Tiers-Lieux")

@@ -11,10 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from commandline import Cli
 
-from movibot.cli import main
 from movibot.config import Config
 from movibot.records.lint import LocalPage, lint_page
 from movibot.records.parse import read_record
@@ -32,13 +30,13 @@ COMMANDS = [["run"], ["lint"], ["parse"], ["cost"], ["pull"], ["diff"], ["push"]
 
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c))
 @pytest.mark.parametrize("flag", ["-h", "--help"])
-def test_every_command_takes_help(command: list[str], flag: str) -> None:
-    result = CliRunner().invoke(main, [*command, flag])
+def test_every_command_takes_help(cli: Cli, command: list[str], flag: str) -> None:
+    result = cli(*command, flag)
     assert result.exit_code == 0 and result.output.startswith("Usage: ")
 
 
-def test_version_prints_the_version() -> None:
-    result = CliRunner().invoke(main, ["--version"])
+def test_version_prints_the_version(cli: Cli) -> None:
+    result = cli("--version")
     assert (result.exit_code, result.output) == (0, "movibot, version 0.1.0\n")
 
 
@@ -127,11 +125,11 @@ def test_sigint_stops_like_sigterm(cli: Cli, site: Path, config: Path,
     assert (code, report["halted"], report["edits"]) == (5, "SIGINT", 1)
 
 
-def test_no_site_and_no_config_means_the_bundled_fiches(tmp_path: Path,
+def test_no_site_and_no_config_means_the_bundled_fiches(cli: Cli, tmp_path: Path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)  # no ./fiches, no ./movibot.yaml here
     monkeypatch.delenv("MOVIBOT_CONFIG", raising=False)
-    result = CliRunner().invoke(main, ["run", "--dry-run", "--format", "json"])
+    result = cli("run", "--dry-run", "--format", "json")
     report = json.loads(result.stdout)
     assert report["site"].endswith("fiches") and report["counts"]["edited"] == 33
 
@@ -152,23 +150,23 @@ def test_python_m_movibot_from_the_checkout_finds_the_bundled_schemas_and_fiches
     (["run", "--bogus"], "--bogus", "run"),
     (["nope"], "'nope'", ""),
 ], ids=["bad-value", "unknown-option", "unknown-command"])
-def test_a_usage_error_is_one_line(args: list[str], named: str, command: str) -> None:
+def test_a_usage_error_is_one_line(cli: Cli, args: list[str], named: str, command: str) -> None:
     # click's own wording of the error (it varies between click versions) on one line,
     # then where the help is; exit 2
-    result = CliRunner().invoke(main, args, prog_name="movibot")
+    result = cli(*args, prog_name="movibot")
     line = result.stderr.removesuffix("\n")
     assert (result.exit_code, result.stdout, "\n" in line) == (2, "", False)
     assert line.startswith("Error: ") and named in line
     assert line.endswith(f"(see '{' '.join(['movibot', command]).strip()} -h')")
 
 
-def test_movibot_alone_prints_its_help() -> None:
-    result = CliRunner().invoke(main, [], prog_name="movibot")
+def test_movibot_alone_prints_its_help(cli: Cli) -> None:
+    result = cli(prog_name="movibot")
     assert result.output.startswith("Usage: movibot [OPTIONS] COMMAND [ARGS]...")
     assert "  run " in result.output and result.exit_code in (0, 2)
 
 
-def contrib(tmp_path: Path) -> tuple[Path, Path, Path]:
+def contrib(cli: Cli, tmp_path: Path) -> tuple[Path, Path, Path]:
     wiki, local = tmp_path / "wiki", tmp_path / "local"
     wiki.mkdir()
     (wiki / "Le_Lieu_Test.wiki").write_text((SITE / "Le_Lieu_Test.wiki").read_text(
@@ -176,14 +174,13 @@ def contrib(tmp_path: Path) -> tuple[Path, Path, Path]:
     cfg = tmp_path / "movibot.yaml"
     cfg.write_text(f"site: {wiki}\nstate_file: {tmp_path / 's.json'}\nput_throttle: 0\n",
                    encoding="utf-8")
-    assert CliRunner().invoke(main, ["pull", "--config", str(cfg), "--dest",
-                                     str(local)]).exit_code == 0
+    assert cli("pull", "--config", str(cfg), "--dest", str(local)).exit_code == 0
     return wiki, local, cfg
 
 
-def test_push_summary_names_the_changed_field(tmp_path: Path,
+def test_push_summary_names_the_changed_field(cli: Cli, tmp_path: Path,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    wiki, local, cfg = contrib(tmp_path)
+    wiki, local, cfg = contrib(cli, tmp_path)
     page = local / "Le_Lieu_Test.wiki"
     page.write_text(page.read_text(encoding="utf-8").replace("1 700 €", "2 000 €"),
                     encoding="utf-8")
@@ -195,38 +192,39 @@ def test_push_summary_names_the_changed_field(tmp_path: Path,
         return real_save(self, p, text, summary, **kw)
 
     monkeypatch.setattr(DirectorySite, "save", save)
-    assert CliRunner().invoke(main, ["push", "--config", str(cfg), str(page)]).exit_code == 0
+    assert cli("push", "--config", str(cfg), str(page)).exit_code == 0
     assert summaries == ["movibot 0.1.0 : modification de coût infrastructure"]
     page.write_text(page.read_text(encoding="utf-8") + "\nFin.\n", encoding="utf-8")
-    CliRunner().invoke(main, ["push", "--config", str(cfg), "--summary", "Ma phrase", str(page)])
+    cli("push", "--config", str(cfg), "--summary", "Ma phrase", str(page))
     assert summaries[-1] == "Ma phrase"
 
 
-def test_push_dry_run_says_would_merge_when_the_wiki_changed(tmp_path: Path) -> None:
-    wiki, local, cfg = contrib(tmp_path)
+def test_push_dry_run_says_would_merge_when_the_wiki_changed(cli: Cli, tmp_path: Path) -> None:
+    wiki, local, cfg = contrib(cli, tmp_path)
     theirs = wiki / "Le_Lieu_Test.wiki"
     theirs.write_text(theirs.read_text(encoding="utf-8").replace("Des gens.", "Des habitants."),
                       encoding="utf-8")
     page = local / "Le_Lieu_Test.wiki"
     page.write_text(page.read_text(encoding="utf-8").replace("Un quartier.", "Un faubourg."),
                     encoding="utf-8")
-    result = CliRunner().invoke(main, ["push", "--config", str(cfg), "--dry-run", str(page)])
+    result = cli("push", "--config", str(cfg), "--dry-run", str(page))
     assert result.exit_code == 0 and f"{page}: would-merge" in result.output
 
 
-def test_diff_is_colored_like_git_on_a_terminal_and_plain_otherwise(tmp_path: Path) -> None:
-    wiki, local, cfg = contrib(tmp_path)
+def test_diff_is_colored_like_git_on_a_terminal_and_plain_otherwise(cli: Cli,
+                                                                    tmp_path: Path) -> None:
+    wiki, local, cfg = contrib(cli, tmp_path)
     page = local / "Le_Lieu_Test.wiki"
     page.write_text(page.read_text(encoding="utf-8").replace("Des gens.", "Des habitants."),
                     encoding="utf-8")
-    colored = CliRunner().invoke(main, ["diff", "--config", str(cfg), str(page)], color=True)
-    plain = CliRunner().invoke(main, ["diff", "--config", str(cfg), str(page)])
+    colored = cli("diff", "--config", str(cfg), str(page), color=True)
+    plain = cli("diff", "--config", str(cfg), str(page))
     assert "\x1b[32m+Des habitants.\n\x1b[0m" in colored.output
     assert "\x1b[31m-Des gens.\n\x1b[0m" in colored.output
     assert "+Des habitants.\n" in plain.output and "\x1b[" not in plain.output
 
 
-def test_lint_and_parse_take_their_schemas_from_the_config(tmp_path: Path) -> None:
+def test_lint_and_parse_take_their_schemas_from_the_config(cli: Cli, tmp_path: Path) -> None:
     schema = (Path(__file__).parents[2] / "schemas" / "lieu.yaml").read_text(encoding="utf-8")
     custom = tmp_path / "lieu.yaml"
     custom.write_text(schema.replace("required: [nom, ville]", "required: [nom, ville, pays]"),
@@ -236,10 +234,10 @@ def test_lint_and_parse_take_their_schemas_from_the_config(tmp_path: Path) -> No
                    "Fiches méthodologiques\n", encoding="utf-8")
     page = tmp_path / "Lieu.wiki"
     page.write_text((SITE / "Le_Lieu_Test.wiki").read_text(encoding="utf-8"), encoding="utf-8")
-    plain = CliRunner().invoke(main, ["lint", str(page)])
-    configured = CliRunner().invoke(main, ["--config", str(cfg), "lint", str(page)])
+    plain = cli("lint", str(page))
+    configured = cli("--config", str(cfg), "lint", str(page))
     assert plain.exit_code == 0 and configured.exit_code == 1
     assert 'error E101 missing required field "pays"' in configured.output
-    parsed = CliRunner().invoke(main, ["parse", "--config", str(cfg), str(page), "--format",
-                                       "json"])
+    parsed = cli("parse", "--config", str(cfg), str(page), "--format",
+                 "json")
     assert [p["field"] for p in json.loads(parsed.stdout)["problems"]] == ["pays"]

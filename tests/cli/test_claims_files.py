@@ -18,14 +18,12 @@ from typing import Any
 
 import pytest
 import yaml
-from click.testing import CliRunner
 from commandline import Cli
 from reliability_hostile import HOSTILE_PAGES
 from test_contrib_wiki import FICHE, FILE, edit, pulled  # noqa: F401  (pulled: a fixture)
 from test_run_wiki import configure
 
 from movibot import __version__
-from movibot.cli import main
 from movibot.errors import ReadOnly, SchemaError
 from movibot.problems import CODES
 from movibot.records.parse import parse_page
@@ -210,9 +208,9 @@ PUSH_KEYS = ["counts", "dry_run", "edits", "exit_code", "files", "halted", "requ
 
 
 def test_push_without_a_path_pushes_fiches_and_untouched_files_are_unchanged(
-        contrib: dict[str, Path]) -> None:
+        cli: Cli, contrib: dict[str, Path]) -> None:
     changed = edit(contrib["local"] / LIEU, "Un lieu de test.", "Un lieu de test, modifié.")
-    result = CliRunner().invoke(main, ["push", "--config", str(contrib["config"])])
+    result = cli("push", "--config", str(contrib["config"]))
     assert result.exit_code == 0, result.output
     others = [f"fiches/{name}: unchanged" for name in texts(contrib["local"]) if name != LIEU]
     assert len(others) >= 2  # the other lieu, the fiche (and the subcategories pulled)
@@ -221,7 +219,7 @@ def test_push_without_a_path_pushes_fiches_and_untouched_files_are_unchanged(
 
 
 def test_push_halts_like_the_run_and_says_so_in_its_json_report(
-        contrib: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+        cli: Cli, contrib: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
     local = contrib["local"]
     edit(local / LIEU, "Un lieu de test.", "Un lieu de test, modifié.")
     edit(local / "La_Petite_Fabrique.wiki", "== Communauté ==", "== Communauté ==\nNous.")
@@ -231,8 +229,8 @@ def test_push_halts_like_the_run_and_says_so_in_its_json_report(
 
     monkeypatch.setattr(DirectorySite, "save", read_only)
     report = local.parent / "push.json"
-    result = CliRunner().invoke(main, ["push", "--config", str(contrib["config"]), "--format",
-                                       "json", "--report", str(report), str(local)])
+    result = cli("push", "--config", str(contrib["config"]), "--format",
+                 "json", "--report", str(report), str(local))
     data = json.loads(result.stdout)
     assert data == json.loads(report.read_text(encoding="utf-8"))
     assert sorted(data) == PUSH_KEYS
@@ -245,12 +243,12 @@ def test_push_halts_like_the_run_and_says_so_in_its_json_report(
         __version__, False, str(contrib["wiki"]))
 
 
-def test_push_max_edits_says_so_in_halted(contrib: dict[str, Path]) -> None:
+def test_push_max_edits_says_so_in_halted(cli: Cli, contrib: dict[str, Path]) -> None:
     local = contrib["local"]
     edit(local / LIEU, "Un lieu de test.", "Un lieu de test, modifié.")
     edit(local / "La_Petite_Fabrique.wiki", "== Communauté ==", "== Communauté ==\nNous.")
-    result = CliRunner().invoke(main, ["push", "--config", str(contrib["config"]),
-                                       "--max-edits", "1", str(local)])
+    result = cli("push", "--config", str(contrib["config"]),
+                 "--max-edits", "1", str(local))
     assert result.exit_code == 1
     assert result.stderr.splitlines()[-2:] == [
         f"{local / 'Le_Lieu_Test.wiki'}: not-done: max_edits (1) reached",
@@ -423,13 +421,13 @@ def test_the_max_edits_key_caps_the_run(cli: Cli, site: Path, config: Path) -> N
 
 
 def test_push_bot_flag_true_flags_pushed_edits_as_bot_edits_and_push_prints_json(
-        pulled: tuple[Any, Path, Path], tmp_path: Path,  # noqa: F811
+        cli: Cli, pulled: tuple[Any, Path, Path], tmp_path: Path,  # noqa: F811
         monkeypatch: pytest.MonkeyPatch) -> None:
     wiki, _, local = pulled
     config = configure(wiki, tmp_path, monkeypatch, push_bot_flag="true")  # same state file
     edit(local / FILE, "== Public ==", "== Public ==\nTout le monde.")
-    result = CliRunner().invoke(main, ["push", "--config", str(config), "--format", "json",
-                                       str(local / FILE)])
+    result = cli("push", "--config", str(config), "--format", "json",
+                 str(local / FILE))
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     assert sorted(report) == PUSH_KEYS

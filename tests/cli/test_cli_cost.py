@@ -6,10 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from commandline import Cli
-
-from movibot.cli import main
 
 EXAMPLE_300 = ["--surface", "300", "--infra", "1 700", "--services", "800"]
 EXAMPLE_260 = [*EXAMPLE_300, "--usable", "260"]
@@ -95,8 +92,8 @@ def test_chart_is_written(cli: Cli, tmp_path: Path) -> None:
     ],
     ids=["negative-surface", "zero-surface", "usable-above-total", "shares-sum", "missing"],
 )
-def test_bad_input_is_one_line_and_exit_2(args: list[str], message: str) -> None:
-    result = CliRunner().invoke(main, ["cost", *args])
+def test_bad_input_is_one_line_and_exit_2(cli: Cli, args: list[str], message: str) -> None:
+    result = cli("cost", *args)
     assert result.exit_code == 2
     assert result.output == message
 
@@ -111,10 +108,10 @@ def test_cost_of_a_lieu_page(cli: Cli, tmp_path: Path) -> None:
     assert json.loads(output)["residents"]["rate_eur_m2"] == 12.82
 
 
-def test_lieu_page_without_costs_is_refused(tmp_path: Path) -> None:
+def test_lieu_page_without_costs_is_refused(cli: Cli, tmp_path: Path) -> None:
     page = tmp_path / "Lieu.wiki"
     page.write_text("{{Tiers-Lieu\n| nom = Lieu\n| surface totale = 300\n}}\n", encoding="utf-8")
-    result = CliRunner().invoke(main, ["cost", str(page)])
+    result = cli("cost", str(page))
     assert result.exit_code == 2
     assert result.output == (f"Error: {page}: the lieu page has no coût infrastructure, "
                              "coût services\n")
@@ -129,9 +126,9 @@ def test_options_are_read_like_pages_with_units_and_french_numbers(cli: Cli) -> 
     assert json.loads(written) == json.loads(plain)
 
 
-def test_an_unreadable_option_is_one_line_naming_it() -> None:
-    result = CliRunner().invoke(main, ["cost", "--surface", "trois cents", "--infra", "1",
-                                       "--services", "1"])
+def test_an_unreadable_option_is_one_line_naming_it(cli: Cli) -> None:
+    result = cli("cost", "--surface", "trois cents", "--infra", "1",
+                 "--services", "1")
     assert result.exit_code == 2
     assert result.output == ("Error: --surface: cannot read 'trois cents' as a surface in m²\n")
 
@@ -143,23 +140,23 @@ def test_options_given_with_a_page_override_its_values(cli: Cli, tmp_path: Path)
                     encoding="utf-8")
     _, output = cli.code_output("cost", str(page), "--usable", "260", "--format", "json")
     assert json.loads(output)["residents"]["rate_eur_m2"] == 12.82  # recomputed with U = 260
-    result = CliRunner().invoke(main, ["cost", str(page), "--usable", "400"])
+    result = cli("cost", str(page), "--usable", "400")
     assert (result.exit_code, result.output) == (
         2, f"Error: {page}: --usable must be <= --surface, got 400 > 300\n")
 
 
 @pytest.mark.parametrize("name", ["chart.png", "chart"])
-def test_a_chart_suffix_other_than_svg_is_refused(tmp_path: Path, name: str) -> None:
+def test_a_chart_suffix_other_than_svg_is_refused(cli: Cli, tmp_path: Path, name: str) -> None:
     target = tmp_path / name
-    result = CliRunner().invoke(main, ["cost", *EXAMPLE_300, "--chart", str(target)])
+    result = cli("cost", *EXAMPLE_300, "--chart", str(target))
     assert (result.exit_code, result.output) == (
         2, f"Error: --chart {target}: movibot writes SVG charts only; name the file .svg\n")
     assert not target.exists()
 
 
-def test_a_chart_in_a_missing_folder_is_one_line(tmp_path: Path) -> None:
+def test_a_chart_in_a_missing_folder_is_one_line(cli: Cli, tmp_path: Path) -> None:
     target = tmp_path / "missing" / "c.svg"
-    result = CliRunner().invoke(main, ["cost", *EXAMPLE_300, "--chart", str(target)])
+    result = cli("cost", *EXAMPLE_300, "--chart", str(target))
     assert result.exit_code == 6
     assert result.output.endswith(f"Error: cannot write the chart {target}: No such directory\n")
 

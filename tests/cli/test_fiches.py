@@ -5,10 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from click.testing import CliRunner
+from commandline import Cli
 
 from movibot.app import lint_paths, load_sources
-from movibot.cli import main
 from movibot.records.schema import load_schemas
 
 FICHES = Path(__file__).resolve().parents[2] / "fiches"
@@ -33,8 +32,8 @@ def test_fiches_hold_the_seed_content() -> None:
     assert sum(s.text.startswith("{{" + lieu) for s in sources) == 9
 
 
-def test_dry_run_on_the_embedded_default_renders_every_infobox_and_category() -> None:
-    result = CliRunner().invoke(main, ["run", "--dry-run", "--site", str(FICHES)])
+def test_dry_run_on_the_embedded_default_renders_every_infobox_and_category(cli: Cli) -> None:
+    result = cli("run", "--dry-run", "--site", str(FICHES))
     assert result.exit_code == 0, result.output
     chunks = re.split(r"^--- a/.*\n", result.output, flags=re.M)[1:]
     diffs = {c.split("\n", 1)[0].removeprefix("+++ b/"): c for c in chunks}

@@ -15,6 +15,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 import pytest
+from commandline import Cli
 
 from movibot.config import SourceConfig, default_sources
 from movibot.errors import UsageError, WikiError
@@ -484,16 +485,13 @@ def test_export_command_reads_the_configured_site(tmp_path: Path,
         export_command("/no/such/folder", None, tmp_path / "out.xlsx")
 
 
-def test_the_export_command_writes_sqlite_from_the_cli(tmp_path: Path) -> None:
+def test_the_export_command_writes_sqlite_from_the_cli(cli: Cli, tmp_path: Path) -> None:
     import sqlite3 as _sqlite3
 
-    from click.testing import CliRunner
-
-    from movibot.cli import main
 
     target = tmp_path / "movilab.db"
-    result = CliRunner().invoke(main, ["export", "--site", str(Path(__file__).parents[2]
-                                                                / "fiches"), "--to", str(target)])
+    result = cli("export", "--site", str(Path(__file__).parents[2]
+                                          / "fiches"), "--to", str(target))
     assert result.exit_code == 0, result.output
     assert result.output.startswith("exported 33 pages (lieux 9, fiches 24; 0 invalid")
     row = _sqlite3.connect(target).execute(

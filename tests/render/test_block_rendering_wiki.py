@@ -29,9 +29,7 @@ from typing import Any
 import pytest
 import requests
 import wikiserver
-from click.testing import CliRunner
-
-from movibot.cli import main
+from commandline import Cli
 
 TEMPLATE = "Modèle:Tiers-Lieu"
 TEMPLATE_TEXT = '<div class="tl">Infobox</div>'
@@ -173,7 +171,7 @@ def parse_html(wiki: wikiserver.Wiki, title: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def outcome(wiki_template: wikiserver.Template, tmp_path_factory: pytest.TempPathFactory
+def outcome(cli: Cli, wiki_template: wikiserver.Template, tmp_path_factory: pytest.TempPathFactory
             ) -> Iterator[Outcome]:
     """Seed the corpus and the template, parse every page, run movibot once, parse again."""
     wiki = wikiserver.Wiki.fresh(wiki_template)
@@ -189,8 +187,8 @@ def outcome(wiki_template: wikiserver.Template, tmp_path_factory: pytest.TempPat
                           f"state_file: {folder / 'state.json'}\n", encoding="utf-8")
         with pytest.MonkeyPatch.context() as patch:
             patch.setenv("MOVIBOT_PASSWORD", wiki.bot_password)
-            result = CliRunner().invoke(main, ["run", "--config", str(config),
-                                               "--report", str(report)])
+            result = cli("run", "--config", str(config),
+                         "--report", str(report))
         data: dict[str, Any] = json.loads(report.read_text(encoding="utf-8")) \
             if report.exists() else {}
         yield Outcome(

@@ -18,11 +18,10 @@ from pathlib import Path
 
 import pytest
 import wikiserver  # tests/ is on sys.path (conftest.py)
-from click.testing import CliRunner
+from commandline import Cli
 from test_dump import pages_and_peak
 
 import movibot.sites.dump as dump
-from movibot.cli import main
 from movibot.config import Config
 from movibot.errors import UsageError, WikiError
 from movibot.records.schema import load_schema
@@ -170,23 +169,23 @@ def test_a_stub_found_late_by_the_site_is_still_refused_by_its_reads(
 
 @pytest.mark.parametrize("args", [["--out", "OUT"], ["--dry-run"], ["--dry-run", "--full"]])
 def test_the_run_refuses_a_stub_dump_in_one_line_and_writes_nothing(
-        tmp_path: Path, args: list[str]) -> None:
+        cli: Cli, tmp_path: Path, args: list[str]) -> None:
     out = tmp_path / "out"
     args = [str(out) if a == "OUT" else a for a in args]
-    result = CliRunner().invoke(main, ["run", "--site", f"dump:{STUB11}", *args])
+    result = cli("run", "--site", f"dump:{STUB11}", *args)
     assert (result.exit_code, result.output) == (2, f"Error: {stub_message(STUB11)}\n")
     assert not out.exists()
 
 
-def test_pull_refuses_a_stub_dump(tmp_path: Path) -> None:
+def test_pull_refuses_a_stub_dump(cli: Cli, tmp_path: Path) -> None:
     dest = tmp_path / "fiches"
-    result = CliRunner().invoke(main, ["pull", "--site", f"dump:{STUB10}", "--dest", str(dest)])
+    result = cli("pull", "--site", f"dump:{STUB10}", "--dest", str(dest))
     assert (result.exit_code, result.output) == (2, f"Error: {stub_message(STUB10)}\n")
     assert not dest.exists() or not any(dest.iterdir())
 
 
 def test_stubs_made_by_the_test_wiki_are_refused_and_its_current_dump_is_read(
-        wiki: wikiserver.Wiki, tmp_path: Path) -> None:
+        cli: Cli, wiki: wikiserver.Wiki, tmp_path: Path) -> None:
     pages = {
         "Le Mixeur": "{{Tiers-Lieu\n|nom=Le Mixeur\n|ville=Lyon\n}}\n[[Catégorie:Tiers-lieu]]",
         "Page vide": "",
@@ -211,8 +210,8 @@ def test_stubs_made_by_the_test_wiki_are_refused_and_its_current_dump_is_read(
     assert read["Le Mixeur"].text == pages["Le Mixeur"] + "\nDeuxième version."
     assert (read["Page vide"].text, read["Page vide"].exists) == ("", True)
     assert (read["Catégorie:Tiers-lieu"].ns, read["Modèle:Tiers-Lieu"].ns) == (14, 10)
-    result = CliRunner().invoke(main, ["run", "--site", f"dump:{tmp_path / 'stub-current.xml'}",
-                                       "--out", str(tmp_path / "out")])
+    result = cli("run", "--site", f"dump:{tmp_path / 'stub-current.xml'}",
+                 "--out", str(tmp_path / "out"))
     assert result.exit_code == 2
     assert result.output == f"Error: {stub_message(tmp_path / 'stub-current.xml')}\n"
     assert not (tmp_path / "out").exists()
@@ -250,13 +249,13 @@ def test_reads_a_7z_dump_by_its_magic_bytes(seven_zip: str, tmp_path: Path) -> N
 
 
 def test_a_7z_dump_without_a_7z_program_is_a_one_line_usage_error(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+        cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(dump, "SEVEN_ZIP_PROGRAMS", ("movibot-no-such-7z",))
     with pytest.raises(UsageError) as info:
         DumpSite(SEVEN_ZIP)
     assert str(info.value) == (f"{SEVEN_ZIP}: a 7z dump is read with the 7z program, not found "
                                "(apt-get install p7zip-full, or 7zip)")
-    result = CliRunner().invoke(main, ["run", "--site", f"dump:{SEVEN_ZIP}", "--dry-run"])
+    result = cli("run", "--site", f"dump:{SEVEN_ZIP}", "--dry-run")
     assert (result.exit_code, result.output) == (2, f"Error: {info.value}\n")
 
 
@@ -334,15 +333,15 @@ def test_stopping_a_7z_read_early_stops_the_7z_program(
     assert started[0].poll() is not None
 
 
-def test_the_run_reads_a_7z_dump(seven_zip: str, tmp_path: Path) -> None:
+def test_the_run_reads_a_7z_dump(cli: Cli, seven_zip: str, tmp_path: Path) -> None:
     site = Path(__file__).parents[1] / "fixtures" / "site"
     pages = [page_xml(f.stem.replace("_", " "), '<text xml:space="preserve">'
                       f'{html.escape(f.read_text(encoding="utf-8"))}</text>', i)
              for i, f in enumerate(sorted(site.glob("*.wiki")), 1)]
     plain = xml_dump(tmp_path / "dump.xml", *pages)
     archive = make_7z(seven_zip, tmp_path / "dump.7z", plain)
-    result = CliRunner().invoke(main, ["run", "--site", f"dump:{archive}", "--out",
-                                       str(tmp_path / "out")])
+    result = cli("run", "--site", f"dump:{archive}", "--out",
+                 str(tmp_path / "out"))
     assert result.exit_code == 0, result.output
     out = (tmp_path / "out" / "Le_Lieu_Test.wiki").read_text(encoding="utf-8")
     assert "<!-- movibot:begin infobox" in out
@@ -560,10 +559,10 @@ def test_the_offline_report_starts_at_the_run_s_clock(tmp_path: Path) -> None:
     assert report.started == "2024-12-01T10:46:40Z"
 
 
-def test_the_run_s_report_json_has_today_as_started(tmp_path: Path) -> None:
+def test_the_run_s_report_json_has_today_as_started(cli: Cli, tmp_path: Path) -> None:
     before = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-    result = CliRunner().invoke(main, ["run", "--site", f"dump:{V10}", "--out",
-                                       str(tmp_path / "out")])
+    result = cli("run", "--site", f"dump:{V10}", "--out",
+                 str(tmp_path / "out"))
     after = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     assert result.exit_code == 0, result.output
     report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))

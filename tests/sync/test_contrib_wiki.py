@@ -8,11 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 from commandline import Cli
 from test_run_wiki import PAGES, configure
-
-from movibot.cli import main
 
 FICHE = "Monter une conciergerie"
 FILE = "Monter_une_conciergerie.wiki"
@@ -253,7 +250,7 @@ def test_run_and_diff_one_title_show_the_exact_diff_of_that_page(
     assert [p["title"] for p in report["pages"] if p["status"] == "edited"][0] == LIEU
 
 
-def test_config_before_the_command_is_taken(pulled: tuple[Any, Path, Path]) -> None:
+def test_config_before_the_command_is_taken(cli: Cli, pulled: tuple[Any, Path, Path]) -> None:
     wiki, config, local = pulled
-    result = CliRunner().invoke(main, ["--config", str(config), "diff", str(local / FILE)])
+    result = cli("--config", str(config), "diff", str(local / FILE))
     assert (result.exit_code, result.output) == (0, "")

@@ -6,10 +6,7 @@ import html
 import json
 from pathlib import Path
 
-from click.testing import CliRunner
 from commandline import Cli
-
-from movibot.cli import main
 
 SITE = Path(__file__).parents[1] / "fixtures" / "site"
 
@@ -55,20 +52,20 @@ def test_jobs_2_gives_the_same_output_as_jobs_1(cli: Cli, tmp_path: Path) -> Non
     assert one["pages"] == two["pages"]
 
 
-def test_dump_site_refuses_a_live_run(tmp_path: Path) -> None:
+def test_dump_site_refuses_a_live_run(cli: Cli, tmp_path: Path) -> None:
     dump = make_dump(tmp_path / "dump.xml")
-    result = CliRunner().invoke(main, ["run", "--site", f"dump:{dump}"])
+    result = cli("run", "--site", f"dump:{dump}")
     assert result.exit_code == 2
     assert result.output == (f"Error: the site {dump} is read-only: use --dry-run, "
                              "or --out DIR\n")
 
 
-def test_truncated_dump_is_a_clear_error_and_no_report(tmp_path: Path) -> None:
+def test_truncated_dump_is_a_clear_error_and_no_report(cli: Cli, tmp_path: Path) -> None:
     dump = make_dump(tmp_path / "dump.xml")
     data = dump.read_bytes()
     dump.write_bytes(data[: len(data) // 2])
-    result = CliRunner().invoke(main, ["run", "--site", f"dump:{dump}", "--out",
-                                       str(tmp_path / "out")])
+    result = cli("run", "--site", f"dump:{dump}", "--out",
+                 str(tmp_path / "out"))
     assert result.exit_code == 1
     assert result.output.startswith(f"Error: {dump}: ")
     assert "byte" in result.output

@@ -8,10 +8,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from commandline import Cli
 
-from movibot.cli import main
 from movibot.config import Config
 from movibot.sites.directory import DirectorySite
 from movibot.sites.dump import DumpSite
@@ -119,7 +117,7 @@ def test_the_bots_own_pages_are_lint_clean(cli: Cli, tmp_path: Path, config: Pat
     shutil.copytree(FICHES, copy, ignore=shutil.ignore_patterns("*.py", "*.md", "__pycache__"))
     exit_code, _, report = cli.run(copy, config)
     assert exit_code == 0 and report["counts"]["created"] >= 2  # the bot created pages
-    result = CliRunner().invoke(main, ["lint", str(copy), "--format", "json"])
+    result = cli("lint", str(copy), "--format", "json")
     assert (result.exit_code, json.loads(result.stdout)["errors"]) == (0, 0)
 
 
@@ -164,12 +162,12 @@ def test_a_cost_model_objection_is_a_problem_in_lint_parse_and_the_run(
     _, _, report = cli.run(folder, config)
     [problem] = page_of(report, "Negatif")["problems"]
     assert (problem["code"], problem["field"], problem["line"], problem["message"]) == expected
-    lint = CliRunner().invoke(main, ["lint", str(folder / "Negatif.wiki"), "--schema", str(loose),
-                                     "--format", "json"])
+    lint = cli("lint", str(folder / "Negatif.wiki"), "--schema", str(loose),
+               "--format", "json")
     assert [(p["code"], p["field"], p["line"], p["message"])
             for p in json.loads(lint.stdout)["problems"]] == [expected]
-    parse = CliRunner().invoke(main, ["parse", str(folder / "Negatif.wiki"), "--schema",
-                                      str(loose), "--format", "json"])
+    parse = cli("parse", str(folder / "Negatif.wiki"), "--schema",
+                str(loose), "--format", "json")
     assert [(p["code"], p["field"], p["line"], p["message"])
             for p in json.loads(parse.stdout)["problems"]] == [expected]
 

@@ -12,10 +12,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from commandline import Cli
 
-from movibot.cli import main
 from movibot.errors import IOFailure
 from movibot.sites.directory import DirectorySite
 from movibot.state import State
@@ -102,12 +100,12 @@ def test_a_state_that_cannot_be_saved_mid_run_is_an_io_failure_with_a_report(
     assert report["exit_code"] == 6 and report["halted"].endswith("No space left on device")
 
 
-def test_a_report_that_cannot_be_written_is_one_line_not_a_traceback(
+def test_a_report_that_cannot_be_written_is_one_line_not_a_traceback(cli: Cli,
         site: Path, config: Path, tmp_path: Path) -> None:
     (tmp_path / "a-file").write_text("", encoding="utf-8")
     target = tmp_path / "a-file" / "report.json"
-    result = CliRunner().invoke(main, ["run", "--site", str(site), "--config", str(config),
-                                       "--report", str(target), "-q"])
+    result = cli("run", "--site", str(site), "--config", str(config),
+                 "--report", str(target), "-q")
     assert (result.exit_code, result.output) == (
         6, f"Error: cannot write the report {target}: File exists\n")
     assert "movibot:begin infobox" in (site / "Le_Lieu_Test.wiki").read_text(encoding="utf-8")

@@ -7,10 +7,7 @@ from typing import Any
 
 import pytest
 import wikiserver
-from click.testing import CliRunner
 from commandline import Cli
-
-from movibot.cli import main
 
 SITE = Path(__file__).parents[1] / "fixtures" / "site"
 PAGES = {f.stem.replace("_", " "): f.read_text(encoding="utf-8") for f in SITE.glob("*.wiki")}
@@ -156,36 +153,36 @@ def test_run_killed_midway_then_rerun_equals_an_uninterrupted_run(
         reference.destroy()
 
 
-def test_pull_edit_push_round_trips(seeded: tuple[Any, Path], tmp_path: Path) -> None:
+def test_pull_edit_push_round_trips(cli: Cli, seeded: tuple[Any, Path], tmp_path: Path) -> None:
     wiki, config = seeded
     local = tmp_path / "local"
-    result = CliRunner().invoke(main, ["pull", "--config", str(config), "--dest", str(local)])
+    result = cli("pull", "--config", str(config), "--dest", str(local))
     assert result.exit_code == 0, result.output
     page = local / "Monter_une_conciergerie.wiki"
     assert page.read_text(encoding="utf-8") == PAGES["Monter une conciergerie"]
     page.write_text(page.read_text(encoding="utf-8").replace("== Public ==",
                                                              "== Public ==\nTout le monde."),
                     encoding="utf-8")
-    result = CliRunner().invoke(main, ["push", "--config", str(config), str(page)])
+    result = cli("push", "--config", str(config), str(page))
     assert result.exit_code == 0, result.output
     assert wiki.text("Monter une conciergerie") == page.read_text(encoding="utf-8").rstrip()
-    result = CliRunner().invoke(main, ["diff", "--config", str(config), str(page)])
+    result = cli("diff", "--config", str(config), str(page))
     assert (result.exit_code, result.output) == (0, "")
 
 
-def test_push_refuses_when_the_page_changed_and_the_changes_overlap(
+def test_push_refuses_when_the_page_changed_and_the_changes_overlap(cli: Cli,
     seeded: tuple[Any, Path], tmp_path: Path
 ) -> None:
     wiki, config = seeded
     local = tmp_path / "local"
-    CliRunner().invoke(main, ["pull", "--config", str(config), "--dest", str(local)])
+    cli("pull", "--config", str(config), "--dest", str(local))
     theirs = PAGES["Monter une conciergerie"].replace("== Public ==", "== Public ==\nLes élus.")
     wiki.edit_as_human("Monter une conciergerie", theirs)
     page = local / "Monter_une_conciergerie.wiki"
     page.write_text(PAGES["Monter une conciergerie"].replace("== Public ==",
                                                              "== Public ==\nTout le monde."),
                     encoding="utf-8")
-    result = CliRunner().invoke(main, ["push", "--config", str(config), str(page)])
+    result = cli("push", "--config", str(config), str(page))
     assert result.exit_code == 1
     assert "conflict: the page changed on the wiki since the pull" in result.output
     assert wiki.text("Monter une conciergerie") == theirs.rstrip()

@@ -11,10 +11,8 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 import pytest
-from click.testing import CliRunner
 from commandline import Cli
 
-from movibot.cli import main
 from movibot.sync.plan import shrink_refusal
 
 FICHES = Path(__file__).parents[2] / "fiches"
@@ -89,8 +87,8 @@ def test_a_dump_that_lost_its_pages_is_not_published(cli: Cli, tmp_path: Path,
     dump = tmp_path / "partiel.xml"
     dump.write_text(export(pages), encoding="utf-8")
     out = tmp_path / "out"
-    result = CliRunner().invoke(main, ["run", "--site", f"dump:{dump}", "--config", str(config),
-                                       "--out", str(out)])
+    result = cli("run", "--site", f"dump:{dump}", "--config", str(config),
+                 "--out", str(out))
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     assert result.exit_code == 1
     assert status(report, "Catégorie:Tiers-Lieux")["status"] == "shrink-refused"

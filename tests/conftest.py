@@ -28,6 +28,17 @@ Fixtures (stable API, also used by benchmarks/):
 
     site            a copy of tests/fixtures/site (a folder site: two lieux and a fiche)
     config          a movibot.yaml beside it: put_throttle 0, the state in tmp_path
+    cli             the command line in-process (tests/commandline.py, click's CliRunner);
+                    session-scoped, it holds nothing:
+                    cli(*args, env=None) -> click Result;
+                    cli.code_output(*args, env=None) -> (code, output);
+                    cli.run(site, config, *args, env=None) -> Ran(code, output, report):
+                    `movibot run --site SITE --config CONFIG ARGS --report R`, R beside the
+                    config, read back as a dict ({} when the run wrote none); site None runs
+                    on the config's site;
+                    cli.run_result(...) -> (click Result, report), for stdout and stderr.
+                    code_output, run and run_result raise what the command raised (an
+                    exception other than a click exit), never turn it into an exit code.
 
 Tests that use `wiki` are marked `wiki` automatically (`pytest -m "not wiki"` skips them).
 """
@@ -41,6 +52,7 @@ from pathlib import Path
 
 import pytest
 import wikiserver  # tests/ is on sys.path: pytest puts a conftest's folder there
+from commandline import Cli
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -92,3 +104,9 @@ def wiki(wiki_template: wikiserver.Template) -> Iterator[wikiserver.Wiki]:
         yield server
     finally:
         server.destroy()
+
+
+@pytest.fixture(scope="session")
+def cli() -> Cli:
+    """The command line in-process: cli(*args), cli.run(site, config, *args)."""
+    return Cli()

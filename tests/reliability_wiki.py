@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 import os
 import sqlite3
 import subprocess
@@ -21,9 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from click.testing import CliRunner
-
-from movibot.cli import main
+from commandline import Cli
 
 SITE = Path(__file__).parent / "fixtures" / "site"
 TYPES = ["coworking", "fablab", "repair café", "EPN", "atelier"]
@@ -76,16 +73,11 @@ class RunResult:
         return {k: v for k, v in self.report.get("counts", {}).items() if v}
 
 
-def run_cli(config: Path, password: str, *args: str, command: str = "run") -> RunResult:
-    """`movibot run --config CONFIG --report …` in-process (CliRunner), MOVIBOT_PASSWORD set."""
-    report = config.with_name("report.json")
-    report.unlink(missing_ok=True)
-    result = CliRunner().invoke(main, [command, "--config", str(config), "--report", str(report),
-                                       *args], env={"MOVIBOT_PASSWORD": password})
-    if result.exception and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    data = json.loads(report.read_text(encoding="utf-8")) if report.exists() else {}
-    return RunResult(result.exit_code, result.output, data)
+def run_cli(config: Path, password: str, *args: str) -> RunResult:
+    """`movibot run --config CONFIG --report …` in-process (the `cli` fixture's run), with
+    MOVIBOT_PASSWORD set."""
+    code, output, report = Cli().run(None, config, *args, env={"MOVIBOT_PASSWORD": password})
+    return RunResult(code, output, report)
 
 
 def start_run(config: Path, password: str, *args: str) -> subprocess.Popen[str]:

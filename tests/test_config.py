@@ -6,9 +6,8 @@ import os
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from commandline import Cli
 
-from movibot.cli import main
 from movibot.config import Config, load_config, read_password
 from movibot.errors import ConfigError
 
@@ -99,22 +98,22 @@ def test_private_password_file_is_read(tmp_path: Path) -> None:
     assert read_password(Config(password_file=str(pw)), env={}) == "s3cret"
 
 
-def test_cli_config_error_is_one_line_and_exit_2(tmp_path: Path) -> None:
+def test_cli_config_error_is_one_line_and_exit_2(cli: Cli, tmp_path: Path) -> None:
     path = write(tmp_path, "put_throttle: soon\n")
-    result = CliRunner().invoke(main, ["run", "--dry-run", "--config", str(path)])
+    result = cli("run", "--dry-run", "--config", str(path))
     assert result.exit_code == 2
     assert result.output == (f"Error: {path}: key 'put_throttle' must be a number of seconds, "
                              "got 'soon'\n")
 
 
-def test_init_writes_a_starter_that_loads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_init_writes_a_starter_that_loads(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
                                           ) -> None:
     monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(main, ["init"])
+    result = cli("init")
     assert result.exit_code == 0
     config = load_config("movibot.yaml", env={})
     assert config.maxlag == 5 and config.put_throttle == 10.0
-    again = CliRunner().invoke(main, ["init"])
+    again = cli("init")
     assert again.exit_code == 2
     assert "already exists; not overwritten" in again.output
 

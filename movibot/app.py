@@ -337,11 +337,10 @@ def run_command(site_spec: str | None, config_path: str | None, *, dry_run: bool
                              sleep=sleep or time.sleep, show=show,
                              progress=progress or (lambda items, length, label: items),
                              interrupted=interrupted)
-            if config.report_page and not dry_run and not report.stopped \
-                    and not report.interrupted:
+            if config.report_page and not report.stopped and not report.interrupted:
                 from movibot.sync.run import write_report_page
 
-                write_report_page(site, config, report, state)
+                write_report_page(site, config, report, state, show=show)
         return report
 
 
@@ -441,6 +440,7 @@ def without_lint_errors(plan: Any, sources: Sequence[Source]) -> Any:
     import dataclasses
 
     from movibot.records.policy import Command, refused
+    from movibot.status import Status
     from movibot.sync.contrib import FileOutcome
 
     paths = [file.path for file, _, _ in plan.edits]
@@ -455,8 +455,9 @@ def without_lint_errors(plan: Any, sources: Sequence[Source]) -> Any:
             kept.append((file, edit, status))
             continue
         more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
-        not_pushed.append(FileOutcome(file.path, file.title, "invalid", f"{found[0].format()}"
-                                      f"{more}; fix it, or push with --no-lint"))
+        not_pushed.append(FileOutcome(file.path, file.title, Status.INVALID,
+                                      f"{found[0].format()}{more}; fix it, or push with "
+                                      "--no-lint"))
     return dataclasses.replace(plan, edits=tuple(kept), settled=plan.settled + tuple(not_pushed))
 
 

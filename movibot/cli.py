@@ -16,6 +16,7 @@ import yaml
 
 from movibot import __version__
 from movibot.errors import MovibotError
+from movibot.status import Status
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -407,7 +408,7 @@ def pull_cmd(site_spec: str | None, config_path: str | None, categories: tuple[s
     outcomes = pull_command(site_spec, config_path, list(categories), list(titles), dest,
                             keep_local=keep_local, force=force)
     _print_files(outcomes, quiet)
-    sys.exit(1 if any(o.status in ("conflict", "error") for o in outcomes) else 0)
+    sys.exit(1 if any(o.status in (Status.CONFLICT, Status.ERROR) for o in outcomes) else 0)
 
 
 def _colored(diff: str) -> str:
@@ -480,9 +481,9 @@ def diff_cmd(paths: tuple[str, ...], site_spec: str | None, config_path: str | N
         for o in outcomes:
             click.echo(_colored(o.diff), nl=False)
     for o in outcomes:
-        if o.status not in ("changed", "unchanged"):
+        if o.status not in (Status.CHANGED, Status.UNCHANGED):
             click.echo(f"{o.path}: {o.status}: {o.message}", err=True)
-    sys.exit(1 if any(o.status != "unchanged" for o in outcomes) else 0)
+    sys.exit(1 if any(o.status != Status.UNCHANGED for o in outcomes) else 0)
 
 
 @main.command("push", context_settings=CONTEXT)
@@ -520,7 +521,7 @@ def push_cmd(paths: tuple[str, ...], site_spec: str | None, config_path: str | N
         click.echo(dump(result.to_json(), "json"))
     else:
         for o in result.outcomes:
-            if o.diff and not quiet and (dry_run or o.status == "conflict"):
+            if o.diff and not quiet and (dry_run or o.status == Status.CONFLICT):
                 click.echo(_colored(o.diff), nl=False)
         _print_files(result.outcomes, quiet)
         if result.halted:

@@ -31,6 +31,9 @@ from typing import Any, NamedTuple
 
 from movibot.atomic import write_atomic
 from movibot.errors import IOFailure, StateError
+from movibot.status import Status
+
+_STATUSES = frozenset(s.value for s in Status)
 
 VERSION = 2
 log = logging.getLogger(__name__)
@@ -59,7 +62,7 @@ def parse_utc(text: str) -> datetime | None:
 class Attention(NamedTuple):
     """Why a page needs a person: its status and the reason, kept until a run finds it fine."""
 
-    status: str
+    status: Status
     reason: str
 
 
@@ -132,7 +135,8 @@ _FIELDS: dict[str, tuple[Callable[[Any], bool], str]] = {
     "timestamp": (_TEXT, "a time or null"),
     "ns": (_integer, "a namespace number"),
     "row": (_row, "a members-table row"),
-    "attention": (lambda v: _text_list(v) and len(v) == 2, "a [status, reason] pair"),
+    "attention": (lambda v: _text_list(v) and len(v) == 2 and v[0] in _STATUSES,
+                  "a [status, reason] pair"),
     "base": (_TEXT, "a text"),
     "base_revid": (_REVID, "a revision number or null"),
     "file": (_TEXT, "a file path"),
@@ -156,7 +160,8 @@ def entry_from_json(raw: Any) -> PageEntry:
             raise BadEntry(f"`{key}` is {_shown(raw[key])}, not {what}")
     values = {k: raw.get(k) for k in _OPTIONAL}
     if values["attention"] is not None:
-        values["attention"] = Attention(*values["attention"])
+        status, reason = values["attention"]
+        values["attention"] = Attention(Status(status), reason)
     return PageEntry("revid" in raw, raw.get("revid"), **values)
 
 

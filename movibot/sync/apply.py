@@ -28,6 +28,7 @@ from movibot.errors import (
 )
 from movibot.sites.base import Page, Site
 from movibot.state import State
+from movibot.status import Status
 from movibot.sync.edits import Edit, Outcome
 
 Progress = Callable[[Iterable[Any], int, str], Iterable[Any]]
@@ -131,7 +132,7 @@ def apply_edits(
             tally.halted = _before_edit(tally, i, policy, stop_requested, sleep, clock,
                                         interrupted)
         if tally.halted:
-            yield Outcome(edit.title, "not-done", (), tally.halted)
+            yield Outcome(edit.title, Status.NOT_DONE, (), tally.halted)
             continue
         outcome, saved, halt = _save(site, edit)
         if saved is not None:
@@ -165,11 +166,11 @@ def _before_edit(tally: _Tally, i: int, policy: Politeness, stop_requested: Call
 def _count(tally: _Tally, outcome: Outcome, policy: Politeness) -> str:
     """Count an outcome: an edit made, or one more error in a row; why the run halts after it
     ("" to go on: a streak of `max_consecutive_errors` errors halts)."""
-    if outcome.status in ("edited", "created"):
+    if outcome.status in (Status.EDITED, Status.CREATED):
         tally.made, tally.errors = tally.made + 1, 0
-    elif outcome.status in ("unchanged", "conflict"):
+    elif outcome.status in (Status.UNCHANGED, Status.CONFLICT):
         tally.errors = 0
-    elif outcome.status == "error":
+    elif outcome.status == Status.ERROR:
         tally.errors += 1
         if tally.errors >= policy.max_consecutive_errors:
             return f"halted after {tally.errors} consecutive errors"
@@ -190,19 +191,19 @@ def _save(site: Site, edit: Edit) -> tuple[Outcome, Page | None, str]:
     try:
         saved = site.save(edit.page, edit.new, edit.summary, bot=edit.bot)
     except EditConflict as e:
-        return Outcome(edit.title, "conflict", (), str(e)), None, ""
+        return Outcome(edit.title, Status.CONFLICT, (), str(e)), None, ""
     except BotsExcluded as e:
-        return Outcome(edit.title, "skipped-nobots", (), str(e)), None, ""
+        return Outcome(edit.title, Status.SKIPPED_NOBOTS, (), str(e)), None, ""
     except EditRefused as e:  # recurs every run: a person must act, the wiki is fine
-        return Outcome(edit.title, "protected", (), str(e)), None, ""
+        return Outcome(edit.title, Status.PROTECTED, (), str(e)), None, ""
     except (ReadOnly, AccountRefused, LoginError) as e:
-        return Outcome(edit.title, "error", (), str(e)), None, str(e)
+        return Outcome(edit.title, Status.ERROR, (), str(e)), None, str(e)
     except WikiError as e:  # a wiki that gave up after its retries halts the run too
         halt = str(e) if getattr(e, "halts_run", False) else ""
-        return Outcome(edit.title, "error", (), str(e)), None, halt
+        return Outcome(edit.title, Status.ERROR, (), str(e)), None, halt
     if saved == edit.page and edit.page.exists:  # nochange: the page as read, given back
-        return Outcome(edit.title, "unchanged", (), NOCHANGE), saved, ""
-    status = "created" if edit.creates else "edited"
+        return Outcome(edit.title, Status.UNCHANGED, (), NOCHANGE), saved, ""
+    status = Status.CREATED if edit.creates else Status.EDITED
     return Outcome(edit.title, status, (), MERGED if was_merged(edit, saved) else ""), saved, ""
 
 
@@ -222,5 +223,5 @@ def within_budget(edits: Sequence[Edit], max_edits: int | None
     if max_edits is None or len(edits) <= max_edits:
         return list(edits), []
     why = f"{MAX_EDITS_REACHED} ({max_edits}) reached"
-    return list(edits[:max_edits]), [Outcome(e.title, "not-done", (), why)
+    return list(edits[:max_edits]), [Outcome(e.title, Status.NOT_DONE, (), why)
                                      for e in edits[max_edits:]]

@@ -24,6 +24,7 @@ from movibot.records.lint import LocalPage
 from movibot.records.read import Reading, Source, read_page
 from movibot.sites.base import Page, Site
 from movibot.state import PageEntry, State
+from movibot.status import PUSH_FAILED, Status
 from movibot.sync.edits import Edit, unified_diff
 from movibot.sync.edits import summary as bot_summary
 from movibot.sync.plan import plan_source_page
@@ -31,8 +32,7 @@ from movibot.wikitext.merge import OURS_MARKER, THEIRS_MARKER, merge3
 from movibot.wikitext.titles import fold, title_to_filename
 
 # Statuses of a file (pull: pulled, unchanged, merged, conflict, kept-local, error).
-PUSH_FAILED = frozenset({"conflict", "invalid", "deleted-on-wiki", "renamed-locally", "refused",
-                         "error", "not-done"})
+__all__ = ["PUSH_FAILED"]
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,7 @@ class FileOutcome:
 
     path: str
     title: str
-    status: str
+    status: Status
     message: str = ""
     diff: str = ""
 
@@ -99,18 +99,18 @@ def _pull_one(page: Page, path: Path, state: State, keep_local: bool, force: boo
     """Pull `page` into the file at `path`: written when the file is absent or untouched since
     its base (or with `force`), else kept (`keep_local`) or merged with the wiki's text."""
     if not page.exists:
-        return FileOutcome(str(path), page.title, "error", "no such page on the wiki")
+        return FileOutcome(str(path), page.title, Status.ERROR, "no such page on the wiki")
     try:
         local = path.read_text(encoding="utf-8") if path.exists() else None
     except (OSError, UnicodeDecodeError) as e:
         why = e.strerror if isinstance(e, OSError) else "not UTF-8 text"
-        return FileOutcome(str(path), page.title, "error", f"{why}; not overwritten")
+        return FileOutcome(str(path), page.title, Status.ERROR, f"{why}; not overwritten")
     base, _ = base_of(state.pages.get(page.title))
     untouched = _untouched(local, page.text, base)
     if untouched or force:
         return _overwrite(page, path, state, local, forced=not untouched)
     if keep_local:
-        return FileOutcome(str(path), page.title, "kept-local",
+        return FileOutcome(str(path), page.title, Status.KEPT_LOCAL,
                            "changed locally since the pull; left as it is (--keep-local)")
     return _merge_pulled(page, path, state, base or "", local or "")
 
@@ -131,7 +131,7 @@ def _overwrite(page: Page, path: Path, state: State, local: str | None, forced: 
         write_atomic(path, page.text)
     record_base(state, page, path)
     note = "local changes overwritten (--force)" if forced else ""
-    return FileOutcome(str(path), page.title, "unchanged" if current else "pulled", note)
+    return FileOutcome(str(path), page.title, Status.UNCHANGED if current else Status.PULLED, note)
 
 
 def _merge_pulled(page: Page, path: Path, state: State, base: str, local: str) -> FileOutcome:
@@ -141,11 +141,11 @@ def _merge_pulled(page: Page, path: Path, state: State, base: str, local: str) -
     write_atomic(path, merged.text)
     if merged.conflicts:
         record_conflict(state, page)
-        return FileOutcome(str(path), page.title, "conflict", (
+        return FileOutcome(str(path), page.title, Status.CONFLICT, (
             f"changed both locally and on the wiki: {merged.conflicts} conflict(s) marked in the "
             "file (<<<<<<< local … >>>>>>> wiki); edit them away, then movibot push"))
     record_base(state, page, path)
-    return FileOutcome(str(path), page.title, "merged",
+    return FileOutcome(str(path), page.title, Status.MERGED,
                        "local changes kept, merged with the wiki's new text")
 
 
@@ -193,7 +193,7 @@ def plan_push(site: Site, files: Sequence[LocalPage], state: State, sources: Seq
             new = planned.edit.new  # the run's plan, in the same edit
         rows[file.title] = planned.row if planned.source else None
         if page.exists and same_text(page.text, new):
-            settled.append(FileOutcome(file.path, file.title, "unchanged"))
+            settled.append(FileOutcome(file.path, file.title, Status.UNCHANGED))
             continue
         assert planned.reading is not None
         text = options.summary or change_summary(page, planned.reading, sources)
@@ -207,20 +207,20 @@ def refusal(file: LocalPage, page: Page, state: State, options: PushOptions
     unresolved conflict markers), None when it may be."""
     _, base_revid = base_of(state.pages.get(file.title))
     if OURS_MARKER in file.text and THEIRS_MARKER in file.text:
-        return FileOutcome(file.path, file.title, "conflict",
+        return FileOutcome(file.path, file.title, Status.CONFLICT,
                            "the file still holds conflict markers (<<<<<<< local … >>>>>>> wiki);"
                            " edit them away first")
     pulled_as = renamed_from(file, state)
     if pulled_as is not None and not options.new:
-        return FileOutcome(file.path, file.title, "renamed-locally", (
+        return FileOutcome(file.path, file.title, Status.RENAMED_LOCALLY, (
             f"this file was pulled as «{pulled_as}»: rename the page on the wiki (Special:Move, "
             f"which keeps its history), then pull; or push it as a new page with --new"))
     if not page.exists and base_revid is not None and not options.recreate:
-        return FileOutcome(file.path, file.title, "deleted-on-wiki", (
+        return FileOutcome(file.path, file.title, Status.DELETED_ON_WIKI, (
             "the page was deleted on the wiki since the pull; not recreated (--recreate to "
             "create it again)"))
     if page.exists and base_revid is None:
-        return FileOutcome(file.path, file.title, "refused", (
+        return FileOutcome(file.path, file.title, Status.REFUSED, (
             "the page exists on the wiki but this file was never pulled: movibot pull "
             f"--title '{file.title}' merges the wiki's text into it (nothing local is lost)"))
     return None
@@ -248,15 +248,15 @@ def merged_text(file: LocalPage, page: Page, state: State) -> tuple[str | None, 
     """(text to push, "pushed" | "merged"), or (None, the outcome) on overlapping changes."""
     base, base_revid = base_of(state.pages.get(file.title))
     if not page.exists or base_revid == page.revid or base is None:
-        return file.text, "pushed"
+        return file.text, Status.PUSHED
     merged = merge3(base, file.text, page.text)
     if merged.conflicts:
-        return None, FileOutcome(file.path, file.title, "conflict", (
+        return None, FileOutcome(file.path, file.title, Status.CONFLICT, (
             f"the page changed on the wiki since the pull and the changes overlap "
             f"({merged.conflicts} conflict(s)); movibot pull merges the wiki's changes into "
             "your file (your changes are kept, conflicts marked)"),
             diff=unified_diff(page.text, merged.text, file.title))
-    return merged.text, "merged"
+    return merged.text, Status.MERGED
 
 
 def change_summary(page: Page, new: Reading, sources: Sequence[Source]) -> str:
@@ -289,7 +289,7 @@ def diff(plan: PushPlan) -> Iterator[FileOutcome]:
     """What push would do, file by file: a unified diff (wiki -> what push would write)."""
     yield from plan.settled
     for file, edit, _ in plan.edits:
-        yield FileOutcome(file.path, file.title, "changed", diff=edit.diff())
+        yield FileOutcome(file.path, file.title, Status.CHANGED, diff=edit.diff())
 
 
 def diff_stat(text: str) -> tuple[int, int]:
@@ -311,7 +311,8 @@ def push(plan: PushPlan, state: State, apply: Apply, *, dry_run: bool) -> list[F
     files = {edit.title: (file, status) for file, edit, status in plan.edits}
     if dry_run:
         return list(plan.settled) + [
-            FileOutcome(f.path, f.title, "would-merge" if s == "merged" else "would-push",
+            FileOutcome(f.path, f.title,
+                        Status.WOULD_MERGE if s == Status.MERGED else Status.WOULD_PUSH,
                         diff=e.diff()) for f, e, s in plan.edits]
 
     def saved(edit: Edit, page: Page) -> None:
@@ -324,9 +325,10 @@ def push(plan: PushPlan, state: State, apply: Apply, *, dry_run: bool) -> list[F
     done = apply([e for _, e, _ in plan.edits], saved)
     out = list(plan.settled)
     for (file, edit, status), outcome in zip(plan.edits, done, strict=True):
-        if outcome.status in ("edited", "created"):
-            merged = status == "merged" or bool(outcome.message)
-            out.append(FileOutcome(file.path, file.title, "merged" if merged else "pushed",
+        if outcome.status in (Status.EDITED, Status.CREATED):
+            merged = status == Status.MERGED or bool(outcome.message)
+            out.append(FileOutcome(file.path, file.title,
+                                   Status.MERGED if merged else Status.PUSHED,
                                    outcome.message, diff=edit.diff()))
         else:
             out.append(FileOutcome(file.path, file.title, outcome.status, outcome.message))
@@ -349,7 +351,7 @@ class PushResult:
         """Why the push ended early: the stop page, else what left files `not-done` (a
         read-only wiki, a streak of errors, max_edits), as in the run's report."""
         return self._halted or next(
-            (o.message for o in self.outcomes if o.status == "not-done"), None)
+            (o.message for o in self.outcomes if o.status == Status.NOT_DONE), None)
 
     @halted.setter
     def halted(self, why: str | None) -> None:
@@ -357,7 +359,7 @@ class PushResult:
 
     @property
     def edits(self) -> int:
-        return sum(o.status in ("pushed", "merged") for o in self.outcomes)
+        return sum(o.status in (Status.PUSHED, Status.MERGED) for o in self.outcomes)
 
     def exit_code(self) -> int:
         """3 halted by the stop page, 1 when a file needs a person, else 0."""

@@ -8,13 +8,10 @@ from dataclasses import dataclass
 from movibot import __version__
 from movibot.problems import Problem
 from movibot.sites.base import Page
+from movibot.status import FAILED, STATUSES, Status
 
 TASK = "movibot"
-STATUSES = ("edited", "created", "unchanged", "skipped-nobots", "block-edited", "block-malformed",
-            "invalid", "conflict", "error", "not-done", "redirect", "protected",
-            "shrink-refused")
-FAILED = frozenset({"block-edited", "block-malformed", "invalid", "conflict", "error",
-                    "protected", "shrink-refused"})
+__all__ = ["FAILED", "STATUSES", "Status", "TASK", "Edit", "Outcome", "Plan"]
 
 
 @dataclass(frozen=True)
@@ -44,7 +41,7 @@ class Outcome:
     """What happened (or would happen) to one page."""
 
     title: str
-    status: str
+    status: Status
     problems: tuple[Problem, ...] = ()
     message: str = ""
 

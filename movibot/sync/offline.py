@@ -37,6 +37,7 @@ from movibot.render.members import (
 )
 from movibot.render.templates import template_title
 from movibot.sites.base import Page, PageStream, Site
+from movibot.status import Status
 from movibot.sync.edits import Outcome
 from movibot.sync.pages import source_pages
 from movibot.sync.plan import (
@@ -94,7 +95,7 @@ def _read_by_a_run(page: Page, outcome: Outcome, sources: Sequence[Source]) -> b
     category. A dump holds every page; the others are none of the run's business."""
     if any(p.code == "E301" for p in outcome.problems):
         return True
-    if outcome.status != "redirect":
+    if outcome.status != Status.REDIRECT:
         return False
     wanted = {normalize_title(s.category) for s in sources}
     return not wanted.isdisjoint(categories_in(page.text))
@@ -340,15 +341,15 @@ def stream_category(page: Page, spec: CategorySpec, lines: Iterator[str], path: 
     blocks are decided as usual), then the table and its hash are put in that block."""
     edit, outcome = plan_category(page, spec, user=user, force=force,
                                   allow_shrink=allow_shrink or count is None, rows=count)
-    if outcome.status in ("skipped-nobots", "block-malformed", "shrink-refused"):
+    if outcome.status in (Status.SKIPPED_NOBOTS, Status.BLOCK_MALFORMED, Status.SHRINK_REFUSED):
         return outcome
     with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as table:
         sha1 = _write_table(lines, table).hexdigest()
         old = find_block(page.text, "membres") if page.exists else None
         if old is not None and full_hash(old.content) == sha1:
             if not old.edited:
-                return Outcome(page.title, "unchanged")
-        elif outcome.status == "block-edited":
+                return Outcome(page.title, Status.UNCHANGED)
+        elif outcome.status == Status.BLOCK_EDITED:
             return outcome
         base = edit.new if edit is not None else page.text
         block = find_block(base, "membres")
@@ -360,7 +361,7 @@ def stream_category(page: Page, spec: CategorySpec, lines: Iterator[str], path: 
             while chunk := table.read(1 << 20):
                 f.write(chunk.replace("\n", newline))
             f.write(after)
-    status = "created" if not page.exists else "edited"
+    status = Status.CREATED if not page.exists else Status.EDITED
     return Outcome(page.title, status)
 
 

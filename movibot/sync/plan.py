@@ -34,6 +34,7 @@ from movibot.render.members import (
 )
 from movibot.render.templates import update_template_page
 from movibot.sites.base import Page
+from movibot.status import Status
 from movibot.sync.edits import TASK, Edit, Outcome, summary
 from movibot.wikitext.blocks import find_block, make_block, replace_block
 from movibot.wikitext.exclusion import bots_allowed
@@ -74,7 +75,7 @@ def plan_reading(reading: Reading, user: str, force: bool) -> PagePlan:
     page, source = reading.page, reading.source
     if reading.redirect is not None:
         return PagePlan(page.title, None, outcome=Outcome(
-            page.title, "redirect", (), f"redirect to [[{reading.redirect}]]; not edited"),
+            page.title, Status.REDIRECT, (), f"redirect to [[{reading.redirect}]]; not edited"),
             reading=reading)
     if source is None:
         return PagePlan(page.title, None, reading=reading)
@@ -107,11 +108,11 @@ def plan_page(reading: Reading, *, user: str, force: bool = False
     page, tree, record, found = reading.page, reading.tree, reading.record, reading.problems
     assert reading.schema is not None
     if not bots_allowed(tree, user, TASK):
-        return None, Outcome(page.title, "skipped-nobots", found)
+        return None, Outcome(page.title, Status.SKIPPED_NOBOTS, found)
     refused_for = refused(Command.RUN, found)
     if refused_for:
         first = refused_for[0]
-        return None, Outcome(page.title, "invalid", found, f"{first.code} {first.message}")
+        return None, Outcome(page.title, Status.INVALID, found, f"{first.code} {first.message}")
     content = render_infobox(page.title, record.fields, reading.schema, reading.costs)
     if reading.bot_category is not None:  # x-wiki.add_category: in the block
         content = content.rstrip("\n") + f"\n[[{CATEGORY_NS}{reading.bot_category}]]\n"
@@ -119,14 +120,14 @@ def plan_page(reading: Reading, *, user: str, force: bool = False
         new = replace_block(page.text, "infobox", content, anchor=infobox_anchor(tree, record),
                             force=force, found=tree.blocks, problems=tree.block_problems)
     except BlockEdited as e:
-        return None, Outcome(page.title, "block-edited", found, str(e))
+        return None, Outcome(page.title, Status.BLOCK_EDITED, found, str(e))
     except BlockMalformed as e:
-        return None, Outcome(page.title, "block-malformed", found, str(e))
+        return None, Outcome(page.title, Status.BLOCK_MALFORMED, found, str(e))
     if new == page.text:
-        return None, Outcome(page.title, "unchanged", found)
+        return None, Outcome(page.title, Status.UNCHANGED, found)
     if page.protected:  # known from the batched read: no edit attempt
-        return None, Outcome(page.title, "protected", found, page.protected)
-    return Edit(page, new, summary("mise à jour de l'infobox")), Outcome(page.title, "edited",
+        return None, Outcome(page.title, Status.PROTECTED, found, page.protected)
+    return Edit(page, new, summary("mise à jour de l'infobox")), Outcome(page.title, Status.EDITED,
                                                                           found)
 
 
@@ -186,22 +187,22 @@ def plan_category(page: Page, spec: CategorySpec, *, user: str, force: bool = Fa
     if members is None:
         members = render_members(spec.rows, spec.kind) if spec.kind else ""
     if page.protected and not page.exists:
-        return None, Outcome(page.title, "protected", (), page.protected)
+        return None, Outcome(page.title, Status.PROTECTED, (), page.protected)
     if not page.exists:
         block = make_block("membres", members) if spec.kind else ""
         text = render_category_page(spec.description, spec.portal, spec.parent, block)
         return (Edit(page, text, summary("création de la catégorie")),
-                Outcome(page.title, "created"))
+                Outcome(page.title, Status.CREATED))
     if not spec.kind:
-        return None, Outcome(page.title, "unchanged")
+        return None, Outcome(page.title, Status.UNCHANGED)
     if not bots_allowed(page.text, user, TASK):
-        return None, Outcome(page.title, "skipped-nobots")
+        return None, Outcome(page.title, Status.SKIPPED_NOBOTS)
     current = find_block(page.text, "membres")
     if current is not None and not allow_shrink:
         why = shrink_refusal(table_rows(current.content),
                              table_rows(members) if rows is None else rows)
         if why:
-            return None, Outcome(page.title, "shrink-refused", (), why)
+            return None, Outcome(page.title, Status.SHRINK_REFUSED, (), why)
     return block_edit(page, lambda: replace_block(page.text, "membres", members,
                                                   anchor=len(page.text.rstrip()), force=force),
                       "mise à jour de la liste des membres")
@@ -215,18 +216,18 @@ def block_edit(page: Page, rewrite: Callable[[], str], action: str
     try:
         new = rewrite()
     except BlockEdited as e:
-        return None, Outcome(page.title, "block-edited", (), str(e))
+        return None, Outcome(page.title, Status.BLOCK_EDITED, (), str(e))
     except BlockMalformed as e:
-        return None, Outcome(page.title, "block-malformed", (), str(e))
+        return None, Outcome(page.title, Status.BLOCK_MALFORMED, (), str(e))
     if new == page.text:
-        return None, Outcome(page.title, "unchanged")
+        return None, Outcome(page.title, Status.UNCHANGED)
     if page.protected:
-        return None, Outcome(page.title, "protected", (), page.protected)
+        return None, Outcome(page.title, Status.PROTECTED, (), page.protected)
     trap = save_transforms(page.text)
     if trap:
         line, col, why = trap
-        return None, Outcome(page.title, "invalid", (), f"line {line}:{col}: {why}")
-    return Edit(page, new, summary(action)), Outcome(page.title, "edited")
+        return None, Outcome(page.title, Status.INVALID, (), f"line {line}:{col}: {why}")
+    return Edit(page, new, summary(action)), Outcome(page.title, Status.EDITED)
 
 
 def order_edits(edits: Sequence[Edit]) -> Iterator[Edit]:
@@ -294,8 +295,8 @@ def plan_template(page: Page, schema: Schema, *, user: str, force: bool = False
     """Keep the `doc` block of a schema's template page current (TemplateData and the French
     documentation); a missing template page is left to `push fiches/`."""
     if not page.exists:
-        return None, Outcome(page.title, "unchanged", (), "no such template page")
+        return None, Outcome(page.title, Status.UNCHANGED, (), "no such template page")
     if not bots_allowed(page.text, user, TASK):
-        return None, Outcome(page.title, "skipped-nobots")
+        return None, Outcome(page.title, Status.SKIPPED_NOBOTS)
     return block_edit(page, lambda: update_template_page(page.text, schema, force=force),
                       "mise à jour de la documentation du modèle")

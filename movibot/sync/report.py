@@ -8,16 +8,9 @@ from typing import Any
 
 from movibot import __version__
 from movibot.problems import Problem
+from movibot.status import Status
 from movibot.sync.edits import FAILED, STATUSES, Outcome
 from movibot.wikitext.escaping import escape
-
-LABELS_FR = {
-    "edited": "modifiées", "created": "créées", "unchanged": "inchangées",
-    "skipped-nobots": "exclues ({{nobots}})", "block-edited": "bloc modifié à la main",
-    "block-malformed": "bloc mal formé", "invalid": "invalides", "conflict": "conflits",
-    "error": "erreurs", "not-done": "non traitées", "redirect": "redirections",
-    "protected": "protégées (le robot ne peut pas les modifier)",
-}
 
 
 @dataclass
@@ -38,7 +31,8 @@ class Report:
     notes: list[str] = field(default_factory=list)  # what the run did differently, and why
     io_error: str | None = None     # a file that could not be written (the state)
 
-    def counts(self) -> dict[str, int]:
+    def counts(self) -> dict[Status, int]:
+        """How many pages have each status, every run status listed (0 included)."""
         counts = dict.fromkeys(STATUSES, 0)
         for o in self.outcomes:
             counts[o.status] = counts.get(o.status, 0) + 1
@@ -49,7 +43,7 @@ class Report:
         """Edits made (0 in a dry run, whatever was planned)."""
         if self.dry_run:
             return 0
-        return sum(o.status in ("edited", "created") for o in self.outcomes)
+        return sum(o.status in (Status.EDITED, Status.CREATED) for o in self.outcomes)
 
     def exit_code(self) -> int:
         """0 done (max_edits reached included), 1 some pages need a person or the run halted,
@@ -88,7 +82,7 @@ class Report:
         """One line for the terminal: the non-zero counts, requests and edits."""
         parts = [f"{n} {status}" for status, n in self.counts().items() if n]
         verb = "would make" if self.dry_run else "made"
-        planned = sum(o.status in ("edited", "created") for o in self.outcomes)
+        planned = sum(o.status in (Status.EDITED, Status.CREATED) for o in self.outcomes)
         edits = planned if self.dry_run else self.edits
         tail = f"; halted: {self.halted}" if self.halted else ""
         return (f"{', '.join(parts) or 'no pages'}; {self.requests} requests, {verb} {edits} "
@@ -105,7 +99,7 @@ class Report:
         lines = [first, "", '{| class="wikitable"', "! Statut !! Pages"]
         for status, count in self.counts().items():
             if count:
-                lines += ["|-", f"| {escape(LABELS_FR.get(status, status))} || {count}"]
+                lines += ["|-", f"| {escape(Status(status).label_fr)} || {count}"]
         return "\n".join(lines) + "\n|}\n"
 
 
@@ -118,7 +112,7 @@ def attention_wikitext(attention: Sequence[tuple[str, str, str]]) -> str:
     if not attention:
         return ""
     lines = ["", ATTENTION_HEADING]
-    lines += [f"* [[:{title}]] : {escape(LABELS_FR.get(status, status))}"
+    lines += [f"* [[:{title}]] : {escape(Status(status).label_fr)}"
               + (f" ({escape(why)})" if why else "") for title, status, why in sorted(attention)]
     return "\n".join(lines) + "\n"
 

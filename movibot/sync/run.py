@@ -17,6 +17,7 @@ from movibot.records.schema import Schema
 from movibot.render.templates import template_title
 from movibot.sites.base import Page, Site
 from movibot.state import Attention, State, later_than
+from movibot.status import WRITTEN, Status
 from movibot.sync.apply import apply_plan, politeness, stop_requested, within_budget
 from movibot.sync.edits import FAILED, Edit, Outcome, Plan, summary
 from movibot.sync.pages import source_pages
@@ -78,7 +79,7 @@ def run_job(
             report.outcomes = merge_outcomes(plan.outcomes, done)
             for outcome in done:
                 note_attention(state, outcome)
-            report.halted = next((o.message for o in done if o.status == "not-done"), None)
+            report.halted = next((o.message for o in done if o.status == Status.NOT_DONE), None)
             if not report.halted and not options.titles:  # a --title run saw only its pages
                 state.last_run = report.started
                 state.save()
@@ -270,7 +271,7 @@ def note_attention(state: State, outcome: Outcome) -> None:
     entry = state.page(outcome.title)
     if outcome.status in FAILED:
         entry.attention = Attention(outcome.status, reason(outcome))
-    elif outcome.status != "not-done":
+    elif outcome.status != Status.NOT_DONE:
         entry.attention = None
 
 
@@ -308,25 +309,39 @@ def plan_templates(schemas: Sequence[tuple[str, Schema]], pages: dict[str, Page]
     return edits, outcomes
 
 
+def plan_report_page(site: Site, config: Config, report: Report, state: State | None
+                     ) -> Edit | None:
+    """The edit of the report page's `rapport` block (see report_block: a run that changes
+    nothing leaves it as it is), None when there is none to make."""
+    page = next(iter(site.pages([config.report_page or ""])))
+    current = find_block(page.text, "rapport")
+    content = report_block(report, current.content if current is not None else None,
+                           attention(state) if state is not None else None)
+    new = replace_block(page.text, "rapport", content)
+    return None if new == page.text else Edit(page, new, summary("rapport du passage"))
+
+
 def write_report_page(site: Site, config: Config, report: Report, state: State | None = None,
-                      *, sleep: Callable[[float], None] = time.sleep) -> None:
-    """Put the French summary in the `rapport` block of the report page (see report_block: a
-    run that changes nothing leaves it as it is), through the one writer (stop page, halts).
-    The edit is counted in the report (its page's outcome), and so are the requests; a failure
-    is reported, never raised."""
+                      *, sleep: Callable[[float], None] = time.sleep,
+                      show: Callable[[Edit], None] | None = None) -> None:
+    """Put the French summary in the report page (plan_report_page) through the one writer
+    (stop page, halts); in a dry run, count and show the edit the real run would make. The
+    edit is counted in the report (its page's outcome), and so are the requests; a failure is
+    reported, never raised."""
     try:
-        page = next(iter(site.pages([config.report_page or ""])))
-        current = find_block(page.text, "rapport")
-        content = report_block(report, current.content if current is not None else None,
-                               attention(state) if state is not None else None)
-        new = replace_block(page.text, "rapport", content)
-        if new == page.text:
+        edit = plan_report_page(site, config, report, state)
+        if edit is None:
             return
-        edit = Edit(page, new, summary("rapport du passage"))
+        if report.dry_run:
+            report.outcomes.append(Outcome(edit.title, Status.CREATED if edit.creates
+                                           else Status.EDITED))
+            if show:
+                show(edit)
+            return
         done = apply_plan(site, [edit], politeness(site, config, max_edits=1),
                           stop_title=config.effective_stop_page(), sleep=sleep)
-        report.outcomes += [o for o in done if o.status in ("edited", "created")]
-        failed = [o for o in done if o.status not in ("edited", "created", "unchanged")]
+        report.outcomes += [o for o in done if o.status in WRITTEN]
+        failed = [o for o in done if o.status not in (*WRITTEN, Status.UNCHANGED)]
         if failed:
             report.halted = report.halted or f"report page not written: {failed[0].message}"
     except MovibotError as e:  # the stop page, a wiki error: reported, never raised

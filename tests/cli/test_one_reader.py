@@ -274,3 +274,19 @@ def test_diff_title_reports_a_page_whose_block_was_edited_by_hand(tmp_path: Path
     assert line.startswith("Le Mixeur: block-edited: block 'infobox' at line")
     assert line in run.output.splitlines()
     assert (diff.exit_code, run.exit_code) == (1, 1)
+
+
+def test_a_dry_run_counts_the_report_page_edit_the_real_run_makes(tmp_path: Path) -> None:
+    site = copy_site(FICHES, tmp_path / "site")
+    config = tmp_path / "movibot.yaml"
+    config.write_text(f"put_throttle: 0\nstate_file: {tmp_path / 's.json'}\n"
+                      "report_page: Utilisateur:Movibot/Rapport\n", encoding="utf-8")
+    for _ in range(2):  # an active night, then a quiet one (no edit at all, report page included)
+        dry = json.loads(invoke("run", "--site", str(site), "--config", str(config),
+                                "--dry-run", "--format", "json").output)
+        real = json.loads(invoke("run", "--site", str(site), "--config", str(config),
+                                 "--format", "json").output)
+        assert (dry["counts"], [(p["title"], p["status"]) for p in dry["pages"]]) == (
+            real["counts"], [(p["title"], p["status"]) for p in real["pages"]])
+        assert dry["edits"] == 0
+    assert real["edits"] == 0 and dry["counts"]["edited"] == dry["counts"]["created"] == 0

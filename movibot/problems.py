@@ -127,7 +127,8 @@ _TABLE = (
         "`x-sections`: a « Guide pratique » has `== Objectifs ==`, `== Public ==`…), and the page "
         "lacks one.\n\n"
         "Movilab's fiches are meant to be reused: readers look for the same sections in every "
-        "fiche of a type. lint reports it; the run still writes the page's infobox.\n\n"
+        "fiche of a type. Every command reports it; only lint fails on it: the run still "
+        "writes the page's infobox, and export keeps the page valid.\n\n"
         "Fix: add the section heading, even with a short text."),
     ProblemCode(
         "W110", WARNING, "ambiguous-number",
@@ -185,7 +186,8 @@ _TABLE = (
         "The value the page shows is not the one its author wrote.\n\n"
         "Fix: write `{{!}}` for a `|` inside a value."),
     ProblemCode(
-        "E301", ERROR, "no-category", "the page is in no category",
+        "E301", ERROR, "no-category",
+        "the page is in no category, or calls a source's template outside its category",
         "The page is in no category, or calls a source's template without being in the "
         "source's category.\n\n"
         "Movilab's pages are found through their categories: a page outside them is missing "

@@ -72,8 +72,12 @@ def level(problem: Problem) -> Level:
 
 def action(command: Command, problem: Problem) -> Action:
     """What `command` does with `problem` (REPORT for a problem outside its scope)."""
-    in_scope = SCOPE.get(command, lambda p: True)
+    in_scope = SCOPE.get(command, _everything)
     return POLICY[command][level(problem)] if in_scope(problem) else Action.REPORT
+
+
+def _everything(problem: Problem) -> bool:
+    return True
 
 
 def refused(command: Command, problems: Sequence[Problem]) -> list[Problem]:

@@ -58,7 +58,8 @@ def test_lint_with_errors_exits_1_and_prints_one_line_each(run):
         'Sans_ville.wiki:1:1: error E109 missing section "Communauté"\n'
         'Sans_ville.wiki:1:1: error E109 missing section "Territoire"\n'
         'Sans_ville.wiki:1:1: error E109 missing section "Processus"\n'
-        "Sans_ville.wiki:1:1: error E301 page is in no category\n"
+        "Sans_ville.wiki:1:1: error E301 page calls {{Tiers-Lieu}} but is not in "
+        "Catégorie:Tiers-Lieux\n"
         "Sans_ville.wiki:3:20: error E103 field \"surface_totale\": cannot read 'à définir' "
         "as a surface in m²\n"), "1 file checked: 6 errors, 0 warnings\n")
 
@@ -183,12 +184,14 @@ def test_parse_json_prints_numbers_as_numbers_and_lists_as_lists(run):
 
 
 def test_parse_json_prints_the_whole_record_with_the_checks_problems(run):
-    _write("Le_Cercle.wiki", "{{Tiers-Lieu\n| nom = Le Cercle\n| postes = douze\n}}\n")
+    _write("Le_Cercle.wiki", "{{Tiers-Lieu\n| nom = Le Cercle\n| postes = douze\n}}\n"
+           "[[Catégorie:Tiers-Lieux]]\n== Communauté ==\n== Territoire ==\n== Processus ==\n")
     result = run("parse", "Le_Cercle.wiki", "--format", "json")
     assert (result.exit_code, json.loads(result.stdout)) == (0, {
         "title": "Le Cercle", "kind": "lieu",
         "fields": {"nom": "Le Cercle", "postes_travail": "douze"},
-        "extra": {}, "categories": [], "sections": [], "links": [],
+        "extra": {}, "categories": ["Tiers-Lieux"],
+        "sections": ["Communauté", "Territoire", "Processus"], "links": [],
         "templates": ["Tiers-Lieu"],
         "problems": [{"code": "E101", "col": 1, "field": "ville", "line": 1,
                       "message": 'missing required field "ville"', "name": "missing-field",

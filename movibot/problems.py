@@ -10,22 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
-from enum import Enum
 from typing import Any
 
+from movibot.vocabulary import Vocabulary
 
-class Severity(str, Enum):
+
+class Severity(Vocabulary):
     """How bad a problem is: an error fails a lint, a warning does not. The values are what
     JSON output shows."""
 
     ERROR = "error"
     WARNING = "warning"
-
-    def __str__(self) -> str:
-        return self.value
-
-    def __format__(self, spec: str) -> str:
-        return format(self.value, spec)
 
 
 ERROR = Severity.ERROR

@@ -7,10 +7,10 @@ output and the state file show; they never change.
 
 from __future__ import annotations
 
-from enum import Enum
+from movibot.vocabulary import Vocabulary
 
 
-class Status(str, Enum):
+class Status(Vocabulary):
     """A page's or a file's status. `str(status)` and f-strings give the value."""
 
     # a page of a run (the plan, then the writer)
@@ -38,12 +38,6 @@ class Status(str, Enum):
     WOULD_PUSH = "would-push"
     WOULD_MERGE = "would-merge"
     CHANGED = "changed"
-
-    def __str__(self) -> str:
-        return self.value
-
-    def __format__(self, spec: str) -> str:
-        return format(self.value, spec)
 
     @property
     def label_fr(self) -> str:

@@ -12,13 +12,13 @@ table alone says what a command then does with each level of problem:
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from enum import Enum
 
 from movibot.costs.inputs import INPUT_FIELDS, SHARE_FIELDS
 from movibot.problems import ERROR, Problem
+from movibot.vocabulary import Vocabulary
 
 
-class Level(str, Enum):
+class Level(Vocabulary):
     """How grave a problem is for the record."""
 
     BLOCKING = "blocking"  # the record is unfit to render (its code `blocks` in the registry)
@@ -26,13 +26,13 @@ class Level(str, Enum):
     WARNING = "warning"
 
 
-class Action(str, Enum):
+class Action(Vocabulary):
     REFUSE = "refuse"
     FAIL = "fail"
     REPORT = "report"
 
 
-class Command(str, Enum):
+class Command(Vocabulary):
     LINT = "lint"
     PARSE = "parse"
     RUN = "run"        # the run, its dry run and `diff --title`: one plan

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from enum import Enum
 from functools import cached_property
 
 from movibot.config import SourceConfig
@@ -27,6 +26,7 @@ from movibot.records.parse import pick_tree_schema, read_record
 from movibot.records.record import Record
 from movibot.records.schema import Schema
 from movibot.sites.base import Page
+from movibot.vocabulary import Vocabulary
 from movibot.wikitext.titles import categories_in, fold, is_category, normalize_title
 from movibot.wikitext.tree import Tree, parse_tree
 
@@ -54,7 +54,7 @@ def sources_of(schemas: Sequence[Schema]) -> list[Source]:
             for s in schemas]
 
 
-class Membership(str, Enum):
+class Membership(Vocabulary):
     """How a page belongs to a source."""
 
     MEMBER = "member"          # in the source's category

@@ -7,13 +7,14 @@ about files and the documentation method (sections, categories, links, blocks).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 from movibot.costs.inputs import INPUT_FIELDS, SHARE_FIELDS, cost_inputs
 from movibot.costs.model import input_issues
 from movibot.problems import CODES, Problem
 from movibot.records.record import Record
 from movibot.records.schema import FieldIssue, Schema, validate_fields
+from movibot.records.values import FieldValue
 from movibot.wikitext.escaping import category_from
 from movibot.wikitext.save import save_transforms
 from movibot.wikitext.tree import Tree
@@ -64,7 +65,7 @@ def check_record(record: Record, schema: Schema, where: str) -> list[Problem]:
     return out
 
 
-def _category_problems(record: Record, readable: dict[str, object], schema: Schema,
+def _category_problems(record: Record, readable: Mapping[str, FieldValue], schema: Schema,
                        where: str) -> Iterator[Problem]:
     """W111 for each value of a field with a `category:` pattern that makes no category (not
     plain: markup, a magic word's shape, `_`; see category_from): it is shown, inertly, and
@@ -83,7 +84,7 @@ def _category_problems(record: Record, readable: dict[str, object], schema: Sche
                               spec.name)
 
 
-def _cost_problems(record: Record, readable: dict[str, object], flagged: set[str | None],
+def _cost_problems(record: Record, readable: Mapping[str, FieldValue], flagged: set[str | None],
                    where: str) -> Iterator[Problem]:
     """The cost model's objections to inputs the schema let through (E102, E105-E107)."""
     inputs = cost_inputs(readable)

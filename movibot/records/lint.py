@@ -14,6 +14,7 @@ from movibot.problems import Problem, line_col
 from movibot.records.read import Source, read_page, sources_of
 from movibot.records.record import Record
 from movibot.records.schema import Schema
+from movibot.records.values import FieldValue
 from movibot.sites.base import Page
 from movibot.wikitext.titles import fold, is_category, namespace_of, normalize_title
 
@@ -49,9 +50,9 @@ def as_sources(given: Sequence[Source] | Sequence[Schema]) -> list[Source]:
 def _broken_links(record: Record, source: LocalPage, known: set[str]) -> Iterable[Problem]:
     known_folded = {fold(normalize_title(t)) for t in known}
     targets: dict[str, tuple[int, int] | None] = {t: None for t in record.links}
-    for target in record.fields.get("lieux") or ():
+    for target in _items(record.fields.get("lieux")):
         targets.setdefault(target, record.positions.get("lieux"))
-    for portal in record.fields.get("portail") or ():
+    for portal in _items(record.fields.get("portail")):
         targets.setdefault(f"Portail:{portal}", record.positions.get("portail"))
     for target, where in targets.items():
         if is_category(target) or fold(normalize_title(target)) in known_folded:
@@ -59,6 +60,11 @@ def _broken_links(record: Record, source: LocalPage, known: set[str]) -> Iterabl
         where = where or _link_position(source.text, target)
         yield Problem("W501", f'link to "{target}", which is not in the local set',
                       source.path, *where)
+
+
+def _items(value: FieldValue) -> list[str]:
+    """A list field's titles; none for a value that was not read (its raw text, with an E103)."""
+    return value if isinstance(value, list) else []
 
 
 def _link_position(text: str, target: str) -> tuple[int, int]:

@@ -17,7 +17,6 @@ from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from functools import partial
-from typing import Any
 
 from mwparserfromhell.nodes import Comment, Template, Wikilink
 from mwparserfromhell.wikicode import Wikicode
@@ -26,7 +25,7 @@ from movibot.problems import Problem, line_col
 from movibot.records.record import Record
 from movibot.records.schema import FieldSpec, Schema
 from movibot.records.types import read_value
-from movibot.records.values import Reading
+from movibot.records.values import FieldValue, Reading
 from movibot.wikitext.titles import CATEGORY_PREFIXES, categories_in, fold, normalize_title
 from movibot.wikitext.tree import (
     Cut,
@@ -128,7 +127,7 @@ def _build_record(
 ) -> Record:
     where = path or title
     problems: list[Problem] = []
-    fields: dict[str, Any] = {}
+    fields: dict[str, FieldValue] = {}
     extra: dict[str, str] = {}
     positions: dict[str, tuple[int, int]] = {}
     template_end = template_start = None
@@ -225,7 +224,7 @@ def _read_params(
     text: str,
     schema: Schema,
     where: str,
-    fields: dict[str, Any],
+    fields: dict[str, FieldValue],
     extra: dict[str, str],
     positions: dict[str, tuple[int, int]],
     problems: list[Problem],
@@ -293,7 +292,7 @@ def _read_field(
     where: str,
     line: int,
     col: int,
-    fields: dict[str, Any],
+    fields: dict[str, FieldValue],
     problems: list[Problem],
     schema: Schema,
 ) -> None:
@@ -313,7 +312,7 @@ def _read_field(
         )
 
 
-def _possible(schema: Schema, name: str, value: Any) -> bool:
+def _possible(schema: Schema, name: str, value: Decimal | None) -> bool:
     """Whether the field could hold `value` (the other reading of an ambiguous number): its
     JSON Schema's type and bounds allow it. `latitude = 45,439` is not ambiguous: 45 439 is
     not a latitude."""
@@ -346,7 +345,7 @@ def _read_header_lines(
     text: str,
     schema: Schema,
     where: str,
-    fields: dict[str, Any],
+    fields: dict[str, FieldValue],
     positions: dict[str, tuple[int, int]],
     problems: list[Problem],
 ) -> bool:

@@ -72,12 +72,11 @@ def level(problem: Problem) -> Level:
 
 def action(command: Command, problem: Problem) -> Action:
     """What `command` does with `problem` (REPORT for a problem outside its scope)."""
-    in_scope = SCOPE.get(command, _everything)
-    return POLICY[command][level(problem)] if in_scope(problem) else Action.REPORT
+    in_scope = SCOPE.get(command)
+    if in_scope is not None and not in_scope(problem):
+        return Action.REPORT
+    return POLICY[command][level(problem)]
 
-
-def _everything(problem: Problem) -> bool:
-    return True
 
 
 def refused(command: Command, problems: Sequence[Problem]) -> list[Problem]:

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TypeAlias
 
 from movibot.problems import Problem
+from movibot.records.values import FieldValue
+
+# A value as JSON and YAML write it: to_plain's result.
+Plain: TypeAlias = "int | float | str | bool | list[Plain] | None"
 
 
 @dataclass(frozen=True)
@@ -23,7 +27,7 @@ class Record:
 
     title: str
     kind: str | None
-    fields: dict[str, Any] = field(default_factory=dict)
+    fields: dict[str, FieldValue] = field(default_factory=dict)
     extra: dict[str, str] = field(default_factory=dict)
     positions: dict[str, tuple[int, int]] = field(default_factory=dict)
     categories: tuple[str, ...] = ()
@@ -41,11 +45,11 @@ class Record:
     def valid(self) -> bool:
         return not any(p.severity == "error" for p in self.problems)
 
-    def get(self, name: str, default: Any = None) -> Any:
+    def get(self, name: str, default: FieldValue = None) -> FieldValue:
         value = self.fields.get(name)
         return default if value is None else value
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, object]:
         """A JSON/YAML-ready dict: numbers as numbers, lists as lists, problems as dicts."""
         return {
             "title": self.title,
@@ -60,7 +64,7 @@ class Record:
         }
 
 
-def to_plain(value: Any) -> Any:
+def to_plain(value: FieldValue) -> Plain:
     """Decimal -> int or float, tuples -> lists; other values unchanged."""
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)

@@ -21,6 +21,7 @@ import yaml
 from movibot.errors import SchemaError
 from movibot.records.record import to_plain
 from movibot.records.types import VALUE_TYPES, ValueType, value_type
+from movibot.records.values import FieldValue
 from movibot.resources import schema_dir
 from movibot.wikitext.titles import fold
 
@@ -41,7 +42,7 @@ class FieldSpec:
     suggestions: tuple[str, ...] = ()
     category: str | None = None
     links: str | None = None
-    default: Any = None
+    default: object = None  # the property's JSON Schema `default`, as YAML gives it
     commas: bool = True
 
     @property
@@ -111,7 +112,7 @@ class Schema:
     def source_category(self) -> str | None:
         return (self.categories.get("source") or {}).get("name")
 
-    def required_sections(self, record_fields: Mapping[str, Any]) -> tuple[str, ...]:
+    def required_sections(self, record_fields: Mapping[str, FieldValue]) -> tuple[str, ...]:
         """Sections a page must have: by its `type_document`, else the `*` entry."""
         doc_type = record_fields.get("type_document")
         if isinstance(doc_type, str) and doc_type in self.sections:
@@ -133,7 +134,7 @@ def load_schema(path: str | Path) -> Schema:
     return schema_from_dict(doc, str(p))
 
 
-def schema_from_dict(doc: Any, path: str = "<schema>") -> Schema:
+def schema_from_dict(doc: object, path: str = "<schema>") -> Schema:
     """Build a Schema from its parsed YAML. Raises SchemaError naming the key."""
     if not isinstance(doc, dict):
         raise SchemaError(f"{path}: a schema must be a mapping")
@@ -145,9 +146,9 @@ def schema_from_dict(doc: Any, path: str = "<schema>") -> Schema:
     wiki = doc.get("x-wiki")
     if not isinstance(wiki, dict) or not wiki.get("template"):
         raise SchemaError(f"{path}: x-wiki.template is required")
-    props = doc.get("properties") or {}
+    props = _mapping(doc.get("properties"), "properties", path)
     fields = tuple(
-        _field_spec(name, spec, props.get(name) or {}, path)
+        _field_spec(name, spec, _property(props.get(name)), path)
         for name, spec in _mapping(wiki.get("fields"), "x-wiki.fields", path).items()
     )
     sections = _mapping(doc.get("x-sections"), "x-sections", path)
@@ -168,7 +169,7 @@ def schema_from_dict(doc: Any, path: str = "<schema>") -> Schema:
     )
 
 
-def _mapping(value: Any, key: str, path: str) -> dict[str, Any]:
+def _mapping(value: object, key: str, path: str) -> dict[str, object]:
     """`value` when it is a mapping (None: empty). Raises SchemaError naming the key."""
     if value is None:
         return {}
@@ -177,7 +178,12 @@ def _mapping(value: Any, key: str, path: str) -> dict[str, Any]:
     return value
 
 
-def _names(value: Any, key: str, path: str) -> tuple[str, ...]:
+def _property(value: object) -> Mapping[str, object]:
+    """A property's JSON Schema: {} for none or a boolean schema (`true`: any value)."""
+    return value if isinstance(value, dict) else {}
+
+
+def _names(value: object, key: str, path: str) -> tuple[str, ...]:
     """`value` as a tuple of names (None: empty). Raises SchemaError unless it is a list."""
     if value is None:
         return ()
@@ -186,7 +192,7 @@ def _names(value: Any, key: str, path: str) -> tuple[str, ...]:
     return tuple(str(v) for v in value)
 
 
-def _field_spec(name: str, spec: Any, prop: Mapping[str, Any], path: str) -> FieldSpec:
+def _field_spec(name: str, spec: object, prop: Mapping[str, object], path: str) -> FieldSpec:
     if not isinstance(spec, dict):
         raise SchemaError(f"{path}: x-wiki.fields.{name} must be a mapping")
     kind = spec.get("type", "text")
@@ -196,7 +202,8 @@ def _field_spec(name: str, spec: Any, prop: Mapping[str, Any], path: str) -> Fie
     links = spec.get("links")
     if kind == "list" and links:
         kind = "titles"
-    choices = tuple(prop.get("enum") or ())
+    enum = prop.get("enum")  # a list: check_schema has checked the JSON Schema
+    choices = tuple(enum) if isinstance(enum, list) else ()
     return FieldSpec(
         name=name,
         param=str(spec.get("param", name)),
@@ -232,7 +239,7 @@ class FieldIssue:
     message: str
 
 
-def validate_fields(fields: Mapping[str, Any], schema: Schema) -> Iterator[FieldIssue]:
+def validate_fields(fields: Mapping[str, FieldValue], schema: Schema) -> Iterator[FieldIssue]:
     """Problems of a record's readable values: the schema (jsonschema), then cross-field rules."""
     instance = {k: to_plain(v) for k, v in fields.items() if v is not None}
     for error in sorted(schema.validator.iter_errors(instance), key=_error_key):
@@ -291,7 +298,7 @@ def _short(error: jsonschema.ValidationError) -> str:
 SHARE_FIELDS = ("part_residents", "part_contributeurs", "part_offres")
 
 
-def _cross_field_issues(fields: Mapping[str, Any]) -> Iterator[FieldIssue]:
+def _cross_field_issues(fields: Mapping[str, FieldValue]) -> Iterator[FieldIssue]:
     yield from _share_issues(fields)
     surface, usable = fields.get("surface_totale"), fields.get("surface_utile")
     if isinstance(surface, Decimal) and isinstance(usable, Decimal) and usable > surface:
@@ -302,7 +309,7 @@ def _cross_field_issues(fields: Mapping[str, Any]) -> Iterator[FieldIssue]:
         )
 
 
-def _share_issues(fields: Mapping[str, Any]) -> Iterator[FieldIssue]:
+def _share_issues(fields: Mapping[str, FieldValue]) -> Iterator[FieldIssue]:
     """E105 when the three shares are given but do not sum to 100, or are not all given."""
     shares = [fields.get(name) for name in SHARE_FIELDS]
     if any(s is not None for s in shares) and all(isinstance(s, Decimal) for s in shares):
@@ -319,7 +326,7 @@ def _share_issues(fields: Mapping[str, Any]) -> Iterator[FieldIssue]:
         )
 
 
-def _num(d: Any) -> str:
+def _num(d: object) -> str:
     if isinstance(d, Decimal):
         return format(d.normalize(), "f") if d == d.to_integral_value() else str(d)
     return str(d)

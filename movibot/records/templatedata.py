@@ -19,14 +19,13 @@ import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import yaml
 
 from movibot.errors import SchemaError
 from movibot.records.schema import FieldSpec, Schema, schema_from_dict
 from movibot.records.types import starter_type
-from movibot.sites.base import Site, TemplateDataAnswer
+from movibot.sites.base import JSONObject, Site, TemplateDataAnswer
 from movibot.sites.templatedata import TemplateDataError, TemplateDataUnavailable, unavailable
 from movibot.wikitext.titles import fold, normalize_title
 
@@ -92,7 +91,7 @@ def _same_template(a: str, b: str) -> bool:
 # -- reading -------------------------------------------------------------------------------
 
 
-def parse_templatedata(data: Mapping[str, Any], title: str | None = None) -> TemplateData:
+def parse_templatedata(data: Mapping[str, object], title: str | None = None) -> TemplateData:
     """The TemplateData of `title` (a template name or page title) in an API answer, a page of
     one, or a tag's JSON. Raises TemplateDataError when there is none, WikiError-like answers
     (`{"error": …}`) included."""
@@ -107,9 +106,10 @@ def parse_templatedata(data: Mapping[str, Any], title: str | None = None) -> Tem
     raise TemplateDataError(f"{title or 'TemplateData'}: not TemplateData (no params)")
 
 
-def _pick_page(pages: Any, title: str | None) -> Mapping[str, Any]:
-    entries = list(pages.values()) if isinstance(pages, Mapping) else list(pages or ())
-    entries = [e for e in entries if isinstance(e, Mapping)]
+def _pick_page(pages: object, title: str | None) -> Mapping[str, object]:
+    listed = pages.values() if isinstance(pages, Mapping) else (
+        pages if isinstance(pages, (list, tuple)) else ())
+    entries: list[Mapping[str, object]] = [e for e in listed if isinstance(e, Mapping)]
     if title is not None:
         for entry in entries:
             if _same_template(str(entry.get("title", "")), title):
@@ -120,7 +120,7 @@ def _pick_page(pages: Any, title: str | None) -> Mapping[str, Any]:
     raise TemplateDataError(f"{name}: no TemplateData in the wiki's answer (no such page?)")
 
 
-def _from_page(page: Mapping[str, Any], title: str | None) -> TemplateData:
+def _from_page(page: Mapping[str, object], title: str | None) -> TemplateData:
     name = str(page.get("title") or (template_page_title(title) if title else "TemplateData"))
     if page.get("missing"):
         raise TemplateDataError(f"{name}: no such page")
@@ -133,13 +133,12 @@ def _from_page(page: Mapping[str, Any], title: str | None) -> TemplateData:
         names = [str(n) for n in order]
     params = tuple(_param(n, raw[n]) for n in names)
     found = str(page["title"]) if page.get("title") else None
-    return TemplateData(found, params,
-                        _interface_text(page.get("description")),
-                        page.get("format") if isinstance(page.get("format"), str) else None,
-                        bool(page.get("notemplatedata")))
+    form = page.get("format")
+    return TemplateData(found, params, _interface_text(page.get("description")),
+                        form if isinstance(form, str) else None, bool(page.get("notemplatedata")))
 
 
-def _param(name: str, raw: Any) -> Param:
+def _param(name: str, raw: object) -> Param:
     p = raw if isinstance(raw, Mapping) else {}  # the code's parameters come as []
     return Param(
         name=str(name),
@@ -157,7 +156,7 @@ def _param(name: str, raw: Any) -> Param:
     )
 
 
-def _interface_text(value: Any) -> str | None:
+def _interface_text(value: object) -> str | None:
     """A TemplateData text: a string, or {lang: text} (French first, then English, then any)."""
     if isinstance(value, str):
         return value
@@ -170,7 +169,7 @@ def _interface_text(value: Any) -> str | None:
     return None
 
 
-def read_templatedata(site: Site, template: str) -> dict[str, Any]:
+def read_templatedata(site: Site, template: str) -> JSONObject:
     """The TemplateData dict of a template on a site (see Site.templatedata). Raises
     TemplateDataError (no page, no TemplateData), TemplateDataUnavailable (the wiki cannot
     tell), and whatever the site raises (WikiError)."""
@@ -180,7 +179,7 @@ def read_templatedata(site: Site, template: str) -> dict[str, Any]:
     return answer
 
 
-def _data(answer: TemplateDataAnswer, title: str) -> dict[str, Any]:
+def _data(answer: TemplateDataAnswer, title: str) -> JSONObject:
     """The answer's JSON; TemplateDataError naming `title` when it has none."""
     if answer.data is None:
         raise TemplateDataError(f"{title}: {answer.error or 'no TemplateData'}")
@@ -190,7 +189,7 @@ def _data(answer: TemplateDataAnswer, title: str) -> dict[str, Any]:
 # -- comparing -----------------------------------------------------------------------------
 
 
-def check_schema(schema: Schema, templatedata: Mapping[str, Any]) -> list[str]:
+def check_schema(schema: Schema, templatedata: Mapping[str, object]) -> list[str]:
     """The differences between a schema and its template's TemplateData, one line each (empty:
     they agree): parameters on one side only, aliases on one side only, required flags.
     Names match ignoring case, accents and `_` vs space, as the parser reads them. Raises
@@ -287,7 +286,7 @@ def check_site(site: Site, schemas: Iterable[Schema]) -> list[tuple[str, str]]:
 # -- a starter schema ----------------------------------------------------------------------
 
 
-def schema_from_templatedata(templatedata: Mapping[str, Any], template: str) -> str:
+def schema_from_templatedata(templatedata: Mapping[str, object], template: str) -> str:
     """A starter schema (YAML, the format of schemas/*.yaml, accepted by load_schema) for
     `template` from its TemplateData: one field per parameter with its name, aliases, label,
     type (number, bool, date, url, else text), suggested values, example and description, and
@@ -314,9 +313,9 @@ def schema_from_templatedata(templatedata: Mapping[str, Any], template: str) -> 
     return text
 
 
-def _starter(td: TemplateData, template: str) -> dict[str, Any]:
-    fields: dict[str, Any] = {}
-    properties: dict[str, Any] = {}
+def _starter(td: TemplateData, template: str) -> dict[str, object]:
+    fields: dict[str, object] = {}
+    properties: dict[str, object] = {}
     required: list[str] = []
     used: set[str] = set()
     for i, p in enumerate(td.params, 1):
@@ -326,7 +325,7 @@ def _starter(td: TemplateData, template: str) -> dict[str, Any]:
         if p.required and prop.get("type") == "string":
             prop["minLength"] = 1
         properties[key] = prop
-        spec: dict[str, Any] = {"param": p.name, "label": p.label or p.name,
+        spec: dict[str, object] = {"param": p.name, "label": p.label or p.name,
                                 "type": kind.name}
         if p.aliases:
             spec["aliases"] = list(p.aliases)
@@ -341,7 +340,7 @@ def _starter(td: TemplateData, template: str) -> dict[str, Any]:
         fields[key] = spec
         if p.required:
             required.append(key)
-    doc: dict[str, Any] = {"$schema": JSON_SCHEMA, "title": template}
+    doc: dict[str, object] = {"$schema": JSON_SCHEMA, "title": template}
     if td.description:
         doc["description"] = _one_line(td.description)
     doc["type"] = "object"
@@ -376,7 +375,7 @@ def _comment(text: str) -> str:
     return " ".join(text.split())
 
 
-def _dump(doc: Mapping[str, Any]) -> str:
+def _dump(doc: Mapping[str, object]) -> str:
     """`doc` as YAML in the bundled schemas' style (a mapping per line of each section, flow
     style inside), checked by reading it back; plain JSON (also YAML) should that ever fail."""
     lines = []
@@ -400,7 +399,7 @@ def _dump(doc: Mapping[str, Any]) -> str:
     return text
 
 
-def _flow(value: Any) -> str:
+def _flow(value: object) -> str:
     if isinstance(value, Mapping):
         return "{" + ", ".join(f"{_scalar(k)}: {_flow(v)}" for k, v in value.items()) + "}"
     if isinstance(value, (list, tuple)):
@@ -411,7 +410,7 @@ def _flow(value: Any) -> str:
 _PLAIN = re.compile(r"[^\s\-?:,\[\]{}#&*!|>'\"%@`][^,\[\]{}#\n\r\t]*")
 
 
-def _scalar(value: Any) -> str:
+def _scalar(value: object) -> str:
     if value is None:
         return "null"
     if isinstance(value, bool):

@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import Enum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from mwparserfromhell.wikicode import Wikicode
 
@@ -76,7 +76,7 @@ def _text(text: str, spec: FieldSpec) -> str:
     return escape(text)
 
 
-def _string() -> dict[str, Any]:
+def _string() -> dict[str, object]:
     return {"type": "string"}
 
 
@@ -91,7 +91,7 @@ class ValueType:
     label: str                  # the template page's French name of the type
     json: JsonKind              # an export's value
     sql: str                    # an export's SQLite column type
-    json_schema: Mapping[str, Any] = field(default_factory=_string)  # of a value read (a
+    json_schema: Mapping[str, object] = field(default_factory=_string)  # of a value read (a
     #                             starter schema's property)
     render_number: Callable[[Decimal, FieldSpec], str] = _number  # a finite number, and
     render_text: Callable[[str, FieldSpec], str] = _text          # a text, as infobox wikitext

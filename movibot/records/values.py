@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TypeAlias
 
 from mwparserfromhell.nodes import (
     Argument,
@@ -46,6 +46,10 @@ SPACES = "\u00a0\u202f\u2009\u2007 \t"
 INVISIBLE = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u00ad\u200b\u2060\ufeff"
 _INVISIBLE_RE = re.compile(f"[{INVISIBLE}]")
 
+# A value as read: a number, a text (an ISO date, a URL, an unreadable value's raw text…), a
+# boolean, a list of texts; None when the page gives none. A record's fields hold these.
+FieldValue: TypeAlias = Decimal | str | bool | list[str] | None
+
 
 @dataclass(frozen=True)
 class Reading:
@@ -55,11 +59,11 @@ class Reading:
     other value it could mean; the caller decides whether that other value is possible.
     """
 
-    value: Any
+    value: FieldValue
     ok: bool = True
     reason: str = ""
     note: str = ""
-    alternative: Any = field(default=None)
+    alternative: Decimal | None = field(default=None)
 
 
 def _bad(raw: str, reason: str) -> Reading:
@@ -486,7 +490,7 @@ def read_list(raw: str | Wikicode, commas: bool = True, titles: bool = False) ->
 def read_title_list(raw: str | Wikicode, commas: bool = True) -> Reading:
     """Like read_list, but `[[Page|label]]` items give their page title."""
     reading = read_list(raw, commas, titles=True)
-    if reading.ok and reading.value:
+    if reading.ok and isinstance(reading.value, list):
         return Reading([normalize_title(v) for v in reading.value])
     return reading
 

@@ -217,6 +217,16 @@ def test_fiche_portals_and_lieux_are_checked_as_links():
         'p.wiki:9:11: warning W501 link to "Lieu inconnu", which is not in the local set']
 
 
+def test_unreadable_lieux_are_not_checked_as_links():
+    text = ("{{Fiche\n| résumé = R\n| type de document = Documentation\n| thème = T\n"
+            "| portail = Présent\n| licence = CC0\n| auteurs = A\n| maturité = Avancé\n"
+            "| lieux = <math>xy</math>\n}}\n"
+            "== Présentation ==\n== Ressources ==\n[[Catégorie:Fiches méthodologiques]]\n")
+    assert _lint(text, known={"Portail:Présent"}) == [
+        "p.wiki:9:11: error E103 field \"lieux\": cannot read '<math>xy</math>' as a list: "
+        "the text of <math> is not read"]
+
+
 def test_unclosed_template_is_w602():
     assert _lint("Texte {{modèle\n[[Catégorie:Portails]]\n") == [
         "p.wiki:1:7: warning W602 unclosed template: '{{' without '}}'"]

@@ -182,6 +182,12 @@ def test_misshapen_x_sections_are_refused_naming_the_key(doc, message):
     assert str(e.value) == f"s.yaml: {message}"
 
 
+def test_a_boolean_property_schema_is_a_field_without_choices():
+    schema = schema_from_dict({"properties": {"nom": True},
+                               "x-wiki": {"template": "T", "fields": {"nom": {}}}}, "s.yaml")
+    assert (schema.field("nom").choices, schema.field("nom").default) == ((), None)
+
+
 def test_missing_schema_file_is_a_schema_error(tmp_path):
     path = tmp_path / "absent.yaml"
     with pytest.raises(SchemaError) as e:

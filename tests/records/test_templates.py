@@ -325,6 +325,7 @@ def test_a_template_without_templatedata_is_compared_by_its_parameter_names() ->
 
 @pytest.mark.parametrize("answer, message", [
     ({"batchcomplete": True, "pages": {}}, "Modèle:Tiers-Lieu: no TemplateData in the wiki's"),
+    ({"pages": 5}, "Modèle:Tiers-Lieu: no TemplateData in the wiki's"),
     ({"pages": {"-1": {"title": "Modèle:Tiers-Lieu", "missing": True}}},
      "Modèle:Tiers-Lieu: no such page"),
     ({"error": {"code": "badvalue", "info": "Unrecognized value for parameter \"action\""}},

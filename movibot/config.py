@@ -13,11 +13,11 @@ from typing import Any
 import yaml
 
 from movibot.errors import ConfigError
-from movibot.records.schema import SCHEMA_DIR
+from movibot.resources import schema_dir
 
 DEFAULT_SOURCES = {
-    "lieux": ("Tiers-Lieux", SCHEMA_DIR / "lieu.yaml"),
-    "fiches": ("Fiches méthodologiques", SCHEMA_DIR / "fiche.yaml"),
+    "lieux": ("Tiers-Lieux", schema_dir() / "lieu.yaml"),
+    "fiches": ("Fiches méthodologiques", schema_dir() / "fiche.yaml"),
 }
 PASSWORD_ENV = "MOVIBOT_PASSWORD"
 SECRET_VALUED = frozenset({"oauth_consumer_key", "oauth_access_token"})  # never echoed

@@ -6,8 +6,9 @@ which only a dump offers (`PageStream`). It is a Protocol of its own, checked wi
 rather than a method every site has, because a live wiki cannot offer it at a sane cost (every
 page of a wiki is thousands of requests) and a folder reads its pages by category already: a
 method there would only raise or lie, and a caller would still have to ask whether it works.
-mypy checks each site class against `Site` where `open_site` returns it; tests/test_site_protocol.py
-checks them at run time (isinstance) with the values they declare.
+mypy checks each site class against `Site` where `open_site` returns it;
+tests/sites/test_site_protocol.py checks them at run time (isinstance) with the values they
+declare.
 """
 
 from __future__ import annotations

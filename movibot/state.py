@@ -31,6 +31,7 @@ from typing import Any, NamedTuple
 
 from movibot.atomic import write_atomic
 from movibot.errors import IOFailure, StateError
+from movibot.rows import MemberRow
 from movibot.status import Status
 
 _STATUSES = frozenset(s.value for s in Status)
@@ -38,9 +39,7 @@ _STATUSES = frozenset(s.value for s in Status)
 VERSION = 2
 log = logging.getLogger(__name__)
 
-# What a members table shows of one page (movibot.render.members.members_row, plus its kind,
-# implied and categories): JSON-shaped, kept as it is.
-MembersRow = dict[str, Any]
+MembersRow = MemberRow  # the name 0.1's state code used
 
 _UTC = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?Z")
 
@@ -99,8 +98,15 @@ class PageEntry:
         for key in _OPTIONAL:
             value = getattr(self, key)
             if value is not None:
-                doc[key] = list(value) if key == "attention" else value
+                doc[key] = _plain(key, value)
         return doc
+
+
+def _plain(key: str, value: Any) -> Any:
+    """An entry's value as JSON: the attention pair as a list, the row as its object."""
+    if key == "attention":
+        return list(value)
+    return value.to_json() if key == "row" else value
 
 
 def _integer(value: Any) -> bool:
@@ -116,17 +122,14 @@ def _optional(check: Callable[[Any], bool]) -> Callable[[Any], bool]:
 
 
 def _row(value: Any) -> bool:
-    """A members-table row: a title, texts or null, lists of texts, `implied` lists by field."""
-    if not isinstance(value, dict) or not isinstance(value.get("title"), str):
+    """A members-table row (rows.MemberRow.from_json reads it)."""
+    try:
+        MemberRow.from_json(value)
+    except ValueError:
         return False
-    implied = value.get("implied") or {}
-    return (all(value.get(k) is None or isinstance(value[k], str) for k in _ROW_TEXTS)
-            and all(_text_list(value.get(k) or []) for k in ("type", "theme", "categories"))
-            and isinstance(implied, dict) and all(_text_list(v) for v in implied.values()))
+    return True
 
 
-_ROW_TEXTS = ("nom", "ville", "surface", "cout_mensuel", "tarif_residents", "type_document",
-              "maturite", "kind")
 _TEXT = _optional(lambda v: isinstance(v, str))
 _REVID = _optional(_integer)
 # key -> (the check of its JSON value, what it must be: for the message)
@@ -162,6 +165,8 @@ def entry_from_json(raw: Any) -> PageEntry:
     if values["attention"] is not None:
         status, reason = values["attention"]
         values["attention"] = Attention(Status(status), reason)
+    if values["row"] is not None:
+        values["row"] = MemberRow.from_json(values["row"])
     return PageEntry("revid" in raw, raw.get("revid"), **values)
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from movibot.errors import StateError
+from movibot.rows import MemberRow
 from movibot.state import Attention, PageEntry, later_than, load_state
 
 
@@ -64,7 +65,7 @@ def test_a_state_file_of_movibot_0_1_0_is_read(tmp_path: Path) -> None:
     barcamp, causeries = state.pages["Barcamp"], state.pages["Causeries"]
     assert (barcamp.base_revid, barcamp.file, barcamp.merge_base) == (
         122689324383961, "/tmp/MOVIBOT_V1/local/Barcamp.wiki", None)
-    assert barcamp.row is not None and barcamp.row["type_document"] == "Format d'animation"
+    assert barcamp.row is not None and barcamp.row.type_document == "Format d'animation"
     assert causeries.attention == Attention("invalid", "E108 page has no {{Fiche}} template")
     assert causeries.merge_revid == 2581186740431 and causeries.merge_base is not None
     copy = tmp_path / "state.json"
@@ -115,7 +116,8 @@ def test_a_page_entry_of_the_wrong_shape_is_dropped_with_one_line(
     state = load_state(path, "a")
     assert state.dropped == {"Lieu": f"state file {path}, site a, page «Lieu»: {why}; the entry "
                                      "was dropped and the page is read again"}
-    assert list(state.pages) == ["Bon"] and state.pages["Bon"].row == good["row"]
+    assert list(state.pages) == ["Bon"]
+    assert state.pages["Bon"].row == MemberRow.from_json(good["row"])
     assert [(r.levelname, r.getMessage()) for r in caplog.records] == [
         ("WARNING", state.dropped["Lieu"])]
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from movibot.costs.fr import format_money, format_rate, format_surface, round_half_up
 from movibot.costs.model import CostResult
+from movibot.rows import MemberRow
 from movibot.wikitext.escaping import escape, safe_name
 from movibot.wikitext.titles import fold, normalize_title
 
@@ -19,20 +20,28 @@ MEMBERS_STYLE = 'class="wikitable sortable movibot-membres"'
 PORTAL_NS = "Portail:"
 
 
-def members_row(title: str, fields: Mapping[str, Any], costs: CostResult | None) -> dict[str, Any]:
+def members_row(title: str, fields: Mapping[str, Any], costs: CostResult | None,
+                kind: str = "lieu", categories: Sequence[str] = (),
+                implied: Mapping[str, Sequence[str]] | None = None) -> MemberRow:
     """What a members table shows of one page (kept in the state between runs)."""
-    return {
-        "title": title,
-        "nom": _plain(fields.get("nom")),
-        "ville": _plain(fields.get("ville")),
-        "type": [str(t) for t in fields.get("type") or []],
-        "surface": _num(fields.get("surface_totale")),
-        "cout_mensuel": _num(costs.monthly_cost) if costs else None,
-        "tarif_residents": _num(costs.residents.rate_eur_m2) if costs else None,
-        "theme": [str(t) for t in fields.get("theme") or []],
-        "type_document": _plain(fields.get("type_document")),
-        "maturite": _plain(fields.get("maturite")),
-    }
+    return MemberRow(
+        title=title, kind=kind,
+        nom=_plain(fields.get("nom")),
+        ville=_plain(fields.get("ville")),
+        type=tuple(str(t) for t in _list(fields.get("type"))),
+        surface=_num(fields.get("surface_totale")),
+        cout_mensuel=_num(costs.monthly_cost) if costs else None,
+        tarif_residents=_num(costs.residents.rate_eur_m2) if costs else None,
+        theme=tuple(str(t) for t in _list(fields.get("theme"))),
+        type_document=_plain(fields.get("type_document")),
+        maturite=_plain(fields.get("maturite")),
+        categories=tuple(categories),
+        implied={k: tuple(v) for k, v in (implied or {}).items()},
+    )
+
+
+def _list(value: Any) -> list[Any]:
+    return list(value) if isinstance(value, (list, tuple)) else []
 
 
 def _plain(value: Any) -> str | None:
@@ -43,7 +52,7 @@ def _num(value: Any) -> str | None:
     return str(value) if isinstance(value, Decimal) else None
 
 
-def render_members(rows: Sequence[Mapping[str, Any]], kind: str) -> str:
+def render_members(rows: Sequence[MemberRow], kind: str) -> str:
     """The members table of a category page: lieux as one sortable table, fiches by thème."""
     ordered = sorted(rows, key=members_order)
     if kind == "fiche":
@@ -51,18 +60,18 @@ def render_members(rows: Sequence[Mapping[str, Any]], kind: str) -> str:
     return lieu_table(member_line(r, "lieu") for r in ordered)
 
 
-def members_order(row: Mapping[str, Any]) -> tuple[str, str]:
+def members_order(row: MemberRow) -> tuple[str, str]:
     """Where a row stands in its members table: its normalised title without case, then its
     title."""
-    return normalize_title(row["title"]).casefold(), row["title"]
+    return normalize_title(row.title).casefold(), row.title
 
 
-def member_line(row: Mapping[str, Any], kind: str) -> str:
+def member_line(row: MemberRow, kind: str) -> str:
     """A row's line of its members table (`| [[Lieu]] || Lyon || …`), the same in every table
     the row is in: the offline run renders it once per page."""
     if kind == "fiche":
-        cells = [_page_link(row["title"], None), escape(row.get("type_document") or ""),
-                 escape(row.get("maturite") or "")]
+        cells = [_page_link(row.title, None), escape(row.type_document or ""),
+                 escape(row.maturite or "")]
     else:
         cells = _lieu_cells(row)
     return _cells_row(cells)[1]
@@ -95,14 +104,14 @@ def _cells_row(cells: Sequence[str]) -> list[str]:
     return ["|-", ("|" + "||".join(f" {c} " if c else " " for c in cells)).rstrip()]
 
 
-def _lieu_cells(r: Mapping[str, Any]) -> list[str]:
+def _lieu_cells(r: MemberRow) -> list[str]:
     return [
-        _page_link(r["title"], r.get("nom")),
-        escape(r.get("ville") or ""),
-        ", ".join(t for t in (escape(t) for t in r.get("type") or []) if t),
-        _sortable(r.get("surface"), format_surface),
-        _sortable(r.get("cout_mensuel"), format_money),
-        _sortable(r.get("tarif_residents"), format_rate),
+        _page_link(r.title, r.nom),
+        escape(r.ville or ""),
+        ", ".join(t for t in (escape(t) for t in r.type) if t),
+        _sortable(r.surface, format_surface),
+        _sortable(r.cout_mensuel, format_money),
+        _sortable(r.tarif_residents, format_rate),
     ]
 
 
@@ -128,7 +137,7 @@ def _page_link(title: str, label: str | None) -> str:
     return f"[[{name}]]"
 
 
-def _members_by_theme(rows: Sequence[Mapping[str, Any]]) -> str:
+def _members_by_theme(rows: Sequence[MemberRow]) -> str:
     """One table per thème, in fold order (thèmes differing only in case or accents merged)."""
     themes = _by_theme(rows)
     if not themes:
@@ -144,12 +153,11 @@ def _members_by_theme(rows: Sequence[Mapping[str, Any]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _by_theme(rows: Sequence[Mapping[str, Any]]
-              ) -> dict[str, tuple[str, list[Mapping[str, Any]]]]:
+def _by_theme(rows: Sequence[MemberRow]) -> dict[str, tuple[str, list[MemberRow]]]:
     """fold(thème) -> (its first spelling, its rows, each once); `Sans thème` when none."""
-    themes: dict[str, tuple[str, list[Mapping[str, Any]]]] = {}
+    themes: dict[str, tuple[str, list[MemberRow]]] = {}
     for r in rows:
-        names = [n for n in (" ".join(str(t).split()) for t in r.get("theme") or []) if n]
+        names = [n for n in (" ".join(str(t).split()) for t in r.theme) if n]
         seen: set[str] = set()
         for theme in names or ["Sans thème"]:
             if fold(theme) not in seen:
@@ -174,6 +182,6 @@ def render_category_page(description: str, portal: str | None, parent: str | Non
     return "\n".join(parts).rstrip("\n") + "\n"
 
 
-def category_names(rows: Iterable[Mapping[str, Any]]) -> list[str]:
+def category_names(rows: Iterable[MemberRow]) -> list[str]:
     """Sorted distinct category names (helper for plans and reports)."""
-    return sorted({str(c) for r in rows for c in r.get("categories", [])})
+    return sorted({c for r in rows for c in r.categories})

@@ -22,6 +22,7 @@ from movibot import __version__
 from movibot.atomic import write_atomic
 from movibot.records.lint import LocalPage
 from movibot.records.read import Reading, Source, read_page
+from movibot.rows import MemberRow
 from movibot.sites.base import Page, Site
 from movibot.state import PageEntry, State
 from movibot.status import PUSH_FAILED, Status
@@ -169,7 +170,7 @@ class PushPlan:
 
     edits: tuple[tuple[LocalPage, Edit, str], ...] = ()
     settled: tuple[FileOutcome, ...] = ()
-    rows: Mapping[str, dict[str, Any] | None] = field(default_factory=dict)
+    rows: Mapping[str, MemberRow | None] = field(default_factory=dict)
 
 
 def plan_push(site: Site, files: Sequence[LocalPage], state: State, sources: Sequence[Source],

@@ -36,6 +36,7 @@ from movibot.render.members import (
     members_order,
 )
 from movibot.render.templates import template_title
+from movibot.rows import MemberRow
 from movibot.sites.base import Page, PageStream, Site
 from movibot.status import Status
 from movibot.sync.edits import Outcome
@@ -74,13 +75,13 @@ def _plan_in_worker(page: Page) -> Planned:
 
 # What the main process needs of a planned page: its title, members row, the row's line of a
 # members table, its new text (None: no edit) and its outcome (None: not a page of the run).
-Planned = tuple[str, dict[str, Any] | None, str | None, str | None, Outcome | None]
+Planned = tuple[str, MemberRow | None, str | None, str | None, Outcome | None]
 
 
 def plan_one(page: Page, sources: Sequence[Source], user: str, force: bool) -> Planned:
     """Plan one page, its members line rendered once for all the tables it is in."""
     plan = plan_source_page(page, sources, user, force)
-    line = member_line(plan.row, plan.row.get("kind", "lieu")) if plan.row else None
+    line = member_line(plan.row, plan.row.kind) if plan.row else None
     new = plan.edit.new if plan.edit is not None else None
     outcome = plan.outcome
     if plan.source is None and outcome is not None and not _read_by_a_run(page, outcome,
@@ -249,7 +250,7 @@ class RowStore:
             "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-8000;"
             "CREATE TABLE rows (title TEXT PRIMARY KEY, sort TEXT, data TEXT, line TEXT);"
             "CREATE TABLE members (category TEXT, sort TEXT, title TEXT);")
-        self._shapes: dict[str, dict[str, Any]] = {}
+        self._shapes: dict[str, MemberRow] = {}
 
     def __enter__(self) -> RowStore:
         return self
@@ -258,17 +259,18 @@ class RowStore:
         self._db.close()
         self._dir.cleanup()
 
-    def add(self, title: str, row: dict[str, Any], line: str) -> None:
+    def add(self, title: str, row: MemberRow, line: str) -> None:
         """Store (or replace) a page's row and its members line."""
         sort = members_order(row)[0]  # then the title
         if self._db.execute("SELECT 1 FROM rows WHERE title = ?", (title,)).fetchone():
             self._db.execute("DELETE FROM members WHERE title = ?", (title,))  # seen twice
         self._db.execute("INSERT OR REPLACE INTO rows VALUES (?, ?, ?, ?)",
-                         (title, sort, json.dumps(row, ensure_ascii=False), line))
+                         (title, sort, json.dumps(row.to_json(), ensure_ascii=False), line))
         self._db.executemany("INSERT INTO members VALUES (?, ?, ?)",
-                             [(c, sort, title) for c in row.get("categories", [])])
-        shape = {k: row.get(k) for k in ("kind", "implied", "categories")}
-        self._shapes.setdefault(json.dumps(shape, sort_keys=True), shape)
+                             [(c, sort, title) for c in row.categories])
+        shape = MemberRow("", row.kind, categories=row.categories, implied=row.implied)
+        key = json.dumps([row.kind, row.categories, sorted(row.implied.items())])
+        self._shapes.setdefault(key, shape)
 
     def specs(self, sources: Sequence[Source]) -> list[CategorySpec]:
         """category_specs over the distinct row shapes: names and descriptions, no rows."""
@@ -281,13 +283,13 @@ class RowStore:
         return int(self._db.execute("SELECT count(*) FROM members WHERE category = ?",
                                     (category,)).fetchone()[0])
 
-    def members(self, category: str) -> Iterator[dict[str, Any]]:
+    def members(self, category: str) -> Iterator[MemberRow]:
         """The rows of a category, in members-table order."""
         cursor = self._db.execute(
             "SELECT r.data FROM members m JOIN rows r ON r.title = m.title "
             "WHERE m.category = ? ORDER BY m.sort, m.title", (category,))
         for (data,) in cursor:
-            yield json.loads(data)
+            yield MemberRow.from_json(json.loads(data))
 
     def lines(self, category: str) -> Iterator[str]:
         """The members lines of a category, in members-table order."""

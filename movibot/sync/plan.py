@@ -8,9 +8,8 @@ and a dump: one parse (a Tree), one check (records.check), the cost model, the i
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from movibot.errors import BlockEdited, BlockMalformed
 from movibot.records.policy import Command, refused
@@ -33,6 +32,7 @@ from movibot.render.members import (
     table_rows,
 )
 from movibot.render.templates import update_template_page
+from movibot.rows import MemberRow
 from movibot.sites.base import Page
 from movibot.status import Status
 from movibot.sync.edits import TASK, Edit, Outcome, summary
@@ -60,7 +60,7 @@ class PagePlan:
     source: str | None
     edit: Edit | None = None
     outcome: Outcome | None = None
-    row: dict[str, Any] | None = None
+    row: MemberRow | None = None
     reading: Reading | None = field(default=None, compare=False, repr=False)
 
 
@@ -86,20 +86,17 @@ def plan_reading(reading: Reading, user: str, force: bool) -> PagePlan:
                     reading)
 
 
-def members_entry(reading: Reading) -> dict[str, Any]:
+def members_entry(reading: Reading) -> MemberRow:
     """The page's members-table row; an invalid page gets its title only, in its source."""
     source = reading.source
     assert source is not None
+    kind = source.schema.kind
     if reading.blocking:
-        row = members_row(reading.title, {}, None)
-        row.update(kind=source.schema.kind, implied={}, categories=[source.category])
-        return row
+        return members_row(reading.title, {}, None, kind, [source.category])
     fields = reading.record.fields
-    row = members_row(reading.title, fields, reading.costs)
-    row["kind"] = source.schema.kind
-    row["implied"] = implied_by_field(fields, source.schema)
-    row["categories"] = [source.category] + implied_categories(fields, source.schema)
-    return row
+    return members_row(reading.title, fields, reading.costs, kind,
+                       [source.category, *implied_categories(fields, source.schema)],
+                       implied_by_field(fields, source.schema))
 
 
 def plan_page(reading: Reading, *, user: str, force: bool = False
@@ -158,7 +155,7 @@ class CategorySpec:
     kind: str | None = None            # "lieu"/"fiche": has a members table of that kind
     portal: str | None = None
     parent: str | None = None
-    rows: tuple[Mapping[str, Any], ...] = field(default=(), compare=False)
+    rows: tuple[MemberRow, ...] = field(default=(), compare=False)
 
 
 # A members table that would lose more than half of its rows, and at least SHRINK_MIN, in one
@@ -235,7 +232,7 @@ def order_edits(edits: Sequence[Edit]) -> Iterator[Edit]:
     yield from sorted(edits, key=lambda e: (e.page.ns == 14, e.title))
 
 
-def category_specs(sources: Sequence[Source], all_rows: Iterable[Mapping[str, Any]]
+def category_specs(sources: Sequence[Source], all_rows: Iterable[MemberRow]
                    ) -> list[CategorySpec]:
     """Every category the bot maintains, with its members' rows (kept in the state).
 
@@ -252,8 +249,8 @@ def category_specs(sources: Sequence[Source], all_rows: Iterable[Mapping[str, An
         specs[source.category] = CategorySpec(
             source.category, src.get("description", ""), source.schema.kind,
             src.get("portal"), src.get("parent", "Portails"),
-            tuple(r for r in rows if source.category in r.get("categories", [])
-                  and r.get("kind", source.schema.kind) == source.schema.kind),
+            tuple(r for r in rows if source.category in r.categories
+                  and r.kind == source.schema.kind),
         )
         for field_name, meta in (cats.get("fields") or {}).items():
             for name in _field_categories(rows, source, field_name):
@@ -262,7 +259,7 @@ def category_specs(sources: Sequence[Source], all_rows: Iterable[Mapping[str, An
                 specs.setdefault(name, CategorySpec(
                     name, meta.get("description", "").replace("{value}", name),
                     source.schema.kind, None, meta.get("parent"),
-                    tuple(r for r in rows if name in r.get("categories", [])),
+                    tuple(r for r in rows if name in r.categories),
                 ))
         for name, meta in (cats.get("parents") or {}).items():
             specs.setdefault(name, CategorySpec(name, meta.get("description", ""), None,
@@ -284,9 +281,9 @@ def reserved_categories(sources: Sequence[Source]) -> frozenset[str]:
     return frozenset(fold(normalize_title(n)) for n in names if n)
 
 
-def _field_categories(rows: list[Mapping[str, Any]], source: Source, field_name: str) -> list[str]:
-    names = {c for r in rows if r.get("kind") == source.schema.kind
-             for c in (r.get("implied") or {}).get(field_name, [])}
+def _field_categories(rows: list[MemberRow], source: Source, field_name: str) -> list[str]:
+    names = {c for r in rows if r.kind == source.schema.kind
+             for c in r.implied.get(field_name, ())}
     return sorted(names)
 
 

@@ -28,6 +28,7 @@ from movibot.render.infobox import (
     render_infobox,
 )
 from movibot.render.members import members_row, render_category_page, render_members
+from movibot.rows import MemberRow
 from movibot.wikitext.blocks import find_blocks, make_block, replace_block
 from movibot.wikitext.escaping import category_from, escape, safe_name
 from movibot.wikitext.titles import title_from_file
@@ -412,12 +413,12 @@ def test_members_sort_on_the_shown_precision() -> None:
 
 
 def test_members_skip_a_number_that_is_not_one() -> None:
-    row = {"title": "A", "surface": "beaucoup", "cout_mensuel": "NaN"}
+    row = MemberRow("A", surface="beaucoup", cout_mensuel="NaN")
     assert "\n| [[A]] || || || || ||\n" in render_members([row], "lieu")
 
 
 def test_members_are_ordered_by_title_ignoring_case() -> None:
-    rows = [{"title": t} for t in ("b", "A", "c")]
+    rows = [MemberRow(t) for t in ("b", "A", "c")]
     text = render_members(rows, "lieu")
     assert [line.split("]]")[0] for line in text.splitlines() if line.startswith("| [[")] == [
         "| [[A", "| [[B", "| [[C"]
@@ -429,8 +430,8 @@ def test_empty_members_table_says_so() -> None:
 
 
 def test_fiches_are_grouped_by_theme_with_case_and_accents_merged() -> None:
-    rows = [{"title": "B", "theme": ["Économie", "economie"]}, {"title": "A", "theme": []},
-            {"title": "C", "theme": ["economie"]}]
+    rows = [MemberRow("B", theme=("Économie", "economie")), MemberRow("A"),
+            MemberRow("C", theme=("economie",))]
     text = render_members(rows, "fiche")
     assert [h for h in text.splitlines() if h.startswith("===")] == [
         "=== Économie ===", "=== Sans thème ==="]

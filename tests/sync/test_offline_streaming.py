@@ -14,6 +14,7 @@ import movibot.sync.offline as offline
 from movibot.config import Config
 from movibot.records.schema import load_schema
 from movibot.render.members import member_line
+from movibot.rows import MemberRow
 from movibot.sites.base import Page
 from movibot.sites.dump import DumpSite
 from movibot.sync.edits import Outcome
@@ -30,12 +31,13 @@ def lieu(i: int) -> str:
             f"Texte.\n\n[[Catégorie:Tiers-Lieux]]\n")
 
 
-def rows(n: int) -> list[dict[str, object]]:
+def rows(n: int) -> list[MemberRow]:
     out = [{"title": f"{'lieu' if i % 3 else 'Lieu'} {i}", "nom": f"Lieu {i}", "ville": "Lyon",
             "type": [TYPES[i % 4]], "surface": str(100 + i), "cout_mensuel": "2500.00",
             "tarif_residents": "11.11", "categories": ["Tiers-Lieux"], "kind": "lieu"}
            for i in range(n)]
-    return sorted(out, key=lambda r: (normalize_title(str(r["title"])).casefold(), r["title"]))
+    ordered = sorted(out, key=lambda r: (normalize_title(str(r["title"])).casefold(), r["title"]))
+    return [MemberRow.from_json(r) for r in ordered]
 
 
 SPEC = CategorySpec("Tiers-Lieux", "Les tiers-lieux.", "lieu", "Les Tiers Lieux", "Portails")

@@ -306,8 +306,9 @@ def trapped_signals() -> Iterator[Callable[[], str | None]]:
 def run_command(site_spec: str | None, config_path: str | None, *, dry_run: bool, full: bool,
                 force: bool, max_edits: int | None, show: Any = None, progress: Any = None,
                 sleep: Any = None, titles: Sequence[str] = (),
-                allow_shrink: bool = False) -> Any:
-    """`movibot run`: open the site and state, run the job, write the report page."""
+                allow_shrink: bool = False, site: Site | None = None) -> Any:
+    """`movibot run`: open the site (unless given, opened by the caller) and the state, run
+    the job, write the report page."""
     import time
 
     from movibot.config import load_config
@@ -322,7 +323,8 @@ def run_command(site_spec: str | None, config_path: str | None, *, dry_run: bool
     config = load_config(config_path).with_overrides(max_edits=max_edits)
     with contextlib.nullcontext() if dry_run else holding_lock(config.state_file):
         try:
-            site = open_configured_site(site_spec, config, write=not dry_run)
+            if site is None:
+                site = open_configured_site(site_spec, config, write=not dry_run)
         except WikiError as e:  # unreachable, lagged, login refused: a report that says so
             report = Report(site_spec or config.site or "", dry_run, full)
             report.halted, report.requests = str(e), e.requests

@@ -486,6 +486,27 @@ def diff_cmd(paths: tuple[str, ...], site_spec: str | None, config_path: str | N
     sys.exit(1 if any(o.status != Status.UNCHANGED for o in outcomes) else 0)
 
 
+@main.command("preview", context_settings=CONTEXT)
+@site_option
+@config_option
+@click.option("--title", "titles", multiple=True,
+              help="Only this page (repeatable): its infobox and the tables it is listed in.")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False),
+              help="The HTML file to write (FILE.html).")
+def preview_cmd(site_spec: str | None, config_path: str | None, titles: tuple[str, ...],
+                out: str) -> None:
+    """Write one self-contained HTML page showing each page the run would change, as it is
+    and as it would be (rendered by the wiki's parser, or by the bot for a folder or dump),
+    with the wikitext diff. Writes nothing else. Exit 0 once written (a run that would halt:
+    its exit code), 6 when FILE cannot be written."""
+    from movibot.preview import preview_command
+
+    report, shown = preview_command(site_spec, config_path, titles, Path(out))
+    click.echo(report.summary_line(), err=True)
+    click.echo(f"wrote {out} ({_count(shown, 'page')})", err=True)
+    sys.exit(report.exit_code() if report.halted else 0)
+
+
 @main.command("push", context_settings=CONTEXT)
 @click.argument("paths", nargs=-1, type=click.Path(exists=True))
 @site_option

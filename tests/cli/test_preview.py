@@ -157,3 +157,15 @@ def test_the_preview_writes_nothing_to_the_site(cli: Cli, tmp_path: Path, site: 
     assert {p.name: p.read_bytes() for p in site.iterdir()} == before
     assert not (tmp_path / "state.json").exists()
     assert out.read_text(encoding="utf-8").count('<section class="page">') == 10
+
+
+def test_a_run_that_would_halt_gives_its_exit_code(cli: Cli, tmp_path: Path, site: Path,
+                                                   config: Path) -> None:
+    (site / "Utilisateur:Movibot%2FStop.wiki").write_text("stop\n", encoding="utf-8")
+    out = tmp_path / "preview.html"
+    code, output = cli.code_output("preview", "--site", str(site), "--config", str(config),
+                                   "--out", str(out))
+    assert code == 3
+    assert "halted: the stop page Utilisateur:Movibot/Stop asks the bot to halt" in output
+    assert output.endswith(f"wrote {out} (0 pages)\n")
+    assert "The run would change no page." in out.read_text(encoding="utf-8")

@@ -306,8 +306,9 @@ def trapped_signals() -> Iterator[Callable[[], str | None]]:
 def run_command(site_spec: str | None, config_path: str | None, *, dry_run: bool, full: bool,
                 force: bool, max_edits: int | None, show: Any = None, progress: Any = None,
                 sleep: Any = None, titles: Sequence[str] = (),
-                allow_shrink: bool = False) -> Any:
-    """`movibot run`: open the site and state, run the job, write the report page."""
+                allow_shrink: bool = False, site: Site | None = None) -> Any:
+    """`movibot run`: open the site (unless given, opened by the caller) and the state, run
+    the job, write the report page."""
     import time
 
     from movibot.config import load_config
@@ -322,7 +323,8 @@ def run_command(site_spec: str | None, config_path: str | None, *, dry_run: bool
     config = load_config(config_path).with_overrides(max_edits=max_edits)
     with contextlib.nullcontext() if dry_run else holding_lock(config.state_file):
         try:
-            site = open_configured_site(site_spec, config, write=not dry_run)
+            if site is None:
+                site = open_configured_site(site_spec, config, write=not dry_run)
         except WikiError as e:  # unreachable, lagged, login refused: a report that says so
             report = Report(site_spec or config.site or "", dry_run, full)
             report.halted, report.requests = str(e), e.requests
@@ -346,7 +348,7 @@ def run_command(site_spec: str | None, config_path: str | None, *, dry_run: bool
 
 def pull_command(site_spec: str | None, config_path: str | None, categories: list[str],
                  titles: list[str], dest: str, *, keep_local: bool = False,
-                 force: bool = False) -> list[Any]:
+                 force: bool = False, progress: Any = None) -> list[Any]:
     """`movibot pull`: the sources' categories unless categories or titles are given."""
     from movibot.config import load_config
     from movibot.lock import holding_lock
@@ -360,7 +362,7 @@ def pull_command(site_spec: str | None, config_path: str | None, categories: lis
             categories = [s.category for s in config.sources]
         state = load_state(config.state_file, site.name)
         return list(pull(site, Path(dest), state, categories, titles, keep_local=keep_local,
-                         force=force))
+                         force=force, progress=progress or (lambda items, length, label: items)))
 
 
 def diff_command(paths: Sequence[str], site_spec: str | None, config_path: str | None
@@ -389,7 +391,8 @@ def configured_sources(config: Config) -> list[Source]:
 
 def push_command(paths: Sequence[str], site_spec: str | None, config_path: str | None, *,
                  dry_run: bool, summary: str | None, lint: bool, recreate: bool = False,
-                 new: bool = False, max_edits: int | None = None, sleep: Any = None) -> Any:
+                 new: bool = False, max_edits: int | None = None, sleep: Any = None,
+                 progress: Any = None) -> Any:
     """`movibot push`: plan the changed files (merge, the run's plan), lint them, and write
     them through the one writer (stop page, put_throttle, max_edits, halts, state)."""
     from movibot.config import load_config
@@ -399,12 +402,13 @@ def push_command(paths: Sequence[str], site_spec: str | None, config_path: str |
     config = load_config(config_path)
     with contextlib.nullcontext() if dry_run else holding_lock(config.state_file):
         return _push(files, site_spec, config, dry_run=dry_run, summary=summary, lint=lint,
-                     recreate=recreate, new=new, max_edits=max_edits, sleep=sleep)
+                     recreate=recreate, new=new, max_edits=max_edits, sleep=sleep,
+                     progress=progress or (lambda items, length, label: items))
 
 
 def _push(files: list[LocalPage], site_spec: str | None, config: Config, *, dry_run: bool,
           summary: str | None, lint: bool, recreate: bool, new: bool, max_edits: int | None,
-          sleep: Any) -> Any:
+          sleep: Any, progress: Any) -> Any:
     import time
 
     from movibot.errors import StopRequested
@@ -421,7 +425,8 @@ def _push(files: list[LocalPage], site_spec: str | None, config: Config, *, dry_
 
     def apply(edits: Any, on_saved: Any) -> Any:
         return apply_plan(site, edits, politeness(site, config, max_edits), stop_title=stop_title,
-                          state=state, on_saved=on_saved, sleep=sleep or time.sleep)
+                          state=state, on_saved=on_saved, sleep=sleep or time.sleep,
+                          progress=progress)
 
     try:
         plan = plan_push(site, files, state, sources, config.bot_name(), options)

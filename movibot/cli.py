@@ -353,7 +353,8 @@ PROGRESS_AFTER = 1.0  # seconds: shorter work shows no bar
 
 def _progress(quiet: bool, stream: Any = None, clock: Any = None) -> Any:
     """A progress wrapper for long work: on a terminal (and not quiet), a bar once the work
-    has lasted PROGRESS_AFTER seconds; elsewhere the items unchanged."""
+    has lasted PROGRESS_AFTER seconds, with the count (of the total when known) and the
+    current page; elsewhere the items unchanged."""
     import time
 
     out = stream or sys.stderr
@@ -373,13 +374,22 @@ def _progress(quiet: bool, stream: Any = None, clock: Any = None) -> Any:
             return
         size = length if length >= 0 else None
         bar: Any
-        with click.progressbar(length=size, label=label, file=out) as bar:
+        with click.progressbar(rest, length=size, label=label, file=out,
+                               item_show_func=_page_of, show_pos=True,
+                               show_percent=size is not None) as bar:
             bar.update(done)
-            for item in rest:
-                yield item
-                bar.update(1)
+            yield from bar
 
     return wrap
+
+
+def _page_of(item: Any) -> str | None:
+    """The page a progress bar is at: the title of a page, an edit or an outcome, or the
+    first element of a planned row (title, …); shortened to fit the line."""
+    title = item[0] if isinstance(item, tuple) and item else getattr(item, "title", None)
+    if not isinstance(title, str):
+        return None
+    return title if len(title) <= 40 else title[:39] + "…"
 
 
 @main.command("pull", context_settings=CONTEXT)
@@ -406,7 +416,7 @@ def pull_cmd(site_spec: str | None, config_path: str | None, categories: tuple[s
 
     _setup_logging(verbose, quiet)
     outcomes = pull_command(site_spec, config_path, list(categories), list(titles), dest,
-                            keep_local=keep_local, force=force)
+                            keep_local=keep_local, force=force, progress=_progress(quiet))
     _print_files(outcomes, quiet)
     sys.exit(1 if any(o.status in (Status.CONFLICT, Status.ERROR) for o in outcomes) else 0)
 
@@ -486,6 +496,27 @@ def diff_cmd(paths: tuple[str, ...], site_spec: str | None, config_path: str | N
     sys.exit(1 if any(o.status != Status.UNCHANGED for o in outcomes) else 0)
 
 
+@main.command("preview", context_settings=CONTEXT)
+@site_option
+@config_option
+@click.option("--title", "titles", multiple=True,
+              help="Only this page (repeatable): its infobox and the tables it is listed in.")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False),
+              help="The HTML file to write (FILE.html).")
+def preview_cmd(site_spec: str | None, config_path: str | None, titles: tuple[str, ...],
+                out: str) -> None:
+    """Write one self-contained HTML page showing each page the run would change, as it is
+    and as it would be (rendered by the wiki's parser, or by the bot for a folder or dump),
+    with the wikitext diff. Writes nothing else. Exit 0 once written (a run that would halt:
+    its exit code), 6 when FILE cannot be written."""
+    from movibot.preview import preview_command
+
+    report, shown = preview_command(site_spec, config_path, titles, Path(out))
+    click.echo(report.summary_line(), err=True)
+    click.echo(f"wrote {out} ({_count(shown, 'page')})", err=True)
+    sys.exit(report.exit_code() if report.halted else 0)
+
+
 @main.command("push", context_settings=CONTEXT)
 @click.argument("paths", nargs=-1, type=click.Path(exists=True))
 @site_option
@@ -515,7 +546,7 @@ def push_cmd(paths: tuple[str, ...], site_spec: str | None, config_path: str | N
     _setup_logging(verbose, quiet)
     result = push_command(paths or ("fiches",), site_spec, config_path, dry_run=dry_run,
                           summary=summary, lint=not no_lint, recreate=recreate, new=new,
-                          max_edits=max_edits)
+                          max_edits=max_edits, progress=_progress(quiet or fmt == "json"))
     written = _write_report(report_path, result.to_json)
     if fmt == "json":
         click.echo(dump(result.to_json(), "json"))

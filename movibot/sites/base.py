@@ -114,6 +114,11 @@ class Site(Protocol):
         `bot` is False; return the new revision."""
         ...
 
+    def render(self, title: str, text: str) -> str | None:
+        """The HTML the wiki's own parser makes of `text` as the page `title` (nothing
+        saved), or None for a site without a parser (a folder, a dump)."""
+        ...
+
 
 @runtime_checkable
 class PageStream(Protocol):

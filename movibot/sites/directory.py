@@ -150,6 +150,10 @@ class DirectorySite:
     def now(self) -> str:
         return datetime.now(timezone.utc).strftime(TIME_FORMAT)
 
+    def render(self, title: str, text: str) -> str | None:
+        """None: no parser here (the preview renders the bot's blocks itself)."""
+        return None
+
     def path_for(self, title: str) -> Path:
         """The file a page is (or would be) stored in."""
         return self._files().get(fold(normalize_title(title))) or self.root / title_to_filename(

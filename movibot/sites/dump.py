@@ -167,6 +167,10 @@ class DumpSite:
         is not read for it."""
         return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(self.clock()))
 
+    def render(self, title: str, text: str) -> str | None:
+        """None: no parser here (the preview renders the bot's blocks itself)."""
+        return None
+
     def save(self, page: Page, text: str, summary: str, *, bot: bool = True) -> Page:
         """Raises ReadOnly: a dump is never written."""
         raise ReadOnly(f"the dump site {self.name} is read-only")

@@ -264,6 +264,14 @@ class MediaWikiSite:
         """One page (exists=False when missing). Raises WikiError."""
         return next(iter(self.pages([title])))
 
+    def render(self, title: str, text: str) -> str | None:
+        """The HTML MediaWiki's parser makes of `text` as the page `title` (action=parse,
+        nothing saved; one request). Raises WikiError."""
+        answer = self._api("parse", post=True, title=title, text=text, contentmodel="wikitext",
+                           prop="text", disableeditsection=True, disablelimitreport=True)
+        self._raise_for(answer, "to render a page")
+        return str(answer["parse"]["text"])
+
     def changed_since(self, timestamp: str, namespaces: Iterable[int] | None = None
                       ) -> list[str]:
         """Titles edited, created, moved (old and new name) or logged since `timestamp`, in

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ from movibot.rows import MemberRow
 from movibot.sites.base import Page, Site
 from movibot.state import PageEntry, State
 from movibot.status import PUSH_FAILED, Status
+from movibot.sync.apply import Progress
 from movibot.sync.edits import Edit, unified_diff
 from movibot.sync.edits import summary as bot_summary
 from movibot.sync.plan import plan_source_page
@@ -80,15 +82,16 @@ def base_of(entry: PageEntry | None) -> tuple[str | None, int | None]:
 
 
 def pull(site: Site, dest: Path, state: State, categories: Sequence[str], titles: Sequence[str],
-         *, keep_local: bool = False, force: bool = False) -> Iterator[FileOutcome]:
-    """Write one .wiki file per page of the categories and titles, never losing local work."""
+         *, keep_local: bool = False, force: bool = False,
+         progress: Progress = lambda items, length, label: items) -> Iterator[FileOutcome]:
+    """Write one .wiki file per page of the categories and titles, never losing local work.
+    Every page is read (under `progress`, "Reading") before the first file is written."""
     dest.mkdir(parents=True, exist_ok=True)
-    pages: list[Page] = []
-    for category in categories:
-        pages.extend(site.category_pages(category))
-    pages.extend(site.pages(list(titles)))
+    reads = chain(*(site.category_pages(category) for category in categories),
+                  site.pages(list(titles)))
+    pages = list(progress(reads, -1, "Reading"))
     seen: set[str] = set()
-    for page in pages:
+    for page in progress(pages, len(pages), "Pulling"):
         if page.title not in seen:
             seen.add(page.title)
             yield _pull_one(page, dest / title_to_filename(page.title), state, keep_local, force)

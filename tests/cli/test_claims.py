@@ -25,7 +25,8 @@ from movibot.wikitext.tree import parse_tree
 SITE = Path(__file__).parents[1] / "fixtures" / "site"
 SCHEMAS = load_schemas()
 COMMANDS = [["run"], ["lint"], ["parse"], ["cost"], ["pull"], ["diff"], ["push"], ["init"],
-            ["export"], ["templates"], ["schema", "check"], ["schema", "from-templatedata"]]
+            ["export"], ["templates"], ["schema", "check"], ["schema", "from-templatedata"],
+            ["preview"]]
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c))

@@ -460,6 +460,9 @@ class FailingSite:
     def save(self, page: Page, text: str, summary: str, *, bot: bool = True) -> Page:
         raise WikiError("read-only")
 
+    def render(self, title: str, text: str) -> str | None:
+        return None
+
 
 @pytest.mark.parametrize("name", ["old.db", "old.jsonl", "old.geojson", "old.csv"])
 def test_a_failed_export_leaves_the_previous_one(tmp_path: Path, name: str) -> None:

@@ -84,8 +84,11 @@ class Complete:
     def save(self, page: Page, text: str, summary: str, *, bot: bool = True) -> Page:
         return page
 
+    def render(self, title: str, text: str) -> str | None:
+        return None
 
-@pytest.mark.parametrize("member", ["first_letter", "problems", "templatedata", "live"])
+
+@pytest.mark.parametrize("member", ["first_letter", "problems", "templatedata", "live", "render"])
 def test_the_protocol_declares_what_callers_read_without_asking(member: str) -> None:
     assert isinstance(Complete(), Site)
     members = {k: v for k, v in vars(Complete).items() if k != member}
@@ -115,3 +118,8 @@ def test_a_folder_and_a_dump_read_templatedata_from_the_page_text(tmp_path: Path
         None, "no <templatedata> tag",
         "the <templatedata> JSON is broken: Expecting property name enclosed in double "
         "quotes: line 1 column 2 (char 1)", f"no such page on {tmp_path}"]
+
+
+@pytest.mark.parametrize("make", [folder, dump], ids=["folder", "dump"])
+def test_a_folder_or_a_dump_has_no_parser_to_render_with(make) -> None:
+    assert make().render("Barcamp", "{| class=\"wikitable\"\n| a\n|}") is None

@@ -19,6 +19,7 @@ from test_run_wiki import PAGES, configure
 
 import movibot.atomic
 from movibot.errors import IOFailure
+from movibot.rows import MemberRow
 from movibot.state import PageEntry, load_state
 
 # -- item 1: the state file is written atomically ---------------------------------------------
@@ -70,7 +71,7 @@ def test_a_state_save_that_fails_midway_leaves_the_previous_file_whole(
     before = _old_state(path)
     state = load_state(path, "site")
     state.last_run = "2026-02-02T00:00:00Z"
-    state.pages = {f"Lieu {i}": PageEntry(True, i, row={"title": "x" * 200}) for i in range(200)}
+    state.pages = {f"Lieu {i}": PageEntry(True, i, row=MemberRow("x" * 200)) for i in range(200)}
     with monkeypatch.context() as m:
         fail(m)
         with pytest.raises(IOFailure, match=f"^cannot write the state file {path}: "):

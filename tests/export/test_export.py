@@ -191,7 +191,7 @@ def agreement(site: Site) -> int:
         assert rec.problems == plan.outcome.problems, page.title
         assert rec.valid == (not blocking(plan.outcome.problems)), page.title
         assert plan.row is not None
-        assert (rec.costs is None) == (plan.row["cout_mensuel"] is None), page.title
+        assert (rec.costs is None) == (plan.row.cout_mensuel is None), page.title
         if rec.costs is not None:
             assert Decimal(str(rec.costs["monthly_cost"])) == \
                 Decimal(plan.row["cout_mensuel"]).quantize(Decimal("0.01"))

@@ -194,7 +194,7 @@ def agreement(site: Site) -> int:
         assert (rec.costs is None) == (plan.row.cout_mensuel is None), page.title
         if rec.costs is not None:
             assert Decimal(str(rec.costs["monthly_cost"])) == \
-                Decimal(plan.row["cout_mensuel"]).quantize(Decimal("0.01"))
+                Decimal(plan.row.cout_mensuel or "NaN").quantize(Decimal("0.01"))
         n += 1
     return n
 

@@ -205,7 +205,9 @@ def load_config(explicit: str | None = None, env: Mapping[str, str] | None = Non
 
 
 def config_from_dict(doc: Any, path: Path) -> Config:
-    """Check keys and types; resolve relative paths against the config's folder."""
+    """Check keys and types; in paths expand `~` and environment variables (`$VAR`,
+    `${VAR}`: the unit's `${CREDENTIALS_DIRECTORY}`) and resolve relative ones against the
+    config's folder."""
     if not isinstance(doc, dict):
         raise ConfigError(f"{path}: the config must be a mapping of keys to values")
     values: dict[str, Any] = {}
@@ -216,7 +218,7 @@ def config_from_dict(doc: Any, path: Path) -> Config:
     base = path.parent
     for key in (k.name for k in KEYS if k.path):
         if key in values:
-            values[key] = str(base / Path(values[key]).expanduser())
+            values[key] = str(base / Path(os.path.expandvars(values[key])).expanduser())
     if values.get("site"):
         spec = parse_site_spec(values["site"], base)
         values["site"] = f"dump:{spec.target}" if spec.kind == "dump" else spec.target
@@ -326,7 +328,8 @@ def reference_page() -> str:
            "edit by hand.", "",
            "movibot finds its configuration through `--config FILE`, `MOVIBOT_CONFIG`, or "
            "`./movibot.yaml`. Unknown keys and wrong types are refused in one line naming the "
-           "key (exit 2); relative paths are read from the configuration's folder.", ""]
+           "key (exit 2). In paths, `~` and environment variables (`$VAR`, `${VAR}`) are "
+           "expanded, and relative paths are read from the configuration's folder.", ""]
     for k in KEYS:
         out += [f"## `{k.name}`", "", k.doc[0].upper() + k.doc[1:] + ".", "",
                 f"- type: {k.words}", f"- default: {k.default}", ""]

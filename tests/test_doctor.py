@@ -87,3 +87,25 @@ def test_rights_a_run_needs_fail_and_advised_ones_are_named() -> None:
     assert rights_check(plain) == Check(
         "rights", True, "Camille has edit, createpage; no bot: edits not flagged bot: they fill "
         "Recent Changes; no apihighlimits: 50 titles a request instead of 500 (highvolume)")
+
+
+@pytest.mark.parametrize(("env", "method"), [
+    ({"MOVIBOT_PASSWORD": "motdepasse0123456789abcdef01234567"}, "BotPassword"),
+    ({"MOVIBOT_OAUTH2_TOKEN": "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.doctor.c2ln"}, "OAuth 2.0"),
+    ({"MOVIBOT_OAUTH_CONSUMER_KEY": "c0nsumerkey00112233445566778899aa",
+      "MOVIBOT_OAUTH_CONSUMER_SECRET": "c0nsumersecret99887766554433221100",
+      "MOVIBOT_OAUTH_ACCESS_TOKEN": "acc3sstoken0a1b2c3d4e5f6a7b8c9d0e1",
+      "MOVIBOT_OAUTH_ACCESS_SECRET": "acc3sssecret5f4e3d2c1b0a9f8e7d6c5b4"}, "OAuth 1.0a"),
+], ids=["botpassword", "oauth2", "oauth1"])
+def test_doctor_names_the_way_the_account_logs_in(monkeypatch: pytest.MonkeyPatch,
+                                                  env: dict[str, str], method: str) -> None:
+    from movibot.app import configured_credentials
+    from movibot.config import Config
+
+    for name in ("MOVIBOT_PASSWORD", "MOVIBOT_OAUTH2_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    credentials = configured_credentials(Config(username="Movibot@movibot"),
+                                         "https://movilab.example/w/api.php")
+    assert (credentials.given, credentials.method) == (True, method)

@@ -191,20 +191,28 @@ def template_checks(site: Site, sources: Sequence[Source]) -> list[Check]:
     try:
         differences = check_site(site, schemas)
     except TemplateDataUnavailable:
-        return [_template_exists(title, page.exists)
-                for title, page in zip(titles, _read(site, titles), strict=True)]
+        try:
+            return [template_exists(page.title, page.exists) for page in _read(site, titles)]
+        except WikiError as e:
+            return [Check("templates", False, str(e))]
     except WikiError as e:
         return [Check("templates", False, str(e))]
-    out = []
-    for title in titles:
-        lines = [line for t, line in differences if t == title]
-        out.append(Check(f"template {title}", not lines, (
-            f"{lines[0]}{f' (and {len(lines) - 1} more)' if len(lines) > 1 else ''}; see "
-            "movibot schema check") if lines else "its TemplateData agrees with the schema"))
-    return out
+    return [templatedata_check(title, [line for t, line in differences if t == title])
+            for title in titles]
 
 
-def _template_exists(title: str, exists: bool) -> Check:
+def templatedata_check(title: str, differences: Sequence[str]) -> Check:
+    """A template's TemplateData against its schema: the first difference, and how many
+    more (`movibot schema check` lists them all)."""
+    name = f"template {title}"
+    if not differences:
+        return Check(name, True, "its TemplateData agrees with the schema")
+    more = f" (and {len(differences) - 1} more)" if len(differences) > 1 else ""
+    return Check(name, False, f"{differences[0]}{more}; see movibot schema check")
+
+
+def template_exists(title: str, exists: bool) -> Check:
+    """A template page on a wiki without the TemplateData extension."""
     if not exists:
         return Check(f"template {title}", False, "no such page: write it with movibot templates")
     return Check(f"template {title}", True, "exists (TemplateData not compared: the wiki has "

@@ -195,3 +195,19 @@ def test_a_dry_run_plans_the_pages_an_account_may_not_edit_as_protected(
     assert warned == [f"the account Movibot lacks the right(s) edit on "
                       f"{doctor_wiki.api_url}: the pages it may not write are `protected`"]
     assert ran.code == 1
+
+
+def test_on_a_wiki_without_templatedata_only_the_template_pages_are_checked(
+        cli: Cli, wiki: wikiserver.Wiki, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    wiki.seed({**PAGES, "Modèle:Tiers-Lieu": render_template_page(SCHEMAS[0])})
+    config = configure(wiki, tmp_path, monkeypatch)
+    code, output = cli.code_output("doctor", "--config", str(config))
+    found = checks(output)
+    assert code == 1, output
+    assert found["template Modèle:Tiers-Lieu"] == (
+        "ok    template Modèle:Tiers-Lieu: exists (TemplateData not compared: the wiki has no "
+        "TemplateData extension)")
+    assert found["template Modèle:Fiche"] == (
+        "FAIL  template Modèle:Fiche: no such page: write it with movibot templates")
+    assert [line for line in found.values() if line.startswith("FAIL")] == [
+        found["template Modèle:Fiche"]]

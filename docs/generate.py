@@ -1,6 +1,6 @@
-"""Write the documents made from movibot's registries: in README.md the table of lint codes and
-the list of field types, docs/problems.md (movibot/problems.py) and docs/types.md
-(movibot/records/types.py).
+"""Write the documents made from movibot's registries: in README.md the table of lint codes, the
+list of field types and the table of configuration keys, docs/problems.md (movibot/problems.py),
+docs/types.md (movibot/records/types.py) and docs/configuration.md (movibot/config.py's KEYS).
 
 `python docs/generate.py` writes them; `python docs/generate.py --check` writes nothing and
 exits 1, naming the files, when one differs (tests/test_docs_generated.py does the same).
@@ -15,19 +15,23 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from movibot.config import reference_page, reference_table  # noqa: E402
 from movibot.problems import code_table, problems_page  # noqa: E402
 from movibot.records.types import VALUE_TYPES, types_page  # noqa: E402
 
 # The README's table of lint codes: from its header line to the first blank line.
 _CODE_TABLE = re.compile(r"^\| code \| severity \| name \| meaning \|\n(?:\|.*\n)*", re.M)
+# The README's table of configuration keys: from its header line to the first blank line.
+_KEY_TABLE = re.compile(r"^\| key \| default \| meaning \|\n(?:\|.*\n)*", re.M)
 # The field types in the README's Schemas section: type (`text number …`;
 _TYPE_LIST = re.compile(r"type \(`[a-z ]+`;")
 
 
 def readme(text: str) -> str:
-    """README.md's text with its table of lint codes and its list of field types made from
-    the registries."""
+    """README.md's text with its table of lint codes, its list of field types and its table
+    of configuration keys made from the registries."""
     text = _CODE_TABLE.sub(lambda m: code_table(), text, count=1)
+    text = _KEY_TABLE.sub(lambda m: reference_table(), text, count=1)
     return _TYPE_LIST.sub(lambda m: f"type (`{' '.join(VALUE_TYPES)}`;", text, count=1)
 
 
@@ -38,6 +42,7 @@ def documents(root: Path = ROOT) -> dict[Path, str]:
         path: readme(path.read_text(encoding="utf-8")),
         root / "docs" / "problems.md": problems_page(),
         root / "docs" / "types.md": types_page(),
+        root / "docs" / "configuration.md": reference_page(),
     }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -49,8 +50,6 @@ def parse_files(files: Sequence[str], sources: Sequence[Source]) -> list[dict[st
     (records.read), as the run reads it. A .wiki file gives its page; an XML dump (plain or
     compressed) every page of it that a run reads (in a source's category, or calling a
     source's template). Unreadable files raise UnreadableFile; damaged dumps WikiError."""
-    import dataclasses
-
     from movibot.sites.dump import is_dump_file
 
     out: list[dict[str, Any]] = []
@@ -260,24 +259,62 @@ def render_cost(result: CostResult, fmt: str, name: str | None) -> str:
 
 
 def open_configured_site(site_spec: str | None, config: Config, *, write: bool) -> Site:
-    """The site `--site` or the config names, logged in when writing to a live wiki."""
-    import os
-    from urllib.parse import urlsplit
-
-    from movibot.config import parse_site_spec, read_password
+    """The site `--site` or the config names. A live wiki is logged in when writing, and
+    whenever credentials are configured (a dry run, pull or diff then reads as the account
+    would, and a wrong password is found before the first scheduled run). Raises LoginError
+    (exit 7), ConfigError (a password file others can read), UsageError (writing without
+    credentials)."""
+    from movibot.config import parse_site_spec
     from movibot.sites import open_site
 
     spec = site_spec or config.site
     where = parse_site_spec(spec)
-    auth = None
-    if where.live and write:
-        from movibot.sites.oauth import OAUTH_KEYS, load_oauth  # requests: live wikis only
+    if not where.live:
+        return open_site(spec, config)
+    credentials = configured_credentials(config, where.target)
+    return open_site(spec, config, password=credentials.password, auth=credentials.auth,
+                     login=write or credentials.given)
 
-        values = {key: getattr(config, key) for key in (*OAUTH_KEYS, "password_file")}
-        base = Path(config.path).parent if config.path else Path.cwd()
-        auth = load_oauth(values, os.environ, base, host=urlsplit(where.target).hostname)
-    password = read_password(config) if where.live and write and auth is None else None
-    return open_site(spec, config, password=password, auth=auth, login=where.live and write)
+
+@dataclasses.dataclass(frozen=True)
+class Credentials:
+    """How the configuration logs in to a wiki: OAuth (`auth`), else a BotPassword."""
+
+    username: str | None
+    password: str | None = None
+    auth: Any = None  # a requests AuthBase (movibot.sites.oauth): no action=login
+
+    @property
+    def given(self) -> bool:
+        """True when there is something to log in with."""
+        return self.auth is not None or bool(self.username and self.password)
+
+    @property
+    def method(self) -> str:
+        """`BotPassword`, `OAuth 2.0` or `OAuth 1.0a`."""
+        from movibot.sites.oauth import OAuth2
+
+        if self.auth is None:
+            return "BotPassword"
+        return "OAuth 2.0" if isinstance(self.auth, OAuth2) else "OAuth 1.0a"
+
+
+def configured_credentials(config: Config, url: str) -> Credentials:
+    """The configuration's credentials for the wiki at `url` (OAuth, else the password of
+    $MOVIBOT_PASSWORD or password_file). Raises ConfigError (a secret file others can read,
+    OAuth beside a password), never showing a secret."""
+    import os
+    from urllib.parse import urlsplit
+
+    from movibot.config import read_password
+    from movibot.sites.oauth import OAUTH_KEYS, load_oauth  # requests: live wikis only
+
+    values = {key: getattr(config, key) for key in (*OAUTH_KEYS, "password_file")}
+    base = Path(config.path).parent if config.path else Path.cwd()
+    auth = load_oauth(values, os.environ, base, host=urlsplit(url).hostname)
+    if auth is not None:
+        return Credentials(config.username, auth=auth)
+    return Credentials(config.username, read_password(config))
 
 
 @contextlib.contextmanager
@@ -312,7 +349,7 @@ def run_command(site_spec: str | None, config_path: str | None, *, dry_run: bool
     import time
 
     from movibot.config import load_config
-    from movibot.errors import WikiError
+    from movibot.errors import LoginError, WikiError
     from movibot.lock import holding_lock
     from movibot.records.schema import load_schema
     from movibot.state import load_state
@@ -328,6 +365,7 @@ def run_command(site_spec: str | None, config_path: str | None, *, dry_run: bool
         except WikiError as e:  # unreachable, lagged, login refused: a report that says so
             report = Report(site_spec or config.site or "", dry_run, full)
             report.halted, report.requests = str(e), e.requests
+            report.login_refused = isinstance(e, LoginError)
             return report
         if not site.writable and not dry_run:
             raise UsageError(f"the site {site.name} is read-only: use --dry-run, or --out DIR")
@@ -442,8 +480,6 @@ def _push(files: list[LocalPage], site_spec: str | None, config: Config, *, dry_
 def without_lint_errors(plan: Any, sources: Sequence[Source]) -> Any:
     """The push plan without the files that have lint errors (each becomes `invalid`): only
     the files push would write are linted."""
-    import dataclasses
-
     from movibot.records.policy import Command, refused
     from movibot.status import Status
     from movibot.sync.contrib import FileOutcome
@@ -563,3 +599,50 @@ def schema_from_templatedata_command(site_spec: str | None, config_path: str | N
     site = open_configured_site(site_spec, load_config(config_path), write=False)
     return schema_from_templatedata(read_templatedata(site, template), template)
 
+
+
+def doctor_command(site_spec: str | None, config_path: str | None) -> list[Any]:
+    """`movibot doctor`: the checks (movibot.doctor.Check) of what a scheduled run needs, the
+    configuration's first; nothing is edited."""
+    from movibot.config import load_config, parse_site_spec
+    from movibot.doctor import Access, Check, diagnose
+    from movibot.sites import open_site
+
+    try:
+        config = load_config(config_path)
+        sources = configured_sources(config)
+    except UsageError as e:  # the config or a schema it names
+        return [Check("config", False, str(e))]
+    checks = [Check("config", True, config.path or "none: the defaults")]
+    spec = site_spec or config.site
+    where = parse_site_spec(spec)
+    credentials = Credentials(config.username)
+    if where.live:
+        try:
+            credentials = configured_credentials(config, where.target)
+            checks.append(Check("credentials", True, _secret_source(config, credentials)))
+        except UsageError as e:
+            checks.append(Check("credentials", False, str(e)))
+
+    def opened(login: bool) -> Site:
+        return open_site(spec, config, password=credentials.password, auth=credentials.auth,
+                         login=login)
+
+    access = Access(where.live, credentials.method if credentials.given else None)
+    return checks + diagnose(config, sources, opened, access)
+
+
+def _secret_source(config: Config, credentials: Credentials) -> str:
+    """Where the credentials were read from, for doctor (never the secret)."""
+    import os
+
+    from movibot.config import PASSWORD_ENV
+
+    if credentials.auth is not None:
+        return f"{credentials.method}, from movibot.yaml's oauth keys or the environment"
+    if not credentials.given:
+        return "none configured"
+    if os.environ.get(PASSWORD_ENV):
+        return f"{config.username}, the password from {PASSWORD_ENV}"
+    return (f"{config.username}, the password from {config.password_file} (readable by its "
+            "owner only)")

@@ -1,6 +1,7 @@
 """The command line: read options, call one library function, print. Exit codes:
 0 done, 1 problems found or some pages need a person, 2 usage or config error, 3 halted by the
-stop page, 4 another run holds the lock, 5 interrupted by a signal, 6 a file could not be written.
+stop page, 4 another run holds the lock, 5 interrupted by a signal, 6 a file could not be written,
+7 the wiki refused the login.
 """
 
 from __future__ import annotations
@@ -278,7 +279,7 @@ def run_cmd(site_spec: str | None, config_path: str | None, dry_run: bool, full:
 
     Exit 0 done (max_edits reached included), 1 some pages need a person (the others were
     done), 2 usage or config error, 3 halted by the stop page, 4 another run holds the lock,
-    5 interrupted by a signal, 6 a file could not be written.
+    5 interrupted by a signal, 6 a file could not be written, 7 the wiki refused the login.
     """
     from movibot.app import run_command
     from movibot.errors import UsageError
@@ -652,6 +653,30 @@ def schema_from_cmd(site_spec: str | None, config_path: str | None, template: st
         write_atomic(Path(out), text)
     else:
         click.echo(text, nl=False)
+
+
+@main.command("doctor", context_settings=CONTEXT)
+@site_option
+@config_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+def doctor_cmd(site_spec: str | None, config_path: str | None, fmt: str) -> None:
+    """Check, without editing anything, what a scheduled run needs: the site, the login and
+    the account's rights and block, each source's category and template (its TemplateData
+    against the schema), the stop and report pages, the state file, the lock, the secrets.
+    One line per check. Exit 0 when every check passes, 1 otherwise."""
+    from movibot.app import doctor_command
+    from movibot.doctor import passed
+
+    checks = doctor_command(site_spec, config_path)
+    if fmt == "json":
+        click.echo(dump({"ok": passed(checks), "checks": [c.to_dict() for c in checks]}, "json"))
+    else:
+        for check in checks:
+            click.echo(check.format())
+        failed = sum(not c.ok for c in checks)
+        click.echo(f"{_count(len(checks), 'check')}: {_count(failed, 'failure')}", err=True)
+    sys.exit(0 if passed(checks) else 1)
 
 
 @main.command("init", context_settings=CONTEXT)

@@ -20,7 +20,6 @@ DEFAULT_SOURCES = {
     "fiches": ("Fiches méthodologiques", schema_dir() / "fiche.yaml"),
 }
 PASSWORD_ENV = "MOVIBOT_PASSWORD"
-SECRET_VALUED = frozenset({"oauth_consumer_key", "oauth_access_token"})  # never echoed
 CONFIG_ENV = "MOVIBOT_CONFIG"
 
 
@@ -99,25 +98,81 @@ def default_sources() -> tuple[SourceConfig, ...]:
     return tuple(SourceConfig(n, c, str(s)) for n, (c, s) in DEFAULT_SOURCES.items())
 
 
-_TYPES: dict[str, tuple[type | tuple[type, ...], str]] = {
-    "site": (str, "a string (a URL or a folder)"),
-    "user_agent": (str, "a string"),
-    "username": (str, "a string"),
-    "password_file": (str, "a string (a path)"),
-    "maxlag": (int, "an integer"),
-    "put_throttle": ((int, float), "a number of seconds"),
-    "max_edits": (int, "an integer"),
-    "stop_page": (str, "a string (a page title)"),
-    "report_page": (str, "a string (a page title)"),
-    "state_file": (str, "a string (a path)"),
-    "push_bot_flag": (bool, "true or false"),
-    "oauth2_token_file": (str, "a string (a path)"),
-    "oauth_consumer_key": (str, "a string"),
-    "oauth_consumer_secret_file": (str, "a string (a path)"),
-    "oauth_access_token": (str, "a string"),
-    "oauth_access_secret_file": (str, "a string (a path)"),
-    "sources": (dict, "a mapping of source names to {category, schema}"),
-}
+@dataclass(frozen=True)
+class Key:
+    """One key of movibot.yaml, declared once: the check of a config file, `movibot init`'s
+    starter and the configuration reference (README, docs/configuration.md) are made from it.
+
+    `kind` is the Python type a value must have, `words` that type for an error message;
+    `default` the default as the docs show it; `doc` what it means (one line, Markdown);
+    `example` the value the starter shows, written as a live line when `active` (the default
+    spelled out), else commented out; `path` for a path resolved against the config's folder;
+    `secret` for a value never echoed in an error; `minimum` for a number that must be >= 0.
+    """
+
+    name: str
+    kind: type | tuple[type, ...]
+    words: str
+    default: str
+    doc: str
+    example: str
+    active: bool = False
+    path: bool = False
+    secret: bool = False
+    minimum: bool = False
+
+
+_PATH, _TITLE, _TEXT = "a string (a path)", "a string (a page title)", "a string"
+KEYS: tuple[Key, ...] = (
+    Key("site", str, "a string (a URL or a folder)", "local `fiches/`",
+        "wiki URL (its `api.php`, or the wiki's address: the API is discovered), folder, or "
+        "`dump:FILE.xml`", "https://movilab.org"),
+    Key("user_agent", str, _TEXT, "`movibot/VERSION (+project URL; …)`",
+        "sent on every request (Wikimedia policy): say who runs the bot, with a contact",
+        '"movibot (+https://movilab.org/index.php?title=Utilisateur:Movibot; you@example.org)"'),
+    Key("username", str, _TEXT, "—", "a BotPassword (Special:BotPasswords), `Name@app`",
+        "Movibot@movibot"),
+    Key("password_file", str, _PATH, "—",
+        "file holding the password, must be `chmod 600`; or `MOVIBOT_PASSWORD`",
+        "~/.config/movibot/password", path=True),
+    Key("oauth2_token_file", str, _PATH, "—",
+        "OAuth 2.0 owner-only access token file, must be `chmod 600`; or `MOVIBOT_OAUTH2_TOKEN`",
+        "~/.config/movibot/oauth2-token", path=True),
+    Key("oauth_consumer_key", str, _TEXT, "—",
+        "OAuth 1.0a owner-only consumer key; or `MOVIBOT_OAUTH_CONSUMER_KEY`",
+        "0123456789abcdef0123456789abcdef", secret=True),
+    Key("oauth_consumer_secret_file", str, _PATH, "—",
+        "its consumer secret, file must be `chmod 600`; or `MOVIBOT_OAUTH_CONSUMER_SECRET`",
+        "~/.config/movibot/oauth-consumer-secret", path=True),
+    Key("oauth_access_token", str, _TEXT, "—",
+        "its access token; or `MOVIBOT_OAUTH_ACCESS_TOKEN`", "fedcba9876543210fedcba9876543210",
+        secret=True),
+    Key("oauth_access_secret_file", str, _PATH, "—",
+        "its access secret, file must be `chmod 600`; or `MOVIBOT_OAUTH_ACCESS_SECRET`",
+        "~/.config/movibot/oauth-access-secret", path=True),
+    Key("maxlag", int, "an integer", "5", "seconds of replication lag accepted (every request)",
+        "5", active=True, minimum=True),
+    Key("put_throttle", (int, float), "a number of seconds", "10",
+        "seconds between edits on a live wiki (folders and dumps are not throttled)", "10",
+        active=True, minimum=True),
+    Key("max_edits", int, "an integer", "none", "edits per run", "100", minimum=True),
+    Key("stop_page", str, _TITLE, "`Utilisateur:<bot>/Stop`",
+        "the emergency stop: any content other than empty or `run` halts the bot",
+        "Utilisateur:Movibot/Stop"),
+    Key("report_page", str, _TITLE, "none",
+        "page whose `rapport` block gets the French summary", "Utilisateur:Movibot/Rapport"),
+    Key("state_file", str, _PATH, "`.movibot/state.json`", "what the last run and pull saw",
+        ".movibot/state.json", active=True, path=True),
+    Key("push_bot_flag", bool, "true or false", "false",
+        "flag pushed edits as bot edits (hidden from Recent Changes)", "false", active=True),
+    Key("sources", dict, "a mapping of source names to {category, schema}",
+        "`lieux: Tiers-Lieux`, `fiches: Fiches méthodologiques`",
+        "`{name: {category, schema}}`; a source may give only its category",
+        "\n  lieux:\n    category: Tiers-Lieux\n    # schema: schemas/lieu.yaml\n  fiches:\n"
+        "    category: Fiches méthodologiques\n    # schema: schemas/fiche.yaml", active=True),
+)
+KEY = {k.name: k for k in KEYS}
+SECRET_VALUED = frozenset(k.name for k in KEYS if k.secret)  # never echoed
 
 
 def find_config(explicit: str | None, env: Mapping[str, str]) -> Path | None:
@@ -150,7 +205,9 @@ def load_config(explicit: str | None = None, env: Mapping[str, str] | None = Non
 
 
 def config_from_dict(doc: Any, path: Path) -> Config:
-    """Check keys and types; resolve relative paths against the config's folder."""
+    """Check keys and types; in paths expand `~` and environment variables (`$VAR`,
+    `${VAR}`: the unit's `${CREDENTIALS_DIRECTORY}`) and resolve relative ones against the
+    config's folder."""
     if not isinstance(doc, dict):
         raise ConfigError(f"{path}: the config must be a mapping of keys to values")
     values: dict[str, Any] = {}
@@ -159,10 +216,9 @@ def config_from_dict(doc: Any, path: Path) -> Config:
         if value is not None:
             values[str(key)] = value
     base = path.parent
-    for key in ("password_file", "state_file", "oauth2_token_file",
-                "oauth_consumer_secret_file", "oauth_access_secret_file"):
+    for key in (k.name for k in KEYS if k.path):
         if key in values:
-            values[key] = str(base / Path(values[key]).expanduser())
+            values[key] = str(base / Path(os.path.expandvars(values[key])).expanduser())
     if values.get("site"):
         spec = parse_site_spec(values["site"], base)
         values["site"] = f"dump:{spec.target}" if spec.kind == "dump" else spec.target
@@ -174,18 +230,17 @@ def config_from_dict(doc: Any, path: Path) -> Config:
 
 
 def _check_key(path: Path, key: str, value: Any) -> None:
-    if key not in _TYPES:
-        close = difflib.get_close_matches(key, list(_TYPES), n=1)
+    if key not in KEY:
+        close = difflib.get_close_matches(key, list(KEY), n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
         raise ConfigError(f"{path}: unknown key '{key}'{hint}")
-    kind, words = _TYPES[key]
+    spec = KEY[key]
     if value is None:
         return
-    if (isinstance(value, bool) and kind is not bool) or not isinstance(value, kind):
-        got = "" if key in SECRET_VALUED else f", got {value!r}"
-        raise ConfigError(f"{path}: key '{key}' must be {words}{got}")
-    if key in ("maxlag", "max_edits", "put_throttle") and isinstance(value, (int, float)) \
-            and value < 0:
+    if (isinstance(value, bool) and spec.kind is not bool) or not isinstance(value, spec.kind):
+        got = "" if spec.secret else f", got {value!r}"
+        raise ConfigError(f"{path}: key '{key}' must be {spec.words}{got}")
+    if spec.minimum and isinstance(value, (int, float)) and value < 0:
         raise ConfigError(f"{path}: key '{key}' must be >= 0, got {value!r}")
 
 
@@ -242,44 +297,44 @@ def read_secret_file(key: str, path: Path) -> str:
         raise ConfigError(f"{key} {path}: not UTF-8 text") from None
 
 
-STARTER = """\
+STARTER_HEAD = """\
 # movibot configuration. Every key is optional; the values shown are the defaults.
-# Docs: README.md. Keys unknown to movibot are refused, so typos do not go unnoticed.
-
-# The wiki: the URL of its api.php or of the wiki itself (the API is discovered),
-# a folder of .wiki files, or dump:FILE.xml. Default: the local fiches/ folder.
-# site: https://movilab.org
-
-# Sent with every request, as the Wikimedia policy asks: say who runs the bot.
-# user_agent: "movibot (+https://movilab.org/index.php?title=Utilisateur:Movibot; you@example.org)"
-
-# A BotPassword (Special:BotPasswords): Name@app. The password comes from the
-# MOVIBOT_PASSWORD environment variable or from this file (chmod 600).
-# username: Movibot@movibot
-# password_file: ~/.config/movibot/password
-
-# Or OAuth (owner-only consumer, Special:OAuthConsumerRegistration/propose), instead of a password.
-# OAuth 2.0: the access token, in a chmod 600 file (or MOVIBOT_OAUTH2_TOKEN).
-# oauth2_token_file: ~/.config/movibot/oauth2-token
-# OAuth 1.0a: secrets in chmod 600 files (or MOVIBOT_OAUTH_CONSUMER_SECRET / _ACCESS_SECRET).
-# oauth_consumer_key: 0123456789abcdef0123456789abcdef
-# oauth_consumer_secret_file: ~/.config/movibot/oauth-consumer-secret
-# oauth_access_token: fedcba9876543210fedcba9876543210
-# oauth_access_secret_file: ~/.config/movibot/oauth-access-secret
-
-maxlag: 5            # seconds of replication lag the bot accepts (every request)
-put_throttle: 10     # seconds between two edits
-# max_edits: 100     # stop after this many edits in one run
-# stop_page: Utilisateur:Movibot/Stop   # any content other than empty or "run" halts the bot
-# report_page: Utilisateur:Movibot/Rapport
-state_file: .movibot/state.json
-push_bot_flag: false # push (human text) is not flagged as a bot edit: it shows in Recent Changes
-
-sources:
-  lieux:
-    category: Tiers-Lieux
-    # schema: schemas/lieu.yaml
-  fiches:
-    category: Fiches méthodologiques
-    # schema: schemas/fiche.yaml
+# Docs: docs/configuration.md. Keys unknown to movibot are refused, so typos do not go unnoticed.
 """
+
+
+def starter() -> str:
+    """`movibot init`'s commented movibot.yaml, from KEYS: each key's meaning as a comment, then
+    its line (live when it spells out the default, else commented out)."""
+    blocks = [STARTER_HEAD]
+    for key in KEYS:
+        block = key.example.startswith("\n")  # a mapping, on the lines below its key
+        line = f"{key.name}:{'' if block else ' '}{key.example}"
+        blocks.append(f"# {key.doc.replace('`', '')}\n{line if key.active else '# ' + line}\n")
+    return "\n".join(blocks)
+
+
+def reference_table() -> str:
+    """The README's table of keys (key, default, meaning), from KEYS."""
+    rows = [f"| `{k.name}` | {k.default} | {k.doc} |" for k in KEYS]
+    return "\n".join(["| key | default | meaning |", "|---|---|---|", *rows]) + "\n"
+
+
+def reference_page() -> str:
+    """docs/configuration.md, from KEYS: every key with its type, default and meaning, and
+    the starter `movibot init` writes."""
+    out = ["# movibot.yaml: the configuration keys", "",
+           "Generated from `movibot/config.py` (`KEYS`) by `python docs/generate.py`; do not "
+           "edit by hand.", "",
+           "movibot finds its configuration through `--config FILE`, `MOVIBOT_CONFIG`, or "
+           "`./movibot.yaml`. Unknown keys and wrong types are refused in one line naming the "
+           "key (exit 2). In paths, `~` and environment variables (`$VAR`, `${VAR}`) are "
+           "expanded, and relative paths are read from the configuration's folder.", ""]
+    for k in KEYS:
+        out += [f"## `{k.name}`", "", k.doc[0].upper() + k.doc[1:] + ".", "",
+                f"- type: {k.words}", f"- default: {k.default}", ""]
+    out += ["## The starter (`movibot init`)", "", "```yaml", starter().rstrip("\n"), "```", ""]
+    return "\n".join(out)
+
+
+STARTER = starter()

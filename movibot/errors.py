@@ -39,7 +39,10 @@ class WikiError(MovibotError):
 
 
 class LoginError(WikiError):
-    """Login failed (wrong password, missing right); never carries the password."""
+    """Login failed (wrong password, unknown user, OAuth refused); never carries the password.
+    Exit 7, distinct from a run that halted (1): nothing was read as the account."""
+
+    exit_code = 7
 
 
 class EditConflict(WikiError):

@@ -132,7 +132,8 @@ class FakeWiki:
             return ({"login": {"result": "Success", "lgusername": "Movibot"}},
                     {"Set-Cookie": f"fakewiki_session={new}; path=/"})
         if call.kind == "userinfo":
-            rights = ["edit", "bot", "apihighlimits"] if session in self.sessions else ["read"]
+            rights = (["edit", "createpage", "bot", "apihighlimits"] if session in self.sessions
+                      else ["read"])
             name = "Movibot" if session in self.sessions else "127.0.0.1"
             return {"query": {"userinfo": {"name": name, "rights": rights},
                               "general": {"generator": "MediaWiki 1.39.6"}}}, {}

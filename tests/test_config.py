@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
 
 import pytest
 from commandline import Cli
 
-from movibot.config import Config, load_config, read_password
+from movibot.config import KEY, KEYS, STARTER, Config, Key, load_config, read_password
 from movibot.errors import ConfigError
 
 
@@ -138,3 +139,31 @@ def test_a_site_spec_with_another_scheme_is_refused_in_one_line() -> None:
     with pytest.raises(ConfigError, match=r"^site ftp://x: only http\(s\) URLs, folders and "
                                           r"dump:FILE are supported$"):
         parse_site_spec("ftp://x")
+
+
+def test_every_config_field_is_a_declared_key_and_every_key_a_field() -> None:
+    fields = {f.name for f in dataclasses.fields(Config) if f.name != "path"}
+    assert {k.name for k in KEYS} == fields and len(KEYS) == len(fields)
+
+
+def test_the_starter_lists_every_key_and_its_live_lines_are_the_defaults(tmp_path: Path) -> None:
+    for key in KEYS:
+        assert f"\n{key.name}:" in STARTER or f"\n# {key.name}:" in STARTER, key.name
+    path = tmp_path / "movibot.yaml"
+    path.write_text(STARTER, encoding="utf-8")
+    loaded = load_config(str(path), env={})
+    default = Config()
+    for key in (k for k in KEYS if k.active and k.name not in ("state_file", "sources")):
+        assert getattr(loaded, key.name) == getattr(default, key.name), key.name
+    assert [(s.name, s.category) for s in loaded.sources] == [
+        (s.name, s.category) for s in default.sources]
+    assert loaded.state_file == str(tmp_path / default.state_file)
+
+
+def test_a_key_is_checked_as_declared(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    new = Key("colour", str, "a colour name", "none", "the bot's colour", "vert")
+    monkeypatch.setitem(KEY, "colour", new)
+    path = tmp_path / "movibot.yaml"
+    path.write_text("colour: 3\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"key 'colour' must be a colour name, got 3$"):
+        load_config(str(path), env={})

@@ -12,6 +12,8 @@ from types import ModuleType
 
 import pytest
 
+from movibot import config
+from movibot.config import Key
 from movibot.problems import CODES, ProblemCode
 from movibot.records.types import VALUE_TYPES
 
@@ -53,6 +55,21 @@ def test_a_document_behind_its_registry_is_stale(generate: ModuleType, tmp_path:
     assert generate.stale(tmp_path) == []
     assert "| W999 | warning | new-warning | a new warning |\n" in (
         tmp_path / "README.md").read_text(encoding="utf-8")
+
+
+def test_a_new_configuration_key_makes_the_reference_stale(generate: ModuleType, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch
+                                                           ) -> None:
+    shutil.copy(ROOT / "README.md", tmp_path / "README.md")
+    shutil.copytree(ROOT / "docs", tmp_path / "docs")
+    new = Key("colour", str, "a string", "vert", "the bot's colour", "vert")
+    monkeypatch.setattr(config, "KEYS", (*config.KEYS, new))
+    assert generate.stale(tmp_path) == [tmp_path / "README.md", tmp_path / "docs/configuration.md"]
+    assert generate.main([], tmp_path) == 0
+    assert "| `colour` | vert | the bot's colour |\n" in (tmp_path / "README.md").read_text(
+        encoding="utf-8")
+    assert "## `colour`\n\nThe bot's colour.\n" in (tmp_path / "docs/configuration.md").read_text(
+        encoding="utf-8")
 
 
 def test_the_script_checks_from_the_command_line() -> None:

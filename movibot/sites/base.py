@@ -60,6 +60,23 @@ class TemplateDataAnswer:
     error: str | None = None
 
 
+@dataclass(frozen=True)
+class SiteInfo:
+    """What a site says about itself and about the account reading it (`movibot doctor`).
+
+    `software` is MediaWiki's generator (`MediaWiki 1.39.5`) or what a local site is (`a folder
+    of .wiki files`); `language` the content language (`fr`), None when the site cannot tell;
+    `user` the logged-in account's name, None when anonymous or not a wiki; `rights` its rights;
+    `blocked` why it is blocked (`by Admin: vandalisme (expiry infinite)`), None when it is not.
+    """
+
+    software: str
+    language: str | None = None
+    user: str | None = None
+    rights: frozenset[str] = frozenset()
+    blocked: str | None = None
+
+
 @runtime_checkable
 class Site(Protocol):
     """What the run, pull, diff, push, export and schema check need from a wiki.
@@ -107,6 +124,11 @@ class Site(Protocol):
 
     def now(self) -> str:
         """The site's current time (ISO 8601 UTC), to record as the run's start."""
+        ...
+
+    def info(self) -> SiteInfo:
+        """What the site is, and who reads it with which rights (one request on a live wiki).
+        Raises WikiError."""
         ...
 
     def save(self, page: Page, text: str, summary: str, *, bot: bool = True) -> Page:

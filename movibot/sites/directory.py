@@ -16,7 +16,7 @@ from pathlib import Path
 from movibot.atomic import write_atomic
 from movibot.errors import EditConflict, UsageError, WikiError
 from movibot.problems import Problem, line_col
-from movibot.sites.base import Page, TemplateDataAnswer
+from movibot.sites.base import Page, SiteInfo, TemplateDataAnswer
 from movibot.sites.templatedata import answer_from_page
 from movibot.wikitext.titles import (
     EXTENSION,
@@ -153,6 +153,10 @@ class DirectorySite:
     def render(self, title: str, text: str) -> str | None:
         """None: no parser here (the preview renders the bot's blocks itself)."""
         return None
+
+    def info(self) -> SiteInfo:
+        """A folder: no software, no language, no account."""
+        return SiteInfo("a folder of .wiki files")
 
     def path_for(self, title: str) -> Path:
         """The file a page is (or would be) stored in."""

@@ -56,7 +56,7 @@ from typing import cast
 
 from movibot.errors import ReadOnly, UsageError, WikiError
 from movibot.problems import Problem
-from movibot.sites.base import Page, TemplateDataAnswer
+from movibot.sites.base import Page, SiteInfo, TemplateDataAnswer
 from movibot.sites.templatedata import answer_from_page
 from movibot.wikitext.titles import is_category, normalize_title
 
@@ -170,6 +170,10 @@ class DumpSite:
     def render(self, title: str, text: str) -> str | None:
         """None: no parser here (the preview renders the bot's blocks itself)."""
         return None
+
+    def info(self) -> SiteInfo:
+        """A dump: read-only, no account."""
+        return SiteInfo("an XML dump (read-only)")
 
     def save(self, page: Page, text: str, summary: str, *, bot: bool = True) -> Page:
         """Raises ReadOnly: a dump is never written."""

@@ -39,7 +39,7 @@ from movibot.errors import (
 )
 from movibot.problems import Problem
 from movibot.sites import oauth
-from movibot.sites.base import JSONObject, Page, TemplateDataAnswer
+from movibot.sites.base import JSONObject, Page, SiteInfo, TemplateDataAnswer
 from movibot.sites.templatedata import unavailable as templatedata_unavailable
 from movibot.wikitext.exclusion import bots_allowed
 from movibot.wikitext.titles import is_category
@@ -97,6 +97,8 @@ BLOCKED = frozenset({"blocked", "autoblocked"})
 ACCOUNT_LOST = frozenset({"writeapidenied", "mwoauth-invalid-authorization",
                           "mwoauth-invalid-authorization-blocked-user",
                           "mwoauth-invalid-authorization-not-approved"}) | SESSION_LOST
+# The right an account needs to edit an existing page, and to create one.
+PAGE_RIGHTS = {"edit": "edit", "create": "createpage"}
 # Protection levels named by their old group name, and the right that satisfies them.
 LEVEL_RIGHTS = {"sysop": "editprotected", "autoconfirmed": "editsemiprotected"}
 LOGIN_REASONS = {
@@ -200,6 +202,19 @@ class MediaWikiSite:
         oldest = answer.get("query", {}).get("recentchanges") or [{}]
         self._oldest_change = oldest[0].get("timestamp") or ""
         return str(answer["curtimestamp"])
+
+    def info(self) -> SiteInfo:
+        """The wiki's software and content language, the account reading it (None when
+        anonymous), its rights and its block, in one request. Raises WikiError."""
+        answer = self._api("query", meta="siteinfo|userinfo", siprop="general",
+                           uiprop="rights|blockinfo")
+        self._raise_for(answer, "siteinfo")
+        general = answer.get("query", {}).get("general", {})
+        user = answer.get("query", {}).get("userinfo", {})
+        return SiteInfo(software=str(general.get("generator", "an unknown wiki")),
+                        language=general.get("lang"),
+                        user=None if user.get("anon") else user.get("name"),
+                        rights=frozenset(user.get("rights", ())), blocked=_block(user))
 
     def templatedata(self, titles: Iterable[str]) -> list[TemplateDataAnswer]:
         """Each template page's entry in action=templatedata's answer, in the order asked, 50
@@ -361,8 +376,12 @@ class MediaWikiSite:
 
     def _protected(self, raw: dict[str, Any]) -> str | None:
         """Why this account may not edit the page (from prop=info&inprop=protection and the
-        account's rights), None when it may."""
+        account's rights: logged in without `edit`, or without `createpage` for a missing
+        page), None when it may."""
         kind = "edit" if raw.get("pageid") and not raw.get("missing") else "create"
+        lacking = self._lacking([PAGE_RIGHTS[kind]])
+        if lacking:
+            return f"this account lacks the {lacking[0]} right"
         for rule in raw.get("protection") or ():
             level = str(rule.get("level", ""))
             if rule.get("type") != kind or not level:
@@ -373,6 +392,12 @@ class MediaWikiSite:
                 "protection"
             return f"{kind} {how} (level {level}); this account lacks the right"
         return None
+
+    def _lacking(self, rights: Iterable[str]) -> list[str]:
+        """Which of `rights` the logged-in account lacks ([] when not logged in)."""
+        if self._assert is None:
+            return []
+        return [right for right in rights if right not in self._rights]
 
     # -- login and writes ----------------------------------------------------------------
 
@@ -402,6 +427,10 @@ class MediaWikiSite:
             self._user = query.get("userinfo", {}).get("name") or None
         self._assert = "bot" if "bot" in self._rights else "user"
         self._version = _version(query.get("general", {}).get("generator", ""))
+        lacking = self._lacking(dict.fromkeys(PAGE_RIGHTS.values()))
+        if lacking:
+            log.warning("the account %s lacks the right(s) %s on %s: the pages it may not "
+                        "write are `protected`", self._user, ", ".join(lacking), self.name)
         case = query.get("general", {}).get("case")
         if case:
             self.first_letter = case == "first-letter"
@@ -803,6 +832,16 @@ def _version(generator: str) -> tuple[int, ...]:
     """(1, 39, 17) from "MediaWiki 1.39.17" (or "1.39.0-wmf.3"); () when unreadable."""
     found = re.match(r"MediaWiki (\d+)\.(\d+)", generator)
     return tuple(int(n) for n in found.groups()) if found else ()
+
+
+def _block(userinfo: dict[str, Any]) -> str | None:
+    """Why a meta=userinfo&uiprop=blockinfo answer's account is blocked; None when it is not."""
+    if "blockid" not in userinfo:
+        return None
+    partial = " (a partial block)" if userinfo.get("blockpartial") else ""
+    return (f"by {userinfo.get('blockedby', 'an administrator')}: "
+            f"{userinfo.get('blockreason') or 'no reason given'} "
+            f"(expiry {userinfo.get('blockexpiry', '?')}){partial}")
 
 
 def _retry_after(response: requests.Response | None) -> float | None:

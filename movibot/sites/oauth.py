@@ -7,10 +7,11 @@ identifies every API request by its Authorization header.
 * `OAuth2(token)`: an owner-only OAuth 2.0 access token; every request carries
   `Authorization: Bearer <token>`.
 * `OAuth1(consumer_key, consumer_secret, access_token, access_secret)`: an owner-only OAuth 1.0a
-  consumer; every request is signed with HMAC-SHA1 as RFC 5849 says (section 3.4: the method,
-  the base string URI, the query parameters and the form-encoded body parameters, with
-  oauth_consumer_key, oauth_token, oauth_signature_method, oauth_timestamp, oauth_nonce and
-  oauth_version=1.0). `clock` and `nonce` are injectable, so signatures are reproducible.
+  consumer; every request is signed (HMAC-SHA1, RFC 5849) by requests-oauthlib's OAuth1, the
+  class mwclient builds from its own consumer_token/consumer_secret/access_token/access_secret
+  arguments (mwclient puts it only on a session of its own; ours is shared, so it is put here).
+  movibot does no signing of its own: this class binds the credentials to the wiki's host and to
+  the redact filter.
 
 `load_oauth(config_values, env, base)` builds one from movibot.yaml's `oauth*` keys and the
 environment; secret files must be chmod 600, like the BotPassword's. Every credential is given to
@@ -23,18 +24,13 @@ the header or left the request anonymous.
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import os
 import re
-import secrets
-import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
-from urllib.parse import quote, unquote_to_bytes, urlsplit
+from urllib.parse import urlsplit
 
 import requests
 from requests.auth import AuthBase
@@ -63,10 +59,6 @@ FILE_KEYS = ("oauth2_token_file", "oauth_consumer_secret_file", "oauth_access_se
 # The query that tells who the credentials belong to (add siprop/meta=siteinfo as needed).
 USERINFO = {"meta": "userinfo", "uiprop": "rights|groups"}
 
-SIGNATURE_METHOD = "HMAC-SHA1"
-VERSION = "1.0"
-FORM = "application/x-www-form-urlencoded"
-DEFAULT_PORTS = {"http": 80, "https": 443}
 NONCE_REUSED = "Nonce already used"  # MediaWiki T106066: a fresh nonce succeeds
 _VISIBLE_ASCII = re.compile(r"[\x21-\x7e]+")
 _HINTS = {
@@ -77,94 +69,6 @@ _HINTS = {
     "mwoauth-invalid-authorization-blocked-user": "the consumer's user is blocked",
     "mwoauth-invalid-authorization-not-approved": "the consumer is not approved (or not yours)",
 }
-
-Pair = tuple[str | bytes, str | bytes]
-
-
-# -- RFC 5849 signing --------------------------------------------------------------------------
-
-
-def percent_encode(value: str | bytes) -> str:
-    """RFC 5849 section 3.6: UTF-8, then every byte but ALPHA, DIGIT, `-`, `.`, `_`, `~` as
-    %XX (upper-case hex); a space is %20, never `+`."""
-    return quote(value.encode("utf-8") if isinstance(value, str) else value, safe="")
-
-
-def base_string_uri(url: str) -> str:
-    """RFC 5849 section 3.4.1.2: scheme and host lower-case, the port only when not the
-    scheme's default, the path as sent ("/" when empty), no query, fragment or user info."""
-    parts = urlsplit(url)
-    scheme = parts.scheme.lower()
-    host = parts.hostname or ""
-    if ":" in host:  # an IPv6 literal
-        host = f"[{host}]"
-    port = parts.port
-    if port is not None and port != DEFAULT_PORTS.get(scheme):
-        host = f"{host}:{port}"
-    return f"{scheme}://{host}{parts.path or '/'}"
-
-
-def form_pairs(data: str | bytes) -> list[tuple[bytes, bytes]]:
-    """The decoded name/value pairs of an application/x-www-form-urlencoded string (`+` is a
-    space; a name without `=` has an empty value; empty segments are skipped). Bytes, since a
-    value's percent-escapes need not be UTF-8."""
-    raw = data.encode("utf-8") if isinstance(data, str) else data
-    pairs = []
-    for piece in raw.split(b"&"):
-        if piece:
-            name, _, value = piece.partition(b"=")
-            pairs.append((unquote_to_bytes(name.replace(b"+", b" ")),
-                          unquote_to_bytes(value.replace(b"+", b" "))))
-    return pairs
-
-
-def request_parameters(url: str, body: object = None,
-                       content_type: str | bytes | None = None) -> list[tuple[bytes, bytes]]:
-    """RFC 5849 section 3.4.1.3.1: the query's parameters, then the body's when it is a
-    single-part application/x-www-form-urlencoded body (a multipart upload's are not signed)."""
-    pairs = form_pairs(urlsplit(url).query)
-    if body and isinstance(body, (str, bytes)) and _is_form(content_type):
-        pairs += form_pairs(body)
-    return pairs
-
-
-def normalized_parameters(pairs: Iterable[Pair]) -> str:
-    """RFC 5849 section 3.4.1.3.2: encode, sort by name then value, join `name=value` with `&`
-    (oauth_signature left out)."""
-    encoded = sorted(
-        (percent_encode(name), percent_encode(value))
-        for name, value in pairs
-        if name not in ("oauth_signature", b"oauth_signature")
-    )
-    return "&".join(f"{name}={value}" for name, value in encoded)
-
-
-def signature_base_string(method: str, url: str, pairs: Iterable[Pair]) -> str:
-    """RFC 5849 section 3.4.1.1: METHOD&encoded base string URI&encoded parameters. `pairs` is
-    every signed parameter: the request's (request_parameters) and the oauth_* ones."""
-    return "&".join((percent_encode(method.upper()), percent_encode(base_string_uri(url)),
-                     percent_encode(normalized_parameters(pairs))))
-
-
-def hmac_sha1(base_string: str, consumer_secret: str, token_secret: str) -> str:
-    """RFC 5849 section 3.4.2: base64(HMAC-SHA1(encoded consumer secret & encoded token
-    secret, base string))."""
-    key = f"{percent_encode(consumer_secret)}&{percent_encode(token_secret)}"
-    digest = hmac.new(key.encode("ascii"), base_string.encode("ascii"), hashlib.sha1).digest()
-    return base64.b64encode(digest).decode("ascii")
-
-
-def new_nonce() -> str:
-    """A random nonce: 32 hex digits."""
-    return secrets.token_hex(16)
-
-
-def _is_form(content_type: str | bytes | None) -> bool:
-    if isinstance(content_type, bytes):
-        content_type = content_type.decode("latin-1")
-    media = (content_type or "").split(";", 1)[0].strip().lower()
-    return media == FORM
-
 
 # -- the two credentials -----------------------------------------------------------------------
 
@@ -192,8 +96,10 @@ class OAuth2(AuthBase):
 
 
 class OAuth1(AuthBase):
-    """An owner-only OAuth 1.0a consumer: every request (to `host`, when given) signed with
-    HMAC-SHA1. `clock` gives the Unix time, `nonce` a fresh nonce for each request."""
+    """An owner-only OAuth 1.0a consumer: every request (to `host`, when given) signed by
+    requests-oauthlib (HMAC-SHA1, a fresh nonce and timestamp each time). `nonce` and
+    `timestamp`, for tests only, fix them, so that a signature can be compared with a
+    published one."""
 
     def __init__(
         self,
@@ -203,40 +109,29 @@ class OAuth1(AuthBase):
         access_secret: str,
         *,
         host: str | None = None,
-        clock: Callable[[], float] = time.time,
-        nonce: Callable[[], str] = new_nonce,
+        nonce: str | None = None,
+        timestamp: str | None = None,
     ) -> None:
+        from requests_oauthlib import OAuth1 as Signer
+
         self.consumer_key = _credential(consumer_key, "the OAuth consumer key")
         self._consumer_secret = _credential(consumer_secret, "the OAuth consumer secret")
         self._access_token = _credential(access_token, "the OAuth access token")
         self._access_secret = _credential(access_secret, "the OAuth access secret")
         self.host = host.lower() if host else None
-        self._clock, self._nonce = clock, nonce
+        fixed = {k: v for k, v in (("nonce", nonce), ("timestamp", timestamp)) if v is not None}
+        self._signer = Signer(self.consumer_key, self._consumer_secret, self._access_token,
+                              self._access_secret, **fixed)
         redact.register(*self.secrets())
 
     def __call__(self, r: requests.PreparedRequest) -> requests.PreparedRequest:
-        if _for_host(r, self.host):
-            r.headers["Authorization"] = self.authorization(
-                r.method or "GET", r.url or "", r.body, r.headers.get("Content-Type"))
-        return r
-
-    def authorization(self, method: str, url: str, body: object = None,
-                      content_type: str | bytes | None = None) -> str:
-        """The Authorization header for one request (RFC 5849 section 3.5.1), with a new
-        timestamp and nonce."""
-        oauth = [
-            ("oauth_consumer_key", self.consumer_key),
-            ("oauth_token", self._access_token),
-            ("oauth_signature_method", SIGNATURE_METHOD),
-            ("oauth_timestamp", str(int(self._clock()))),
-            ("oauth_nonce", self._nonce()),
-            ("oauth_version", VERSION),
-        ]
-        signed: list[Pair] = [*request_parameters(url, body, content_type), *oauth]
-        base = signature_base_string(method, url, signed)
-        oauth.append(("oauth_signature",
-                      hmac_sha1(base, self._consumer_secret, self._access_secret)))
-        return "OAuth " + ", ".join(f'{k}="{percent_encode(v)}"' for k, v in oauth)
+        if not _for_host(r, self.host):
+            return r
+        signed: requests.PreparedRequest = self._signer(r)
+        for name, value in list(signed.headers.items()):  # the signer leaves bytes: str again
+            if isinstance(value, bytes):
+                signed.headers[name] = value.decode("latin-1")
+        return signed
 
     def secrets(self) -> tuple[str, ...]:
         """The values to keep out of every output (the consumer key too: it names the bot's

@@ -30,6 +30,7 @@ class Report:
     interrupted: str | None = None  # the signal that stopped the run ("SIGTERM")
     notes: list[str] = field(default_factory=list)  # what the run did differently, and why
     io_error: str | None = None     # a file that could not be written (the state)
+    login_refused: bool = False     # the run could not start: the wiki refused the login
 
     def counts(self) -> dict[Status, int]:
         """How many pages have each status, every run status listed (0 included)."""
@@ -47,7 +48,9 @@ class Report:
 
     def exit_code(self) -> int:
         """0 done (max_edits reached included), 1 some pages need a person or the run halted,
-        3 stop page, 5 interrupted by a signal, 6 a file could not be written."""
+        3 stop page, 5 interrupted by a signal, 6 a file could not be written, 7 login refused."""
+        if self.login_refused:
+            return 7
         if self.io_error:
             return 6
         if self.interrupted:

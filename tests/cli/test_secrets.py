@@ -178,8 +178,8 @@ def test_no_secret_when_the_login_is_refused(
     push = invoke(["push", "--config", str(config), "-vv", "--no-lint", str(local)], WRONG,
                   caplog)
     refused = f"login failed for {shared_wiki.bot_user} on {shared_wiki.api_url}"
-    assert run.exit_code == 1 and refused in run.output
-    assert push.exit_code == 1 and refused in push.output
+    assert run.exit_code == 7 and refused in run.output  # the login's own exit code
+    assert push.exit_code == 7 and refused in push.output
     texts = every_text(tmp_path, run, caplog)
     texts["push output"] = push.output
     assert found.found_in(texts) == []

@@ -437,6 +437,7 @@ class FailingSite:
         self.name = "failing"
         self.problems = self.inner.problems
         self.templatedata = self.inner.templatedata
+        self.info = self.inner.info
 
     def category_pages(self, category: str) -> Iterator[Page]:
         yield from list(self.inner.category_pages(category))[:1]

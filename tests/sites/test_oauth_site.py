@@ -85,3 +85,34 @@ def test_a_refused_token_never_shows_in_the_error(config: Path,
         with pytest.raises(LoginError) as raised:
             open_configured_site(None, load_config(str(config)), write=True)
     assert TOKEN not in str(raised.value) and "OAuth login to" in str(raised.value)
+
+
+def test_an_oauth1_consumer_signs_every_request_through_requests_oauthlib(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from oauthlib.oauth1 import Client
+    from oauthlib.oauth1.rfc5849 import signature
+
+    monkeypatch.delenv("MOVIBOT_PASSWORD", raising=False)
+    keys = {"MOVIBOT_OAUTH_CONSUMER_KEY": "c0nsumerkey00112233445566778899aa",
+            "MOVIBOT_OAUTH_CONSUMER_SECRET": "c0nsumersecret99887766554433221100",
+            "MOVIBOT_OAUTH_ACCESS_TOKEN": "acc3sstoken0a1b2c3d4e5f6a7b8c9d0e1",
+            "MOVIBOT_OAUTH_ACCESS_SECRET": "acc3sssecret5f4e3d2c1b0a9f8e7d6c5b4"}
+    for name, value in keys.items():
+        monkeypatch.setenv(name, value)
+    cfg = tmp_path / "movibot.yaml"
+    cfg.write_text(f"site: {API}\n", encoding="utf-8")
+    with responses.RequestsMock() as rsps:
+        rsps.get(API, json=USERINFO)
+        site = open_configured_site(None, load_config(str(cfg)), write=True)
+        sent = rsps.calls[0].request
+    assert site._user == "Movibot"  # type: ignore[attr-defined]
+    header = sent.headers["Authorization"]
+    params = dict(signature.collect_parameters(uri_query=sent.url.split("?", 1)[1],
+                                               headers={"Authorization": header}))
+    assert params["oauth_consumer_key"] == keys["MOVIBOT_OAUTH_CONSUMER_KEY"]
+    # the signature a server computes from the request and the four secrets
+    again = Client(keys["MOVIBOT_OAUTH_CONSUMER_KEY"], keys["MOVIBOT_OAUTH_CONSUMER_SECRET"],
+                   keys["MOVIBOT_OAUTH_ACCESS_TOKEN"], keys["MOVIBOT_OAUTH_ACCESS_SECRET"],
+                   nonce=params["oauth_nonce"], timestamp=params["oauth_timestamp"])
+    _, expected, _ = again.sign(sent.url, "GET")
+    assert header == expected["Authorization"]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from movibot.sites.base import Page, PageStream, Site, TemplateDataAnswer
+from movibot.sites.base import Page, PageStream, Site, SiteInfo, TemplateDataAnswer
 from movibot.sites.directory import DirectorySite
 from movibot.sites.dump import DumpSite
 from movibot.sites.mediawiki import MediaWikiSite
@@ -81,6 +81,9 @@ class Complete:
     def now(self) -> str:
         return "2024-05-01T12:00:00Z"
 
+    def info(self) -> SiteInfo:
+        return SiteInfo("fake")
+
     def save(self, page: Page, text: str, summary: str, *, bot: bool = True) -> Page:
         return page
 
@@ -88,7 +91,8 @@ class Complete:
         return None
 
 
-@pytest.mark.parametrize("member", ["first_letter", "problems", "templatedata", "live", "render"])
+@pytest.mark.parametrize("member", ["first_letter", "problems", "templatedata", "live", "render",
+                                    "info"])
 def test_the_protocol_declares_what_callers_read_without_asking(member: str) -> None:
     assert isinstance(Complete(), Site)
     members = {k: v for k, v in vars(Complete).items() if k != member}

@@ -8,13 +8,16 @@ values, checked with the jsonschema library plus the cross-field rules of the co
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator, Mapping
+import functools
+import json
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+import fastjsonschema
 import jsonschema
 import yaml
 
@@ -83,6 +86,11 @@ class Schema:
         """The JSON Schema validator of this schema (draft 2020-12, formats checked), made once."""
         return jsonschema.Draft202012Validator(
             dict(self.json), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+
+    @cached_property
+    def json_key(self) -> str:
+        """The schema's JSON document as a string: the key of its compiled validator."""
+        return json.dumps(self.json, sort_keys=True, default=str)
 
     @cached_property
     def _param_index(self) -> dict[str, FieldSpec]:
@@ -233,11 +241,40 @@ class FieldIssue:
 
 
 def validate_fields(fields: Mapping[str, Any], schema: Schema) -> Iterator[FieldIssue]:
-    """Problems of a record's readable values: the schema (jsonschema), then cross-field rules."""
+    """Problems of a record's readable values: the schema (jsonschema), then cross-field rules.
+
+    A record the compiled validator finds valid has no jsonschema error: jsonschema (its
+    messages, every error) is only run on the others (COMPILED False: always)."""
     instance = {k: to_plain(v) for k, v in fields.items() if v is not None}
-    for error in sorted(schema.validator.iter_errors(instance), key=_error_key):
-        yield _issue_from_error(error, schema)
+    if not (COMPILED and compiled_valid(schema, instance)):
+        for error in sorted(schema.validator.iter_errors(instance), key=_error_key):
+            yield _issue_from_error(error, schema)
     yield from _cross_field_issues(fields)
+
+
+# Whether validate_fields first asks the compiled validator (fastjsonschema): a test compares
+# both paths on every page of the corpus (tests/records/test_compiled_validator.py).
+COMPILED = True
+_COMPILED: dict[str, Callable[[Any], Any]] = {}
+
+
+def compiled_valid(schema: Schema, instance: Mapping[str, Any]) -> bool:
+    """Whether fastjsonschema's validator of the schema (compiled once per process, the formats
+    checked by jsonschema's own format checker) accepts `instance`."""
+    check = _COMPILED.get(schema.json_key)
+    if check is None:
+        formats = {name: functools.partial(_FORMATS.conforms, format=name)
+                   for name in _FORMATS.checkers}
+        check = _COMPILED[schema.json_key] = fastjsonschema.compile(dict(schema.json),
+                                                                    formats=formats)
+    try:
+        check(instance)
+    except fastjsonschema.JsonSchemaValueException:
+        return False
+    return True
+
+
+_FORMATS = jsonschema.Draft202012Validator.FORMAT_CHECKER
 
 
 def _error_key(error: jsonschema.ValidationError) -> tuple[str, str]:

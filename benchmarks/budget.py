@@ -72,6 +72,7 @@ class Clock:
         self.spent: dict[str, float] = {}
         self.calls: dict[str, int] = {}
         self._nested = [0.0]
+        self.pages = 0  # calls of plan_one: the pages planned
 
     def timed(self, stage: str, call: Callable[[], Any]) -> Any:
         self._nested.append(0.0)
@@ -110,6 +111,14 @@ def wrap(clock: Clock) -> None:
             path, cls = module.rsplit(".", 1)
             owner = getattr(importlib.import_module(path), cls)
         setattr(owner, attribute, clock.function(named, getattr(owner, attribute)))
+    import movibot.sync.offline as offline
+
+    plan_one = offline.plan_one
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        clock.pages += 1
+        return plan_one(*args, **kwargs)
+    offline.plan_one = counted
 
 
 def main() -> int:
@@ -132,14 +141,14 @@ def main() -> int:
         except SystemExit:
             pass
         wall = time.perf_counter() - started
-        report(clock, wall, started - t0, args.pages if args.dump is None else None)
+        report(clock, wall, started - t0)
     finally:
         shutil.rmtree(where, ignore_errors=True)
     return 0
 
 
-def report(clock: Clock, wall: float, imports: float, pages: int | None) -> None:
-    pages = pages or clock.calls.get(STAGES[0][0], 1) - 1
+def report(clock: Clock, wall: float, imports: float) -> None:
+    pages = max(1, clock.pages)
     print(f"{pages} pages, {wall:.2f} s ({wall / pages * 1e6:.0f} µs a page; imports "
           f"{imports:.2f} s before, not counted)\n")
     print("| stage | µs per page | share |\n|---|---|---|")

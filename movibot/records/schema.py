@@ -255,22 +255,64 @@ def validate_fields(fields: Mapping[str, Any], schema: Schema) -> Iterator[Field
 # Whether validate_fields first asks the compiled validator (fastjsonschema): a test compares
 # both paths on every page of the corpus (tests/records/test_compiled_validator.py).
 COMPILED = True
-_COMPILED: dict[str, Callable[[Any], Any]] = {}
+_COMPILED: dict[str, Callable[[Any], Any] | None] = {}
 
 
 def compiled_valid(schema: Schema, instance: Mapping[str, Any]) -> bool:
-    """Whether fastjsonschema's validator of the schema (compiled once per process, the formats
-    checked by jsonschema's own format checker) accepts `instance`."""
-    check = _COMPILED.get(schema.json_key)
+    """Whether fastjsonschema's validator of the schema accepts `instance`; False when it
+    rejects it or the schema has none (compiled_check)."""
+    check = compiled_check(schema)
     if check is None:
-        formats = {name: functools.partial(_FORMATS.conforms, format=name)
-                   for name in _FORMATS.checkers}
-        check = _COMPILED[schema.json_key] = fastjsonschema.compile(dict(schema.json),
-                                                                    formats=formats)
+        return False
     try:
         check(instance)
     except fastjsonschema.JsonSchemaValueException:
         return False
+    return True
+
+
+def compiled_check(schema: Schema) -> Callable[[Any], Any] | None:
+    """fastjsonschema's validator of the schema, compiled once per process (the formats checked
+    by jsonschema's own format checker); None for a schema that uses a keyword fastjsonschema
+    (drafts 4 to 7) may read otherwise than draft 2020-12 (`prefixItems`, the array form of
+    `items`, `$ref`…): only jsonschema checks it."""
+    key = schema.json_key
+    if key not in _COMPILED:
+        _COMPILED[key] = None
+        if _draft7_reads_it(schema.json):
+            formats = {name: functools.partial(_FORMATS.conforms, format=name)
+                       for name in _FORMATS.checkers}
+            try:
+                _COMPILED[key] = fastjsonschema.compile(dict(schema.json), formats=formats)
+            except fastjsonschema.JsonSchemaDefinitionException:
+                pass
+    return _COMPILED[key]
+
+
+# The keywords draft 7 reads as draft 2020-12 does (x-… annotations aside); the subschemas of
+# those that hold some are checked too.
+_SAME_IN_DRAFT7 = frozenset({
+    "$schema", "$id", "$comment", "title", "description", "default", "examples", "type", "enum",
+    "const", "properties", "required", "additionalProperties", "items", "minItems", "maxItems",
+    "uniqueItems", "minLength", "maxLength", "pattern", "minimum", "maximum", "exclusiveMinimum",
+    "exclusiveMaximum", "multipleOf", "format"})
+
+
+def _draft7_reads_it(node: Any) -> bool:
+    """Whether a (sub)schema uses only _SAME_IN_DRAFT7's keywords, its subschemas too."""
+    if isinstance(node, bool):
+        return True
+    if not isinstance(node, Mapping):
+        return False  # the array form of `items`, a malformed subschema
+    for key, value in node.items():
+        if key.startswith("x-"):
+            continue
+        if key not in _SAME_IN_DRAFT7:
+            return False
+        if key == "properties" and not all(_draft7_reads_it(v) for v in value.values()):
+            return False
+        if key in ("items", "additionalProperties") and not _draft7_reads_it(value):
+            return False
     return True
 
 

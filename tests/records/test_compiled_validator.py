@@ -5,6 +5,7 @@ problems by either path; and a dump run writes the same bytes by either path."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from pathlib import Path
@@ -20,7 +21,7 @@ from reliability_hostile import HOSTILE_PAGES
 import movibot.records.schema as schema_module
 from movibot.records.read import read_page, sources_of
 from movibot.records.record import to_plain
-from movibot.records.schema import compiled_valid, load_schemas, validate_fields
+from movibot.records.schema import compiled_check, compiled_valid, load_schemas, validate_fields
 from movibot.sites.base import Page
 from movibot.wikitext.titles import namespace_of
 
@@ -131,3 +132,11 @@ def test_a_dump_run_writes_the_same_bytes_by_either_path(
     monkeypatch.setattr(schema_module, "COMPILED", False)
     reference = dump_run(cli, path, tmp_path / "reference")
     assert len(fast) > 3 and fast == reference
+
+
+def test_a_schema_with_a_keyword_draft_7_reads_otherwise_has_no_compiled_validator() -> None:
+    bundled = SCHEMAS[0]
+    doc = json.loads(bundled.json_key)
+    doc["properties"]["nom"]["prefixItems"] = [{"enum": ["A"]}]
+    other = dataclasses.replace(bundled, json=doc)
+    assert compiled_check(bundled) is not None and compiled_check(other) is None

@@ -543,7 +543,9 @@ def offline_command(site_spec: str | None, config_path: str | None, out: Path, *
 def failed_report_path(out: Path) -> Path:
     """Where a run with --out that did not complete writes its report when --report is not
     given: beside OUT (OUT itself is left as it was)."""
-    return out.parent / f"{out.name}.report.json"
+    from movibot.sync.offline import report_beside
+
+    return report_beside(out)
 
 
 def templates_command(out: str | None, schema_paths: Sequence[str], config_path: str | None,

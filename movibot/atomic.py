@@ -96,6 +96,8 @@ def staged_folder(out: Path) -> Iterator[Path]:
     of movibot: never replaced)."""
     import shutil
 
+    if out.exists() and not out.is_dir():
+        raise FileExistsError(f"{out} is a file")
     if out.exists() and any(out.iterdir()) and not (out / OUTPUT_MARK).exists():
         raise FileExistsError(f"{out} is not empty and holds no {OUTPUT_MARK}")
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -113,3 +115,28 @@ def staged_folder(out: Path) -> Iterator[Path]:
     os.replace(stage, out)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def staged_file(out: Path, mark: bytes) -> Iterator[IO[bytes]]:
+    """A new binary file beside `out` to fill; moved into place as `out` when the block
+    completes, removed when it raises: `out` is never half written. Raises FileExistsError for
+    an `out` that is not a file holding `mark` in its first 4 kB (not an output of movibot:
+    never replaced)."""
+    if out.exists() and (not out.is_file() or mark not in _head(out)):
+        raise FileExistsError(f"{out} exists and is not an output of movibot")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.staging-", dir=out.parent)
+    os.fchmod(fd, 0o666 & ~_UMASK)  # the mode a new file gets
+    try:
+        with os.fdopen(fd, "wb") as f:
+            yield f
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _head(path: Path) -> bytes:
+    with open(path, "rb") as f:
+        return f.read(4096)

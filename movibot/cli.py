@@ -261,9 +261,10 @@ def _verbosity(f: Any) -> Any:
               help="Write the JSON report to this file.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="json: print the report as JSON instead of diffs.")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False),
+@click.option("--out", "out_dir", type=click.Path(),
               help="Write the planned pages as .wiki files and report.json to this folder, "
-                   "instead of editing the site (for dumps).")
+                   "or as one MediaWiki import file to OUT.xml (its report in "
+                   "OUT.xml.report.json), instead of editing the site (for dumps).")
 @click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True,
               help="Processes for parse/validate/render with --out.")
 @click.option("--title", "titles", multiple=True,

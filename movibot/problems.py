@@ -248,6 +248,18 @@ _TABLE = (
         "Fix: save the page once by hand (MediaWiki expands them then), or put them in "
         "`<nowiki>…</nowiki>`.",
         blocks=True),
+    ProblemCode(
+        "E605", ERROR, "not-xml-text",
+        "the page holds a character XML 1.0 cannot carry (a control character, a lone "
+        "surrogate): it cannot go into an import file",
+        "The page's text holds a control character other than tab and newline, or a lone "
+        "surrogate (half of a character, from a damaged file or dump). XML 1.0 cannot carry "
+        "them at all, not even escaped.\n\n"
+        "A MediaWiki export or import file is XML: such a page cannot be in the import file a "
+        "run with `--out FILE.xml` writes, so that run leaves it out and reports it as an "
+        "error (the other pages are written). MediaWiki itself replaces such characters when "
+        "a page is saved.\n\n"
+        "Fix: delete the character (an editor that shows invisible characters finds it)."),
 )
 
 # Stable codes, in the README's order. Never renumber.

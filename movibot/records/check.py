@@ -7,11 +7,12 @@ about files and the documentation method (sections, categories, links, blocks).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping, Sequence
 
 from movibot.costs.inputs import INPUT_FIELDS, SHARE_FIELDS, cost_inputs
 from movibot.costs.model import input_issues
-from movibot.problems import CODES, Problem
+from movibot.problems import CODES, Problem, line_col
 from movibot.records.record import Record
 from movibot.records.schema import FieldIssue, Schema, validate_fields
 from movibot.records.values import FieldValue
@@ -22,6 +23,8 @@ from movibot.wikitext.tree import Tree
 # Codes that make a record unfit to render (the registry's `blocks`): the page is reported
 # `invalid` and left alone.
 BLOCKING = frozenset(c.code for c in CODES.values() if c.blocks)
+# What XML 1.0 cannot carry at all, not even as a character reference (E605).
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _INPUT_CODES = {"invalid": "E102", "non-positive-surface": "E107",
                 "usable-exceeds-total": "E106", "shares": "E105"}
 
@@ -38,7 +41,23 @@ def check_page(tree: Tree, record: Record, schema: Schema | None, path: str = ""
     trap = save_transforms(tree.text, tree.blocks)
     if trap:
         problems.append(Problem("E604", trap[2], where, trap[0], trap[1]))
+    unfit = not_xml(tree.text, where)
+    if unfit is not None:
+        problems.append(unfit)
     return tuple(sorted(problems, key=lambda p: (p.line, p.col, p.code)))
+
+
+def not_xml(text: str, where: str, offset: int = 0) -> Problem | None:
+    """E605 for the first character of `text` XML 1.0 cannot carry, None when there is none.
+    `offset`: where `text` starts in the page's text when it is a later chunk of it (then
+    the position is given as a character count)."""
+    found = NOT_XML.search(text)
+    if found is None:
+        return None
+    line, col = line_col(text, found.start()) if not offset else (1, 1)
+    at = "" if not offset else f" (character {offset + found.start() + 1})"
+    return Problem("E605", f"U+{ord(found.group()):04X}{at}: a character XML 1.0 cannot carry "
+                           "(the page cannot be in an import file)", where, line, col)
 
 
 def blocking(problems: Sequence[Problem]) -> list[Problem]:

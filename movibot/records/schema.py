@@ -8,13 +8,16 @@ values, checked with the jsonschema library plus the cross-field rules of the co
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator, Mapping
+import functools
+import json
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+import fastjsonschema
 import jsonschema
 import yaml
 
@@ -84,6 +87,11 @@ class Schema:
         """The JSON Schema validator of this schema (draft 2020-12, formats checked), made once."""
         return jsonschema.Draft202012Validator(
             dict(self.json), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+
+    @cached_property
+    def json_key(self) -> str:
+        """The schema's JSON document as a string: the key of its compiled validator."""
+        return json.dumps(self.json, sort_keys=True, default=str)
 
     @cached_property
     def _param_index(self) -> dict[str, FieldSpec]:
@@ -240,11 +248,82 @@ class FieldIssue:
 
 
 def validate_fields(fields: Mapping[str, FieldValue], schema: Schema) -> Iterator[FieldIssue]:
-    """Problems of a record's readable values: the schema (jsonschema), then cross-field rules."""
+    """Problems of a record's readable values: the schema (jsonschema), then cross-field rules.
+
+    A record the compiled validator finds valid has no jsonschema error: jsonschema (its
+    messages, every error) is only run on the others (COMPILED False: always)."""
     instance = {k: to_plain(v) for k, v in fields.items() if v is not None}
-    for error in sorted(schema.validator.iter_errors(instance), key=_error_key):
-        yield _issue_from_error(error, schema)
+    if not (COMPILED and compiled_valid(schema, instance)):
+        for error in sorted(schema.validator.iter_errors(instance), key=_error_key):
+            yield _issue_from_error(error, schema)
     yield from _cross_field_issues(fields)
+
+
+# Whether validate_fields first asks the compiled validator (fastjsonschema): a test compares
+# both paths on every page of the corpus (tests/records/test_compiled_validator.py).
+COMPILED = True
+_COMPILED: dict[str, Callable[[Any], Any] | None] = {}
+
+
+def compiled_valid(schema: Schema, instance: Mapping[str, Any]) -> bool:
+    """Whether fastjsonschema's validator of the schema accepts `instance`; False when it
+    rejects it or the schema has none (compiled_check)."""
+    check = compiled_check(schema)
+    if check is None:
+        return False
+    try:
+        check(instance)
+    except fastjsonschema.JsonSchemaValueException:
+        return False
+    return True
+
+
+def compiled_check(schema: Schema) -> Callable[[Any], Any] | None:
+    """fastjsonschema's validator of the schema, compiled once per process (the formats checked
+    by jsonschema's own format checker); None for a schema that uses a keyword fastjsonschema
+    (drafts 4 to 7) may read otherwise than draft 2020-12 (`prefixItems`, the array form of
+    `items`, `$ref`…): only jsonschema checks it."""
+    key = schema.json_key
+    if key not in _COMPILED:
+        _COMPILED[key] = None
+        if _draft7_reads_it(schema.json):
+            formats = {name: functools.partial(_FORMATS.conforms, format=name)
+                       for name in _FORMATS.checkers}
+            try:
+                _COMPILED[key] = fastjsonschema.compile(dict(schema.json), formats=formats)
+            except fastjsonschema.JsonSchemaDefinitionException:
+                pass
+    return _COMPILED[key]
+
+
+# The keywords draft 7 reads as draft 2020-12 does (x-… annotations aside); the subschemas of
+# those that hold some are checked too.
+_SAME_IN_DRAFT7 = frozenset({
+    "$schema", "$id", "$comment", "title", "description", "default", "examples", "type", "enum",
+    "const", "properties", "required", "additionalProperties", "items", "minItems", "maxItems",
+    "uniqueItems", "minLength", "maxLength", "pattern", "minimum", "maximum", "exclusiveMinimum",
+    "exclusiveMaximum", "multipleOf", "format"})
+
+
+def _draft7_reads_it(node: Any) -> bool:
+    """Whether a (sub)schema uses only _SAME_IN_DRAFT7's keywords, its subschemas too."""
+    if isinstance(node, bool):
+        return True
+    if not isinstance(node, Mapping):
+        return False  # the array form of `items`, a malformed subschema
+    for key, value in node.items():
+        if key.startswith("x-"):
+            continue
+        if key not in _SAME_IN_DRAFT7:
+            return False
+        if key == "properties" and not all(_draft7_reads_it(v) for v in value.values()):
+            return False
+        if key in ("items", "additionalProperties") and not _draft7_reads_it(value):
+            return False
+    return True
+
+
+_FORMATS = jsonschema.Draft202012Validator.FORMAT_CHECKER
 
 
 def _error_key(error: jsonschema.ValidationError) -> tuple[str, str]:

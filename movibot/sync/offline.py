@@ -1,15 +1,18 @@
 """The run on a read-only site (an XML dump): plan every page and write the planned pages to a
-folder, streaming, optionally over several processes with a deterministic output order.
+folder of `.wiki` files or to one MediaWiki import file (an --out ending in .xml: importfile.py),
+streaming, optionally over several processes with a deterministic output order.
 
 Memory does not grow with the number of pages: the members rows go to a temporary SQLite file,
 the outcomes to a temporary file (read back for the counts and for report.json, written
 streaming), and a lieu category with more than STREAM_ROWS members has its table rendered and
 written in chunks of that many rows, in the order render_members sorts them. Output files are
 written by rename (never half written) but not fsynced: a run killed midway is simply run again.
+The import file's report is beside it (report_beside), the folder's inside it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import json
@@ -21,11 +24,12 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from multiprocessing import Pool
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
-from movibot.atomic import replaced, staged_folder
+from movibot.atomic import OUTPUT_MARK, replaced, staged_file, staged_folder
 from movibot.config import Config, SourceConfig
 from movibot.errors import Interrupted, UsageError, WikiError
+from movibot.problems import Problem
 from movibot.records.schema import load_schema
 from movibot.render.members import (
     LIEU_HEAD,
@@ -39,10 +43,12 @@ from movibot.render.templates import template_title
 from movibot.rows import MemberRow
 from movibot.sites.base import Page, PageStream, Site
 from movibot.status import Status
-from movibot.sync.edits import Outcome
+from movibot.sync.edits import Edit, Outcome, summary
+from movibot.sync.importfile import IMPORT_MARK, ImportFile
 from movibot.sync.pages import source_pages
 from movibot.sync.plan import (
     CATEGORY_NS,
+    MEMBERS_UPDATE,
     CategorySpec,
     Source,
     category_specs,
@@ -74,20 +80,23 @@ def _plan_in_worker(page: Page) -> Planned:
 
 
 # What the main process needs of a planned page: its title, members row, the row's line of a
-# members table, its new text (None: no edit) and its outcome (None: not a page of the run).
-Planned = tuple[str, MemberRow | None, str | None, str | None, Outcome | None]
+# members table, its edit (None: no edit; its base page without its text) and its outcome
+# (None: not a page of the run).
+Planned = tuple[str, MemberRow | None, str | None, Edit | None, Outcome | None]
 
 
 def plan_one(page: Page, sources: Sequence[Source], user: str, force: bool) -> Planned:
     """Plan one page, its members line rendered once for all the tables it is in."""
     plan = plan_source_page(page, sources, user, force)
     line = member_line(plan.row, plan.row.kind) if plan.row else None
-    new = plan.edit.new if plan.edit is not None else None
+    edit = plan.edit
+    if edit is not None:  # the old text is not needed any more (nor sent back by a worker)
+        edit = Edit(dataclasses.replace(edit.page, text=""), edit.new, edit.summary)
     outcome = plan.outcome
     if plan.source is None and outcome is not None and not _read_by_a_run(page, outcome,
                                                                           sources):
         outcome = None
-    return page.title, plan.row, line, new, outcome
+    return page.title, plan.row, line, edit, outcome
 
 
 def _read_by_a_run(page: Page, outcome: Outcome, sources: Sequence[Source]) -> bool:
@@ -133,17 +142,18 @@ def run_offline(site: Site, config: Config, sources: Sequence[Source], out: Path
     report = Report(site.name, dry_run=False, full=True, started=site.now())
     report.outcomes = outcomes  # type: ignore[assignment]
     try:
-        with staged_folder(out) as stage:
-            _plan_into(stage, site, config, sources, outcomes, jobs=jobs, force=force,
+        with staged_output(out, config.bot_name(), report.started or "") as (output, beside):
+            _plan_into(output, site, config, sources, outcomes, jobs=jobs, force=force,
                        allow_shrink=allow_shrink, progress=watching(progress, interrupted))
             _finish(report, site, clock() - t0)
-            write_report(report, stage / "report.json")
+            write_report(report, beside)
     except Interrupted as e:
         report.halted = report.interrupted = str(e)
     except (WikiError, UsageError) as e:  # a damaged or stub dump, an unreachable wiki
         report.halted = f"{e}; {out} left as it was"
     except FileExistsError as e:
-        raise UsageError(f"--out {e}: give a new or empty folder") from None
+        advice = "give a new file" if is_import_file(out) else "give a new or empty folder"
+        raise UsageError(f"--out {e}: {advice}") from None
     except OSError as e:
         report.halted = report.io_error = f"cannot write {out}: {e.strerror or e}"
     if report.halted:  # nothing was written: no page was edited or created
@@ -153,40 +163,101 @@ def run_offline(site: Site, config: Config, sources: Sequence[Source], out: Path
     return report
 
 
+class Output(Protocol):
+    """Where a run with --out writes the planned pages: a folder of `.wiki` files
+    (FolderOutput) or one MediaWiki import file (importfile.ImportFile)."""
+
+    def write(self, page: Page, chunks: Iterable[str], summary: str) -> Problem | None:
+        """Write the new text of `page` (the concatenation of `chunks`); the problem that kept
+        it out, None when it is written."""
+
+
+class FolderOutput:
+    """Each page as `FOLDER/TITLE.wiki`, written through a rename without fsync: an output
+    folder is made again by running again."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def write(self, page: Page, chunks: Iterable[str], summary: str) -> Problem | None:
+        with replaced(self.folder / title_to_filename(page.title)) as f:
+            for chunk in chunks:
+                f.write(chunk)
+        return None
+
+
+def is_import_file(out: Path) -> bool:
+    """Whether --out names an import file (its suffix is .xml) rather than a folder."""
+    return out.suffix.lower() == ".xml"
+
+
+def report_beside(out: Path) -> Path:
+    """The report of a run with --out that has no folder to hold it (an import file, or a run
+    that did not complete): `OUT.report.json`, beside OUT."""
+    return out.parent / f"{out.name}.report.json"
+
+
+@contextlib.contextmanager
+def staged_output(out: Path, user: str, started: str) -> Iterator[tuple[Output, Path]]:
+    """The output of a run with --out, staged beside `out` and moved into place when the block
+    completes (atomic.staged_folder, staged_file): its writer and where report.json goes."""
+    if not is_import_file(out):
+        with staged_folder(out) as stage:
+            yield FolderOutput(stage), stage / OUTPUT_MARK
+        return
+    with staged_file(out, IMPORT_MARK) as file:
+        writer = ImportFile(file, user, started)
+        writer.start()
+        yield writer, report_beside(out)
+        writer.finish()
+
+
+def refused(outcome: Outcome, problem: Problem) -> Outcome:
+    """The outcome of a planned page its output refused (E605): an error, with the problem."""
+    return Outcome(outcome.title, Status.ERROR, (*outcome.problems, problem),
+                   f"{problem.code} {problem.message}")
+
+
+def written(output: Output, edit: Edit, outcome: Outcome) -> Outcome:
+    """Write an edit's new text to `output`; its outcome, or why it was refused."""
+    problem = output.write(edit.page, (edit.new,), edit.summary)
+    return outcome if problem is None else refused(outcome, problem)
+
+
 def _finish(report: Report, site: Site, duration: float) -> None:
     report.problems[:] = site.problems
     report.duration = duration
 
 
-def _plan_into(out: Path, site: Site, config: Config, sources: Sequence[Source],
+def _plan_into(output: Output, site: Site, config: Config, sources: Sequence[Source],
                outcomes: SpilledOutcomes, *, jobs: int, force: bool, allow_shrink: bool,
                progress: Callable[[Iterable[Any], int, str], Iterable[Any]]) -> None:
     """Plan every page, then the category and template pages, writing the planned ones to
-    `out` and their outcomes to `outcomes`."""
+    `output` and their outcomes to `outcomes`."""
     user = config.bot_name()
     with RowStore() as rows:
         seen: dict[str, Page] | None = {} if isinstance(site, PageStream) else None
         stream = plan_stream(source_pages(site, sources, seen), sources, user, force, jobs)
-        for title, row, line, new, outcome in progress(stream, -1, "Planning"):
+        for title, row, line, edit, outcome in progress(stream, -1, "Planning"):
             # a page of no source that calls a source's template (E301) is planned too, in
             # no table: its source is None but it has an outcome
-            if new is not None:
-                write_file(out / title_to_filename(title), new)
+            if edit is not None and outcome is not None:
+                outcome = written(output, edit, outcome)
             if row is not None:
                 rows.add(title, row, line or "")
             if outcome is not None:
                 outcomes.append(outcome)
-        for outcome in plan_categories(site, sources, rows, out, user, force, allow_shrink,
+        for outcome in plan_categories(site, sources, rows, output, user, force, allow_shrink,
                                        seen):
             outcomes.append(outcome)
-    for outcome in write_templates(site, sources, out, user, force, seen):
+    for outcome in write_templates(site, sources, output, user, force, seen):
         outcomes.append(outcome)
 
 
-def write_templates(site: Site, sources: Sequence[Source], out: Path, user: str, force: bool,
-                    seen: dict[str, Page] | None) -> Iterator[Outcome]:
+def write_templates(site: Site, sources: Sequence[Source], output: Output, user: str,
+                    force: bool, seen: dict[str, Page] | None) -> Iterator[Outcome]:
     """The sources' template pages planned as the run plans them (plan_templates), the edited
-    ones written to `out`."""
+    ones written to `output`."""
     templates = list({template_title(s.schema): s.schema for s in sources}.items())
     titles = [normalize_title(title) for title, _ in templates]
     if seen is not None:  # the dump's template pages, kept by the one pass
@@ -194,16 +265,14 @@ def write_templates(site: Site, sources: Sequence[Source], out: Path, user: str,
     else:
         pages = {p.title: p for p in site.pages(titles)}
     edits, outcomes = plan_templates(templates, pages, user, force)
+    kept_out = {}
     for edit in edits:
-        write_file(out / title_to_filename(edit.title), edit.new)
-    yield from outcomes
-
-
-def write_file(path: Path, text: str) -> None:
-    """Write `text` (UTF-8, newlines as given) to `path` through a rename, without fsync: an
-    output folder is made again by running again."""
-    with replaced(path) as f:
-        f.write(text)
+        problem = output.write(edit.page, (edit.new,), edit.summary)
+        if problem is not None:
+            kept_out[edit.title] = problem
+    for outcome in outcomes:
+        problem = kept_out.get(outcome.title)
+        yield outcome if problem is None else refused(outcome, problem)
 
 
 class SpilledOutcomes:
@@ -300,8 +369,8 @@ class RowStore:
             yield line
 
 
-def plan_categories(site: Site, sources: Sequence[Source], rows: RowStore, out: Path, user: str,
-                    force: bool, allow_shrink: bool = False,
+def plan_categories(site: Site, sources: Sequence[Source], rows: RowStore, output: Output,
+                    user: str, force: bool, allow_shrink: bool = False,
                     seen: dict[str, Page] | None = None) -> Iterator[Outcome]:
     """Plan each category page the rows imply; write the edited ones; yield the outcomes.
     A lieu table is put together from its members' lines (each rendered once, when its page
@@ -314,10 +383,9 @@ def plan_categories(site: Site, sources: Sequence[Source], rows: RowStore, out: 
         pages = {p.title: p for p in site.pages(titles)}
     for spec, title in zip(specs, titles, strict=True):
         page = pages.get(title) or Page(title, "", exists=False, ns=14)
-        path = out / title_to_filename(title)
         count = rows.count(spec.name) if spec.kind else 0
         if spec.kind == "lieu" and count > STREAM_ROWS:
-            yield stream_category(page, spec, rows.lines(spec.name), path, user, force,
+            yield stream_category(page, spec, rows.lines(spec.name), output, user, force,
                                   allow_shrink, count)
             continue
         if spec.kind == "lieu":
@@ -329,12 +397,10 @@ def plan_categories(site: Site, sources: Sequence[Source], rows: RowStore, out: 
                                        if spec.kind else ())
             edit, outcome = plan_category(page, spec, user=user, force=force,
                                           allow_shrink=allow_shrink)
-        if edit is not None:
-            write_file(path, edit.new)
-        yield outcome
+        yield outcome if edit is None else written(output, edit, outcome)
 
 
-def stream_category(page: Page, spec: CategorySpec, lines: Iterator[str], path: Path,
+def stream_category(page: Page, spec: CategorySpec, lines: Iterator[str], output: Output,
                     user: str, force: bool, allow_shrink: bool = False,
                     count: int | None = None) -> Outcome:
     """plan_category for a big lieu category, its members table written line by line.
@@ -357,14 +423,20 @@ def stream_category(page: Page, spec: CategorySpec, lines: Iterator[str], path: 
         block = find_block(base, "membres")
         assert block is not None  # plan_category wrote or kept one
         before, after, newline = block_frame(base, block, sha1)
-        with replaced(path) as f:
-            f.write(before)
-            table.seek(0)
-            while chunk := table.read(1 << 20):
-                f.write(chunk.replace("\n", newline))
-            f.write(after)
+        action = edit.summary if edit is not None else summary(MEMBERS_UPDATE)
+        problem = output.write(page, _chunks(before, table, newline, after), action)
     status = Status.CREATED if not page.exists else Status.EDITED
-    return Outcome(page.title, status)
+    outcome = Outcome(page.title, status)
+    return outcome if problem is None else refused(outcome, problem)
+
+
+def _chunks(before: str, table: IO[str], newline: str, after: str) -> Iterator[str]:
+    """`before`, the table in `table` (its newlines made `newline`), `after`."""
+    yield before
+    table.seek(0)
+    while chunk := table.read(1 << 20):
+        yield chunk.replace("\n", newline)
+    yield after
 
 
 def _write_table(lines: Iterator[str], out: IO[str]) -> Any:

@@ -173,6 +173,9 @@ def shrink_refusal(before: int, after: int) -> str | None:
     return None
 
 
+MEMBERS_UPDATE = "mise à jour de la liste des membres"  # the summary of a members table's edit
+
+
 def plan_category(page: Page, spec: CategorySpec, *, user: str, force: bool = False,
                   allow_shrink: bool = False, rows: int | None = None,
                   members: str | None = None) -> tuple[Edit | None, Outcome]:
@@ -202,7 +205,7 @@ def plan_category(page: Page, spec: CategorySpec, *, user: str, force: bool = Fa
             return None, Outcome(page.title, Status.SHRINK_REFUSED, (), why)
     return block_edit(page, lambda: replace_block(page.text, "membres", members,
                                                   anchor=len(page.text.rstrip()), force=force),
-                      "mise à jour de la liste des membres")
+                      MEMBERS_UPDATE)
 
 
 def block_edit(page: Page, rewrite: Callable[[], str], action: str

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import dataclasses
 import html
+import io
 import json
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -18,6 +20,7 @@ from movibot.rows import MemberRow
 from movibot.sites.base import Page
 from movibot.sites.dump import DumpSite
 from movibot.sync.edits import Outcome
+from movibot.sync.importfile import SCHEMA, ImportFile
 from movibot.sync.plan import CategorySpec, Source, plan_category
 from movibot.wikitext.titles import normalize_title
 
@@ -44,10 +47,11 @@ SPEC = CategorySpec("Tiers-Lieux", "Les tiers-lieux.", "lieu", "Les Tiers Lieux"
 
 
 def streamed(page: Page, n: int, tmp_path: Path, force: bool = False) -> tuple[Outcome, str]:
-    path = tmp_path / "out.wiki"
+    path = tmp_path / "Catégorie:Tiers-Lieux.wiki"
     path.unlink(missing_ok=True)
     lines = (member_line(r, "lieu") for r in rows(n))
-    outcome = offline.stream_category(page, SPEC, lines, path, "Movibot", force, count=n)
+    outcome = offline.stream_category(page, SPEC, lines, offline.FolderOutput(tmp_path),
+                                      "Movibot", force, count=n)
     return outcome, path.read_bytes().decode("utf-8") if path.exists() else ""
 
 
@@ -146,3 +150,16 @@ def test_the_report_is_written_as_json_dumps_would(tmp_path: Path) -> None:
     text = json.dumps(whole, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
     assert (tmp_path / "out" / "report.json").read_text(encoding="utf-8") == text
     assert len(report.outcomes) == len(whole["pages"]) > 12
+
+
+@pytest.mark.parametrize("n", [0, 5, 11])
+def test_a_big_table_streamed_into_an_import_file_is_the_in_memory_text(n: int) -> None:
+    file = io.BytesIO()
+    writer = ImportFile(file, "Movibot", "2026-01-01T00:00:00Z")
+    writer.start()
+    lines = (member_line(r, "lieu") for r in rows(n))
+    old = existing(in_memory(MISSING, 2)[1])
+    outcome = offline.stream_category(old, SPEC, lines, writer, "Movibot", False, count=n)
+    writer.finish()
+    texts = [t.text for t in ET.fromstring(file.getvalue()).iter(f"{{{SCHEMA}}}text")]
+    assert (outcome, texts) == (in_memory(old, n)[0], [in_memory(old, n)[1]])

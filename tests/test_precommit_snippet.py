@@ -1,5 +1,6 @@
-"""The README's pre-commit snippet names a hook this repository declares and a rev it has
-(.ci/package-check then runs `pre-commit try-repo` with exactly that rev and hook id)."""
+"""The pre-commit snippet of the maintainers' guide (docs/maintainers.md) names a hook this
+repository declares and a rev it has (.ci/package-check then runs `pre-commit try-repo` with
+exactly that rev and hook id)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def snippet() -> tuple[str, str]:
     done = subprocess.run([sys.executable, str(ROOT / ".ci" / "precommit-snippet"),
-                           str(ROOT / "README.md")], capture_output=True, text=True, check=True)
+                           str(ROOT / "docs" / "maintainers.md")],
+                          capture_output=True, text=True, check=True)
     rev, hook = done.stdout.split()
     return rev, hook
 

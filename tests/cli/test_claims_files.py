@@ -1,8 +1,8 @@
-"""README claims that had no test of their own (tests/README.md, "Claims without a test"): owned
-blocks under `run --force`, the lock of push and pull, pull and push over local files, the push
-report, `run --dry-run --title`, the export formats, the configuration file, `push_bot_flag`,
-the schemas' JSON Schema draft, text fields, the lint table, the pre-commit hook and the hostile
-pages of the reliability suite."""
+"""Claims of the README and its guides (docs/) that had no test of their own (tests/README.md,
+"Claims without a test"): owned blocks under `run --force`, the lock of push and pull, pull and
+push over local files, the push report, `run --dry-run --title`, the export formats, the
+configuration file, `push_bot_flag`, the schemas' JSON Schema draft, text fields, the lint
+table, the pre-commit hook and the hostile pages of the reliability suite."""
 
 from __future__ import annotations
 
@@ -33,7 +33,8 @@ from movibot.sync.edits import unified_diff
 from movibot.wikitext.titles import title_from_file
 
 ROOT = Path(__file__).resolve().parents[2]
-README = (ROOT / "README.md").read_text(encoding="utf-8")
+MAINTAINERS = (ROOT / "docs" / "maintainers.md").read_text(encoding="utf-8")
+GUARANTEES = (ROOT / "docs" / "guarantees.md").read_text(encoding="utf-8")
 LIEU_SCHEMA = ROOT / "schemas" / "lieu.yaml"
 LIEU = "Le_Lieu_Test.wiki"
 BEGIN = "<!-- movibot:begin infobox sha1=0123456789ab -->"
@@ -478,7 +479,7 @@ def test_text_fields_keep_the_text_of_gallery_pre_and_syntaxhighlight(value: str
 
 
 def test_the_lint_table_gives_every_code_its_severity_and_name() -> None:
-    section = README.split("## Lint codes", 1)[1].split("\n## ", 1)[0]
+    section = MAINTAINERS.split("## Lint codes", 1)[1].split("\n## ", 1)[0]
     rows = re.findall(r"^\| ([EW]\d{3}) \| (\w+) \| ([\w-]+) \|", section, re.M)
     assert {code: (severity, name) for code, severity, name in rows} == {
         c.code: (c.severity, c.name) for c in CODES.values()}
@@ -487,7 +488,8 @@ def test_the_lint_table_gives_every_code_its_severity_and_name() -> None:
 
 def test_the_pre_commit_hook_runs_movibot_lint_on_wiki_files(cli: Cli, tmp_path: Path) -> None:
     (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
-    snippet = README.split("pre-commit (`.pre-commit-hooks.yaml` is in this repository):", 1)[1]
+    snippet = MAINTAINERS.split(
+        "pre-commit (`.pre-commit-hooks.yaml` is in this repository):", 1)[1]
     snippet = yaml.safe_load(snippet.split("```yaml\n", 1)[1].split("```", 1)[0])
     (repo,) = snippet["repos"]
     assert repo["rev"] == "main"  # no release tagged yet (test_precommit_snippet.py: it exists)
@@ -517,7 +519,7 @@ PAYLOADS = ["}}{{Supprimer}}", "[[Catégorie:Spam]]", "<!-- movibot:end infobox 
 
 
 def test_the_hostile_lieux_carry_every_payload_the_readme_names() -> None:
-    section = README.split("- **No amplification**:", 1)[1].split("\n- **", 1)[0]
+    section = GUARANTEES.split("- **No amplification**:", 1)[1].split("\n- **", 1)[0]
     assert "9 lieux, 7 of them hostile" in " ".join(section.split())
     listed = section.split("carry ", 1)[1].split(", raw or in", 1)[0]
     assert re.findall(r"`([^`]+)`", listed) == [p.replace("{{subst:", "{{subst:…}}")

@@ -1,4 +1,5 @@
-"""Take the screenshots of the README: a lieu page and a category page as the bot writes them.
+"""Take the screenshots of docs/maintainers.md: a lieu page and a category page as the bot
+writes them.
 
     apt-get install mediawiki php-cli php-sqlite3 php-mbstring php-xml php-intl chromium
     python docs/screenshots.py            # writes docs/lieu.png, docs/categorie.png,

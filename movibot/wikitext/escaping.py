@@ -8,6 +8,7 @@ written.
 
 from __future__ import annotations
 
+import functools
 import re
 from urllib.parse import quote
 
@@ -44,6 +45,7 @@ def escape_url(url: str) -> str:
     return _URL_ESCAPE_RE.sub(lambda m: _ESCAPES[m.group(0)], spaced)
 
 
+@functools.lru_cache(maxsize=4096)  # values repeat across pages (a town, a type)
 def safe_name(value: str) -> str | None:
     """`value` usable as a category or page name (normalized), or None when it holds markup.
 
@@ -56,6 +58,7 @@ def safe_name(value: str) -> str | None:
     return normalize_title(v) if len(v.encode("utf-8")) <= 255 else None
 
 
+@functools.lru_cache(maxsize=4096)
 def category_from(pattern: str, value: str) -> str | None:
     """The category a field's value puts its page in (`pattern` with `{value}`, or `{Value}`
     capitalised), or None when the name is not plain: safe_name refuses it, or MediaWiki would

@@ -22,9 +22,10 @@ def complete(cli: Cli, shell: str, words: str, current: str) -> list[str]:
                       "COMP_CWORD": current}, prog_name="movibot")
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    if shell == "bash":
-        return [line.split(",", 1)[1] for line in lines]
-    return lines[1::3]  # zsh and fish: type, value, help, for each
+    if shell == "bash" or (shell == "fish" and lines and "," in lines[0]):
+        # bash, and fish since click 8.5: `type,value` (fish: then a tab and the help)
+        return [line.split(",", 1)[1].split("\t", 1)[0] for line in lines]
+    return lines[1::3]  # zsh, and fish before click 8.5: type, value, help, for each
 
 
 @pytest.mark.parametrize(("shell", "current"), [("bash", "1"), ("zsh", "1"), ("fish", "ru")])

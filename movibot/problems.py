@@ -181,6 +181,19 @@ _TABLE = (
         "The value the page shows is not the one its author wrote.\n\n"
         "Fix: write `{{!}}` for a `|` inside a value."),
     ProblemCode(
+        "W205", WARNING, "template-near-miss",
+        "a call's name is nearly a source's template but MediaWiki calls another page "
+        "(`{{TIERS-LIEU}}`, `{{Tiérs-Lieu}}`, `{{Fihce}}`): not read, with a did-you-mean",
+        "MediaWiki reads a template's name as a title: only its first letter is read in any "
+        "case (on a wiki whose siteinfo `case` is `first-letter`), `_` is a space, and the "
+        "`Modèle:` or `Template:` prefix may be written in any case. Nothing else is folded: "
+        "`{{TIERS-LIEU}}`, `{{Tiérs-Lieu}}` and `{{tiers lieu}}` call other pages than "
+        "`Modèle:Tiers-Lieu`, and so does a misspelling such as `{{Fihce}}`.\n\n"
+        "The page shows a red link instead of the infobox, it is not among the template's "
+        "transclusions, and movibot does not read the call either: the page has no record.\n\n"
+        "Fix: write the template's name as the message suggests, or ask for a redirect of that "
+        "name to the template (then add it to the schema's `x-wiki.aliases`)."),
+    ProblemCode(
         "E301", ERROR, "no-category",
         "the page is in no category, or calls a source's template outside its category",
         "The page is in no category, or calls a source's template without being in the "

@@ -26,7 +26,13 @@ from movibot.records.record import Record
 from movibot.records.schema import FieldSpec, Schema
 from movibot.records.types import read_value
 from movibot.records.values import FieldValue, Reading
-from movibot.wikitext.titles import CATEGORY_PREFIXES, categories_in, fold, normalize_title
+from movibot.wikitext.titles import (
+    CATEGORY_PREFIXES,
+    categories_in,
+    fold,
+    normalize_title,
+    template_name,
+)
 from movibot.wikitext.tree import (
     Cut,
     Survey,
@@ -75,23 +81,27 @@ def parse_record(text: str, schemas: Sequence[Schema], title: str = "", path: st
     return read_record(tree, pick_tree_schema(tree, schemas), title, path)
 
 
-def pick_tree_schema(tree: Tree, schemas: Sequence[Schema]) -> Schema | None:
-    """pick_schema on a parsed page (None for a page too complex to parse)."""
+def pick_tree_schema(tree: Tree, schemas: Sequence[Schema], first_letter: bool = True
+                     ) -> Schema | None:
+    """pick_schema on a parsed page (None for a page too complex to parse); template names
+    resolved on a `first-letter` wiki or not."""
     if tree.code is None:
         return None
     try:
-        return _pick(tree.survey, schemas, hidden_ranges(tree.masked))
+        return _pick(tree.survey, schemas, hidden_ranges(tree.masked), first_letter)
     except RecursionError:  # nested too deeply: read_record gives its E603
         return None
 
 
-def read_record(tree: Tree, schema: Schema | None, title: str = "", path: str = "") -> Record:
-    """The record of a parsed page following `schema`; no tokenizer pass (the tree has it)."""
+def read_record(tree: Tree, schema: Schema | None, title: str = "", path: str = "",
+                first_letter: bool = True) -> Record:
+    """The record of a parsed page following `schema`; no tokenizer pass (the tree has it).
+    `first_letter`: the wiki reads a title's first letter in any case (siteinfo `case`)."""
     kind = schema.kind if schema else None
     if tree.code is None:
         return _unparsed(tree.masked, kind, title, path, tree.too_complex or "")
     try:
-        return _build_record(tree.survey, tree.masked, schema, title, path)
+        return _build_record(tree.survey, tree.masked, schema, title, path, first_letter)
     except RecursionError:
         return _unparsed(tree.masked, kind, title, path, "wikitext nested too deeply")
 
@@ -110,10 +120,10 @@ def pick_schema(code: Wikicode, schemas: Sequence[Schema],
     return _pick(survey(code), schemas, hidden)
 
 
-def _pick(found: Survey, schemas: Sequence[Schema], hidden: Sequence[tuple[int, int]]
-          ) -> Schema | None:
+def _pick(found: Survey, schemas: Sequence[Schema], hidden: Sequence[tuple[int, int]],
+          first_letter: bool = True) -> Schema | None:
     for schema in schemas:
-        if infobox_calls(found, schema, hidden):
+        if infobox_calls(found, schema, hidden, first_letter):
             return schema
     cats = {fold(c) for c in page_categories(found, hidden)}
     for schema in schemas:
@@ -123,7 +133,8 @@ def _pick(found: Survey, schemas: Sequence[Schema], hidden: Sequence[tuple[int, 
 
 
 def _build_record(
-    found: Survey, masked: str, schema: Schema | None, title: str, path: str
+    found: Survey, masked: str, schema: Schema | None, title: str, path: str,
+    first_letter: bool = True,
 ) -> Record:
     where = path or title
     problems: list[Problem] = []
@@ -136,7 +147,7 @@ def _build_record(
     fallback = False
     hidden = hidden_ranges(masked)
     if schema is not None:
-        calls = infobox_calls(found, schema, hidden)
+        calls = infobox_calls(found, schema, hidden, first_letter)
         if calls:
             template, offset, top_level = calls[0]
             template_start, template_end = offset, offset + len(str(template))
@@ -181,21 +192,58 @@ def locate_template(code: Wikicode, schema: Schema,
     return calls[0] if calls else None
 
 
-def calls_template(template: Template, schema: Schema) -> bool:
+def calls_template(template: Template, schema: Schema, first_letter: bool = True) -> bool:
     """True when a template call transcludes the schema's template, its name read as MediaWiki
-    reads a title (`{{Tiers&#45;Lieu}}`, `{{Tiers_Lieu}}`, `{{Modèle:Tiers-Lieu}}`)."""
-    return schema.matches_template(template_title(bare(template.name)))
+    reads a title (`{{Tiers&#45;Lieu}}`, `{{Tiers_Lieu}}`, `{{Modèle:Tiers-Lieu}}`; not
+    `{{TIERS-LIEU}}`: see Schema.matches_template)."""
+    return schema.matches_template(template_title(bare(template.name)), first_letter)
 
 
-def infobox_calls(found: Survey, schema: Schema, hidden: Sequence[tuple[int, int]] = ()
-                  ) -> list[tuple[Template, int, bool]]:
+def infobox_calls(found: Survey, schema: Schema, hidden: Sequence[tuple[int, int]] = (),
+                  first_letter: bool = True) -> list[tuple[Template, int, bool]]:
     """Every call of the schema's template the page shows, in the order they are chosen: the
     top-level ones in page order, then the nested ones (in a tag, a table, a <noinclude>,
     another template) in page order; each with its offset and whether it is top-level. Calls
     in `hidden` ranges (<includeonly> text: not shown on the page itself) are left out."""
     matching = [c for c in found.templates
-                if calls_template(c[0], schema) and not in_ranges(c[1], hidden)]
+                if calls_template(c[0], schema, first_letter) and not in_ranges(c[1], hidden)]
     return [c for c in matching if c[2]] + [c for c in matching if not c[2]]
+
+
+def near_misses(found: Survey, masked: str, schemas: Sequence[Schema], where: str,
+                first_letter: bool = True) -> list[Problem]:
+    """W205 for each call the page shows whose name is nearly a schema's template (or alias)
+    but that MediaWiki resolves to another page (Schema.near_template); on a page calling none
+    of the schemas' templates, a likely typo (`{{Fihce}}`: Schema.close_template) too."""
+    hidden = hidden_ranges(masked)
+    calls = [(t, at, template_title(bare(t.name))) for t, at, _ in found.templates
+             if not in_ranges(at, hidden)]
+    read = {at for _, at, name in calls
+            if any(s.matches_template(name, first_letter) for s in schemas)}
+    out = []
+    for template, at, name in calls:
+        if at in read:
+            continue
+        hint = _intended(name, schemas, first_letter, typos=not read)
+        if hint is not None:
+            page = template_name(name, first_letter) or name
+            out.append(Problem(
+                "W205", f"{{{{{bare(template.name)}}}}} is not read as {{{{{hint}}}}}: MediaWiki "
+                f"calls another page (Modèle:{page}); did you mean {{{{{hint}}}}}?",
+                where, *line_col(masked, at)))
+    return out
+
+
+def _intended(name: str, schemas: Sequence[Schema], first_letter: bool, typos: bool
+              ) -> str | None:
+    """The schemas' template name a call's name nearly is, or (with `typos`) is close to."""
+    for schema in schemas:
+        hint = schema.near_template(name, first_letter)
+        if hint is not None:
+            return hint
+    if not typos:
+        return None
+    return next((h for s in schemas if (h := s.close_template(name)) is not None), None)
 
 
 def _duplicate_calls(calls: list[tuple[Template, int, bool]], text: str, where: str

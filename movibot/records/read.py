@@ -22,7 +22,7 @@ from movibot.costs.inputs import cost_inputs
 from movibot.costs.model import CostResult, compute_costs, input_issues
 from movibot.problems import Problem
 from movibot.records.check import blocking, check_page
-from movibot.records.parse import pick_tree_schema, read_record
+from movibot.records.parse import near_misses, pick_tree_schema, read_record
 from movibot.records.record import Record
 from movibot.records.schema import Schema
 from movibot.sites.base import Page
@@ -75,6 +75,8 @@ class Reading:
     source: Source | None
     membership: Membership
     record: Record
+    schemas: tuple[Schema, ...] = ()  # the sources' schemas: a near-miss call names them (W205)
+    first_letter: bool = True  # the wiki reads a title's first letter in any case
 
     @cached_property
     def problems(self) -> tuple[Problem, ...]:
@@ -148,13 +150,16 @@ def read_page(page: Page, sources: Sequence[Source], *, path: str = "",
     again from the same tree when the source's schema is another, checked once. Never raises."""
     tree = parse_tree(page.text)
     content = is_content(page) and tree.redirect is None
-    schema = pick_tree_schema(tree, [s.schema for s in sources]) if content else None
-    record = read_record(tree, schema, page.title, path)
+    schemas = tuple(s.schema for s in sources)
+    schema = pick_tree_schema(tree, schemas, first_letter) if content else None
+    record = read_record(tree, schema, page.title, path, first_letter)
     source, membership = _source(page, tree, record, schema, sources, first_letter, content)
     if source is not None and schema is not source.schema:
         schema = source.schema
-        record = read_record(tree, schema, page.title, path)  # the same tree, no new parse
-    return Reading(page, path or page.title, tree, schema, source, membership, record)
+        # the same tree, no new parse
+        record = read_record(tree, schema, page.title, path, first_letter)
+    return Reading(page, path or page.title, tree, schema, source, membership, record,
+                   schemas if content else (), first_letter)
 
 
 def _source(page: Page, tree: Tree, record: Record, schema: Schema | None,
@@ -178,9 +183,13 @@ def _source(page: Page, tree: Tree, record: Record, schema: Schema | None,
 
 def _problems(r: Reading) -> tuple[Problem, ...]:
     """Every problem of the page: its blocks (E401/E402), the one check (records.check), the
-    documentation method's sections (E109) and category (E301)."""
+    calls that nearly name a source's template (W205), the documentation method's sections
+    (E109) and category (E301)."""
     found = [_at(p, r.path) for p in r.tree.block_problems]
     found.extend(check_page(r.tree, r.record, r.schema, r.path))
+    if r.schemas and r.tree.code is not None:
+        found.extend(near_misses(r.tree.survey, r.tree.masked, r.schemas, r.path,
+                                 r.first_letter))
     if r.redirect is None:
         found.extend(missing_sections(r.record, r.schema, r.path))
         found.extend(_category_problem(r))

@@ -23,9 +23,10 @@ from movibot.records.record import to_plain
 from movibot.records.types import VALUE_TYPES, ValueType, value_type
 from movibot.records.values import FieldValue
 from movibot.resources import schema_dir
-from movibot.wikitext.titles import fold
+from movibot.wikitext.titles import TEMPLATE_PREFIXES, fold, template_name
 
 SCHEMA_DIR = schema_dir()
+_FOLDED_TEMPLATE_PREFIXES = frozenset(fold(p) for p in TEMPLATE_PREFIXES)
 
 
 @dataclass(frozen=True)
@@ -93,12 +94,48 @@ class Schema:
                 index.setdefault(fold(name), f)
         return index
 
-    def matches_template(self, name: str) -> bool:
-        """True when a template name is this schema's template or one of its aliases."""
-        bare = name.strip()
-        if ":" in bare and fold(bare.split(":", 1)[0]) in {"modele", "template"}:
-            bare = bare.split(":", 1)[1]
-        return fold(bare) in {fold(n) for n in (self.template, *self.template_aliases)}
+    def matches_template(self, name: str, first_letter: bool = True) -> bool:
+        """True when a call's name (read as a title: tree.template_title) transcludes the
+        schema's template or one of its aliases (the wiki's redirects to it), resolved as
+        MediaWiki resolves it (titles.template_name): `{{tiers-Lieu}}` and
+        `{{Modèle:Tiers_Lieu}}` are calls of `Tiers-Lieu`, `{{TIERS-LIEU}}` is not."""
+        return template_name(name, first_letter) in self._template_names[first_letter]
+
+    def near_template(self, name: str, first_letter: bool = True) -> str | None:
+        """The schema's template name (or alias) a call's name nearly is but MediaWiki does not
+        read as it (another case past the first letter, an accent, a hyphen for a space:
+        `{{TIERS-LIEU}}`, `{{Tiérs-Lieu}}`, `{{tiers lieu}}`); None for a match or another
+        name."""
+        key = template_name(name, first_letter)
+        if key is None or key in self._template_names[first_letter]:
+            return None
+        prefix, _, rest = key.partition(":")
+        if rest and fold(prefix) in _FOLDED_TEMPLATE_PREFIXES:  # `{{Modele:…}}`
+            key = rest
+        return self._folded_templates.get(fold(key))
+
+    def close_template(self, name: str) -> str | None:
+        """The schema's template name a call's name is a likely typo of (`{{Fihce}}`), for a
+        did-you-mean on a page that calls none of them; None when none is close."""
+        key = template_name(name) or ""
+        names = self._folded_templates
+        close = difflib.get_close_matches(fold(key), list(names), n=1, cutoff=0.8)
+        return names[close[0]] if close else None
+
+    @cached_property
+    def _template_names(self) -> dict[bool, frozenset[str | None]]:
+        """The template's names and its aliases' as MediaWiki resolves them, on a
+        `first-letter` wiki (True) and a case-sensitive one (False)."""
+        names = (self.template, *self.template_aliases)
+        return {flag: frozenset(template_name(n, flag) for n in names) for flag in (True, False)}
+
+    @cached_property
+    def _folded_templates(self) -> dict[str, str]:
+        """The template's names and its aliases' by their folded form (fold)."""
+        folded: dict[str, str] = {}
+        for n in (self.template, *self.template_aliases):
+            folded.setdefault(fold(n), n)
+        return folded
 
     def suggest_param(self, param: str) -> str | None:
         """The closest known parameter name, for a did-you-mean."""

@@ -58,16 +58,36 @@ def test_unknown_parameter_maps_to_no_field():
     assert LIEU.field_for_param("couleur") is None
 
 
-@pytest.mark.parametrize("name", ["Tiers-Lieu", "tiers lieu", "Tiers_Lieu", "TIERS-LIEU",
-                                  "Modèle:Tiers-Lieu", "modele : tiers lieu",
-                                  "Template:Tiers-Lieu", "Lieu", "Infobox Tiers-Lieu"])
-def test_template_names_and_aliases_match_ignoring_case_accents_and_prefix(name):
+@pytest.mark.parametrize("name", ["Tiers-Lieu", "tiers-Lieu", "Tiers_Lieu",
+                                  "Modèle:Tiers-Lieu", "modèle : tiers-Lieu", "MODÈLE:Tiers-Lieu",
+                                  "Template:Tiers-Lieu", "Lieu", "lieu", "Infobox Tiers-Lieu",
+                                  "Infobox_Tiers-Lieu", "Tiers-lieu"])
+def test_template_names_and_aliases_match_as_mediawiki_resolves_them(name):
     assert LIEU.matches_template(name)
 
 
-@pytest.mark.parametrize("name", ["Tiers-Lieux", "Fiche", "Portail:Tiers-Lieu", "Lieux"])
+@pytest.mark.parametrize("name", ["Tiers-Lieux", "Fiche", "Portail:Tiers-Lieu", "Lieux",
+                                  "TIERS-LIEU", "tiers lieu", "Tiérs-Lieu",
+                                  "modele : Tiers-Lieu", ":Tiers-Lieu", "LIEU"])
 def test_other_template_names_do_not_match(name):
     assert not LIEU.matches_template(name)
+
+
+def test_on_a_case_sensitive_wiki_the_first_letter_counts_too():
+    assert LIEU.matches_template("Tiers-Lieu", first_letter=False)
+    assert not LIEU.matches_template("tiers-Lieu", first_letter=False)
+    assert LIEU.near_template("tiers-Lieu", first_letter=False) == "Tiers-Lieu"
+
+
+@pytest.mark.parametrize(("name", "hint"), [
+    ("TIERS-LIEU", "Tiers-Lieu"), ("tiers lieu", "Tiers-Lieu"), ("Tiérs-Lieu", "Tiers-Lieu"),
+    ("Modèle:LIEU", "Lieu"), ("Tiers-Lieu", None), ("Fiche", None), ("Lieux", None)])
+def test_a_near_miss_names_the_template_it_nearly_is(name, hint):
+    assert LIEU.near_template(name) == hint
+
+
+def test_a_typo_of_the_template_is_close_to_it():
+    assert (FICHE.close_template("Fihce"), FICHE.close_template("Portail")) == ("Fiche", None)
 
 
 def test_suggestion_for_a_misspelt_parameter():

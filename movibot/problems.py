@@ -151,8 +151,9 @@ _TABLE = (
         "E201", ERROR, "duplicate-parameter", "a parameter is given twice (or with its alias)",
         "The template call gives the same parameter twice, or a parameter and one of its "
         "aliases (`surface totale` and `surface`).\n\n"
-        "MediaWiki keeps the last one silently; the bot does not choose between two values "
-        "and leaves the page as it is.\n\n"
+        "MediaWiki passes the last one to the template (and puts the page in its tracking "
+        "category of duplicate arguments); movibot reads the last one too, as the page shows "
+        "it, but writes no infobox for a page whose author may have meant the other.\n\n"
         "Fix: keep one of the two lines.",
         blocks=True),
     ProblemCode(

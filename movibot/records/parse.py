@@ -290,21 +290,41 @@ def _read_params(
             continue
         key = spec.name if spec else fold(name)
         name_line, name_col = where_is(arg.name_at)
-        if key in seen:
-            first, first_line = seen[key]
-            given = f'as "{first}" ' if first != name else ""
-            problems.append(
-                Problem("E201", f'duplicate parameter "{name}" (also given {given}at line '
-                        f"{first_line})", where, name_line, name_col, spec.name if spec else None)
-            )
-            continue
+        before = seen.get(key)
         seen[key] = (name, name_line)
+        if before is not None:  # MediaWiki passes the last value: it replaces the earlier one
+            problems.append(_duplicate(name, before, spec, where, name_line, name_col))
+            _forget(before[0], spec, extra, problems)
         if spec is None:
             extra[name] = str(arg.value).strip()
-            problems.append(_unknown_param(name, schema, where, name_line, name_col))
+            if before is None:
+                problems.append(_unknown_param(name, schema, where, name_line, name_col))
             continue
         positions[spec.name] = where_is(arg.value_at)
         _read_field(spec, arg.value, where, *positions[spec.name], fields, problems, schema)
+
+
+def _duplicate(name: str, before: tuple[str, int], spec: FieldSpec | None, where: str,
+               line: int, col: int) -> Problem:
+    """E201 at a parameter given again (`before`: its earlier name as written and line)."""
+    given = f'as "{before[0]}" ' if before[0] != name else ""
+    return Problem("E201", f'duplicate parameter "{name}" (also given {given}at line '
+                   f"{before[1]}): MediaWiki passes this last value", where, line, col,
+                   spec.name if spec else None)
+
+
+_VALUE_CODES = frozenset({"E103", "W110"})  # what reading one value finds (_read_field)
+
+
+def _forget(earlier: str, spec: FieldSpec | None, extra: dict[str, str],
+            problems: list[Problem]) -> None:
+    """Drop what an earlier value of a parameter given again left: its extra entry, or the
+    problems reading it found (the last value is read instead)."""
+    if spec is None:
+        extra.pop(earlier, None)
+        return
+    problems[:] = [p for p in problems
+                   if not (p.field == spec.name and p.code in _VALUE_CODES)]
 
 
 class _Lines:

@@ -249,29 +249,53 @@ def hidden_ranges(text: str) -> tuple[tuple[int, int], ...]:
     """
     if not re.search("<includeonly", text, re.I):
         return ()
-    ranges: list[tuple[int, int]] = []
+    return tuple((start, end) for hidden, start, end in _preprocessor_marks(text) if hidden)
+
+
+def drop_inclusion_tags(text: str) -> str:
+    """`text` without its <noinclude> and <onlyinclude> tags (attributes and `/` included;
+    their content stays), as MediaWiki shows the page itself; tags inside a comment or a strip
+    list element (`<nowiki>`) are text and stay."""
+    if not _INCLUSION_TAG.search(text):
+        return text
+    out, pos = [], 0
+    for hidden, start, end in _preprocessor_marks(text):
+        if not hidden:
+            out.append(text[pos:start])
+            pos = end
+    return "".join(out) + text[pos:]
+
+
+_INCLUSION_TAG = re.compile(r"</?(?:noinclude|onlyinclude)(?=[\s/>])", re.I)
+
+
+def _preprocessor_marks(text: str) -> Iterator[tuple[bool, int, int]]:
+    """What MediaWiki's preprocessor (not for inclusion) hides or drops, in text order: (True,
+    start, end) for an <includeonly> element, (False, start, end) for a <noinclude> or
+    <onlyinclude> tag; comments and the strip list's elements are skipped whole."""
     unclosed: set[str] = set()
     pos = 0
     while True:
         m = _PREPROCESSOR_TAG.search(text, pos)
         if m is None:
-            break
+            return
         if m.group("comment"):
             end = text.find("-->", m.end())
             if end < 0:
-                break
+                return
             pos = end + 3
             continue
         tag_end = text.find(">", m.end())
         if tag_end < 0:  # no `>` left: MediaWiki stops looking for tags
-            break
+            return
         if m.group("ignored") or text[tag_end - 1] == "/":
             pos = tag_end + 1
+            if m.group("ignored"):
+                yield False, m.start(), pos
             continue
         pos, hidden = _skip_element(text, m.group("name").lower(), m.start(), tag_end, unclosed)
         if hidden:
-            ranges.append(hidden)
-    return tuple(ranges)
+            yield True, *hidden
 
 
 def _skip_element(text: str, name: str, start: int, tag_end: int, unclosed: set[str]
@@ -306,6 +330,10 @@ def in_ranges(offset: int, ranges: Sequence[tuple[int, int]]) -> bool:
 _WHOLE_TAGS = frozenset(STRIP_TAGS) | {"includeonly"}
 # What a node taken whole starts with: `{{`, `[[`, a tag or a comment, a heading's `=`.
 _MAY_NEST = re.compile(r"\{\{|\[\[|<|(?:^|\n)=")
+
+
+# What PHP's trim() strips, and so MediaWiki from a parameter's name (not a no-break space).
+PHP_SPACE = " \t\n\r\0\x0b"
 
 
 @dataclass(frozen=True)
@@ -387,7 +415,8 @@ def mediawiki_args(template: Template, offset: int) -> tuple[list[Arg], list[Cut
         cursor = start + len(str(param))
         name_text, raw = str(param.name), str(param.value)
         value_start = start + (len(name_text) + 1 if param.showkey else 0)
-        name_at = start + len(name_text) - len(name_text.lstrip()) if param.showkey else start
+        name_at = (start + len(name_text) - len(name_text.lstrip(PHP_SPACE)) if param.showkey
+                   else start)
         value_at = _first(raw, value_start, start)
         parts = _cut(param.value, value_start) if "|" in raw else None
         if parts is None:
@@ -444,7 +473,7 @@ def _part_arg(nodes: list[Node], at: int) -> Arg:
             name = "".join(str(n) for n in name_nodes)
             value = Wikicode(rest)
             value_start = pos + j + 1
-            name_at = at + len(name) - len(name.lstrip())
+            name_at = at + len(name) - len(name.lstrip(PHP_SPACE))
             return Arg(_bare(name_nodes), value, name_at,
                        _first(str(value), value_start, value_start), True, True)
         pos += len(text)
@@ -453,7 +482,9 @@ def _part_arg(nodes: list[Node], at: int) -> Arg:
 
 
 def _bare(nodes: list[Node]) -> str:
-    return "".join(str(n) for n in nodes if not isinstance(n, Comment)).strip()
+    """A parameter's name as MediaWiki passes it: its comments dropped, trimmed of ASCII white
+    space only (PHP's trim: a no-break space is part of the name)."""
+    return "".join(str(n) for n in nodes if not isinstance(n, Comment)).strip(PHP_SPACE)
 
 
 def _first(raw: str, value_start: int, blank: int) -> int:

@@ -156,7 +156,8 @@ def test_missing_lieu_sections_are_e109_at_the_template():
 
 def test_duplicate_parameter_is_e201():
     assert _lint(_lieu("nom = A", "ville = B", "ville = C")) == [
-        'p.wiki:4:3: error E201 duplicate parameter "ville" (also given at line 3)']
+        'p.wiki:4:3: error E201 duplicate parameter "ville" (also given at line 3): MediaWiki '
+        'passes this last value']
 
 
 def test_unknown_parameter_is_w202_with_a_suggestion():

@@ -258,6 +258,20 @@ AGREEMENT_CASES = {
     "nowiki-pipe": "{{Tiers-Lieu|nom=A<nowiki>|</nowiki>B|ville=C}}",
     "comment-pipe": "{{Tiers-Lieu|nom=A<!-- | -->|ville=C}}",
     "alias-first": "{{Lieu|nom=A}}\n{{Tiers-Lieu|nom=B}}",
+    "name-upper-case": "{{TIERS-LIEU|nom=A}}",
+    "name-accent": "{{Tiérs-Lieu|nom=A}}",
+    "name-space-for-hyphen": "{{tiers lieu|nom=A}}",
+    "name-first-letter": "{{tiers-Lieu|nom=A}}",
+    "name-prefix-case": "{{MODÈLE:tiers-Lieu|nom=A}}",
+    "alias-redirect": "{{tiers_Lieu|nom=A}}",
+    "name-prefix-english": "{{template : Tiers-Lieu|nom=A}}",
+    "name-main-namespace": "{{:Tiers-Lieu|nom=A}}",
+    "duplicate": "{{Tiers-Lieu|nom=A|ville=B|nom=C}}",
+    "duplicate-positional": "{{Tiers-Lieu|X|1=Y}}",
+    "noinclude-in-value": "{{Tiers-Lieu|nom=A<noinclude>B</noinclude>|ville=<noinclude/>C}}",
+    "onlyinclude-in-value": "{{Tiers-Lieu|nom=<onlyinclude>A</onlyinclude >|ville=B</noinclude>}}",
+    "noinclude-in-nowiki": "{{Tiers-Lieu|nom=<nowiki><noinclude></nowiki>A}}",
+    "nbsp-in-name": "{{Tiers-Lieu|nom\u00a0=A|ville =B}}",
 }
 
 
@@ -288,7 +302,8 @@ def _movibot_reads(text: str) -> str | None:
 
 def test_movibot_reads_the_infobox_call_mediawiki_expands(wiki):
     shown = "⟦nom={{{nom|∅}}}⟧⟦ville={{{ville|∅}}}⟧⟦1={{{1|∅}}}⟧"
-    wiki.seed({"Modèle:Tiers-Lieu": shown, "Modèle:Lieu": shown})
+    wiki.seed({"Modèle:Tiers-Lieu": shown, "Modèle:Lieu": shown,
+               "Modèle:Tiers Lieu": "#REDIRECTION [[Modèle:Tiers-Lieu]]"})
     differ = {}
     for case, text in AGREEMENT_CASES.items():
         answer = wiki.api(action="expandtemplates", text=text, title="Essai", prop="wikitext")

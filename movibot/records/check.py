@@ -54,13 +54,14 @@ def check_record(record: Record, schema: Schema, where: str) -> list[Problem]:
     out = []
     unreadable = {p.field for p in record.problems if p.code == "E103" and p.field}
     readable = {k: v for k, v in record.fields.items() if k not in unreadable}
-    for issue in validate_fields(readable, schema):
+    for issue in validate_fields(readable, schema, record.params):
         if _follows_from_e103(issue, unreadable):
             continue
         line, col = record.positions.get(issue.field or "", at)
         out.append(Problem(issue.code, issue.message, where, line, col, issue.field))
     if schema.kind == "lieu":
-        out.extend(_cost_problems(record, readable, {p.field for p in out} | unreadable, where))
+        out.extend(_cost_problems(record, readable, {p.field for p in out} | unreadable, where,
+                                  schema))
     out.extend(_category_problems(record, readable, schema, where))
     return out
 
@@ -78,14 +79,15 @@ def _category_problems(record: Record, readable: Mapping[str, FieldValue], schem
         for value in values if isinstance(values, list) else [values]:
             if str(value).strip() and category_from(spec.category, str(value)) is None:
                 line, col = record.positions.get(spec.name, at)
-                yield Problem("W111", f'field "{spec.name}": {str(value)!r} makes no category: '
+                yield Problem("W111", f'field "{schema.shown(spec.name, record.params)}": '
+                              f"{str(value)!r} makes no category: "
                               "MediaWiki would not keep it as written (markup, a magic word, "
                               "an underscore); it is shown as text only", where, line, col,
                               spec.name)
 
 
 def _cost_problems(record: Record, readable: Mapping[str, FieldValue], flagged: set[str | None],
-                   where: str) -> Iterator[Problem]:
+                   where: str, schema: Schema) -> Iterator[Problem]:
     """The cost model's objections to inputs the schema let through (E102, E105-E107)."""
     inputs = cost_inputs(readable)
     if inputs is None:
@@ -97,7 +99,7 @@ def _cost_problems(record: Record, readable: Mapping[str, FieldValue], flagged: 
         if flagged.intersection(fields):
             continue
         line, col = record.positions.get(name, at)
-        message = f'field "{name}": cost model: {issue.message}'
+        message = f'field "{schema.shown(name, record.params)}": cost model: {issue.message}'
         yield Problem(_INPUT_CODES[issue.kind], message, where, line, col, name)
 
 

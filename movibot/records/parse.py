@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
 
@@ -141,6 +142,7 @@ def _build_record(
     fields: dict[str, FieldValue] = {}
     extra: dict[str, str] = {}
     positions: dict[str, tuple[int, int]] = {}
+    params: dict[str, str] = {}
     template_end = template_start = None
     template_at = None
     top_level = False
@@ -153,12 +155,12 @@ def _build_record(
             template_start, template_end = offset, offset + len(str(template))
             template_at = line_col(masked, offset)
             problems.extend(_duplicate_calls(calls, masked, where))
-            _read_params(
-                template, offset, masked, schema, where, fields, extra, positions, problems
-            )
+            _read_params(template, offset, masked, schema, where,
+                         _Found(fields, extra, positions, params), problems)
         else:
             shown = _blank(masked, hidden)
-            fallback = _read_header_lines(shown, schema, where, fields, positions, problems)
+            fallback = _read_header_lines(shown, schema, where,
+                                          _Found(fields, extra, positions, params), problems)
     problems.extend(_unclosed_templates(found, masked, where))
     return Record(
         title=title,
@@ -166,6 +168,7 @@ def _build_record(
         fields=fields,
         extra=extra,
         positions=positions,
+        params=params,
         categories=page_categories(found, hidden),
         sections=page_sections(found, masked),
         links=page_links(found, hidden),
@@ -272,11 +275,10 @@ def _read_params(
     text: str,
     schema: Schema,
     where: str,
-    fields: dict[str, FieldValue],
-    extra: dict[str, str],
-    positions: dict[str, tuple[int, int]],
+    found: _Found,
     problems: list[Problem],
 ) -> None:
+    fields, extra, positions = found.fields, found.extra, found.positions
     seen: dict[str, tuple[str, int]] = {}
     args, cuts = mediawiki_args(template, offset)
     where_is = _Lines(text) if len(args) > 50 else partial(line_col, text)
@@ -301,7 +303,9 @@ def _read_params(
                 problems.append(_unknown_param(name, schema, where, name_line, name_col))
             continue
         positions[spec.name] = where_is(arg.value_at)
-        _read_field(spec, arg.value, where, *positions[spec.name], fields, problems, schema)
+        found.params[spec.name] = name
+        _read_field(spec, arg.value, where, *positions[spec.name], fields, problems, schema,
+                    name)
 
 
 def _duplicate(name: str, before: tuple[str, int], spec: FieldSpec | None, where: str,
@@ -325,6 +329,17 @@ def _forget(earlier: str, spec: FieldSpec | None, extra: dict[str, str],
         return
     problems[:] = [p for p in problems
                    if not (p.field == spec.name and p.code in _VALUE_CODES)]
+
+
+@dataclass(frozen=True)
+class _Found:
+    """What reading a call's parameters (or header lines) fills in: the record's fields, its
+    unknown parameters, each field's position and its parameter as written."""
+
+    fields: dict[str, FieldValue]
+    extra: dict[str, str]
+    positions: dict[str, tuple[int, int]]
+    params: dict[str, str]
 
 
 class _Lines:
@@ -363,20 +378,21 @@ def _read_field(
     fields: dict[str, FieldValue],
     problems: list[Problem],
     schema: Schema,
+    written: str,
 ) -> None:
     """Read one value for its field's type (from the page's tree when it comes from the
-    template: no tokenizer pass), with its E103 or W110."""
+    template: no tokenizer pass), with its E103 or W110 naming the parameter as `written`."""
     reading = read_value(spec.type, raw, spec.choices, spec.commas, name=bool(spec.category))
     if spec.links == "portal" and isinstance(reading.value, list):
         reading = Reading([_PORTAL_PREFIX.sub("", v) for v in reading.value])
     fields[spec.name] = reading.value
     if not reading.ok:
         problems.append(
-            Problem("E103", f'field "{spec.name}": {reading.reason}', where, line, col, spec.name)
+            Problem("E103", f'field "{written}": {reading.reason}', where, line, col, spec.name)
         )
     elif reading.note and _possible(schema, spec.name, reading.alternative):
         problems.append(
-            Problem("W110", f'field "{spec.name}": {reading.note}', where, line, col, spec.name)
+            Problem("W110", f'field "{written}": {reading.note}', where, line, col, spec.name)
         )
 
 
@@ -413,13 +429,13 @@ def _read_header_lines(
     text: str,
     schema: Schema,
     where: str,
-    fields: dict[str, FieldValue],
-    positions: dict[str, tuple[int, int]],
+    found: _Found,
     problems: list[Problem],
 ) -> bool:
     """Fields from `* '''Label''' : value` lines; True when at least one was found."""
+    fields, positions = found.fields, found.positions
     labels = {fold(f.label): f for f in schema.fields}
-    found = False
+    read_any = False
     for m in _HEADER_LINE.finditer(text):
         label = m.group("label")
         spec = schema.field_for_param(label) or labels.get(fold(label))
@@ -427,9 +443,10 @@ def _read_header_lines(
             continue
         line, col = line_col(text, m.start("value"))
         positions[spec.name] = (line, col)
-        _read_field(spec, m.group("value"), where, line, col, fields, problems, schema)
-        found = True
-    return found
+        found.params[spec.name] = label
+        _read_field(spec, m.group("value"), where, line, col, fields, problems, schema, label)
+        read_any = True
+    return read_any
 
 
 def _shown_links(found: Survey, hidden: Sequence[tuple[int, int]]) -> Iterable[Wikilink]:

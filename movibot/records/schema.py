@@ -137,6 +137,14 @@ class Schema:
             folded.setdefault(fold(n), n)
         return folded
 
+    def shown(self, key: str, written: Mapping[str, str] | None = None) -> str:
+        """How messages name field `key`: its parameter as written on the page (`written`),
+        else as the schema writes it (`maturité` for `maturite`), else the key itself."""
+        if written and key in written:
+            return written[key]
+        spec = next((f for f in self.fields if f.name == key), None)
+        return spec.param if spec else key
+
     def suggest_param(self, param: str) -> str | None:
         """The closest known parameter name, for a did-you-mean."""
         names = {fold(f.param): f.param for f in self.fields}
@@ -276,11 +284,13 @@ class FieldIssue:
     message: str
 
 
-def validate_fields(fields: Mapping[str, FieldValue], schema: Schema) -> Iterator[FieldIssue]:
-    """Problems of a record's readable values: the schema (jsonschema), then cross-field rules."""
+def validate_fields(fields: Mapping[str, FieldValue], schema: Schema,
+                    written: Mapping[str, str] | None = None) -> Iterator[FieldIssue]:
+    """Problems of a record's readable values: the schema (jsonschema), then cross-field rules;
+    messages name each field by its parameter as `written` on the page (Schema.shown)."""
     instance = {k: to_plain(v) for k, v in fields.items() if v is not None}
     for error in sorted(schema.validator.iter_errors(instance), key=_error_key):
-        yield _issue_from_error(error, schema)
+        yield _issue_from_error(error, schema, written)
     yield from _cross_field_issues(fields)
 
 
@@ -288,13 +298,15 @@ def _error_key(error: jsonschema.ValidationError) -> tuple[str, str]:
     return ("/".join(str(p) for p in error.absolute_path), error.validator or "")
 
 
-def _issue_from_error(error: jsonschema.ValidationError, schema: Schema) -> FieldIssue:
+def _issue_from_error(error: jsonschema.ValidationError, schema: Schema,
+                      written: Mapping[str, str] | None) -> FieldIssue:
     path = [str(p) for p in error.absolute_path]
     name = path[0] if path else None
     if error.validator == "required":
         missing = str(error.message).split("'")[1] if "'" in error.message else error.message
-        return FieldIssue("E101", missing, f'missing required field "{missing}"')
-    label = f'field "{name}"' if name else "record"
+        return FieldIssue("E101", missing,
+                          f'missing required field "{schema.shown(missing, written)}"')
+    label = f'field "{schema.shown(name, written)}"' if name else "record"
     if error.validator == "enum":
         allowed = ", ".join(str(c) for c in error.validator_value)
         return FieldIssue("E104", name, f"{label}: {error.instance!r} is not one of: {allowed}")

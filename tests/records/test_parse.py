@@ -90,7 +90,7 @@ def test_unreadable_value_stays_raw_text_and_is_e103_at_the_value():
     record = parse_page(_lieu("surface totale = environ trois cents"), LIEU, "Lieu", "l.wiki")
     assert (record.fields, [p.format() for p in record.problems]) == (
         {"surface_totale": "environ trois cents"},
-        ["l.wiki:2:20: error E103 field \"surface_totale\": cannot read 'environ trois cents' "
+        ["l.wiki:2:20: error E103 field \"surface totale\": cannot read 'environ trois cents' "
          "as a surface in m²"])
 
 
@@ -245,7 +245,7 @@ def test_bold_words_without_a_colon_are_not_header_lines():
 def test_unreadable_header_line_value_is_e103():
     record = parse_page("'''Surface :''' à définir\n", LIEU, path="l.wiki")
     assert [p.format() for p in record.problems] == [
-        "l.wiki:1:17: error E103 field \"surface_totale\": cannot read 'à définir' as a "
+        "l.wiki:1:17: error E103 field \"Surface\": cannot read 'à définir' as a "
         "surface in m²"]
 
 
@@ -428,7 +428,7 @@ def test_ambiguous_amount_is_w110_at_the_value_and_keeps_its_reading():
     record = parse_page(_lieu("coût services = 1,700 €"), LIEU, path="l.wiki")
     assert (record.fields, [p.format() for p in record.problems]) == (
         {"cout_services": Decimal("1.700")},
-        ["l.wiki:2:19: warning W110 field \"cout_services\": '1,700' read as 1,7 (a decimal "
+        ["l.wiki:2:19: warning W110 field \"coût services\": '1,700' read as 1,7 (a decimal "
          "comma); write 1 700 for one thousand seven hundred"])
 
 
@@ -440,7 +440,7 @@ def test_a_number_whose_other_reading_the_schema_refuses_is_not_ambiguous(param)
 
 
 @pytest.mark.parametrize(("param", "message"), [
-    ("postes = 1,200", 'field "postes_travail": 1.2 is not of type integer'),
+    ("postes = 1,200", 'field "postes": 1.2 is not of type integer'),
     ("longitude = 4.835", 'field "longitude": must be <= 180, got 4835'),
 ], ids=["integer", "longitude"])
 def test_w110_explains_the_e102_of_an_ambiguous_number(param, message):

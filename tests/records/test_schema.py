@@ -233,28 +233,28 @@ def test_missing_required_field_is_e101():
 
 def test_value_against_a_pattern_is_e102():
     assert _issues({**PLACE, "code_postal": "4200"}) == [
-        ("E102", "code_postal", "field \"code_postal\": '4200' does not match the expected form")]
+        ("E102", "code_postal", "field \"code postal\": '4200' does not match the expected form")]
 
 
 def test_decimal_where_an_integer_is_expected_is_e102():
     assert _issues({**PLACE, "postes_travail": Decimal("12.5")}) == [
-        ("E102", "postes_travail", 'field "postes_travail": 12.5 is not of type integer')]
+        ("E102", "postes_travail", 'field "postes de travail": 12.5 is not of type integer')]
 
 
 def test_negative_cost_is_e102():
     assert _issues({**PLACE, "cout_services": Decimal("-1")}) == [
-        ("E102", "cout_services", 'field "cout_services": must be >= 0, got -1')]
+        ("E102", "cout_services", 'field "coût services": must be >= 0, got -1')]
 
 
 def test_year_alone_is_not_a_valid_date():
     assert _issues({**PLACE, "date_creation": "2014"}) == [
-        ("E102", "date_creation", "field \"date_creation\": '2014' is not a valid date")]
+        ("E102", "date_creation", "field \"date de création\": '2014' is not a valid date")]
 
 
 def test_empty_list_where_one_item_is_required_is_e102():
     fiche = {"resume": "r", "type_document": "Tutoriel", "theme": [], "portail": ["X"],
              "licence": "CC0", "auteurs": ["A"], "maturite": "Brouillon"}
-    assert _issues(fiche, FICHE) == [("E102", "theme", 'field "theme": must not be empty')]
+    assert _issues(fiche, FICHE) == [("E102", "theme", 'field "thème": must not be empty')]
 
 
 def test_value_outside_the_choices_is_e104_listing_them():
@@ -290,7 +290,7 @@ def test_usable_surface_above_total_is_e106():
 @pytest.mark.parametrize("value", ["0", "-3"])
 def test_surface_not_above_zero_is_e107(value):
     assert _issues({**PLACE, "surface_totale": Decimal(value)}) == [
-        ("E107", "surface_totale", f'field "surface_totale": surface must be > 0, got {value}')]
+        ("E107", "surface_totale", f'field "surface totale": surface must be > 0, got {value}')]
 
 
 def test_none_values_count_as_missing():

@@ -148,6 +148,16 @@ _TABLE = (
         "wiki indexes the page; a category made from markup would be a page nobody meant.\n\n"
         "Fix: write the value as plain words (`Coworking`, `Auvergne-Rhône-Alpes`)."),
     ProblemCode(
+        "W112", WARNING, "folded-value",
+        "a choice written in another case or without its accents (`Demarre`): read as the "
+        "schema spells it (`Démarré`)",
+        "A field with a list of allowed values (an `enum`: maturité, statut, type de "
+        "document…) holds one of them written in another case, or without its accents, or "
+        "with a hyphen for a space.\n\n"
+        "movibot reads it as the allowed value, but the page shows it as written, and a "
+        "template or a search that compares the text exactly does not find it.\n\n"
+        "Fix: write the value as the message says (`maturité = Démarré`)."),
+    ProblemCode(
         "E201", ERROR, "duplicate-parameter", "a parameter is given twice (or with its alias)",
         "The template call gives the same parameter twice, or a parameter and one of its "
         "aliases (`surface totale` and `surface`).\n\n"
@@ -262,6 +272,15 @@ _TABLE = (
         "Fix: save the page once by hand (MediaWiki expands them then), or put them in "
         "`<nowiki>…</nowiki>`.",
         blocks=True),
+    ProblemCode(
+        "E605", ERROR, "conflict-marker",
+        "a `<<<<<<<` or `>>>>>>>` line: the file holds both sides of a merge conflict",
+        "A line starts with `<<<<<<<` or `>>>>>>>`: git (or another merge tool) left both "
+        "sides of a conflict in the file, and nobody chose between them.\n\n"
+        "Pushed as it is, the page would show the markers and both versions of the text, and "
+        "its template call may give a parameter twice; `push` refuses it.\n\n"
+        "Fix: keep the right side, delete the other and the three marker lines (`<<<<<<<`, "
+        "`=======`, `>>>>>>>`)."),
 )
 
 # Stable codes, in the README's order. Never renumber.

@@ -7,11 +7,12 @@ about files and the documentation method (sections, categories, links, blocks).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping, Sequence
 
 from movibot.costs.inputs import INPUT_FIELDS, SHARE_FIELDS, cost_inputs
 from movibot.costs.model import input_issues
-from movibot.problems import CODES, Problem
+from movibot.problems import CODES, Problem, line_col
 from movibot.records.record import Record
 from movibot.records.schema import FieldIssue, Schema, validate_fields
 from movibot.records.values import FieldValue
@@ -38,7 +39,20 @@ def check_page(tree: Tree, record: Record, schema: Schema | None, path: str = ""
     trap = save_transforms(tree.text, tree.blocks)
     if trap:
         problems.append(Problem("E604", trap[2], where, trap[0], trap[1]))
+    problems.extend(conflict_markers(tree.text, where))
     return tuple(sorted(problems, key=lambda p: (p.line, p.col, p.code)))
+
+
+_CONFLICT_MARKER = re.compile(r"^(<{7}|>{7})(?![<>])", re.M)
+
+
+def conflict_markers(text: str, where: str) -> list[Problem]:
+    """E605 at each line a merge tool left (`<<<<<<< HEAD`, `>>>>>>> theirs`)."""
+    if "<<<<<<<" not in text and ">>>>>>>" not in text:
+        return []
+    return [Problem("E605", f"merge conflict marker '{m.group(1)}': the file holds both sides "
+                    "of a conflict", where, *line_col(text, m.start()))
+            for m in _CONFLICT_MARKER.finditer(text)]
 
 
 def blocking(problems: Sequence[Problem]) -> list[Problem]:

@@ -317,7 +317,7 @@ def _duplicate(name: str, before: tuple[str, int], spec: FieldSpec | None, where
                    spec.name if spec else None)
 
 
-_VALUE_CODES = frozenset({"E103", "W110"})  # what reading one value finds (_read_field)
+_VALUE_CODES = frozenset({"E103", "W110", "W112"})  # what reading one value finds (_read_field)
 
 
 def _forget(earlier: str, spec: FieldSpec | None, extra: dict[str, str],
@@ -394,6 +394,11 @@ def _read_field(
         problems.append(
             Problem("W110", f'field "{written}": {reading.note}', where, line, col, spec.name)
         )
+    elif reading.written:
+        problems.append(
+            Problem("W112", f'field "{written}": {reading.written!r} is read as '
+                    f"{reading.value!r}; write it as the schema spells it", where, line, col,
+                    spec.name))
 
 
 def _possible(schema: Schema, name: str, value: Decimal | None) -> bool:

@@ -57,6 +57,8 @@ class Reading:
 
     `note` says how an ambiguous number was read (`1,700`, `1.700`) and `alternative` is the
     other value it could mean; the caller decides whether that other value is possible.
+    `written` is the text as written when it was read as another spelling (an enum choice
+    matched ignoring case and accents: `Demarre` read as `Démarré`).
     """
 
     value: FieldValue
@@ -64,6 +66,7 @@ class Reading:
     reason: str = ""
     note: str = ""
     alternative: Decimal | None = field(default=None)
+    written: str = ""
 
 
 def _bad(raw: str, reason: str) -> Reading:
@@ -594,7 +597,7 @@ def read_enum(raw: str | Wikicode, choices: tuple[str, ...]) -> Reading:
         return Reading(None)
     for choice in choices:
         if fold(choice) == fold(t):
-            return Reading(choice)
+            return Reading(choice, written=t if t != choice else "")
     return Reading(t)  # left to schema validation, which reports the allowed values
 
 

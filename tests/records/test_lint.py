@@ -285,3 +285,26 @@ def test_unreadable_file_is_e601_at_the_bad_byte(tmp_path):
     sources, problems = load_sources([path])
     assert (sources, [p.format() for p in problems]) == (
         [], [f"{path}:2:4: error E601 not UTF-8 text (byte 0xe9)"])
+
+
+def test_a_choice_written_without_its_accents_is_read_with_w112():
+    text = _lieu("nom = A", "ville = B", "statut = FERME")
+    assert _lint(text) == ["p.wiki:4:12: warning W112 field \"statut\": 'FERME' is read as "
+                           "'fermé'; write it as the schema spells it"]
+
+
+def test_a_choice_written_as_the_schema_spells_it_has_no_w112():
+    assert _lint(_lieu("nom = A", "ville = B", "statut = fermé")) == []
+
+
+def test_conflict_markers_are_e605_at_each_marker_line():
+    text = "<<<<<<< HEAD\n" + _lieu("nom = A", "ville = B") + "=======\nAutre.\n>>>>>>> b\n"
+    assert [p for p in _lint(text) if " E605 " in p] == [
+        "p.wiki:1:1: error E605 merge conflict marker '<<<<<<<': the file holds both sides of "
+        "a conflict",
+        "p.wiki:12:1: error E605 merge conflict marker '>>>>>>>': the file holds both sides of "
+        "a conflict"]
+
+
+def test_a_longer_run_of_angle_brackets_is_no_conflict_marker():
+    assert [p for p in _lint(_lieu("nom = A", "ville = B") + "<<<<<<<<\n") if " E605 " in p] == []

@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 
 from movibot.errors import ConfigError
+from movibot.problems import unknown_prefixes
 from movibot.records.schema import SCHEMA_DIR
 
 DEFAULT_SOURCES = {
@@ -54,6 +55,8 @@ class Config:
     oauth_access_token: str | None = None
     oauth_access_secret_file: str | None = None
     sources: tuple[SourceConfig, ...] = field(default_factory=lambda: default_sources())
+    lint_select: tuple[str, ...] = ()  # `lint: {select: [...]}`: the codes lint reports
+    lint_ignore: tuple[str, ...] = ()  # `lint: {ignore: [...]}`: the codes it leaves out
     path: str | None = None
 
     def with_overrides(self, **changes: Any) -> Config:
@@ -117,6 +120,7 @@ _TYPES: dict[str, tuple[type | tuple[type, ...], str]] = {
     "oauth_access_token": (str, "a string"),
     "oauth_access_secret_file": (str, "a string (a path)"),
     "sources": (dict, "a mapping of source names to {category, schema}"),
+    "lint": (dict, "a mapping with select and ignore: lists of codes"),
 }
 
 
@@ -170,7 +174,26 @@ def config_from_dict(doc: Any, path: Path) -> Config:
         values["sources"] = _sources(values["sources"], path)
     if "put_throttle" in values:
         values["put_throttle"] = float(values["put_throttle"])
+    if "lint" in values:
+        values.update(_lint(values.pop("lint"), path))
     return Config(path=str(path), **values)
+
+
+def _lint(doc: dict[str, Any], path: Path) -> dict[str, tuple[str, ...]]:
+    """`lint: {select: [...], ignore: [...]}` as Config's lint_select and lint_ignore.
+    Raises ConfigError naming the key and a code the registry does not know."""
+    out = {}
+    for key, codes in doc.items():
+        if key not in ("select", "ignore"):
+            raise ConfigError(f"{path}: unknown key 'lint.{key}' (select or ignore)")
+        if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
+            raise ConfigError(f"{path}: key 'lint.{key}' must be a list of codes")
+        unknown = unknown_prefixes(codes)
+        if unknown:
+            raise ConfigError(f"{path}: key 'lint.{key}': unknown code '{unknown[0]}' "
+                              "(`movibot rule` lists them)")
+        out[f"lint_{key}"] = tuple(codes)
+    return out
 
 
 def _check_key(path: Path, key: str, value: Any) -> None:
@@ -274,6 +297,11 @@ put_throttle: 10     # seconds between two edits
 # report_page: Utilisateur:Movibot/Rapport
 state_file: .movibot/state.json
 push_bot_flag: false # push (human text) is not flagged as a bot edit: it shows in Recent Changes
+
+# The codes `movibot lint` reports: codes or prefixes to select (default: all) and to ignore.
+# lint:
+#   select: [E, W]
+#   ignore: [W501]
 
 sources:
   lieux:

@@ -8,7 +8,7 @@ summary and an explanation. The README's table of lint codes, docs/problems.md a
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -285,6 +285,18 @@ _TABLE = (
 
 # Stable codes, in the README's order. Never renumber.
 CODES: Mapping[str, ProblemCode] = {c.code: c for c in _TABLE}
+
+
+def code_prefix(prefix: str) -> str:
+    """A code or prefix as given to select or ignore codes (`e1` is `E1`; `ALL` is every code,
+    the empty prefix)."""
+    p = prefix.strip().upper()
+    return "" if p == "ALL" else p
+
+
+def unknown_prefixes(prefixes: Iterable[str]) -> list[str]:
+    """The codes or prefixes (`E1`, `W205`, `W`, `ALL`) that name no code of the registry."""
+    return [p for p in prefixes if not any(c.startswith(code_prefix(p)) for c in CODES)]
 
 
 def problem_code(code: str) -> ProblemCode | None:

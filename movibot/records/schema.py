@@ -8,7 +8,7 @@ values, checked with the jsonschema library plus the cross-field rules of the co
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
@@ -291,7 +291,7 @@ def validate_fields(fields: Mapping[str, FieldValue], schema: Schema,
     instance = {k: to_plain(v) for k, v in fields.items() if v is not None}
     for error in sorted(schema.validator.iter_errors(instance), key=_error_key):
         yield _issue_from_error(error, schema, written)
-    yield from _cross_field_issues(fields)
+    yield from _cross_field_issues(fields, lambda key: schema.shown(key, written))
 
 
 def _error_key(error: jsonschema.ValidationError) -> tuple[str, str]:
@@ -347,8 +347,9 @@ def _short(error: jsonschema.ValidationError) -> str:
 SHARE_FIELDS = ("part_residents", "part_contributeurs", "part_offres")
 
 
-def _cross_field_issues(fields: Mapping[str, FieldValue]) -> Iterator[FieldIssue]:
-    yield from _share_issues(fields)
+def _cross_field_issues(fields: Mapping[str, FieldValue], shown: Callable[[str], str]
+                        ) -> Iterator[FieldIssue]:
+    yield from _share_issues(fields, shown)
     surface, usable = fields.get("surface_totale"), fields.get("surface_utile")
     if isinstance(surface, Decimal) and isinstance(usable, Decimal) and usable > surface:
         yield FieldIssue(
@@ -358,7 +359,8 @@ def _cross_field_issues(fields: Mapping[str, FieldValue]) -> Iterator[FieldIssue
         )
 
 
-def _share_issues(fields: Mapping[str, FieldValue]) -> Iterator[FieldIssue]:
+def _share_issues(fields: Mapping[str, FieldValue], shown: Callable[[str], str]
+                  ) -> Iterator[FieldIssue]:
     """E105 when the three shares are given but do not sum to 100, or are not all given."""
     shares = [fields.get(name) for name in SHARE_FIELDS]
     if any(s is not None for s in shares) and all(isinstance(s, Decimal) for s in shares):
@@ -371,7 +373,8 @@ def _share_issues(fields: Mapping[str, FieldValue]) -> Iterator[FieldIssue]:
     elif any(isinstance(s, Decimal) for s in shares):
         given = [n for n, s in zip(SHARE_FIELDS, shares, strict=True) if s is not None]
         yield FieldIssue(
-            "E105", given[0], f"shares must be given all three or none (given: {', '.join(given)})"
+            "E105", given[0],
+            f"shares must be given all three or none (given: {', '.join(map(shown, given))})"
         )
 
 

@@ -308,3 +308,9 @@ def test_conflict_markers_are_e605_at_each_marker_line():
 
 def test_a_longer_run_of_angle_brackets_is_no_conflict_marker():
     assert [p for p in _lint(_lieu("nom = A", "ville = B") + "<<<<<<<<\n") if " E605 " in p] == []
+
+
+def test_shares_given_in_part_are_named_as_written():
+    assert _lint(_lieu("nom = A", "ville = B", "Part_Résidents = 51", "part offres = 20")) == [
+        "p.wiki:4:20: error E105 shares must be given all three or none (given: Part_Résidents, "
+        "part offres)"]

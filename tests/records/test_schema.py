@@ -278,7 +278,7 @@ def test_shares_summing_to_100_are_valid():
 def test_some_shares_without_the_others_are_e105():
     assert _issues({**PLACE, "part_residents": Decimal(51), "part_offres": Decimal(20)}) == [
         ("E105", "part_residents",
-         "shares must be given all three or none (given: part_residents, part_offres)")]
+         "shares must be given all three or none (given: part résidents, part offres)")]
 
 
 def test_usable_surface_above_total_is_e106():

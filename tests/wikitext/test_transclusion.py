@@ -272,6 +272,19 @@ AGREEMENT_CASES = {
     "onlyinclude-in-value": "{{Tiers-Lieu|nom=<onlyinclude>A</onlyinclude >|ville=B</noinclude>}}",
     "noinclude-in-nowiki": "{{Tiers-Lieu|nom=<nowiki><noinclude></nowiki>A}}",
     "nbsp-in-name": "{{Tiers-Lieu|nom\u00a0=A|ville =B}}",
+    # the call's structure where mwparserfromhell and the preprocessor could part (bold,
+    # links and external links are not the preprocessor's business)
+    "bold-unbalanced-before": "'''gras {{Tiers-Lieu|nom=A|ville=B}}",
+    "bold-unbalanced-in-value": "{{Tiers-Lieu|nom='''A|ville=B}}",
+    "external-link-open-in-value": "{{Tiers-Lieu|nom=[http://x.org A|ville=B}}",
+    "external-link-open-before": "[http://x.org {{Tiers-Lieu|nom=A|ville=B}}",
+    "link-open-before-call": "[[Lien {{Tiers-Lieu|nom=A|ville=B}}",
+    "link-open-with-pipe-before-call": "[[Lien|x {{Tiers-Lieu|nom=A|ville=B}}",
+    "pre-unclosed-in-value": "{{Tiers-Lieu|nom=A<pre>x|ville=B}}",
+    "nowiki-unclosed-in-value": "{{Tiers-Lieu|nom=A<nowiki>x|ville=B}}",
+    "heading-in-value": "{{Tiers-Lieu|nom=A\n== H ==\n|ville=B}}",
+    "four-braces": "{{{{Tiers-Lieu|nom=A}}|ville=B}}",
+    "unclosed-inner-call": "{{Tiers-Lieu|nom={{A|ville=B}}",
 }
 
 

@@ -243,10 +243,13 @@ _TABLE = (
         "Fix: save the file as UTF-8, or remove it from the folder."),
     ProblemCode(
         "W602", WARNING, "malformed-wikitext", "an unclosed `{{`",
-        "A `{{` has no matching `}}`.\n\n"
+        "A `{{` has no matching `}}`, or the source's template call has an `[[` still open at "
+        "its `}}` (`| nom = [[Le Mixeur`): MediaWiki then takes that `}}` as text and does not "
+        "end the call there.\n\n"
         "MediaWiki shows the rest of the page as plain text, or swallows it into a template "
-        "call.\n\n"
-        "Fix: close the template call, or write literal braces as `<nowiki>{{</nowiki>`."),
+        "call; movibot does not read such a call as the infobox.\n\n"
+        "Fix: close the template call (or the link), or write literal braces as "
+        "`<nowiki>{{</nowiki>`."),
     ProblemCode(
         "E603", ERROR, "too-complex",
         "a page with hundreds of unclosed templates, tables, comments or tags (or nested too "

@@ -38,6 +38,7 @@ from movibot.wikitext.tree import (
     Cut,
     Survey,
     Tree,
+    closes,
     complexity,
     hidden_ranges,
     in_ranges,
@@ -161,6 +162,8 @@ def _build_record(
             shown = _blank(masked, hidden)
             fallback = _read_header_lines(shown, schema, where,
                                           _Found(fields, extra, positions, params), problems)
+    if schema is not None:
+        problems.extend(_open_calls(found, schema, hidden, first_letter, masked, where))
     problems.extend(_unclosed_templates(found, masked, where))
     return Record(
         title=title,
@@ -208,9 +211,25 @@ def infobox_calls(found: Survey, schema: Schema, hidden: Sequence[tuple[int, int
     top-level ones in page order, then the nested ones (in a tag, a table, a <noinclude>,
     another template) in page order; each with its offset and whether it is top-level. Calls
     in `hidden` ranges (<includeonly> text: not shown on the page itself) are left out."""
-    matching = [c for c in found.templates
-                if calls_template(c[0], schema, first_letter) and not in_ranges(c[1], hidden)]
+    matching = [c for c in _shown_calls(found, schema, hidden, first_letter) if closes(c[0])]
     return [c for c in matching if c[2]] + [c for c in matching if not c[2]]
+
+
+def _shown_calls(found: Survey, schema: Schema, hidden: Sequence[tuple[int, int]],
+                 first_letter: bool) -> list[tuple[Template, int, bool]]:
+    """The calls of the schema's template outside `hidden` ranges, in page order."""
+    return [c for c in found.templates
+            if calls_template(c[0], schema, first_letter) and not in_ranges(c[1], hidden)]
+
+
+def _open_calls(found: Survey, schema: Schema, hidden: Sequence[tuple[int, int]],
+                first_letter: bool, text: str, where: str) -> list[Problem]:
+    """W602 for each call of the schema's template that MediaWiki does not close (see
+    tree.closes): the page shows it as text, and it is not read."""
+    return [Problem("W602", f"unclosed template: MediaWiki does not end {{{{{bare(t.name)}}}}} at "
+                    "its '}}', an '[[' inside it is still open there; the call is not read",
+                    where, *line_col(text, at))
+            for t, at, _ in _shown_calls(found, schema, hidden, first_letter) if not closes(t)]
 
 
 def near_misses(found: Survey, masked: str, schemas: Sequence[Schema], where: str,

@@ -380,15 +380,39 @@ def _free_marks(node: Node, text: str, marks: str) -> list[tuple[int, str]]:
     return [(i, c) for i, c in enumerate(text) if c in marks and not hidden[i]]
 
 
-def _nested_whole(node: Node, size: int) -> bytearray:
+def _nested_whole(node: Node, size: int, calls: bool = True) -> bytearray:
     """A mask of str(node) (`size` long): 1 at each offset inside a node nested in `node` that
-    the preprocessor takes whole, else 0."""
+    the preprocessor takes whole (templates and `{{{…}}}` only with `calls`), else 0."""
     hidden = bytearray(size)
     for child, at in walk(Wikicode([node])):
-        if child is not node and _whole(child):
+        if child is not node and _whole(child) and (
+                calls or not isinstance(child, (Template, Argument))):
             end = at + len(str(child))
             hidden[at:end] = b"\x01" * (end - at)
     return hidden
+
+
+_LINK_BRACKETS = re.compile(r"\[\[|\]\]")
+
+
+def closes(template: Template) -> bool:
+    """False when MediaWiki's preprocessor does not end the call at its `}}`: a `[[` opened in
+    the call (not in a link, comment or strip list element; in a nested call too, which then
+    does not end either) is still open there, so that `}}` is text to it
+    (`{{Tiers-Lieu|nom=[[A}}`), where mwparserfromhell closes the call."""
+    text = str(template)
+    if "[[" not in text:
+        return True
+    hidden = _nested_whole(template, len(text), calls=False)
+    depth = 0
+    for m in _LINK_BRACKETS.finditer(text, 2, len(text) - 2):
+        if hidden[m.start()]:
+            continue
+        if m.group() == "[[":
+            depth += 1
+        elif depth:
+            depth -= 1
+    return depth == 0
 
 
 def _inside(node: Node) -> str:

@@ -230,6 +230,15 @@ def test_pipes_mediawiki_does_not_split_at_cut_nothing(value):
     assert [p.code for p in record.problems if p.code in ("W202", "W204")] == []
 
 
+def test_a_call_with_an_open_link_is_not_closed_as_in_mediawiki():
+    text = "{{Tiers-Lieu\n| nom = [[Le Mixeur\n| ville = Lyon\n}}\n[[Catégorie:Tiers-Lieux]]\n"
+    record = parse_page(text, LIEU, path="l.wiki")
+    assert (record.fields, record.template_at, [p.format() for p in record.problems]) == (
+        {}, None, ["l.wiki:1:1: warning W602 unclosed template: MediaWiki does not end "
+                   "{{Tiers-Lieu}} at its '}}', an '[[' inside it is still open there; the call "
+                   "is not read"])
+
+
 # Against a real MediaWiki (1.39, Debian's package; skipped without it). Its test install has no
 # Cite extension, so no case puts a `|` inside a <ref>.
 
@@ -285,6 +294,10 @@ AGREEMENT_CASES = {
     "heading-in-value": "{{Tiers-Lieu|nom=A\n== H ==\n|ville=B}}",
     "four-braces": "{{{{Tiers-Lieu|nom=A}}|ville=B}}",
     "unclosed-inner-call": "{{Tiers-Lieu|nom={{A|ville=B}}",
+    "link-open-in-value": "{{Tiers-Lieu|nom=[[A|ville=B}}",
+    "link-open-in-value-closed-later": "{{Tiers-Lieu|nom=[[A|ville=B}} x]] {{Tiers-Lieu|nom=C}}",
+    "link-closed-in-value": "{{Tiers-Lieu|nom=[[A|ville=B]]|ville=C}}",
+    "link-open-in-nested-call": "{{Tiers-Lieu|nom={{X|[[A}}|ville=B}}",
 }
 
 

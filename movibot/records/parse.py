@@ -211,7 +211,8 @@ def infobox_calls(found: Survey, schema: Schema, hidden: Sequence[tuple[int, int
     top-level ones in page order, then the nested ones (in a tag, a table, a <noinclude>,
     another template) in page order; each with its offset and whether it is top-level. Calls
     in `hidden` ranges (<includeonly> text: not shown on the page itself) are left out."""
-    matching = [c for c in _shown_calls(found, schema, hidden, first_letter) if closes(c[0])]
+    matching = [c for c in _shown_calls(found, schema, hidden, first_letter)
+                if _closes(found, *c[:2])]
     return [c for c in matching if c[2]] + [c for c in matching if not c[2]]
 
 
@@ -222,14 +223,22 @@ def _shown_calls(found: Survey, schema: Schema, hidden: Sequence[tuple[int, int]
             if calls_template(c[0], schema, first_letter) and not in_ranges(c[1], hidden)]
 
 
+def _closes(found: Survey, template: Template, at: int) -> bool:
+    """tree.closes, asked only when a `[[` stands as text after the call's start."""
+    return not found.open_links or found.open_links[-1] < at or closes(template)
+
+
 def _open_calls(found: Survey, schema: Schema, hidden: Sequence[tuple[int, int]],
                 first_letter: bool, text: str, where: str) -> list[Problem]:
     """W602 for each call of the schema's template that MediaWiki does not close (see
     tree.closes): the page shows it as text, and it is not read."""
+    if not found.open_links:
+        return []
     return [Problem("W602", f"unclosed template: MediaWiki does not end {{{{{bare(t.name)}}}}} at "
                     "its '}}', an '[[' inside it is still open there; the call is not read",
                     where, *line_col(text, at))
-            for t, at, _ in _shown_calls(found, schema, hidden, first_letter) if not closes(t)]
+            for t, at, _ in _shown_calls(found, schema, hidden, first_letter)
+            if not _closes(found, t, at)]
 
 
 def near_misses(found: Survey, masked: str, schemas: Sequence[Schema], where: str,

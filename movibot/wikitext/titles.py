@@ -37,6 +37,7 @@ def normalize_title(title: str, first_letter: bool = True) -> str:
     return t[:1].upper() + t[1:]
 
 
+@functools.lru_cache(maxsize=4096)  # template names repeat from page to page
 def template_name(title: str, first_letter: bool = True) -> str | None:
     """The name, in the template namespace, of the page a call `{{title}}` transcludes (`title`
     read by tree.template_title): its `Modèle:` or `Template:` prefix dropped (a namespace name

@@ -7,6 +7,7 @@ safely (see `complexity`) gets no tree (`code` is None) and the reason.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterator, Sequence
@@ -149,12 +150,14 @@ class Survey:
     """What a record reads from a tree, from one walk, each node with its offset in the text:
     the template calls (and whether each is a top-level node of the page), the wikilinks,
     the top-level headings, and where a `{{` stands as plain text (an unclosed template; a run
-    of braces once; not inside tags MediaWiki does not parse)."""
+    of braces once; not inside tags MediaWiki does not parse); `open_links`: the same for `[[`
+    (a link mwparserfromhell did not close: a call holding one may not end, see closes)."""
 
     templates: tuple[tuple[Template, int, bool], ...]
     links: tuple[tuple[Wikilink, int], ...]
     headings: tuple[tuple[Heading, int], ...]
     open_braces: tuple[int, ...]
+    open_links: tuple[int, ...] = ()
 
 
 def survey(code: Wikicode) -> Survey:
@@ -165,17 +168,21 @@ def survey(code: Wikicode) -> Survey:
     links: list[tuple[Wikilink, int]] = []
     headings: list[tuple[Heading, int]] = []
     braces: list[int] = []
+    brackets: list[int] = []
     for node, at, depth, raw in found:
         if isinstance(node, Text):
             if not raw and "{{" in node.value:
                 braces.extend(at + m.start() for m in _OPEN_BRACES.finditer(node.value))
+            if not raw and "[[" in node.value:
+                brackets.append(at + node.value.index("[["))
         elif isinstance(node, Template):
             templates.append((node, at, depth == 0))
         elif isinstance(node, Wikilink):
             links.append((node, at))
         elif isinstance(node, Heading) and depth == 0:
             headings.append((node, at))
-    return Survey(tuple(templates), tuple(links), tuple(headings), tuple(braces))
+    return Survey(tuple(templates), tuple(links), tuple(headings), tuple(braces),
+                  tuple(brackets))
 
 
 # What MediaWiki reads: names and transclusion -------------------------------------------------
@@ -211,6 +218,7 @@ def decode_char_references(text: str) -> str:
     return _CHAR_REF.sub(decode, text)
 
 
+@functools.lru_cache(maxsize=4096)  # template names repeat from page to page
 def template_title(name: str) -> str:
     """The page a template call `{{name|…}}` transcludes, as MediaWiki finds it (Title::
     newFromText): entities decoded (`Tiers&#45;Lieu` is `Tiers-Lieu`, `&nbsp;` a space), the

@@ -20,6 +20,7 @@ from movibot.costs.model import (
 from movibot.errors import UsageError
 from movibot.problems import Problem
 from movibot.records.lint import LocalPage, lint_pages
+from movibot.records.policy import Selection
 from movibot.records.read import Reading, Source
 from movibot.records.schema import load_schemas
 from movibot.sites.base import Page, Site
@@ -82,14 +83,35 @@ def _dump_readings(path: str, sources: Sequence[Source]) -> Iterator[Reading]:
             yield reading
 
 
-def lint_paths(paths: Sequence[str], sources: Sequence[Source]) -> tuple[list[Problem], int]:
-    """Problems of the files in `paths` (links checked against their folders) and the file count."""
+def lint_paths(paths: Sequence[str], sources: Sequence[Source],
+               selection: Selection | None = None) -> tuple[list[Problem], int]:
+    """Problems of the files in `paths` (links checked against their folders; only the codes
+    `selection` reports) and the file count."""
     pages, problems = load_sources(paths)
     neighbours, _ = load_sources(sorted({str(Path(s.path).parent) for s in pages}))
     known = {s.title for s in neighbours} | {s.title for s in pages}
     problems.extend(lint_pages(pages, sources, known))
     unreadable = sum(p.code == "E601" for p in problems)
-    return problems, len(pages) + unreadable
+    kept = selection.kept(problems) if selection is not None else problems
+    return kept, len(pages) + unreadable
+
+
+def lint_selection(config_path: str | None, select: Sequence[str], ignore: Sequence[str]
+                   ) -> Selection:
+    """The codes lint reports: the config's `lint:` settings, `--select` (comma-separated
+    codes or prefixes) in place of the config's select, `--ignore` added to its ignore.
+    Raises UsageError for a code the registry does not know, ConfigError for a bad config."""
+    from movibot.config import load_config
+    from movibot.problems import unknown_prefixes
+
+    chosen = [c for given in select for c in given.split(",") if c.strip()]
+    dropped = [c for given in ignore for c in given.split(",") if c.strip()]
+    for option, codes in (("--select", chosen), ("--ignore", dropped)):
+        unknown = unknown_prefixes(codes)
+        if unknown:
+            raise UsageError(f"{option}: unknown code '{unknown[0]}' (`movibot rule` lists them)")
+    config = load_config(config_path)
+    return Selection.of(chosen or config.lint_select, (*config.lint_ignore, *dropped))
 
 
 def reading_sources(schema_paths: Sequence[str], config_path: str | None) -> list[Source]:

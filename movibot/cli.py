@@ -120,19 +120,26 @@ def parse_cmd(files: tuple[str, ...], fmt: str, schema_paths: tuple[str, ...],
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
+@click.option("--select", multiple=True, metavar="CODES",
+              help="Report only these codes or prefixes (comma-separated: E1,W205; ALL), in "
+                   "place of the config's lint.select.")
+@click.option("--ignore", multiple=True, metavar="CODES",
+              help="Leave out these codes or prefixes (comma-separated), besides the config's "
+                   "lint.ignore.")
 @schema_option
 @config_option
-def lint_cmd(paths: tuple[str, ...], fmt: str, schema_paths: tuple[str, ...],
-             config_path: str | None) -> None:
+def lint_cmd(paths: tuple[str, ...], fmt: str, select: tuple[str, ...], ignore: tuple[str, ...],
+             schema_paths: tuple[str, ...], config_path: str | None) -> None:
     """Check .wiki files (or folders of them) against the schemas and the documentation method.
 
     One line per problem: `path:line:col: severity CODE message`. Exit 1 when there are errors.
     `movibot rule CODE` explains a code.
     """
-    from movibot.app import lint_paths, reading_sources
+    from movibot.app import lint_paths, lint_selection, reading_sources
     from movibot.records.policy import Command, fails
 
-    problems, count = lint_paths(paths, reading_sources(schema_paths, config_path))
+    selection = lint_selection(config_path, select, ignore)
+    problems, count = lint_paths(paths, reading_sources(schema_paths, config_path), selection)
     if fmt == "json":
         summary = {
             "files": count,

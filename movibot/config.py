@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 
 from movibot.errors import ConfigError
+from movibot.problems import unknown_prefixes
 from movibot.resources import schema_dir
 
 DEFAULT_SOURCES = {
@@ -53,6 +54,8 @@ class Config:
     oauth_access_token: str | None = None
     oauth_access_secret_file: str | None = None
     sources: tuple[SourceConfig, ...] = field(default_factory=lambda: default_sources())
+    lint_select: tuple[str, ...] = ()  # `lint: {select: [...]}`: the codes lint reports
+    lint_ignore: tuple[str, ...] = ()  # `lint: {ignore: [...]}`: the codes it leaves out
     path: str | None = None
 
     def with_overrides(self, **changes: Any) -> Config:
@@ -165,6 +168,10 @@ KEYS: tuple[Key, ...] = (
         ".movibot/state.json", active=True, path=True),
     Key("push_bot_flag", bool, "true or false", "false",
         "flag pushed edits as bot edits (hidden from Recent Changes)", "false", active=True),
+    Key("lint", dict, "a mapping with select and ignore: lists of codes", "every code",
+        "the codes `movibot lint` reports: codes or prefixes (`E1`, `W`, `ALL`) to select and to "
+        "ignore; the longest matching prefix decides",
+        "\n  select: [E, W]\n  ignore: [W501]"),
     Key("sources", dict, "a mapping of source names to {category, schema}",
         "`lieux: Tiers-Lieux`, `fiches: Fiches méthodologiques`",
         "`{name: {category, schema}}`; a source may give only its category",
@@ -226,7 +233,26 @@ def config_from_dict(doc: Any, path: Path) -> Config:
         values["sources"] = _sources(values["sources"], path)
     if "put_throttle" in values:
         values["put_throttle"] = float(values["put_throttle"])
+    if "lint" in values:
+        values.update(_lint(values.pop("lint"), path))
     return Config(path=str(path), **values)
+
+
+def _lint(doc: dict[str, Any], path: Path) -> dict[str, tuple[str, ...]]:
+    """`lint: {select: [...], ignore: [...]}` as Config's lint_select and lint_ignore.
+    Raises ConfigError naming the key and a code the registry does not know."""
+    out = {}
+    for key, codes in doc.items():
+        if key not in ("select", "ignore"):
+            raise ConfigError(f"{path}: unknown key 'lint.{key}' (select or ignore)")
+        if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
+            raise ConfigError(f"{path}: key 'lint.{key}' must be a list of codes")
+        unknown = unknown_prefixes(codes)
+        if unknown:
+            raise ConfigError(f"{path}: key 'lint.{key}': unknown code '{unknown[0]}' "
+                              "(`movibot rule` lists them)")
+        out[f"lint_{key}"] = tuple(codes)
+    return out
 
 
 def _check_key(path: Path, key: str, value: Any) -> None:
@@ -310,7 +336,8 @@ def starter() -> str:
     for key in KEYS:
         block = key.example.startswith("\n")  # a mapping, on the lines below its key
         line = f"{key.name}:{'' if block else ' '}{key.example}"
-        blocks.append(f"# {key.doc.replace('`', '')}\n{line if key.active else '# ' + line}\n")
+        shown = line if key.active else "\n".join("# " + part for part in line.split("\n"))
+        blocks.append(f"# {key.doc.replace('`', '')}\n{shown}\n")
     return "\n".join(blocks)
 
 

@@ -8,7 +8,7 @@ summary and an explanation. The README's table of lint codes, docs/problems.md a
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -148,11 +148,22 @@ _TABLE = (
         "wiki indexes the page; a category made from markup would be a page nobody meant.\n\n"
         "Fix: write the value as plain words (`Coworking`, `Auvergne-Rhône-Alpes`)."),
     ProblemCode(
+        "W112", WARNING, "folded-value",
+        "a choice written in another case or without its accents (`Demarre`): read as the "
+        "schema spells it (`Démarré`)",
+        "A field with a list of allowed values (an `enum`: maturité, statut, type de "
+        "document…) holds one of them written in another case, or without its accents, or "
+        "with a hyphen for a space.\n\n"
+        "movibot reads it as the allowed value, but the page shows it as written, and a "
+        "template or a search that compares the text exactly does not find it.\n\n"
+        "Fix: write the value as the message says (`maturité = Démarré`)."),
+    ProblemCode(
         "E201", ERROR, "duplicate-parameter", "a parameter is given twice (or with its alias)",
         "The template call gives the same parameter twice, or a parameter and one of its "
         "aliases (`surface totale` and `surface`).\n\n"
-        "MediaWiki keeps the last one silently; the bot does not choose between two values "
-        "and leaves the page as it is.\n\n"
+        "MediaWiki passes the last one to the template (and puts the page in its tracking "
+        "category of duplicate arguments); movibot reads the last one too, as the page shows "
+        "it, but writes no infobox for a page whose author may have meant the other.\n\n"
         "Fix: keep one of the two lines.",
         blocks=True),
     ProblemCode(
@@ -180,6 +191,19 @@ _TABLE = (
         "becomes a parameter of its own.\n\n"
         "The value the page shows is not the one its author wrote.\n\n"
         "Fix: write `{{!}}` for a `|` inside a value."),
+    ProblemCode(
+        "W205", WARNING, "template-near-miss",
+        "a call's name is nearly a source's template but MediaWiki calls another page "
+        "(`{{TIERS-LIEU}}`, `{{Tiérs-Lieu}}`, `{{Fihce}}`): not read, with a did-you-mean",
+        "MediaWiki reads a template's name as a title: only its first letter is read in any "
+        "case (on a wiki whose siteinfo `case` is `first-letter`), `_` is a space, and the "
+        "`Modèle:` or `Template:` prefix may be written in any case. Nothing else is folded: "
+        "`{{TIERS-LIEU}}`, `{{Tiérs-Lieu}}` and `{{tiers lieu}}` call other pages than "
+        "`Modèle:Tiers-Lieu`, and so does a misspelling such as `{{Fihce}}`.\n\n"
+        "The page shows a red link instead of the infobox, it is not among the template's "
+        "transclusions, and movibot does not read the call either: the page has no record.\n\n"
+        "Fix: write the template's name as the message suggests, or ask for a redirect of that "
+        "name to the template (then add it to the schema's `x-wiki.aliases`)."),
     ProblemCode(
         "E301", ERROR, "no-category",
         "the page is in no category, or calls a source's template outside its category",
@@ -219,10 +243,13 @@ _TABLE = (
         "Fix: save the file as UTF-8, or remove it from the folder."),
     ProblemCode(
         "W602", WARNING, "malformed-wikitext", "an unclosed `{{`",
-        "A `{{` has no matching `}}`.\n\n"
+        "A `{{` has no matching `}}`, or the source's template call has an `[[` still open at "
+        "its `}}` (`| nom = [[Le Mixeur`): MediaWiki then takes that `}}` as text and does not "
+        "end the call there.\n\n"
         "MediaWiki shows the rest of the page as plain text, or swallows it into a template "
-        "call.\n\n"
-        "Fix: close the template call, or write literal braces as `<nowiki>{{</nowiki>`."),
+        "call; movibot does not read such a call as the infobox.\n\n"
+        "Fix: close the template call (or the link), or write literal braces as "
+        "`<nowiki>{{</nowiki>`."),
     ProblemCode(
         "E603", ERROR, "too-complex",
         "a page with hundreds of unclosed templates, tables, comments or tags (or nested too "
@@ -260,10 +287,31 @@ _TABLE = (
         "error (the other pages are written). MediaWiki itself replaces such characters when "
         "a page is saved.\n\n"
         "Fix: delete the character (an editor that shows invisible characters finds it)."),
+    ProblemCode(
+        "E606", ERROR, "conflict-marker",
+        "a `<<<<<<<` or `>>>>>>>` line: the file holds both sides of a merge conflict",
+        "A line starts with `<<<<<<<` or `>>>>>>>`: git (or another merge tool) left both "
+        "sides of a conflict in the file, and nobody chose between them.\n\n"
+        "Pushed as it is, the page would show the markers and both versions of the text, and "
+        "its template call may give a parameter twice; `push` refuses it.\n\n"
+        "Fix: keep the right side, delete the other and the three marker lines (`<<<<<<<`, "
+        "`=======`, `>>>>>>>`)."),
 )
 
 # Stable codes, in the README's order. Never renumber.
 CODES: Mapping[str, ProblemCode] = {c.code: c for c in _TABLE}
+
+
+def code_prefix(prefix: str) -> str:
+    """A code or prefix as given to select or ignore codes (`e1` is `E1`; `ALL` is every code,
+    the empty prefix)."""
+    p = prefix.strip().upper()
+    return "" if p == "ALL" else p
+
+
+def unknown_prefixes(prefixes: Iterable[str]) -> list[str]:
+    """The codes or prefixes (`E1`, `W205`, `W`, `ALL`) that name no code of the registry."""
+    return [p for p in prefixes if not any(c.startswith(code_prefix(p)) for c in CODES)]
 
 
 def problem_code(code: str) -> ProblemCode | None:

@@ -41,6 +41,7 @@ def check_page(tree: Tree, record: Record, schema: Schema | None, path: str = ""
     trap = save_transforms(tree.text, tree.blocks)
     if trap:
         problems.append(Problem("E604", trap[2], where, trap[0], trap[1]))
+    problems.extend(conflict_markers(tree.text, where))
     unfit = not_xml(tree.text, where)
     if unfit is not None:
         problems.append(unfit)
@@ -60,6 +61,18 @@ def not_xml(text: str, where: str, offset: int = 0) -> Problem | None:
                            "(the page cannot be in an import file)", where, line, col)
 
 
+_CONFLICT_MARKER = re.compile(r"^(<{7}|>{7})(?![<>])", re.M)
+
+
+def conflict_markers(text: str, where: str) -> list[Problem]:
+    """E606 at each line a merge tool left (`<<<<<<< HEAD`, `>>>>>>> theirs`)."""
+    if "<<<<<<<" not in text and ">>>>>>>" not in text:
+        return []
+    return [Problem("E606", f"merge conflict marker '{m.group(1)}': the file holds both sides "
+                    "of a conflict", where, *line_col(text, m.start()))
+            for m in _CONFLICT_MARKER.finditer(text)]
+
+
 def blocking(problems: Sequence[Problem]) -> list[Problem]:
     """The problems that leave a page `invalid`."""
     return [p for p in problems if p.code in BLOCKING]
@@ -73,13 +86,14 @@ def check_record(record: Record, schema: Schema, where: str) -> list[Problem]:
     out = []
     unreadable = {p.field for p in record.problems if p.code == "E103" and p.field}
     readable = {k: v for k, v in record.fields.items() if k not in unreadable}
-    for issue in validate_fields(readable, schema):
+    for issue in validate_fields(readable, schema, record.params):
         if _follows_from_e103(issue, unreadable):
             continue
         line, col = record.positions.get(issue.field or "", at)
         out.append(Problem(issue.code, issue.message, where, line, col, issue.field))
     if schema.kind == "lieu":
-        out.extend(_cost_problems(record, readable, {p.field for p in out} | unreadable, where))
+        out.extend(_cost_problems(record, readable, {p.field for p in out} | unreadable, where,
+                                  schema))
     out.extend(_category_problems(record, readable, schema, where))
     return out
 
@@ -97,14 +111,15 @@ def _category_problems(record: Record, readable: Mapping[str, FieldValue], schem
         for value in values if isinstance(values, list) else [values]:
             if str(value).strip() and category_from(spec.category, str(value)) is None:
                 line, col = record.positions.get(spec.name, at)
-                yield Problem("W111", f'field "{spec.name}": {str(value)!r} makes no category: '
+                yield Problem("W111", f'field "{schema.shown(spec.name, record.params)}": '
+                              f"{str(value)!r} makes no category: "
                               "MediaWiki would not keep it as written (markup, a magic word, "
                               "an underscore); it is shown as text only", where, line, col,
                               spec.name)
 
 
 def _cost_problems(record: Record, readable: Mapping[str, FieldValue], flagged: set[str | None],
-                   where: str) -> Iterator[Problem]:
+                   where: str, schema: Schema) -> Iterator[Problem]:
     """The cost model's objections to inputs the schema let through (E102, E105-E107)."""
     inputs = cost_inputs(readable)
     if inputs is None:
@@ -116,7 +131,7 @@ def _cost_problems(record: Record, readable: Mapping[str, FieldValue], flagged: 
         if flagged.intersection(fields):
             continue
         line, col = record.positions.get(name, at)
-        message = f'field "{name}": cost model: {issue.message}'
+        message = f'field "{schema.shown(name, record.params)}": cost model: {issue.message}'
         yield Problem(_INPUT_CODES[issue.kind], message, where, line, col, name)
 
 

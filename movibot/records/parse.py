@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
 
@@ -26,11 +27,18 @@ from movibot.records.record import Record
 from movibot.records.schema import FieldSpec, Schema
 from movibot.records.types import read_value
 from movibot.records.values import FieldValue, Reading
-from movibot.wikitext.titles import CATEGORY_PREFIXES, categories_in, fold, normalize_title
+from movibot.wikitext.titles import (
+    CATEGORY_PREFIXES,
+    categories_in,
+    fold,
+    normalize_title,
+    template_name,
+)
 from movibot.wikitext.tree import (
     Cut,
     Survey,
     Tree,
+    closes,
     complexity,
     hidden_ranges,
     in_ranges,
@@ -75,23 +83,27 @@ def parse_record(text: str, schemas: Sequence[Schema], title: str = "", path: st
     return read_record(tree, pick_tree_schema(tree, schemas), title, path)
 
 
-def pick_tree_schema(tree: Tree, schemas: Sequence[Schema]) -> Schema | None:
-    """pick_schema on a parsed page (None for a page too complex to parse)."""
+def pick_tree_schema(tree: Tree, schemas: Sequence[Schema], first_letter: bool = True
+                     ) -> Schema | None:
+    """pick_schema on a parsed page (None for a page too complex to parse); template names
+    resolved on a `first-letter` wiki or not."""
     if tree.code is None:
         return None
     try:
-        return _pick(tree.survey, schemas, hidden_ranges(tree.masked))
+        return _pick(tree.survey, schemas, hidden_ranges(tree.masked), first_letter)
     except RecursionError:  # nested too deeply: read_record gives its E603
         return None
 
 
-def read_record(tree: Tree, schema: Schema | None, title: str = "", path: str = "") -> Record:
-    """The record of a parsed page following `schema`; no tokenizer pass (the tree has it)."""
+def read_record(tree: Tree, schema: Schema | None, title: str = "", path: str = "",
+                first_letter: bool = True) -> Record:
+    """The record of a parsed page following `schema`; no tokenizer pass (the tree has it).
+    `first_letter`: the wiki reads a title's first letter in any case (siteinfo `case`)."""
     kind = schema.kind if schema else None
     if tree.code is None:
         return _unparsed(tree.masked, kind, title, path, tree.too_complex or "")
     try:
-        return _build_record(tree.survey, tree.masked, schema, title, path)
+        return _build_record(tree.survey, tree.masked, schema, title, path, first_letter)
     except RecursionError:
         return _unparsed(tree.masked, kind, title, path, "wikitext nested too deeply")
 
@@ -110,10 +122,10 @@ def pick_schema(code: Wikicode, schemas: Sequence[Schema],
     return _pick(survey(code), schemas, hidden)
 
 
-def _pick(found: Survey, schemas: Sequence[Schema], hidden: Sequence[tuple[int, int]]
-          ) -> Schema | None:
+def _pick(found: Survey, schemas: Sequence[Schema], hidden: Sequence[tuple[int, int]],
+          first_letter: bool = True) -> Schema | None:
     for schema in schemas:
-        if infobox_calls(found, schema, hidden):
+        if infobox_calls(found, schema, hidden, first_letter):
             return schema
     cats = {fold(c) for c in page_categories(found, hidden)}
     for schema in schemas:
@@ -123,31 +135,35 @@ def _pick(found: Survey, schemas: Sequence[Schema], hidden: Sequence[tuple[int, 
 
 
 def _build_record(
-    found: Survey, masked: str, schema: Schema | None, title: str, path: str
+    found: Survey, masked: str, schema: Schema | None, title: str, path: str,
+    first_letter: bool = True,
 ) -> Record:
     where = path or title
     problems: list[Problem] = []
     fields: dict[str, FieldValue] = {}
     extra: dict[str, str] = {}
     positions: dict[str, tuple[int, int]] = {}
+    params: dict[str, str] = {}
     template_end = template_start = None
     template_at = None
     top_level = False
     fallback = False
     hidden = hidden_ranges(masked)
     if schema is not None:
-        calls = infobox_calls(found, schema, hidden)
+        calls = infobox_calls(found, schema, hidden, first_letter)
         if calls:
             template, offset, top_level = calls[0]
             template_start, template_end = offset, offset + len(str(template))
             template_at = line_col(masked, offset)
             problems.extend(_duplicate_calls(calls, masked, where))
-            _read_params(
-                template, offset, masked, schema, where, fields, extra, positions, problems
-            )
+            _read_params(template, offset, masked, schema, where,
+                         _Found(fields, extra, positions, params), problems)
         else:
             shown = _blank(masked, hidden)
-            fallback = _read_header_lines(shown, schema, where, fields, positions, problems)
+            fallback = _read_header_lines(shown, schema, where,
+                                          _Found(fields, extra, positions, params), problems)
+    if schema is not None:
+        problems.extend(_open_calls(found, schema, hidden, first_letter, masked, where))
     problems.extend(_unclosed_templates(found, masked, where))
     return Record(
         title=title,
@@ -155,6 +171,7 @@ def _build_record(
         fields=fields,
         extra=extra,
         positions=positions,
+        params=params,
         categories=page_categories(found, hidden),
         sections=page_sections(found, masked),
         links=page_links(found, hidden),
@@ -181,21 +198,83 @@ def locate_template(code: Wikicode, schema: Schema,
     return calls[0] if calls else None
 
 
-def calls_template(template: Template, schema: Schema) -> bool:
+def calls_template(template: Template, schema: Schema, first_letter: bool = True) -> bool:
     """True when a template call transcludes the schema's template, its name read as MediaWiki
-    reads a title (`{{Tiers&#45;Lieu}}`, `{{Tiers_Lieu}}`, `{{Modèle:Tiers-Lieu}}`)."""
-    return schema.matches_template(template_title(bare(template.name)))
+    reads a title (`{{Tiers&#45;Lieu}}`, `{{Tiers_Lieu}}`, `{{Modèle:Tiers-Lieu}}`; not
+    `{{TIERS-LIEU}}`: see Schema.matches_template)."""
+    return schema.matches_template(template_title(bare(template.name)), first_letter)
 
 
-def infobox_calls(found: Survey, schema: Schema, hidden: Sequence[tuple[int, int]] = ()
-                  ) -> list[tuple[Template, int, bool]]:
+def infobox_calls(found: Survey, schema: Schema, hidden: Sequence[tuple[int, int]] = (),
+                  first_letter: bool = True) -> list[tuple[Template, int, bool]]:
     """Every call of the schema's template the page shows, in the order they are chosen: the
     top-level ones in page order, then the nested ones (in a tag, a table, a <noinclude>,
     another template) in page order; each with its offset and whether it is top-level. Calls
     in `hidden` ranges (<includeonly> text: not shown on the page itself) are left out."""
-    matching = [c for c in found.templates
-                if calls_template(c[0], schema) and not in_ranges(c[1], hidden)]
+    matching = [c for c in _shown_calls(found, schema, hidden, first_letter)
+                if _closes(found, *c[:2])]
     return [c for c in matching if c[2]] + [c for c in matching if not c[2]]
+
+
+def _shown_calls(found: Survey, schema: Schema, hidden: Sequence[tuple[int, int]],
+                 first_letter: bool) -> list[tuple[Template, int, bool]]:
+    """The calls of the schema's template outside `hidden` ranges, in page order."""
+    return [c for c in found.templates
+            if calls_template(c[0], schema, first_letter) and not in_ranges(c[1], hidden)]
+
+
+def _closes(found: Survey, template: Template, at: int) -> bool:
+    """tree.closes, asked only when a `[[` stands as text after the call's start."""
+    return not found.open_links or found.open_links[-1] < at or closes(template)
+
+
+def _open_calls(found: Survey, schema: Schema, hidden: Sequence[tuple[int, int]],
+                first_letter: bool, text: str, where: str) -> list[Problem]:
+    """W602 for each call of the schema's template that MediaWiki does not close (see
+    tree.closes): the page shows it as text, and it is not read."""
+    if not found.open_links:
+        return []
+    return [Problem("W602", f"unclosed template: MediaWiki does not end {{{{{bare(t.name)}}}}} at "
+                    "its '}}', an '[[' inside it is still open there; the call is not read",
+                    where, *line_col(text, at))
+            for t, at, _ in _shown_calls(found, schema, hidden, first_letter)
+            if not _closes(found, t, at)]
+
+
+def near_misses(found: Survey, masked: str, schemas: Sequence[Schema], where: str,
+                first_letter: bool = True) -> list[Problem]:
+    """W205 for each call the page shows whose name is nearly a schema's template (or alias)
+    but that MediaWiki resolves to another page (Schema.near_template); on a page calling none
+    of the schemas' templates, a likely typo (`{{Fihce}}`: Schema.close_template) too."""
+    hidden = hidden_ranges(masked)
+    calls = [(t, at, template_title(bare(t.name))) for t, at, _ in found.templates
+             if not in_ranges(at, hidden)]
+    read = {at for _, at, name in calls
+            if any(s.matches_template(name, first_letter) for s in schemas)}
+    out = []
+    for template, at, name in calls:
+        if at in read:
+            continue
+        hint = _intended(name, schemas, first_letter, typos=not read)
+        if hint is not None:
+            page = template_name(name, first_letter) or name
+            out.append(Problem(
+                "W205", f"{{{{{bare(template.name)}}}}} is not read as {{{{{hint}}}}}: MediaWiki "
+                f"calls another page (Modèle:{page}); did you mean {{{{{hint}}}}}?",
+                where, *line_col(masked, at)))
+    return out
+
+
+def _intended(name: str, schemas: Sequence[Schema], first_letter: bool, typos: bool
+              ) -> str | None:
+    """The schemas' template name a call's name nearly is, or (with `typos`) is close to."""
+    for schema in schemas:
+        hint = schema.near_template(name, first_letter)
+        if hint is not None:
+            return hint
+    if not typos:
+        return None
+    return next((h for s in schemas if (h := s.close_template(name)) is not None), None)
 
 
 def _duplicate_calls(calls: list[tuple[Template, int, bool]], text: str, where: str
@@ -224,11 +303,10 @@ def _read_params(
     text: str,
     schema: Schema,
     where: str,
-    fields: dict[str, FieldValue],
-    extra: dict[str, str],
-    positions: dict[str, tuple[int, int]],
+    found: _Found,
     problems: list[Problem],
 ) -> None:
+    fields, extra, positions = found.fields, found.extra, found.positions
     seen: dict[str, tuple[str, int]] = {}
     args, cuts = mediawiki_args(template, offset)
     where_is = _Lines(text) if len(args) > 50 else partial(line_col, text)
@@ -242,21 +320,54 @@ def _read_params(
             continue
         key = spec.name if spec else fold(name)
         name_line, name_col = where_is(arg.name_at)
-        if key in seen:
-            first, first_line = seen[key]
-            given = f'as "{first}" ' if first != name else ""
-            problems.append(
-                Problem("E201", f'duplicate parameter "{name}" (also given {given}at line '
-                        f"{first_line})", where, name_line, name_col, spec.name if spec else None)
-            )
-            continue
+        before = seen.get(key)
         seen[key] = (name, name_line)
+        if before is not None:  # MediaWiki passes the last value: it replaces the earlier one
+            problems.append(_duplicate(name, before, spec, where, name_line, name_col))
+            _forget(before[0], spec, extra, problems)
         if spec is None:
             extra[name] = str(arg.value).strip()
-            problems.append(_unknown_param(name, schema, where, name_line, name_col))
+            if before is None:
+                problems.append(_unknown_param(name, schema, where, name_line, name_col))
             continue
         positions[spec.name] = where_is(arg.value_at)
-        _read_field(spec, arg.value, where, *positions[spec.name], fields, problems, schema)
+        found.params[spec.name] = name
+        _read_field(spec, arg.value, where, *positions[spec.name], fields, problems, schema,
+                    name)
+
+
+def _duplicate(name: str, before: tuple[str, int], spec: FieldSpec | None, where: str,
+               line: int, col: int) -> Problem:
+    """E201 at a parameter given again (`before`: its earlier name as written and line)."""
+    given = f'as "{before[0]}" ' if before[0] != name else ""
+    return Problem("E201", f'duplicate parameter "{name}" (also given {given}at line '
+                   f"{before[1]}): MediaWiki passes this last value", where, line, col,
+                   spec.name if spec else None)
+
+
+_VALUE_CODES = frozenset({"E103", "W110", "W112"})  # what reading one value finds (_read_field)
+
+
+def _forget(earlier: str, spec: FieldSpec | None, extra: dict[str, str],
+            problems: list[Problem]) -> None:
+    """Drop what an earlier value of a parameter given again left: its extra entry, or the
+    problems reading it found (the last value is read instead)."""
+    if spec is None:
+        extra.pop(earlier, None)
+        return
+    problems[:] = [p for p in problems
+                   if not (p.field == spec.name and p.code in _VALUE_CODES)]
+
+
+@dataclass(frozen=True)
+class _Found:
+    """What reading a call's parameters (or header lines) fills in: the record's fields, its
+    unknown parameters, each field's position and its parameter as written."""
+
+    fields: dict[str, FieldValue]
+    extra: dict[str, str]
+    positions: dict[str, tuple[int, int]]
+    params: dict[str, str]
 
 
 class _Lines:
@@ -295,21 +406,27 @@ def _read_field(
     fields: dict[str, FieldValue],
     problems: list[Problem],
     schema: Schema,
+    written: str,
 ) -> None:
     """Read one value for its field's type (from the page's tree when it comes from the
-    template: no tokenizer pass), with its E103 or W110."""
+    template: no tokenizer pass), with its E103 or W110 naming the parameter as `written`."""
     reading = read_value(spec.type, raw, spec.choices, spec.commas, name=bool(spec.category))
     if spec.links == "portal" and isinstance(reading.value, list):
         reading = Reading([_PORTAL_PREFIX.sub("", v) for v in reading.value])
     fields[spec.name] = reading.value
     if not reading.ok:
         problems.append(
-            Problem("E103", f'field "{spec.name}": {reading.reason}', where, line, col, spec.name)
+            Problem("E103", f'field "{written}": {reading.reason}', where, line, col, spec.name)
         )
     elif reading.note and _possible(schema, spec.name, reading.alternative):
         problems.append(
-            Problem("W110", f'field "{spec.name}": {reading.note}', where, line, col, spec.name)
+            Problem("W110", f'field "{written}": {reading.note}', where, line, col, spec.name)
         )
+    elif reading.written:
+        problems.append(
+            Problem("W112", f'field "{written}": {reading.written!r} is read as '
+                    f"{reading.value!r}; write it as the schema spells it", where, line, col,
+                    spec.name))
 
 
 def _possible(schema: Schema, name: str, value: Decimal | None) -> bool:
@@ -345,13 +462,13 @@ def _read_header_lines(
     text: str,
     schema: Schema,
     where: str,
-    fields: dict[str, FieldValue],
-    positions: dict[str, tuple[int, int]],
+    found: _Found,
     problems: list[Problem],
 ) -> bool:
     """Fields from `* '''Label''' : value` lines; True when at least one was found."""
+    fields, positions = found.fields, found.positions
     labels = {fold(f.label): f for f in schema.fields}
-    found = False
+    read_any = False
     for m in _HEADER_LINE.finditer(text):
         label = m.group("label")
         spec = schema.field_for_param(label) or labels.get(fold(label))
@@ -359,9 +476,10 @@ def _read_header_lines(
             continue
         line, col = line_col(text, m.start("value"))
         positions[spec.name] = (line, col)
-        _read_field(spec, m.group("value"), where, line, col, fields, problems, schema)
-        found = True
-    return found
+        found.params[spec.name] = label
+        _read_field(spec, m.group("value"), where, line, col, fields, problems, schema, label)
+        read_any = True
+    return read_any
 
 
 def _shown_links(found: Survey, hidden: Sequence[tuple[int, int]]) -> Iterable[Wikilink]:

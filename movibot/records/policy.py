@@ -11,10 +11,11 @@ table alone says what a command then does with each level of problem:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 from movibot.costs.inputs import INPUT_FIELDS, SHARE_FIELDS
-from movibot.problems import ERROR, Problem
+from movibot.problems import ERROR, Problem, code_prefix
 from movibot.vocabulary import Vocabulary
 
 
@@ -77,6 +78,32 @@ def action(command: Command, problem: Problem) -> Action:
         return Action.REPORT
     return POLICY[command][level(problem)]
 
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The codes lint reports, chosen as ruff chooses rules: codes or prefixes (`E1`, `W205`,
+    `ALL`) to `select` (none: every code) and to `ignore`; the longest prefix that matches a
+    code decides, and `ignore` wins a tie (`select E`, `ignore E109`: every error but E109;
+    `select E109`, `ignore E`: E109 alone)."""
+
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, select: Iterable[str] = (), ignore: Iterable[str] = ()) -> Selection:
+        """A Selection from codes as given (any case, `ALL`)."""
+        return cls(tuple(code_prefix(p) for p in select), tuple(code_prefix(p) for p in ignore))
+
+    def keeps(self, code: str) -> bool:
+        """True when problems of `code` are reported."""
+        chosen = max((len(p) for p in self.select or ("",) if code.startswith(p)), default=-1)
+        dropped = max((len(p) for p in self.ignore if code.startswith(p)), default=-1)
+        return chosen > dropped
+
+    def kept(self, problems: Iterable[Problem]) -> list[Problem]:
+        """The problems whose code is reported, in their order."""
+        return [p for p in problems if self.keeps(p.code)]
 
 
 def refused(command: Command, problems: Sequence[Problem]) -> list[Problem]:

@@ -20,9 +20,9 @@ from functools import cached_property
 from movibot.config import SourceConfig
 from movibot.costs.inputs import cost_inputs
 from movibot.costs.model import CostResult, compute_costs, input_issues
-from movibot.problems import Problem
+from movibot.problems import Problem, line_col
 from movibot.records.check import blocking, check_page
-from movibot.records.parse import pick_tree_schema, read_record
+from movibot.records.parse import near_misses, pick_tree_schema, read_record
 from movibot.records.record import Record
 from movibot.records.schema import Schema
 from movibot.sites.base import Page
@@ -75,6 +75,8 @@ class Reading:
     source: Source | None
     membership: Membership
     record: Record
+    schemas: tuple[Schema, ...] = ()  # the sources' schemas: a near-miss call names them (W205)
+    first_letter: bool = True  # the wiki reads a title's first letter in any case
 
     @cached_property
     def problems(self) -> tuple[Problem, ...]:
@@ -148,13 +150,16 @@ def read_page(page: Page, sources: Sequence[Source], *, path: str = "",
     again from the same tree when the source's schema is another, checked once. Never raises."""
     tree = parse_tree(page.text)
     content = is_content(page) and tree.redirect is None
-    schema = pick_tree_schema(tree, [s.schema for s in sources]) if content else None
-    record = read_record(tree, schema, page.title, path)
+    schemas = tuple(s.schema for s in sources)
+    schema = pick_tree_schema(tree, schemas, first_letter) if content else None
+    record = read_record(tree, schema, page.title, path, first_letter)
     source, membership = _source(page, tree, record, schema, sources, first_letter, content)
     if source is not None and schema is not source.schema:
         schema = source.schema
-        record = read_record(tree, schema, page.title, path)  # the same tree, no new parse
-    return Reading(page, path or page.title, tree, schema, source, membership, record)
+        # the same tree, no new parse
+        record = read_record(tree, schema, page.title, path, first_letter)
+    return Reading(page, path or page.title, tree, schema, source, membership, record,
+                   schemas if content else (), first_letter)
 
 
 def _source(page: Page, tree: Tree, record: Record, schema: Schema | None,
@@ -178,11 +183,15 @@ def _source(page: Page, tree: Tree, record: Record, schema: Schema | None,
 
 def _problems(r: Reading) -> tuple[Problem, ...]:
     """Every problem of the page: its blocks (E401/E402), the one check (records.check), the
-    documentation method's sections (E109) and category (E301)."""
+    calls that nearly name a source's template (W205), the documentation method's sections
+    (E109) and category (E301)."""
     found = [_at(p, r.path) for p in r.tree.block_problems]
     found.extend(check_page(r.tree, r.record, r.schema, r.path))
+    if r.schemas and r.tree.code is not None:
+        found.extend(near_misses(r.tree.survey, r.tree.masked, r.schemas, r.path,
+                                 r.first_letter))
     if r.redirect is None:
-        found.extend(missing_sections(r.record, r.schema, r.path))
+        found.extend(missing_sections(r.record, r.schema, r.path, r.tree))
         found.extend(_category_problem(r))
     return tuple(sorted(found, key=lambda p: (p.line, p.col, p.code)))
 
@@ -192,16 +201,44 @@ def _at(problem: Problem, where: str) -> Problem:
                    problem.field)
 
 
-def missing_sections(record: Record, schema: Schema | None, where: str) -> list[Problem]:
+def missing_sections(record: Record, schema: Schema | None, where: str,
+                     tree: Tree | None = None) -> list[Problem]:
     """E109 for each section the documentation method asks of this type of document (only
-    for a page whose fields were read: a template call or header lines)."""
+    for a page whose fields were read: a template call or header lines), where the section
+    would go (see _section_place; the template call without the page's tree)."""
     if schema is None or (record.template_at is None and not record.from_fallback):
         return []
     at = record.template_at or (1, 1)
-    present = {fold(h) for h, _ in record.sections}
-    return [Problem("E109", f'missing section "{section}"', where, *at)
-            for section in schema.required_sections(record.fields)
-            if fold(section) not in present]
+    required = schema.required_sections(record.fields)
+    present = [fold(h) for h, _ in record.sections]
+    return [Problem("E109", f'missing section "{section}"', where,
+                    *(_section_place(tree, record, required[:i], present) if tree else at))
+            for i, section in enumerate(required) if fold(section) not in present]
+
+
+def _section_place(tree: Tree, record: Record, before: Sequence[str], present: list[str]
+                   ) -> tuple[int, int]:
+    """Where a missing section would go: at the end of the last required section before it
+    that the page has (the next heading, or the page's last line), else at the page's first
+    heading, else just after the template call."""
+    headings = [at for _, at in tree.survey.headings] if tree.code is not None else []
+    text = tree.masked
+    earlier = [present.index(fold(s)) for s in before if fold(s) in present]
+    if earlier and len(headings) == len(present):
+        k = max(earlier) + 1
+        return line_col(text, headings[k] if k < len(headings) else _last_line(text))
+    if headings:
+        return line_col(text, headings[0])
+    end = record.template_end
+    if end is not None and end < len(text.rstrip()):
+        return line_col(text, text.find("\n", end) + 1 or end)
+    return record.template_at or (1, 1)
+
+
+def _last_line(text: str) -> int:
+    """The offset of the start of the text's last line that is not blank."""
+    end = len(text.rstrip())
+    return text.rfind("\n", 0, end) + 1
 
 
 def _category_problem(r: Reading) -> list[Problem]:

@@ -19,7 +19,8 @@ class Record:
 
     `fields` hold read values (Decimal numbers, lists, ISO dates, str); an unreadable value
     stays as its raw text and has a problem. `extra` holds unknown parameters (raw text).
-    `positions` give each field's 1-based (line, col); `template_end` is the offset just past
+    `positions` give each field's 1-based (line, col) and `params` its parameter (or header
+    label) as written on the page, for messages; `template_end` is the offset just past
     the template call, None when the page has no template; `template_start` its first offset, and
     `template_top_level` whether it is a top-level node of the page (not inside a tag, a table
     or another template).
@@ -30,6 +31,7 @@ class Record:
     fields: dict[str, FieldValue] = field(default_factory=dict)
     extra: dict[str, str] = field(default_factory=dict)
     positions: dict[str, tuple[int, int]] = field(default_factory=dict)
+    params: dict[str, str] = field(default_factory=dict)
     categories: tuple[str, ...] = ()
     sections: tuple[tuple[str, str], ...] = ()
     links: tuple[str, ...] = ()

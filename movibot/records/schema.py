@@ -26,9 +26,10 @@ from movibot.records.record import to_plain
 from movibot.records.types import VALUE_TYPES, ValueType, value_type
 from movibot.records.values import FieldValue
 from movibot.resources import schema_dir
-from movibot.wikitext.titles import fold
+from movibot.wikitext.titles import TEMPLATE_PREFIXES, fold, template_name
 
 SCHEMA_DIR = schema_dir()
+_FOLDED_TEMPLATE_PREFIXES = frozenset(fold(p) for p in TEMPLATE_PREFIXES)
 
 
 @dataclass(frozen=True)
@@ -101,12 +102,56 @@ class Schema:
                 index.setdefault(fold(name), f)
         return index
 
-    def matches_template(self, name: str) -> bool:
-        """True when a template name is this schema's template or one of its aliases."""
-        bare = name.strip()
-        if ":" in bare and fold(bare.split(":", 1)[0]) in {"modele", "template"}:
-            bare = bare.split(":", 1)[1]
-        return fold(bare) in {fold(n) for n in (self.template, *self.template_aliases)}
+    def matches_template(self, name: str, first_letter: bool = True) -> bool:
+        """True when a call's name (read as a title: tree.template_title) transcludes the
+        schema's template or one of its aliases (the wiki's redirects to it), resolved as
+        MediaWiki resolves it (titles.template_name): `{{tiers-Lieu}}` and
+        `{{Modèle:Tiers_Lieu}}` are calls of `Tiers-Lieu`, `{{TIERS-LIEU}}` is not."""
+        return template_name(name, first_letter) in self._template_names[first_letter]
+
+    def near_template(self, name: str, first_letter: bool = True) -> str | None:
+        """The schema's template name (or alias) a call's name nearly is but MediaWiki does not
+        read as it (another case past the first letter, an accent, a hyphen for a space:
+        `{{TIERS-LIEU}}`, `{{Tiérs-Lieu}}`, `{{tiers lieu}}`); None for a match or another
+        name."""
+        key = template_name(name, first_letter)
+        if key is None or key in self._template_names[first_letter]:
+            return None
+        prefix, _, rest = key.partition(":")
+        if rest and fold(prefix) in _FOLDED_TEMPLATE_PREFIXES:  # `{{Modele:…}}`
+            key = rest
+        return self._folded_templates.get(fold(key))
+
+    def close_template(self, name: str) -> str | None:
+        """The schema's template name a call's name is a likely typo of (`{{Fihce}}`), for a
+        did-you-mean on a page that calls none of them; None when none is close."""
+        key = template_name(name) or ""
+        names = self._folded_templates
+        close = difflib.get_close_matches(fold(key), list(names), n=1, cutoff=0.8)
+        return names[close[0]] if close else None
+
+    @cached_property
+    def _template_names(self) -> dict[bool, frozenset[str | None]]:
+        """The template's names and its aliases' as MediaWiki resolves them, on a
+        `first-letter` wiki (True) and a case-sensitive one (False)."""
+        names = (self.template, *self.template_aliases)
+        return {flag: frozenset(template_name(n, flag) for n in names) for flag in (True, False)}
+
+    @cached_property
+    def _folded_templates(self) -> dict[str, str]:
+        """The template's names and its aliases' by their folded form (fold)."""
+        folded: dict[str, str] = {}
+        for n in (self.template, *self.template_aliases):
+            folded.setdefault(fold(n), n)
+        return folded
+
+    def shown(self, key: str, written: Mapping[str, str] | None = None) -> str:
+        """How messages name field `key`: its parameter as written on the page (`written`),
+        else as the schema writes it (`maturité` for `maturite`), else the key itself."""
+        if written and key in written:
+            return written[key]
+        spec = next((f for f in self.fields if f.name == key), None)
+        return spec.param if spec else key
 
     def suggest_param(self, param: str) -> str | None:
         """The closest known parameter name, for a did-you-mean."""
@@ -247,16 +292,18 @@ class FieldIssue:
     message: str
 
 
-def validate_fields(fields: Mapping[str, FieldValue], schema: Schema) -> Iterator[FieldIssue]:
-    """Problems of a record's readable values: the schema (jsonschema), then cross-field rules.
+def validate_fields(fields: Mapping[str, FieldValue], schema: Schema,
+                    written: Mapping[str, str] | None = None) -> Iterator[FieldIssue]:
+    """Problems of a record's readable values: the schema (jsonschema), then cross-field rules;
+    messages name each field by its parameter as `written` on the page (Schema.shown).
 
     A record the compiled validator finds valid has no jsonschema error: jsonschema (its
     messages, every error) is only run on the others (COMPILED False: always)."""
     instance = {k: to_plain(v) for k, v in fields.items() if v is not None}
     if not (COMPILED and compiled_valid(schema, instance)):
         for error in sorted(schema.validator.iter_errors(instance), key=_error_key):
-            yield _issue_from_error(error, schema)
-    yield from _cross_field_issues(fields)
+            yield _issue_from_error(error, schema, written)
+    yield from _cross_field_issues(fields, lambda key: schema.shown(key, written))
 
 
 # Whether validate_fields first asks the compiled validator (fastjsonschema): a test compares
@@ -330,13 +377,15 @@ def _error_key(error: jsonschema.ValidationError) -> tuple[str, str]:
     return ("/".join(str(p) for p in error.absolute_path), error.validator or "")
 
 
-def _issue_from_error(error: jsonschema.ValidationError, schema: Schema) -> FieldIssue:
+def _issue_from_error(error: jsonschema.ValidationError, schema: Schema,
+                      written: Mapping[str, str] | None) -> FieldIssue:
     path = [str(p) for p in error.absolute_path]
     name = path[0] if path else None
     if error.validator == "required":
         missing = str(error.message).split("'")[1] if "'" in error.message else error.message
-        return FieldIssue("E101", missing, f'missing required field "{missing}"')
-    label = f'field "{name}"' if name else "record"
+        return FieldIssue("E101", missing,
+                          f'missing required field "{schema.shown(missing, written)}"')
+    label = f'field "{schema.shown(name, written)}"' if name else "record"
     if error.validator == "enum":
         allowed = ", ".join(str(c) for c in error.validator_value)
         return FieldIssue("E104", name, f"{label}: {error.instance!r} is not one of: {allowed}")
@@ -377,8 +426,9 @@ def _short(error: jsonschema.ValidationError) -> str:
 SHARE_FIELDS = ("part_residents", "part_contributeurs", "part_offres")
 
 
-def _cross_field_issues(fields: Mapping[str, FieldValue]) -> Iterator[FieldIssue]:
-    yield from _share_issues(fields)
+def _cross_field_issues(fields: Mapping[str, FieldValue], shown: Callable[[str], str]
+                        ) -> Iterator[FieldIssue]:
+    yield from _share_issues(fields, shown)
     surface, usable = fields.get("surface_totale"), fields.get("surface_utile")
     if isinstance(surface, Decimal) and isinstance(usable, Decimal) and usable > surface:
         yield FieldIssue(
@@ -388,7 +438,8 @@ def _cross_field_issues(fields: Mapping[str, FieldValue]) -> Iterator[FieldIssue
         )
 
 
-def _share_issues(fields: Mapping[str, FieldValue]) -> Iterator[FieldIssue]:
+def _share_issues(fields: Mapping[str, FieldValue], shown: Callable[[str], str]
+                  ) -> Iterator[FieldIssue]:
     """E105 when the three shares are given but do not sum to 100, or are not all given."""
     shares = [fields.get(name) for name in SHARE_FIELDS]
     if any(s is not None for s in shares) and all(isinstance(s, Decimal) for s in shares):
@@ -401,7 +452,8 @@ def _share_issues(fields: Mapping[str, FieldValue]) -> Iterator[FieldIssue]:
     elif any(isinstance(s, Decimal) for s in shares):
         given = [n for n, s in zip(SHARE_FIELDS, shares, strict=True) if s is not None]
         yield FieldIssue(
-            "E105", given[0], f"shares must be given all three or none (given: {', '.join(given)})"
+            "E105", given[0],
+            f"shares must be given all three or none (given: {', '.join(map(shown, given))})"
         )
 
 

@@ -36,7 +36,7 @@ from mwparserfromhell.nodes import (
 from mwparserfromhell.wikicode import Wikicode
 
 from movibot.wikitext.titles import fold, normalize_title
-from movibot.wikitext.tree import wikicode
+from movibot.wikitext.tree import drop_inclusion_tags, wikicode
 
 SPACES = "\u00a0\u202f\u2009\u2007 \t"
 
@@ -57,6 +57,8 @@ class Reading:
 
     `note` says how an ambiguous number was read (`1,700`, `1.700`) and `alternative` is the
     other value it could mean; the caller decides whether that other value is possible.
+    `written` is the text as written when it was read as another spelling (an enum choice
+    matched ignoring case and accents: `Demarre` read as `Démarré`).
     """
 
     value: FieldValue
@@ -64,6 +66,7 @@ class Reading:
     reason: str = ""
     note: str = ""
     alternative: Decimal | None = field(default=None)
+    written: str = ""
 
 
 def _bad(raw: str, reason: str) -> Reading:
@@ -89,9 +92,11 @@ FOOTNOTE_TAGS = frozenset({"ref", "references"})
 _SEPARATOR_TAGS = frozenset({"br", "hr", "li", "dt", "dd", "table", "tr", "td", "th", "caption",
                              "p", "div", "ul", "ol", "dl"})
 # In a text node (mwparserfromhell did not take them apart): a comment, an <includeonly>
-# element, each with its end (empty when it runs to the end).
+# element, each with its end (empty when it runs to the end), or a <noinclude>/<onlyinclude>
+# tag (dropped, as MediaWiki drops it on the page itself).
 _HIDDEN = re.compile(r"<!--.*?(?P<comment>-->|\Z)|<includeonly(?:\s[^>]*?)?(?:/>(?P<empty>)|>.*?"
-                     r"(?P<include></includeonly\s*>|\Z))", re.I | re.S)
+                     r"(?P<include></includeonly\s*>|\Z))|(?P<tag></?(?:noinclude|onlyinclude)"
+                     r"(?=[\s/>])[^>]*>)", re.I | re.S)
 _COMMENT = re.compile(r"<!--.*?(-->|\Z)", re.S)
 _INCLUDEONLY = re.compile(r"<includeonly(?:\s[^>]*?)?(?:/>|>.*?(?:</includeonly\s*>|\Z))",
                           re.I | re.S)
@@ -255,6 +260,9 @@ class _Flattener:
         kept, pos = [], 0
         for m in _HIDDEN.finditer(value):
             kept.append(value[pos:m.start()])
+            if m.group("tag") is not None:
+                pos = m.end()
+                continue
             comment = m.group("comment") is not None
             self.aside.append("comment" if comment else "includeonly")
             if (m.group("comment") if comment else m.group("include")) == "":
@@ -589,18 +597,20 @@ def read_enum(raw: str | Wikicode, choices: tuple[str, ...]) -> Reading:
         return Reading(None)
     for choice in choices:
         if fold(choice) == fold(t):
-            return Reading(choice)
+            return Reading(choice, written=t if t != choice else "")
     return Reading(t)  # left to schema validation, which reports the allowed values
 
 
 def read_text(raw: str | Wikicode) -> Reading:
-    """Free text: comments and <includeonly> text dropped, white space collapsed; wikitext
-    otherwise kept (the text of <math>, <pre>… included)."""
+    """Free text: comments and <includeonly> text dropped, <noinclude> and <onlyinclude> tags
+    too (as MediaWiki shows the page itself), white space collapsed; wikitext otherwise kept
+    (the text of <math>, <pre>… included)."""
     text = str(raw)
     if "<" in text:
         text = _COMMENT.sub("", text)
         if "includeonly" in text.lower():
             text = _INCLUDEONLY.sub("", text)
+        text = drop_inclusion_tags(text)
     t = " ".join(text.split())
     return Reading(t or None)
 

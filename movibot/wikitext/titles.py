@@ -11,6 +11,8 @@ EXTENSION = ".wiki"
 _TITLE_COMMENT = re.compile(r"\A\ufeff?<!--\s*title:\s*(.*?)\s*-->[ \t]*\r?\n?")
 
 CATEGORY_PREFIXES = ("catégorie", "category")
+# The template namespace's names on Movilab (French, then the canonical English name).
+TEMPLATE_PREFIXES = ("modèle", "template")
 
 
 # The characters MediaWiki's title codec strips (bidi marks and embeddings): a title typed with
@@ -33,6 +35,23 @@ def normalize_title(title: str, first_letter: bool = True) -> str:
             rest = rest.strip()
             return f"{ns.strip()[:1].upper()}{ns.strip()[1:]}:{rest[:1].upper()}{rest[1:]}"
     return t[:1].upper() + t[1:]
+
+
+@functools.lru_cache(maxsize=4096)  # template names repeat from page to page
+def template_name(title: str, first_letter: bool = True) -> str | None:
+    """The name, in the template namespace, of the page a call `{{title}}` transcludes (`title`
+    read by tree.template_title): its `Modèle:` or `Template:` prefix dropped (a namespace name
+    in any case, spaces around its colon), the first letter upper on a `first-letter` wiki and
+    nothing else folded, as MediaWiki resolves it. None for a page of the main namespace
+    (`{{:Accueil}}`)."""
+    t = " ".join(title.replace("_", " ").split())
+    if t.startswith(":"):
+        return None
+    if ":" in t:
+        ns, rest = t.split(":", 1)
+        if ns.strip().lower() in TEMPLATE_PREFIXES:
+            t = rest.strip()
+    return t[:1].upper() + t[1:] if first_letter else t
 
 
 def title_to_filename(title: str) -> str:

@@ -7,6 +7,7 @@ safely (see `complexity`) gets no tree (`code` is None) and the reason.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterator, Sequence
@@ -149,12 +150,14 @@ class Survey:
     """What a record reads from a tree, from one walk, each node with its offset in the text:
     the template calls (and whether each is a top-level node of the page), the wikilinks,
     the top-level headings, and where a `{{` stands as plain text (an unclosed template; a run
-    of braces once; not inside tags MediaWiki does not parse)."""
+    of braces once; not inside tags MediaWiki does not parse); `open_links`: the same for `[[`
+    (a link mwparserfromhell did not close: a call holding one may not end, see closes)."""
 
     templates: tuple[tuple[Template, int, bool], ...]
     links: tuple[tuple[Wikilink, int], ...]
     headings: tuple[tuple[Heading, int], ...]
     open_braces: tuple[int, ...]
+    open_links: tuple[int, ...] = ()
 
 
 def survey(code: Wikicode) -> Survey:
@@ -165,17 +168,21 @@ def survey(code: Wikicode) -> Survey:
     links: list[tuple[Wikilink, int]] = []
     headings: list[tuple[Heading, int]] = []
     braces: list[int] = []
+    brackets: list[int] = []
     for node, at, depth, raw in found:
         if isinstance(node, Text):
             if not raw and "{{" in node.value:
                 braces.extend(at + m.start() for m in _OPEN_BRACES.finditer(node.value))
+            if not raw and "[[" in node.value:
+                brackets.append(at + node.value.index("[["))
         elif isinstance(node, Template):
             templates.append((node, at, depth == 0))
         elif isinstance(node, Wikilink):
             links.append((node, at))
         elif isinstance(node, Heading) and depth == 0:
             headings.append((node, at))
-    return Survey(tuple(templates), tuple(links), tuple(headings), tuple(braces))
+    return Survey(tuple(templates), tuple(links), tuple(headings), tuple(braces),
+                  tuple(brackets))
 
 
 # What MediaWiki reads: names and transclusion -------------------------------------------------
@@ -211,6 +218,7 @@ def decode_char_references(text: str) -> str:
     return _CHAR_REF.sub(decode, text)
 
 
+@functools.lru_cache(maxsize=4096)  # template names repeat from page to page
 def template_title(name: str) -> str:
     """The page a template call `{{name|…}}` transcludes, as MediaWiki finds it (Title::
     newFromText): entities decoded (`Tiers&#45;Lieu` is `Tiers-Lieu`, `&nbsp;` a space), the
@@ -249,29 +257,53 @@ def hidden_ranges(text: str) -> tuple[tuple[int, int], ...]:
     """
     if not re.search("<includeonly", text, re.I):
         return ()
-    ranges: list[tuple[int, int]] = []
+    return tuple((start, end) for hidden, start, end in _preprocessor_marks(text) if hidden)
+
+
+def drop_inclusion_tags(text: str) -> str:
+    """`text` without its <noinclude> and <onlyinclude> tags (attributes and `/` included;
+    their content stays), as MediaWiki shows the page itself; tags inside a comment or a strip
+    list element (`<nowiki>`) are text and stay."""
+    if not _INCLUSION_TAG.search(text):
+        return text
+    out, pos = [], 0
+    for hidden, start, end in _preprocessor_marks(text):
+        if not hidden:
+            out.append(text[pos:start])
+            pos = end
+    return "".join(out) + text[pos:]
+
+
+_INCLUSION_TAG = re.compile(r"</?(?:noinclude|onlyinclude)(?=[\s/>])", re.I)
+
+
+def _preprocessor_marks(text: str) -> Iterator[tuple[bool, int, int]]:
+    """What MediaWiki's preprocessor (not for inclusion) hides or drops, in text order: (True,
+    start, end) for an <includeonly> element, (False, start, end) for a <noinclude> or
+    <onlyinclude> tag; comments and the strip list's elements are skipped whole."""
     unclosed: set[str] = set()
     pos = 0
     while True:
         m = _PREPROCESSOR_TAG.search(text, pos)
         if m is None:
-            break
+            return
         if m.group("comment"):
             end = text.find("-->", m.end())
             if end < 0:
-                break
+                return
             pos = end + 3
             continue
         tag_end = text.find(">", m.end())
         if tag_end < 0:  # no `>` left: MediaWiki stops looking for tags
-            break
+            return
         if m.group("ignored") or text[tag_end - 1] == "/":
             pos = tag_end + 1
+            if m.group("ignored"):
+                yield False, m.start(), pos
             continue
         pos, hidden = _skip_element(text, m.group("name").lower(), m.start(), tag_end, unclosed)
         if hidden:
-            ranges.append(hidden)
-    return tuple(ranges)
+            yield True, *hidden
 
 
 def _skip_element(text: str, name: str, start: int, tag_end: int, unclosed: set[str]
@@ -306,6 +338,10 @@ def in_ranges(offset: int, ranges: Sequence[tuple[int, int]]) -> bool:
 _WHOLE_TAGS = frozenset(STRIP_TAGS) | {"includeonly"}
 # What a node taken whole starts with: `{{`, `[[`, a tag or a comment, a heading's `=`.
 _MAY_NEST = re.compile(r"\{\{|\[\[|<|(?:^|\n)=")
+
+
+# What PHP's trim() strips, and so MediaWiki from a parameter's name (not a no-break space).
+PHP_SPACE = " \t\n\r\0\x0b"
 
 
 @dataclass(frozen=True)
@@ -352,15 +388,39 @@ def _free_marks(node: Node, text: str, marks: str) -> list[tuple[int, str]]:
     return [(i, c) for i, c in enumerate(text) if c in marks and not hidden[i]]
 
 
-def _nested_whole(node: Node, size: int) -> bytearray:
+def _nested_whole(node: Node, size: int, calls: bool = True) -> bytearray:
     """A mask of str(node) (`size` long): 1 at each offset inside a node nested in `node` that
-    the preprocessor takes whole, else 0."""
+    the preprocessor takes whole (templates and `{{{…}}}` only with `calls`), else 0."""
     hidden = bytearray(size)
     for child, at in walk(Wikicode([node])):
-        if child is not node and _whole(child):
+        if child is not node and _whole(child) and (
+                calls or not isinstance(child, (Template, Argument))):
             end = at + len(str(child))
             hidden[at:end] = b"\x01" * (end - at)
     return hidden
+
+
+_LINK_BRACKETS = re.compile(r"\[\[|\]\]")
+
+
+def closes(template: Template) -> bool:
+    """False when MediaWiki's preprocessor does not end the call at its `}}`: a `[[` opened in
+    the call (not in a link, comment or strip list element; in a nested call too, which then
+    does not end either) is still open there, so that `}}` is text to it
+    (`{{Tiers-Lieu|nom=[[A}}`), where mwparserfromhell closes the call."""
+    text = str(template)
+    if "[[" not in text:
+        return True
+    hidden = _nested_whole(template, len(text), calls=False)
+    depth = 0
+    for m in _LINK_BRACKETS.finditer(text, 2, len(text) - 2):
+        if hidden[m.start()]:
+            continue
+        if m.group() == "[[":
+            depth += 1
+        elif depth:
+            depth -= 1
+    return depth == 0
 
 
 def _inside(node: Node) -> str:
@@ -387,7 +447,8 @@ def mediawiki_args(template: Template, offset: int) -> tuple[list[Arg], list[Cut
         cursor = start + len(str(param))
         name_text, raw = str(param.name), str(param.value)
         value_start = start + (len(name_text) + 1 if param.showkey else 0)
-        name_at = start + len(name_text) - len(name_text.lstrip()) if param.showkey else start
+        name_at = (start + len(name_text) - len(name_text.lstrip(PHP_SPACE)) if param.showkey
+                   else start)
         value_at = _first(raw, value_start, start)
         parts = _cut(param.value, value_start) if "|" in raw else None
         if parts is None:
@@ -444,7 +505,7 @@ def _part_arg(nodes: list[Node], at: int) -> Arg:
             name = "".join(str(n) for n in name_nodes)
             value = Wikicode(rest)
             value_start = pos + j + 1
-            name_at = at + len(name) - len(name.lstrip())
+            name_at = at + len(name) - len(name.lstrip(PHP_SPACE))
             return Arg(_bare(name_nodes), value, name_at,
                        _first(str(value), value_start, value_start), True, True)
         pos += len(text)
@@ -453,7 +514,9 @@ def _part_arg(nodes: list[Node], at: int) -> Arg:
 
 
 def _bare(nodes: list[Node]) -> str:
-    return "".join(str(n) for n in nodes if not isinstance(n, Comment)).strip()
+    """A parameter's name as MediaWiki passes it: its comments dropped, trimmed of ASCII white
+    space only (PHP's trim: a no-break space is part of the name)."""
+    return "".join(str(n) for n in nodes if not isinstance(n, Comment)).strip(PHP_SPACE)
 
 
 def _first(raw: str, value_start: int, blank: int) -> int:

@@ -137,7 +137,7 @@ def test_pages_needing_a_person_come_before_the_summary_line(cli: Cli, site: Pat
                                        " 0\n}}\n[[Catégorie:Tiers-Lieux]]\n", encoding="utf-8")
     result, _ = cli.run_result(site, config, "--max-edits", "2")
     first, second = result.stderr.splitlines(keepends=True)
-    assert first == 'Mauvais: invalid: E107 field "surface_totale": surface must be > 0, got 0\n'
+    assert first == 'Mauvais: invalid: E107 field "surface totale": surface must be > 0, got 0\n'
     found = SUMMARY.fullmatch(second)
     assert result.exit_code == 1 and found is not None, result.stderr
     assert found.group("counts", "edits", "tail") == (

@@ -60,7 +60,7 @@ def test_lint_with_errors_exits_1_and_prints_one_line_each(run):
         'Sans_ville.wiki:1:1: error E109 missing section "Processus"\n'
         "Sans_ville.wiki:1:1: error E301 page calls {{Tiers-Lieu}} but is not in "
         "Catégorie:Tiers-Lieux\n"
-        "Sans_ville.wiki:3:20: error E103 field \"surface_totale\": cannot read 'à définir' "
+        "Sans_ville.wiki:3:20: error E103 field \"surface totale\": cannot read 'à définir' "
         "as a surface in m²\n"), "1 file checked: 6 errors, 0 warnings\n")
 
 
@@ -197,7 +197,7 @@ def test_parse_json_prints_the_whole_record_with_the_checks_problems(run):
                       "message": 'missing required field "ville"', "name": "missing-field",
                       "path": "Le_Cercle.wiki", "severity": "error"},
                      {"code": "E103", "col": 12, "field": "postes_travail", "line": 3,
-                      "message": "field \"postes_travail\": cannot read 'douze' as a number",
+                      "message": "field \"postes\": cannot read 'douze' as a number",
                       "name": "unreadable-value", "path": "Le_Cercle.wiki",
                       "severity": "error"}]})
 

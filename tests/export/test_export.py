@@ -140,9 +140,9 @@ def test_invalid_records_are_exported_with_their_problems(fixture_db: Path) -> N
         ("Le Lieu Cartographié", "W202", "warning", 0, None, 21, 3),
         ("Lieu illisible localisé", "E103", "error", 1, "surface_totale", 6, 20),
         # missing sections: reported as everywhere (lint, parse, run), not blocking
-        ("Lieu sans longitude", "E109", "error", 0, None, 1, 1),
-        ("Lieu sans longitude", "E109", "error", 0, None, 1, 1),
-        ("Lieu sans longitude", "E109", "error", 0, None, 1, 1),
+        ("Lieu sans longitude", "E109", "error", 0, None, 6, 1),
+        ("Lieu sans longitude", "E109", "error", 0, None, 6, 1),
+        ("Lieu sans longitude", "E109", "error", 0, None, 6, 1),
     ]
     (message,) = query(fixture_db, "SELECT message FROM problems WHERE code = 'E103'")[0]
     assert "environ trois cents" in message

@@ -64,13 +64,13 @@ def test_missing_required_field_is_e101_at_the_template():
 
 def test_invalid_value_is_e102_at_the_value():
     assert _lint(_lieu("nom = A", "ville = B", "postes = 12,5")) == [
-        'p.wiki:4:12: error E102 field "postes_travail": 12.5 is not of type integer']
+        'p.wiki:4:12: error E102 field "postes": 12.5 is not of type integer']
 
 
 def test_unreadable_value_is_e103_and_is_not_validated_again():
     assert _lint(_lieu("nom = A", "ville = B", "surface totale = à définir",
                        "surface utile = 30 m²")) == [
-        "p.wiki:4:20: error E103 field \"surface_totale\": cannot read 'à définir' as a "
+        "p.wiki:4:20: error E103 field \"surface totale\": cannot read 'à définir' as a "
         "surface in m²"]
 
 
@@ -85,7 +85,7 @@ def test_unreadable_required_value_is_not_also_missing():
 def test_unreadable_share_is_not_also_a_shares_error():
     assert _lint(_lieu("nom = A", "ville = B", "part résidents = la moitié",
                        "part contributeurs = 29 %", "part offres = 20 %")) == [
-        "p.wiki:4:20: error E103 field \"part_residents\": cannot read 'la moitié' as a "
+        "p.wiki:4:20: error E103 field \"part résidents\": cannot read 'la moitié' as a "
         "percentage"]
 
 
@@ -95,7 +95,7 @@ def test_fiche_value_outside_the_choices_is_e104():
             "== Objectifs ==\n== Public ==\n== Déroulé ==\n== Ressources ==\n"
             "[[Catégorie:Fiches méthodologiques]]\n")
     assert _lint(text) == [
-        "p.wiki:8:14: error E104 field \"maturite\": 'Fini' is not one of: Brouillon, Démarré, "
+        "p.wiki:8:14: error E104 field \"maturité\": 'Fini' is not one of: Brouillon, Démarré, "
         "Avancé, Finalisé"]
 
 
@@ -113,7 +113,7 @@ def test_usable_surface_above_total_is_e106_at_the_usable_surface():
 
 def test_negative_surface_is_e107():
     assert _lint(_lieu("nom = A", "ville = B", "surface utile = -5 m²")) == [
-        'p.wiki:4:19: error E107 field "surface_utile": surface must be > 0, got -5']
+        'p.wiki:4:19: error E107 field "surface utile": surface must be > 0, got -5']
 
 
 def test_page_in_the_source_category_without_template_is_e108():
@@ -128,7 +128,7 @@ def test_page_in_the_source_category_with_header_lines_is_not_e108():
 def test_page_with_header_lines_is_validated():
     assert _lint("'''Nom :''' A\n'''Surface :''' 0 m²\n" + SECTIONS + CATEGORY) == [
         'p.wiki:1:1: error E101 missing required field "ville"',
-        'p.wiki:2:17: error E107 field "surface_totale": surface must be > 0, got 0']
+        'p.wiki:2:17: error E107 field "Surface": surface must be > 0, got 0']
 
 
 def test_page_outside_every_source_is_not_checked_against_a_schema():
@@ -139,7 +139,7 @@ def test_missing_sections_are_e109_per_type_of_document():
     text = ("{{Fiche\n| résumé = R\n| type de document = Explication\n| thème = T\n"
             "| portail = P\n| licence = CC0\n| auteurs = A\n| maturité = Avancé\n}}\n"
             "== Ressources ==\n[[Catégorie:Fiches méthodologiques]]\n")
-    assert _lint(text) == ['p.wiki:1:1: error E109 missing section "Présentation"']
+    assert _lint(text) == ['p.wiki:10:1: error E109 missing section "Présentation"']
 
 
 def test_sections_match_ignoring_case_and_accents():
@@ -148,15 +148,33 @@ def test_sections_match_ignoring_case_and_accents():
                  ) == []
 
 
-def test_missing_lieu_sections_are_e109_at_the_template():
-    assert _lint(_lieu("nom = A", "ville = B", tail="== Territoire ==\n" + CATEGORY)) == [
-        'p.wiki:1:1: error E109 missing section "Communauté"',
-        'p.wiki:1:1: error E109 missing section "Processus"']
+def test_missing_lieu_sections_are_e109_where_they_would_go():
+    assert _lint(_lieu("nom = A", "ville = B", tail="== Territoire ==\nT.\n" + CATEGORY)) == [
+        'p.wiki:5:1: error E109 missing section "Communauté"',
+        'p.wiki:7:1: error E109 missing section "Processus"']
+
+
+def test_missing_sections_of_a_page_without_headings_go_after_the_template():
+    assert _lint(_lieu("nom = A", "ville = B", tail="Texte.\n" + CATEGORY)) == [
+        f'p.wiki:5:1: error E109 missing section "{s}"'
+        for s in ("Communauté", "Territoire", "Processus")]
+
+
+def test_messages_name_the_parameter_as_written_and_the_schema_s_spelling_when_missing():
+    text = ("{{Fiche\n| Résumé = R\n| type = Explication\n| thème = T\n| portail = P\n"
+            "| licence = CC0\n| auteurs = A\n| maturité = Fini\n}}\n"
+            "== Présentation ==\n== Ressources ==\n[[Catégorie:Fiches méthodologiques]]\n")
+    assert _lint(text.replace("| maturité = Fini\n", "")) == [
+        'p.wiki:1:1: error E101 missing required field "maturité"']
+    assert _lint(text.replace("maturité", "Maturite")) == [
+        "p.wiki:8:14: error E104 field \"Maturite\": 'Fini' is not one of: Brouillon, Démarré, "
+        "Avancé, Finalisé"]
 
 
 def test_duplicate_parameter_is_e201():
     assert _lint(_lieu("nom = A", "ville = B", "ville = C")) == [
-        'p.wiki:4:3: error E201 duplicate parameter "ville" (also given at line 3)']
+        'p.wiki:4:3: error E201 duplicate parameter "ville" (also given at line 3): MediaWiki '
+        'passes this last value']
 
 
 def test_unknown_parameter_is_w202_with_a_suggestion():
@@ -267,3 +285,32 @@ def test_unreadable_file_is_e601_at_the_bad_byte(tmp_path):
     sources, problems = load_sources([path])
     assert (sources, [p.format() for p in problems]) == (
         [], [f"{path}:2:4: error E601 not UTF-8 text (byte 0xe9)"])
+
+
+def test_a_choice_written_without_its_accents_is_read_with_w112():
+    text = _lieu("nom = A", "ville = B", "statut = FERME")
+    assert _lint(text) == ["p.wiki:4:12: warning W112 field \"statut\": 'FERME' is read as "
+                           "'fermé'; write it as the schema spells it"]
+
+
+def test_a_choice_written_as_the_schema_spells_it_has_no_w112():
+    assert _lint(_lieu("nom = A", "ville = B", "statut = fermé")) == []
+
+
+def test_conflict_markers_are_e606_at_each_marker_line():
+    text = "<<<<<<< HEAD\n" + _lieu("nom = A", "ville = B") + "=======\nAutre.\n>>>>>>> b\n"
+    assert [p for p in _lint(text) if " E606 " in p] == [
+        "p.wiki:1:1: error E606 merge conflict marker '<<<<<<<': the file holds both sides of "
+        "a conflict",
+        "p.wiki:12:1: error E606 merge conflict marker '>>>>>>>': the file holds both sides of "
+        "a conflict"]
+
+
+def test_a_longer_run_of_angle_brackets_is_no_conflict_marker():
+    assert [p for p in _lint(_lieu("nom = A", "ville = B") + "<<<<<<<<\n") if " E606 " in p] == []
+
+
+def test_shares_given_in_part_are_named_as_written():
+    assert _lint(_lieu("nom = A", "ville = B", "Part_Résidents = 51", "part offres = 20")) == [
+        "p.wiki:4:20: error E105 shares must be given all three or none (given: Part_Résidents, "
+        "part offres)"]

@@ -90,7 +90,7 @@ def test_unreadable_value_stays_raw_text_and_is_e103_at_the_value():
     record = parse_page(_lieu("surface totale = environ trois cents"), LIEU, "Lieu", "l.wiki")
     assert (record.fields, [p.format() for p in record.problems]) == (
         {"surface_totale": "environ trois cents"},
-        ["l.wiki:2:20: error E103 field \"surface_totale\": cannot read 'environ trois cents' "
+        ["l.wiki:2:20: error E103 field \"surface totale\": cannot read 'environ trois cents' "
          "as a surface in m²"])
 
 
@@ -126,17 +126,41 @@ def test_positional_parameter_is_unknown():
         {"1": "Le Lieu"}, (Problem("W202", 'unknown parameter "1"', "", 1, 14),))
 
 
-def test_same_parameter_twice_is_e201_and_the_first_value_is_kept():
+def test_same_parameter_twice_is_e201_and_the_last_value_is_read_as_in_mediawiki():
     record = parse_page(_lieu("nom = Premier", "ville = Lyon", "nom = Second"), LIEU,
                         path="l.wiki")
-    assert (record.fields["nom"], [p.format() for p in record.problems]) == (
-        "Premier", ['l.wiki:4:3: error E201 duplicate parameter "nom" (also given at line 2)'])
+    assert (record.fields["nom"], record.positions["nom"], [p.format() for p in record.problems]
+            ) == ("Second", (4, 9), ['l.wiki:4:3: error E201 duplicate parameter "nom" (also '
+                                     'given at line 2): MediaWiki passes this last value'])
+
+
+def test_a_third_value_names_the_one_before_it():
+    record = parse_page(_lieu("nom = A", "nom = B", "nom = C"), LIEU)
+    assert (record.fields["nom"], [p.message for p in record.problems]) == ("C", [
+        'duplicate parameter "nom" (also given at line 2): MediaWiki passes this last value',
+        'duplicate parameter "nom" (also given at line 3): MediaWiki passes this last value'])
+
+
+def test_an_earlier_unreadable_value_given_again_leaves_no_e103():
+    record = parse_page(_lieu("surface totale = trois cents", "surface totale = 300"), LIEU)
+    assert (record.fields["surface_totale"], [p.code for p in record.problems]) == (300, ["E201"])
+
+
+def test_a_last_unreadable_value_is_e103():
+    record = parse_page(_lieu("surface totale = 300", "surface totale = trois cents"), LIEU)
+    assert [p.code for p in record.problems] == ["E201", "E103"]
+
+
+def test_an_empty_last_value_empties_the_field():
+    record = parse_page(_lieu("nom = A", "nom ="), LIEU)
+    assert record.fields.get("nom") is None
 
 
 def test_parameter_and_its_alias_are_e201():
     record = parse_page(_lieu("ville = Lyon", "Commune = Villeurbanne"), LIEU, path="l.wiki")
-    assert [p.format() for p in record.problems] == [
-        'l.wiki:3:3: error E201 duplicate parameter "Commune" (also given as "ville" at line 2)']
+    assert (record.fields["ville"], [p.format() for p in record.problems]) == ("Villeurbanne", [
+        'l.wiki:3:3: error E201 duplicate parameter "Commune" (also given as "ville" at line 2): '
+        "MediaWiki passes this last value"])
 
 
 def test_spellings_of_one_parameter_are_e201():
@@ -146,7 +170,34 @@ def test_spellings_of_one_parameter_are_e201():
 
 def test_unknown_parameter_given_twice_is_e201_too():
     record = parse_page(_lieu("couleur = vert", "Couleur = bleu"), LIEU)
-    assert [p.code for p in record.problems] == ["W202", "E201"]
+    assert ([p.code for p in record.problems], record.extra) == (["W202", "E201"],
+                                                                 {"Couleur": "bleu"})
+
+
+def test_a_parameter_name_is_trimmed_of_ascii_white_space_only():
+    record = parse_page("{{Tiers-Lieu| \tcouleur\u00a0 \n= vert|nom=A}}", LIEU)
+    assert (record.extra, [p.message for p in record.problems]) == (
+        {"couleur\u00a0": "vert"}, ['unknown parameter "couleur\u00a0"'])
+
+
+@pytest.mark.parametrize(("value", "read"), [
+    ("Le <noinclude>Mixeur</noinclude>", "Le Mixeur"),
+    ("<onlyinclude>Le Mixeur</onlyinclude >", "Le Mixeur"),
+    ("Le <NOINCLUDE class=x>Mixeur</noinclude>", "Le Mixeur"),
+    ("Le Mixeur<noinclude/>", "Le Mixeur"),
+    ("Le Mixeur</noinclude>", "Le Mixeur"),
+    ("Le <nowiki><noinclude></nowiki>", "Le <nowiki><noinclude></nowiki>"),
+    ("Le <!-- <noinclude> -->Mixeur", "Le Mixeur"),
+], ids=["noinclude", "onlyinclude", "attributes", "empty", "end-tag-alone", "nowiki", "comment"])
+def test_inclusion_tags_in_a_text_value_are_dropped_as_on_the_page_itself(value, read):
+    assert parse_page(_lieu(f"nom = {value}"), LIEU).fields["nom"] == read
+
+
+@pytest.mark.parametrize("value", ["<noinclude>300</noinclude> m²", "300</noinclude> m²",
+                                   "<onlyinclude>300 m²</onlyinclude>", "300<noinclude /> m²"])
+def test_inclusion_tags_in_a_typed_value_are_dropped(value):
+    record = parse_page(_lieu(f"surface totale = {value}"), LIEU)
+    assert (record.fields["surface_totale"], record.problems) == (300, ())
 
 
 def test_portal_links_give_the_portal_name():
@@ -194,7 +245,7 @@ def test_bold_words_without_a_colon_are_not_header_lines():
 def test_unreadable_header_line_value_is_e103():
     record = parse_page("'''Surface :''' à définir\n", LIEU, path="l.wiki")
     assert [p.format() for p in record.problems] == [
-        "l.wiki:1:17: error E103 field \"surface_totale\": cannot read 'à définir' as a "
+        "l.wiki:1:17: error E103 field \"Surface\": cannot read 'à définir' as a "
         "surface in m²"]
 
 
@@ -377,7 +428,7 @@ def test_ambiguous_amount_is_w110_at_the_value_and_keeps_its_reading():
     record = parse_page(_lieu("coût services = 1,700 €"), LIEU, path="l.wiki")
     assert (record.fields, [p.format() for p in record.problems]) == (
         {"cout_services": Decimal("1.700")},
-        ["l.wiki:2:19: warning W110 field \"cout_services\": '1,700' read as 1,7 (a decimal "
+        ["l.wiki:2:19: warning W110 field \"coût services\": '1,700' read as 1,7 (a decimal "
          "comma); write 1 700 for one thousand seven hundred"])
 
 
@@ -389,7 +440,7 @@ def test_a_number_whose_other_reading_the_schema_refuses_is_not_ambiguous(param)
 
 
 @pytest.mark.parametrize(("param", "message"), [
-    ("postes = 1,200", 'field "postes_travail": 1.2 is not of type integer'),
+    ("postes = 1,200", 'field "postes": 1.2 is not of type integer'),
     ("longitude = 4.835", 'field "longitude": must be <= 180, got 4835'),
 ], ids=["integer", "longitude"])
 def test_w110_explains_the_e102_of_an_ambiguous_number(param, message):

@@ -58,16 +58,36 @@ def test_unknown_parameter_maps_to_no_field():
     assert LIEU.field_for_param("couleur") is None
 
 
-@pytest.mark.parametrize("name", ["Tiers-Lieu", "tiers lieu", "Tiers_Lieu", "TIERS-LIEU",
-                                  "Modèle:Tiers-Lieu", "modele : tiers lieu",
-                                  "Template:Tiers-Lieu", "Lieu", "Infobox Tiers-Lieu"])
-def test_template_names_and_aliases_match_ignoring_case_accents_and_prefix(name):
+@pytest.mark.parametrize("name", ["Tiers-Lieu", "tiers-Lieu", "Tiers_Lieu",
+                                  "Modèle:Tiers-Lieu", "modèle : tiers-Lieu", "MODÈLE:Tiers-Lieu",
+                                  "Template:Tiers-Lieu", "Lieu", "lieu", "Infobox Tiers-Lieu",
+                                  "Infobox_Tiers-Lieu", "Tiers-lieu"])
+def test_template_names_and_aliases_match_as_mediawiki_resolves_them(name):
     assert LIEU.matches_template(name)
 
 
-@pytest.mark.parametrize("name", ["Tiers-Lieux", "Fiche", "Portail:Tiers-Lieu", "Lieux"])
+@pytest.mark.parametrize("name", ["Tiers-Lieux", "Fiche", "Portail:Tiers-Lieu", "Lieux",
+                                  "TIERS-LIEU", "tiers lieu", "Tiérs-Lieu",
+                                  "modele : Tiers-Lieu", ":Tiers-Lieu", "LIEU"])
 def test_other_template_names_do_not_match(name):
     assert not LIEU.matches_template(name)
+
+
+def test_on_a_case_sensitive_wiki_the_first_letter_counts_too():
+    assert LIEU.matches_template("Tiers-Lieu", first_letter=False)
+    assert not LIEU.matches_template("tiers-Lieu", first_letter=False)
+    assert LIEU.near_template("tiers-Lieu", first_letter=False) == "Tiers-Lieu"
+
+
+@pytest.mark.parametrize(("name", "hint"), [
+    ("TIERS-LIEU", "Tiers-Lieu"), ("tiers lieu", "Tiers-Lieu"), ("Tiérs-Lieu", "Tiers-Lieu"),
+    ("Modèle:LIEU", "Lieu"), ("Tiers-Lieu", None), ("Fiche", None), ("Lieux", None)])
+def test_a_near_miss_names_the_template_it_nearly_is(name, hint):
+    assert LIEU.near_template(name) == hint
+
+
+def test_a_typo_of_the_template_is_close_to_it():
+    assert (FICHE.close_template("Fihce"), FICHE.close_template("Portail")) == ("Fiche", None)
 
 
 def test_suggestion_for_a_misspelt_parameter():
@@ -213,28 +233,28 @@ def test_missing_required_field_is_e101():
 
 def test_value_against_a_pattern_is_e102():
     assert _issues({**PLACE, "code_postal": "4200"}) == [
-        ("E102", "code_postal", "field \"code_postal\": '4200' does not match the expected form")]
+        ("E102", "code_postal", "field \"code postal\": '4200' does not match the expected form")]
 
 
 def test_decimal_where_an_integer_is_expected_is_e102():
     assert _issues({**PLACE, "postes_travail": Decimal("12.5")}) == [
-        ("E102", "postes_travail", 'field "postes_travail": 12.5 is not of type integer')]
+        ("E102", "postes_travail", 'field "postes de travail": 12.5 is not of type integer')]
 
 
 def test_negative_cost_is_e102():
     assert _issues({**PLACE, "cout_services": Decimal("-1")}) == [
-        ("E102", "cout_services", 'field "cout_services": must be >= 0, got -1')]
+        ("E102", "cout_services", 'field "coût services": must be >= 0, got -1')]
 
 
 def test_year_alone_is_not_a_valid_date():
     assert _issues({**PLACE, "date_creation": "2014"}) == [
-        ("E102", "date_creation", "field \"date_creation\": '2014' is not a valid date")]
+        ("E102", "date_creation", "field \"date de création\": '2014' is not a valid date")]
 
 
 def test_empty_list_where_one_item_is_required_is_e102():
     fiche = {"resume": "r", "type_document": "Tutoriel", "theme": [], "portail": ["X"],
              "licence": "CC0", "auteurs": ["A"], "maturite": "Brouillon"}
-    assert _issues(fiche, FICHE) == [("E102", "theme", 'field "theme": must not be empty')]
+    assert _issues(fiche, FICHE) == [("E102", "theme", 'field "thème": must not be empty')]
 
 
 def test_value_outside_the_choices_is_e104_listing_them():
@@ -258,7 +278,7 @@ def test_shares_summing_to_100_are_valid():
 def test_some_shares_without_the_others_are_e105():
     assert _issues({**PLACE, "part_residents": Decimal(51), "part_offres": Decimal(20)}) == [
         ("E105", "part_residents",
-         "shares must be given all three or none (given: part_residents, part_offres)")]
+         "shares must be given all three or none (given: part résidents, part offres)")]
 
 
 def test_usable_surface_above_total_is_e106():
@@ -270,7 +290,7 @@ def test_usable_surface_above_total_is_e106():
 @pytest.mark.parametrize("value", ["0", "-3"])
 def test_surface_not_above_zero_is_e107(value):
     assert _issues({**PLACE, "surface_totale": Decimal(value)}) == [
-        ("E107", "surface_totale", f'field "surface_totale": surface must be > 0, got {value}')]
+        ("E107", "surface_totale", f'field "surface totale": surface must be > 0, got {value}')]
 
 
 def test_none_values_count_as_missing():

@@ -288,8 +288,9 @@ def test_unreadable_oui_non_quotes_the_text_as_written():
                                              "cannot read 'peut-être' as oui/non")
 
 
-def test_enum_returns_the_canonical_spelling_ignoring_case_and_accents():
-    assert read_enum("FERME", ("ouvert", "fermé")) == Reading("fermé")
+def test_enum_returns_the_canonical_spelling_ignoring_case_and_accents_and_what_was_written():
+    assert read_enum("FERME", ("ouvert", "fermé")) == Reading("fermé", written="FERME")
+    assert read_enum("fermé", ("ouvert", "fermé")) == Reading("fermé")
 
 
 def test_enum_leaves_unknown_choices_to_the_schema():

@@ -158,7 +158,7 @@ def test_a_cost_model_objection_is_a_problem_in_lint_parse_and_the_run(
                 "coût services = 800")
     (folder / "Negatif.wiki").write_text(text, encoding="utf-8")
     expected = ("E102", "cout_infrastructure", 5,
-                'field "cout_infrastructure": cost model: infrastructure must be >= 0, got -5')
+                'field "coût infrastructure": cost model: infrastructure must be >= 0, got -5')
     _, _, report = cli.run(folder, config)
     [problem] = page_of(report, "Negatif")["problems"]
     assert (problem["code"], problem["field"], problem["line"], problem["message"]) == expected

@@ -300,8 +300,9 @@ def test_a_magic_word_value_makes_no_category_and_a_warning(cli: Cli, site: Path
     (page,) = [p for p in report["pages"] if p["title"] == "Lieu magique"]
     assert page["status"] == "edited"
     assert [(p["code"], p["severity"], p["field"], p["message"]) for p in page["problems"]] == [
-        ("W111", "warning", field, f'field "{field}": {value!r} makes no category: MediaWiki '
+        ("W111", "warning", field, f'field "{written}": {value!r} makes no category: MediaWiki '
          "would not keep it as written (markup, a magic word, an underscore); it is shown as "
          "text only")
-        for field, value in (("region", "__HIDDENCAT__"), ("type", "__NOINDEX__"),
-                             ("type", "__NOTOC__"))]
+        for field, written, value in (("region", "région", "__HIDDENCAT__"),
+                                      ("type", "type", "__NOINDEX__"),
+                                      ("type", "type", "__NOTOC__"))]

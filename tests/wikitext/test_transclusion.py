@@ -230,6 +230,15 @@ def test_pipes_mediawiki_does_not_split_at_cut_nothing(value):
     assert [p.code for p in record.problems if p.code in ("W202", "W204")] == []
 
 
+def test_a_call_with_an_open_link_is_not_closed_as_in_mediawiki():
+    text = "{{Tiers-Lieu\n| nom = [[Le Mixeur\n| ville = Lyon\n}}\n[[Catégorie:Tiers-Lieux]]\n"
+    record = parse_page(text, LIEU, path="l.wiki")
+    assert (record.fields, record.template_at, [p.format() for p in record.problems]) == (
+        {}, None, ["l.wiki:1:1: warning W602 unclosed template: MediaWiki does not end "
+                   "{{Tiers-Lieu}} at its '}}', an '[[' inside it is still open there; the call "
+                   "is not read"])
+
+
 # Against a real MediaWiki (1.39, Debian's package; skipped without it). Its test install has no
 # Cite extension, so no case puts a `|` inside a <ref>.
 
@@ -258,6 +267,37 @@ AGREEMENT_CASES = {
     "nowiki-pipe": "{{Tiers-Lieu|nom=A<nowiki>|</nowiki>B|ville=C}}",
     "comment-pipe": "{{Tiers-Lieu|nom=A<!-- | -->|ville=C}}",
     "alias-first": "{{Lieu|nom=A}}\n{{Tiers-Lieu|nom=B}}",
+    "name-upper-case": "{{TIERS-LIEU|nom=A}}",
+    "name-accent": "{{Tiérs-Lieu|nom=A}}",
+    "name-space-for-hyphen": "{{tiers lieu|nom=A}}",
+    "name-first-letter": "{{tiers-Lieu|nom=A}}",
+    "name-prefix-case": "{{MODÈLE:tiers-Lieu|nom=A}}",
+    "alias-redirect": "{{tiers_Lieu|nom=A}}",
+    "name-prefix-english": "{{template : Tiers-Lieu|nom=A}}",
+    "name-main-namespace": "{{:Tiers-Lieu|nom=A}}",
+    "duplicate": "{{Tiers-Lieu|nom=A|ville=B|nom=C}}",
+    "duplicate-positional": "{{Tiers-Lieu|X|1=Y}}",
+    "noinclude-in-value": "{{Tiers-Lieu|nom=A<noinclude>B</noinclude>|ville=<noinclude/>C}}",
+    "onlyinclude-in-value": "{{Tiers-Lieu|nom=<onlyinclude>A</onlyinclude >|ville=B</noinclude>}}",
+    "noinclude-in-nowiki": "{{Tiers-Lieu|nom=<nowiki><noinclude></nowiki>A}}",
+    "nbsp-in-name": "{{Tiers-Lieu|nom\u00a0=A|ville =B}}",
+    # the call's structure where mwparserfromhell and the preprocessor could part (bold,
+    # links and external links are not the preprocessor's business)
+    "bold-unbalanced-before": "'''gras {{Tiers-Lieu|nom=A|ville=B}}",
+    "bold-unbalanced-in-value": "{{Tiers-Lieu|nom='''A|ville=B}}",
+    "external-link-open-in-value": "{{Tiers-Lieu|nom=[http://x.org A|ville=B}}",
+    "external-link-open-before": "[http://x.org {{Tiers-Lieu|nom=A|ville=B}}",
+    "link-open-before-call": "[[Lien {{Tiers-Lieu|nom=A|ville=B}}",
+    "link-open-with-pipe-before-call": "[[Lien|x {{Tiers-Lieu|nom=A|ville=B}}",
+    "pre-unclosed-in-value": "{{Tiers-Lieu|nom=A<pre>x|ville=B}}",
+    "nowiki-unclosed-in-value": "{{Tiers-Lieu|nom=A<nowiki>x|ville=B}}",
+    "heading-in-value": "{{Tiers-Lieu|nom=A\n== H ==\n|ville=B}}",
+    "four-braces": "{{{{Tiers-Lieu|nom=A}}|ville=B}}",
+    "unclosed-inner-call": "{{Tiers-Lieu|nom={{A|ville=B}}",
+    "link-open-in-value": "{{Tiers-Lieu|nom=[[A|ville=B}}",
+    "link-open-in-value-closed-later": "{{Tiers-Lieu|nom=[[A|ville=B}} x]] {{Tiers-Lieu|nom=C}}",
+    "link-closed-in-value": "{{Tiers-Lieu|nom=[[A|ville=B]]|ville=C}}",
+    "link-open-in-nested-call": "{{Tiers-Lieu|nom={{X|[[A}}|ville=B}}",
 }
 
 
@@ -288,7 +328,8 @@ def _movibot_reads(text: str) -> str | None:
 
 def test_movibot_reads_the_infobox_call_mediawiki_expands(wiki):
     shown = "⟦nom={{{nom|∅}}}⟧⟦ville={{{ville|∅}}}⟧⟦1={{{1|∅}}}⟧"
-    wiki.seed({"Modèle:Tiers-Lieu": shown, "Modèle:Lieu": shown})
+    wiki.seed({"Modèle:Tiers-Lieu": shown, "Modèle:Lieu": shown,
+               "Modèle:Tiers Lieu": "#REDIRECTION [[Modèle:Tiers-Lieu]]"})
     differ = {}
     for case, text in AGREEMENT_CASES.items():
         answer = wiki.api(action="expandtemplates", text=text, title="Essai", prop="wikitext")

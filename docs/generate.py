@@ -74,7 +74,9 @@ def _command_section(ctx: click.Context) -> str:
     usage = " ".join([ctx.command_path, *command.collect_usage_pieces(ctx)])
     lines = [f"## `{ctx.command_path}`", "", "```text", f"Usage: {usage}", "```", ""]
     lines += [_cell(inspect.cleandoc(command.help or "")), ""]
-    records = [p.get_help_record(ctx) for p in command.get_params(ctx)]
+    # options only: click 8.5 gives arguments a help record too, 8.4 does not
+    records = [p.get_help_record(ctx) for p in command.get_params(ctx)
+               if isinstance(p, click.Option)]
     lines += ["| option | meaning |", "|---|---|"]
     lines += [f"| {_code(opts)} | {_cell(help_text)} |"
               for opts, help_text in filter(None, records)]

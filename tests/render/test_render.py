@@ -30,7 +30,7 @@ from movibot.render.infobox import (
 from movibot.render.members import members_row, render_category_page, render_members
 from movibot.rows import MemberRow
 from movibot.wikitext.blocks import find_blocks, make_block, replace_block
-from movibot.wikitext.escaping import category_from, escape, safe_name
+from movibot.wikitext.escaping import _CONTROL, category_from, escape, safe_name
 from movibot.wikitext.titles import title_from_file
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "render"
@@ -90,7 +90,10 @@ def intended_links(fields: dict[str, Any], schema: Schema) -> set[str]:
 
 
 def intended_urls(fields: dict[str, Any], schema: Schema) -> set[str]:
-    return {re.sub(r"[&~]", lambda m: {"&": "&amp;", "~": "&#126;"}[m.group(0)], v)
+    """The external links the infobox shows: control characters dropped (escape_url), `&`
+    and `~` as entities."""
+    return {re.sub(r"[&~]", lambda m: {"&": "&amp;", "~": "&#126;"}[m.group(0)],
+                   _CONTROL.sub("", v))
             for spec in schema.fields if spec.type == "url"
             for v in [fields.get(spec.name)] if isinstance(v, str) and _is_url(v)}
 
@@ -543,3 +546,10 @@ def test_mediawiki_renders_hostile_values_inert(wiki: Any) -> None:
     url = "https://x.example/~a__b?c=1&d=2&amp;e"  # MediaWiki decodes entities in a URL
     parsed = _mediawiki_parse(wiki, render_infobox("X", {"site_web": url}, LIEU))
     assert parsed["externallinks"] == [url]
+
+
+def test_a_url_holding_a_control_character_is_linked_without_it() -> None:
+    schema = load_schemas()[0]
+    text = render_infobox("Lieu", {"nom": "Lieu", "site_web": "https://x.example\x00"}, schema,
+                          None)
+    assert "[https://x.example x.example]" in text and "\x00" not in text

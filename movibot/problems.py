@@ -13,7 +13,6 @@ from dataclasses import asdict, dataclass
 from dataclasses import field as dataclass_field
 from typing import Any
 
-from movibot.records.fix import Fix
 from movibot.vocabulary import Vocabulary
 
 
@@ -324,6 +323,16 @@ def unknown_prefixes(prefixes: Iterable[str]) -> list[str]:
 def problem_code(code: str) -> ProblemCode | None:
     """The registry's entry for `code` (case-insensitive), None when there is none."""
     return CODES.get(code.strip().upper())
+
+
+@dataclass(frozen=True)
+class Fix:
+    """Replace the characters `start`..`end` (offsets in the page's text) with `replacement`:
+    what `movibot lint --fix` writes for a problem (applied by records/fix.py)."""
+
+    start: int
+    end: int
+    replacement: str
 
 
 @dataclass(frozen=True)

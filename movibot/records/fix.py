@@ -1,23 +1,16 @@
-"""Fixes as data (pure): what `movibot lint --fix` changes in a page's text.
+"""Fixes applied (pure): what `movibot lint --fix` changes in a page's text.
 
-A Fix replaces `text[start:end]` with `replacement`. The reader attaches one to each problem
-it can repair without doubt (Problem.fix: W205, W112, E201); apply_fixes applies them from the
-end of the text so that earlier offsets stay right, and changes no character outside a fix.
+A Fix (movibot/problems.py, beside the Problem that carries it) replaces `text[start:end]` with
+`replacement`. The reader attaches one to each problem it can repair without doubt (W205, W112,
+E201); apply_fixes applies them from the end of the text so that earlier offsets stay right, and
+changes no character outside a fix.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
-
-@dataclass(frozen=True)
-class Fix:
-    """Replace the characters `start`..`end` (offsets in the page's text) with `replacement`."""
-
-    start: int
-    end: int
-    replacement: str
+from movibot.problems import Fix
 
 
 def apply_fixes(text: str, fixes: Iterable[Fix]) -> tuple[str, int]:

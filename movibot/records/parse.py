@@ -23,8 +23,7 @@ from functools import partial
 from mwparserfromhell.nodes import Comment, Template, Wikilink
 from mwparserfromhell.wikicode import Wikicode
 
-from movibot.problems import Problem, line_col
-from movibot.records.fix import Fix
+from movibot.problems import Fix, Problem, line_col
 from movibot.records.record import Record
 from movibot.records.schema import FieldSpec, Schema
 from movibot.records.types import read_value

@@ -3,7 +3,8 @@ overlapping fix skipped."""
 
 from __future__ import annotations
 
-from movibot.records.fix import Fix, apply_fixes
+from movibot.problems import Fix
+from movibot.records.fix import apply_fixes
 
 
 def test_fixes_apply_from_the_end_and_leave_the_rest_of_the_text_alone() -> None:

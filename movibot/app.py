@@ -96,6 +96,62 @@ def lint_paths(paths: Sequence[str], sources: Sequence[Source],
     return kept, len(pages) + unreadable
 
 
+FIX_PASSES = 4  # lint --fix reads a page again after its fixes at most this many times
+
+
+@dataclasses.dataclass(frozen=True)
+class FixedFile:
+    """A .wiki file lint --fix changes: its text as read, as fixed, and how many fixes."""
+
+    path: str
+    before: str
+    after: str
+    fixes: int
+
+
+def fix_paths(paths: Sequence[str], sources: Sequence[Source], selection: Selection
+              ) -> list[FixedFile]:
+    """The files of `paths` that the fixes of their selected problems change (records.fix):
+    each page read again after its fixes until none is left (at most FIX_PASSES). Writes
+    nothing."""
+    from movibot.records.fix import apply_fixes
+    from movibot.records.lint import lint_page
+
+    pages, _ = load_sources(paths)
+    changed = []
+    for page in pages:
+        text, count = page.text, 0
+        for _ in range(FIX_PASSES):
+            problems = selection.kept(lint_page(dataclasses.replace(page, text=text), sources))
+            text, applied = apply_fixes(text, [p.fix for p in problems if p.fix is not None])
+            if not applied:
+                break
+            count += applied
+        if text != page.text:
+            changed.append(FixedFile(page.path, page.text, text, count))
+    return changed
+
+
+def fix_diff(fixed: Sequence[FixedFile]) -> str:
+    """The unified diff of what lint --fix would write."""
+    from movibot.sync.edits import unified_diff
+
+    return "".join(unified_diff(f.before, f.after, f.path) for f in fixed)
+
+
+def write_fixes(fixed: Sequence[FixedFile]) -> None:
+    """Write the fixed files in place (atomically), a leading byte-order mark kept. Raises
+    UsageError for a file changed since it was read (nothing of it is lost)."""
+    from movibot.atomic import write_atomic
+
+    for f in fixed:
+        raw = Path(f.path).read_bytes().decode("utf-8")
+        text = raw.lstrip("\ufeff")
+        if text != f.before:
+            raise UsageError(f"{f.path}: changed while lint --fix read it; run it again")
+        write_atomic(Path(f.path), raw[:len(raw) - len(text)] + f.after)
+
+
 def lint_selection(config_path: str | None, select: Sequence[str], ignore: Sequence[str]
                    ) -> Selection:
     """The codes lint reports: the config's `lint:` settings, `--select` (comma-separated

@@ -10,7 +10,7 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 import yaml
@@ -18,6 +18,9 @@ import yaml
 from movibot import __version__
 from movibot.errors import MovibotError
 from movibot.status import Status
+
+if TYPE_CHECKING:
+    from movibot.problems import Problem
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -126,36 +129,65 @@ def parse_cmd(files: tuple[str, ...], fmt: str, schema_paths: tuple[str, ...],
 @click.option("--ignore", multiple=True, metavar="CODES",
               help="Leave out these codes or prefixes (comma-separated), besides the config's "
                    "lint.ignore.")
+@click.option("--fix", is_flag=True,
+              help="Correct the fixable problems in the files (W205, W112, E201), then report "
+                   "what is left.")
+@click.option("--diff", is_flag=True,
+              help="Print the diff of what --fix would write and write nothing (exit 1 when "
+                   "there is one).")
 @schema_option
 @config_option
 def lint_cmd(paths: tuple[str, ...], fmt: str, select: tuple[str, ...], ignore: tuple[str, ...],
-             schema_paths: tuple[str, ...], config_path: str | None) -> None:
+             fix: bool, diff: bool, schema_paths: tuple[str, ...], config_path: str | None
+             ) -> None:
     """Check .wiki files (or folders of them) against the schemas and the documentation method.
 
     One line per problem: `path:line:col: severity CODE message`. Exit 1 when there are errors.
-    `movibot rule CODE` explains a code.
+    `movibot rule CODE` explains a code. `--fix` corrects the fixable ones in place.
     """
-    from movibot.app import lint_paths, lint_selection, reading_sources
+    from movibot.app import (
+        fix_diff,
+        fix_paths,
+        lint_paths,
+        lint_selection,
+        reading_sources,
+        write_fixes,
+    )
     from movibot.records.policy import Command, fails
 
     selection = lint_selection(config_path, select, ignore)
-    problems, count = lint_paths(paths, reading_sources(schema_paths, config_path), selection)
+    sources = reading_sources(schema_paths, config_path)
+    fixed = fix_paths(paths, sources, selection) if fix or diff else []
+    if diff:
+        click.echo(fix_diff(fixed), nl=False)
+        sys.exit(1 if fixed else 0)
+    write_fixes(fixed)
+    problems, count = lint_paths(paths, sources, selection)
+    _lint_report(problems, count, fmt, sum(f.fixes for f in fixed) if fix else None)
+    sys.exit(1 if fails(Command.LINT, problems) else 0)
+
+
+def _lint_report(problems: list[Problem], count: int, fmt: str, fixed: int | None) -> None:
+    """lint's output: the problems (text lines or a JSON summary), the files checked and, after
+    --fix, how many fixes were applied."""
+    errors = sum(p.severity == "error" for p in problems)
     if fmt == "json":
-        summary = {
+        summary: dict[str, Any] = {
             "files": count,
-            "errors": sum(p.severity == "error" for p in problems),
-            "warnings": sum(p.severity == "warning" for p in problems),
+            "errors": errors,
+            "warnings": len(problems) - errors,
             "problems": [p.to_dict() for p in problems],
         }
+        if fixed is not None:
+            summary["fixed"] = fixed
         click.echo(dump(summary, "json"))
-    else:
-        for p in problems:
-            click.echo(p.format())
-        errors = sum(p.severity == "error" for p in problems)
-        warnings = len(problems) - errors
-        click.echo(f"{_count(count, 'file')} checked: {_count(errors, 'error')}, "
-                   f"{_count(warnings, 'warning')}", err=True)
-    sys.exit(1 if fails(Command.LINT, problems) else 0)
+        return
+    for p in problems:
+        click.echo(p.format())
+    if fixed is not None:
+        click.echo(f"{fixed} fixed", err=True)
+    click.echo(f"{_count(count, 'file')} checked: {_count(errors, 'error')}, "
+               f"{_count(len(problems) - errors, 'warning')}", err=True)
 
 
 @main.command("rule", context_settings=CONTEXT)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
+from dataclasses import field as dataclass_field
 from typing import Any
 
 from movibot.vocabulary import Vocabulary
@@ -156,7 +157,9 @@ _TABLE = (
         "with a hyphen for a space.\n\n"
         "movibot reads it as the allowed value, but the page shows it as written, and a "
         "template or a search that compares the text exactly does not find it.\n\n"
-        "Fix: write the value as the message says (`maturité = Démarré`)."),
+        "Fix: write the value as the message says (`maturité = Démarré`); `movibot lint --fix` "
+        "does it.",
+        fixable=True),
     ProblemCode(
         "E201", ERROR, "duplicate-parameter", "a parameter is given twice (or with its alias)",
         "The template call gives the same parameter twice, or a parameter and one of its "
@@ -164,8 +167,9 @@ _TABLE = (
         "MediaWiki passes the last one to the template (and puts the page in its tracking "
         "category of duplicate arguments); movibot reads the last one too, as the page shows "
         "it, but writes no infobox for a page whose author may have meant the other.\n\n"
-        "Fix: keep one of the two lines.",
-        blocks=True),
+        "Fix: keep one of the two lines. `movibot lint --fix` keeps the last (the one "
+        "MediaWiki passes) and deletes the earlier one.",
+        blocks=True, fixable=True),
     ProblemCode(
         "W202", WARNING, "unknown-parameter", "an unknown parameter (with a did-you-mean)",
         "The template call has a parameter the schema does not know, often a misspelling; the "
@@ -203,7 +207,9 @@ _TABLE = (
         "The page shows a red link instead of the infobox, it is not among the template's "
         "transclusions, and movibot does not read the call either: the page has no record.\n\n"
         "Fix: write the template's name as the message suggests, or ask for a redirect of that "
-        "name to the template (then add it to the schema's `x-wiki.aliases`)."),
+        "name to the template (then add it to the schema's `x-wiki.aliases`). `movibot lint "
+        "--fix` writes the suggested name.",
+        fixable=True),
     ProblemCode(
         "E301", ERROR, "no-category",
         "the page is in no category, or calls a source's template outside its category",
@@ -320,6 +326,16 @@ def problem_code(code: str) -> ProblemCode | None:
 
 
 @dataclass(frozen=True)
+class Fix:
+    """Replace the characters `start`..`end` (offsets in the page's text) with `replacement`:
+    what `movibot lint --fix` writes for a problem (applied by records/fix.py)."""
+
+    start: int
+    end: int
+    replacement: str
+
+
+@dataclass(frozen=True)
 class Problem:
     """One finding: a stable code, where it is (path, 1-based line and column) and a message."""
 
@@ -329,6 +345,7 @@ class Problem:
     line: int = 1
     col: int = 1
     field: str | None = None
+    fix: Fix | None = dataclass_field(default=None, compare=False, repr=False)  # lint --fix
 
     @property
     def severity(self) -> Severity:
@@ -352,6 +369,7 @@ class Problem:
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
+        del d["fix"]
         d["severity"] = self.severity.value
         d["name"] = self.name
         return d
@@ -415,8 +433,8 @@ def problems_page() -> str:
              "registry, not this page. `movibot rule CODE` prints one entry.\n",
              "An error fails `movibot lint` (exit 1); a warning does not. A *blocking* "
              "problem leaves the page `invalid`: the run writes no infobox for it and leaves "
-             "it as it is. A *fixable* one could be corrected by movibot itself (none is "
-             "yet).\n"]
+             "it as it is. A *fixable* one is corrected by `movibot lint --fix` "
+             "(`--diff` shows the change first).\n"]
     for c in CODES.values():
         parts.append(f"## {c.code} {c.name}\n")
         parts.append(f"*{_traits(c)}*. {_sentence(c.summary)}\n")

@@ -12,6 +12,7 @@ generated, so it is masked before parsing: the record is what people wrote.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -22,7 +23,7 @@ from functools import partial
 from mwparserfromhell.nodes import Comment, Template, Wikilink
 from mwparserfromhell.wikicode import Wikicode
 
-from movibot.problems import Problem, line_col
+from movibot.problems import Fix, Problem, line_col
 from movibot.records.record import Record
 from movibot.records.schema import FieldSpec, Schema
 from movibot.records.types import read_value
@@ -35,6 +36,7 @@ from movibot.wikitext.titles import (
     template_name,
 )
 from movibot.wikitext.tree import (
+    Arg,
     Cut,
     Survey,
     Tree,
@@ -255,26 +257,36 @@ def near_misses(found: Survey, masked: str, schemas: Sequence[Schema], where: st
     for template, at, name in calls:
         if at in read:
             continue
-        hint = _intended(name, schemas, first_letter, typos=not read)
+        hint, only = _intended(name, schemas, first_letter, typos=not read)
         if hint is not None:
             page = template_name(name, first_letter) or name
             out.append(Problem(
                 "W205", f"{{{{{bare(template.name)}}}}} is not read as {{{{{hint}}}}}: MediaWiki "
                 f"calls another page (Modèle:{page}); did you mean {{{{{hint}}}}}?",
-                where, *line_col(masked, at)))
+                where, *line_col(masked, at), fix=_rename(template, at, hint) if only else None))
     return out
 
 
-def _intended(name: str, schemas: Sequence[Schema], first_letter: bool, typos: bool
-              ) -> str | None:
-    """The schemas' template name a call's name nearly is, or (with `typos`) is close to."""
-    for schema in schemas:
-        hint = schema.near_template(name, first_letter)
-        if hint is not None:
-            return hint
-    if not typos:
+def _rename(template: Template, at: int, hint: str) -> Fix | None:
+    """The fix of a near-miss call at `at`: its name as written (without the spaces around
+    it) replaced with `hint`; None for a name holding markup (a comment, a parameter)."""
+    written = str(template.name)
+    name = written.strip()
+    if not name or any(c in name for c in "<>{}[]|\n"):
         return None
-    return next((h for s in schemas if (h := s.close_template(name)) is not None), None)
+    start = at + 2 + len(written) - len(written.lstrip())
+    return Fix(start, start + len(name), hint)
+
+
+def _intended(name: str, schemas: Sequence[Schema], first_letter: bool, typos: bool
+              ) -> tuple[str | None, bool]:
+    """The schemas' template name a call's name nearly is, or (with `typos`) is close to, and
+    whether it is the only one (then lint --fix writes it)."""
+    near = [h for s in schemas if (h := s.near_template(name, first_letter)) is not None]
+    if near or not typos:
+        return (near[0] if near else None), len(set(near)) == 1
+    close = [h for s in schemas for h in s.close_templates(name)]
+    return (close[0] if close else None), len(set(close)) == 1
 
 
 def _duplicate_calls(calls: list[tuple[Template, int, bool]], text: str, where: str
@@ -308,10 +320,12 @@ def _read_params(
 ) -> None:
     fields, extra, positions = found.fields, found.extra, found.positions
     seen: dict[str, tuple[str, int]] = {}
+    where_given: dict[str, tuple[int, int] | None] = {}  # each parameter's last `|…` span
     args, cuts = mediawiki_args(template, offset)
     where_is = _Lines(text) if len(args) > 50 else partial(line_col, text)
     for cut in cuts:
         problems.append(_cut_value(cut, schema, where, *where_is(cut.at)))
+    spans = _param_spans(template, offset, args) if not cuts else {}
     for arg in args:
         name = arg.name
         spec = schema.field_for_param(name)
@@ -322,8 +336,11 @@ def _read_params(
         name_line, name_col = where_is(arg.name_at)
         before = seen.get(key)
         seen[key] = (name, name_line)
+        earlier = where_given.get(key)
+        where_given[key] = spans.get(arg.name_at)
         if before is not None:  # MediaWiki passes the last value: it replaces the earlier one
-            problems.append(_duplicate(name, before, spec, where, name_line, name_col))
+            fix = Fix(*earlier, "") if earlier else None
+            problems.append(_duplicate(name, before, spec, where, name_line, name_col, fix))
             _forget(before[0], spec, extra, problems)
         if spec is None:
             extra[name] = str(arg.value).strip()
@@ -332,17 +349,33 @@ def _read_params(
             continue
         positions[spec.name] = where_is(arg.value_at)
         found.params[spec.name] = name
-        _read_field(spec, arg.value, where, *positions[spec.name], fields, problems, schema,
-                    name)
+        reading = _read_field(spec, arg.value, where, *positions[spec.name], fields, problems,
+                              schema, name)
+        if reading.written and problems and problems[-1].code == "W112":
+            problems[-1] = _respelled(problems[-1], arg, reading)
 
 
 def _duplicate(name: str, before: tuple[str, int], spec: FieldSpec | None, where: str,
-               line: int, col: int) -> Problem:
-    """E201 at a parameter given again (`before`: its earlier name as written and line)."""
+               line: int, col: int, fix: Fix | None) -> Problem:
+    """E201 at a parameter given again (`before`: its earlier name as written and line; `fix`
+    deletes the earlier one)."""
     given = f'as "{before[0]}" ' if before[0] != name else ""
     return Problem("E201", f'duplicate parameter "{name}" (also given {given}at line '
                    f"{before[1]}): MediaWiki passes this last value", where, line, col,
-                   spec.name if spec else None)
+                   spec.name if spec else None, fix)
+
+
+def _param_spans(template: Template, offset: int, args: Sequence[Arg]
+                 ) -> dict[int, tuple[int, int]]:
+    """Each parameter's `|name = value` span in the text (from its `|` to the next `|` or the
+    closing `}}`), by where its name starts (Arg.name_at) (a call whose values MediaWiki
+    does not cut: `args` are its mediawiki_args)."""
+    spans, cursor = {}, offset + 2 + len(str(template.name))
+    for arg, param in zip(args, template.params, strict=True):
+        end = cursor + 1 + len(str(param))
+        spans[arg.name_at] = (cursor, end)
+        cursor = end
+    return spans
 
 
 _VALUE_CODES = frozenset({"E103", "W110", "W112"})  # what reading one value finds (_read_field)
@@ -407,9 +440,10 @@ def _read_field(
     problems: list[Problem],
     schema: Schema,
     written: str,
-) -> None:
+) -> Reading:
     """Read one value for its field's type (from the page's tree when it comes from the
-    template: no tokenizer pass), with its E103 or W110 naming the parameter as `written`."""
+    template: no tokenizer pass), with its E103, W110 or W112 naming the parameter as
+    `written`; the value's Reading."""
     reading = read_value(spec.type, raw, spec.choices, spec.commas, name=bool(spec.category))
     if spec.links == "portal" and isinstance(reading.value, list):
         reading = Reading([_PORTAL_PREFIX.sub("", v) for v in reading.value])
@@ -427,6 +461,17 @@ def _read_field(
             Problem("W112", f'field "{written}": {reading.written!r} is read as '
                     f"{reading.value!r}; write it as the schema spells it", where, line, col,
                     spec.name))
+    return reading
+
+
+def _respelled(problem: Problem, arg: Arg, reading: Reading) -> Problem:
+    """The W112 of a parameter's value with its fix: the value as written (without the spaces
+    around it) replaced with the schema's spelling, when it is exactly the text read."""
+    raw = str(arg.value).strip()
+    if raw != reading.written or not isinstance(reading.value, str):
+        return problem
+    return dataclasses.replace(problem, fix=Fix(arg.value_at, arg.value_at + len(raw),
+                                                reading.value))
 
 
 def _possible(schema: Schema, name: str, value: Decimal | None) -> bool:

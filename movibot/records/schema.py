@@ -125,10 +125,15 @@ class Schema:
     def close_template(self, name: str) -> str | None:
         """The schema's template name a call's name is a likely typo of (`{{Fihce}}`), for a
         did-you-mean on a page that calls none of them; None when none is close."""
+        close = self.close_templates(name)
+        return close[0] if close else None
+
+    def close_templates(self, name: str) -> list[str]:
+        """The schema's template names a call's name is close to, the closest first."""
         key = template_name(name) or ""
         names = self._folded_templates
-        close = difflib.get_close_matches(fold(key), list(names), n=1, cutoff=0.8)
-        return names[close[0]] if close else None
+        return [names[c] for c in difflib.get_close_matches(fold(key), list(names), n=3,
+                                                             cutoff=0.8)]
 
     @cached_property
     def _template_names(self) -> dict[bool, frozenset[str | None]]:

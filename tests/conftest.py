@@ -45,7 +45,6 @@ Tests that use `wiki` are marked `wiki` automatically (`pytest -m "not wiki"` sk
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -53,6 +52,7 @@ from pathlib import Path
 import pytest
 import wikiserver  # tests/ is on sys.path: pytest puts a conftest's folder there
 from commandline import Cli
+from required import require
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -65,11 +65,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture(scope="session")
 def wiki_template() -> Iterator[wikiserver.Template]:
     """MediaWiki installed once for the session; skipped when php/mediawiki are missing."""
-    reason = wikiserver.missing()
-    if reason and os.environ.get("MOVIBOT_REQUIRE_WIKI"):
-        pytest.fail(f"MOVIBOT_REQUIRE_WIKI is set but no test wiki can be built: {reason}")
-    if reason:
-        pytest.skip(reason)
+    require(wikiserver.missing())
     root = wikiserver.scratch_dir()
     try:
         yield wikiserver.build_template(root)

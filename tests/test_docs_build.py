@@ -4,7 +4,6 @@ page or heading fails the build, and the README stays a short entry whose links 
 from __future__ import annotations
 
 import importlib.util
-import os
 import re
 import shutil
 import subprocess
@@ -12,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from required import require
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -19,11 +19,8 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture(scope="module")
 def mkdocs() -> None:
     """mkdocs (the [test] extra): skipped when missing, a failure under MOVIBOT_REQUIRE_WIKI."""
-    if importlib.util.find_spec("mkdocs") is None:
-        reason = "no mkdocs: pip install -e '.[test]'"
-        if os.environ.get("MOVIBOT_REQUIRE_WIKI"):
-            pytest.fail(f"MOVIBOT_REQUIRE_WIKI is set but the docs cannot be built: {reason}")
-        pytest.skip(reason)
+    require(None if importlib.util.find_spec("mkdocs") else
+            "no mkdocs, the docs cannot be built: pip install -e '.[test]'")
 
 
 def build(root: Path, site: Path) -> subprocess.CompletedProcess[str]:

@@ -7,13 +7,13 @@ its pages planned `protected`."""
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 import wikiserver
 from commandline import Cli
+from required import require
 from test_faults_wiki import block_bot
 from test_run_wiki import PAGES, configure
 
@@ -33,11 +33,7 @@ EVERY_CHECK = ["config", "credentials", "site", "login", "rights", "block",
 def doctor_wiki(wiki_template: wikiserver.Template) -> Iterator[wikiserver.Wiki]:
     """A wiki with TemplateData, the test site's pages and the generated template pages.
     Each test that changes it puts it back as it was."""
-    reason = wikiserver.missing_extension("TemplateData")
-    if reason and os.environ.get("MOVIBOT_REQUIRE_WIKI"):
-        pytest.fail(f"MOVIBOT_REQUIRE_WIKI is set but {reason}")
-    if reason:
-        pytest.skip(reason)
+    require(wikiserver.missing_extension("TemplateData"))
     server = wikiserver.Wiki.fresh(wiki_template, extensions=("TemplateData",))
     try:
         server.seed({**PAGES, **templates_for(SCHEMAS)})

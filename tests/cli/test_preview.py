@@ -4,7 +4,6 @@ like script run nothing. The screenshot of the 300 m² example is kept as docs/p
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -13,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from commandline import Cli
+from required import require
 
 ROOT = Path(__file__).resolve().parents[2]
 FICHES = ROOT / "fiches"
@@ -32,11 +32,9 @@ HOSTILE = {
 def chromium() -> str:
     """Debian's chromium; skipped when missing, a failure under MOVIBOT_REQUIRE_WIKI (CI)."""
     found = shutil.which("chromium")
-    if found is None:
-        reason = "no chromium: apt-get install chromium"
-        if os.environ.get("MOVIBOT_REQUIRE_WIKI"):
-            pytest.fail(f"MOVIBOT_REQUIRE_WIKI is set but the browser tests cannot run: {reason}")
-        pytest.skip(reason)
+    require(None if found else "no chromium, the browser tests cannot run: apt-get install "
+            "chromium")
+    assert found is not None
     return found
 
 

@@ -5,13 +5,13 @@ check / from-templatedata work on the wiki's own answer."""
 from __future__ import annotations
 
 import copy
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import wikiserver
+from required import require
 
 from movibot.records.schema import Schema, load_schema, load_schemas, schema_from_dict
 from movibot.records.templatedata import (
@@ -40,11 +40,7 @@ FICHES = Path(__file__).resolve().parents[2] / "fiches"
 @pytest.fixture(scope="module")
 def td_wiki(wiki_template: wikiserver.Template) -> Iterator[wikiserver.Wiki]:
     """A wiki with TemplateData loaded and the two generated template pages seeded."""
-    reason = wikiserver.missing_extension("TemplateData")
-    if reason and os.environ.get("MOVIBOT_REQUIRE_WIKI"):
-        pytest.fail(f"MOVIBOT_REQUIRE_WIKI is set but {reason}")
-    if reason:
-        pytest.skip(reason)
+    require(wikiserver.missing_extension("TemplateData"))
     server = wikiserver.Wiki.fresh(wiki_template, extensions=("TemplateData",))
     try:
         server.seed(templates_for(SCHEMAS))

@@ -8,7 +8,6 @@ import gzip
 import html
 import json
 import lzma
-import os
 import shutil
 import subprocess
 import time
@@ -19,6 +18,7 @@ from pathlib import Path
 import pytest
 import wikiserver  # tests/ is on sys.path (conftest.py)
 from commandline import Cli
+from required import require
 from test_dump import pages_and_peak
 
 import movibot.sites.dump as dump
@@ -225,11 +225,8 @@ def seven_zip() -> str:
     """The 7z program; skipped without one on a developer's machine, a failure in CI (which
     installs p7zip-full and sets MOVIBOT_REQUIRE_WIKI, as for the test wiki)."""
     program = next((p for n in dump.SEVEN_ZIP_PROGRAMS if (p := shutil.which(n))), None)
-    if program is None:
-        reason = "no 7z program: apt-get install p7zip-full"
-        if os.environ.get("MOVIBOT_REQUIRE_WIKI") or os.environ.get("CI"):
-            pytest.fail(f"MOVIBOT_REQUIRE_WIKI is set but {reason}")
-        pytest.skip(reason)
+    require(None if program else "no 7z program: apt-get install p7zip-full")
+    assert program is not None
     return program
 
 

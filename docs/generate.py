@@ -20,6 +20,7 @@ import click
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from movibot import i18n  # noqa: E402
 from movibot.cli import main as movibot_cli  # noqa: E402
 from movibot.config import reference_page, reference_table  # noqa: E402
 from movibot.problems import code_table, problems_page  # noqa: E402
@@ -89,7 +90,9 @@ def _command_section(ctx: click.Context) -> str:
 
 
 def cli_page() -> str:
-    """docs/cli.md: every command of `movibot`, its usage, help and options, from click."""
+    """docs/cli.md: every command of `movibot`, its usage, help and options, from click (in
+    English, whatever the locale)."""
+    i18n.use(i18n.Language.EN)
     root = click.Context(movibot_cli, info_name="movibot", **movibot_cli.context_settings)
     head = ["# The command line", "",
             _GENERATED.format(source="the click commands of `movibot/cli.py`",

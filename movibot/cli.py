@@ -6,16 +6,18 @@ stop page, 4 another run holds the lock, 5 interrupted by a signal, 6 a file cou
 
 from __future__ import annotations
 
+import inspect
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 import yaml
 
-from movibot import __version__
+from movibot import __version__, i18n
 from movibot.errors import MovibotError
 from movibot.status import Status
 
@@ -26,18 +28,66 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
 def fail(error: MovibotError) -> None:
-    """Print `Error: …` (one line) and exit with the error's code."""
-    click.echo(f"Error: {error}", err=True)
+    """Print `Error: …` (one line, in the user's language) and exit with the error's code."""
+    click.echo(i18n._("Error: {message}").format(message=i18n.text(error)), err=True)
     sys.exit(error.exit_code)
 
 
+def _chosen_language(args: Sequence[str]) -> i18n.Language:
+    """`--lang fr|en` when the command line has it (read before click parses, so that click's
+    own errors speak it too), else the user's locale."""
+    for i, arg in enumerate(args):
+        value = arg.partition("=")[2] if arg.startswith("--lang=") else (
+            args[i + 1] if arg == "--lang" and i + 1 < len(args) else None)
+        if value in ("fr", "en"):
+            return i18n.Language(value)
+    return i18n.user_language()
+
+
+@contextmanager
+def _translated(command: click.Command) -> Iterator[None]:
+    """The command's help texts and its options' in the user's language while click formats
+    them (click reads them as plain strings; the catalog has them in English)."""
+    kept: list[tuple[object, str, str | None]] = [
+        (command, "help", command.help), (command, "short_help", command.short_help),
+        (command, "epilog", command.epilog)]
+    kept += [(p, "help", getattr(p, "help", None)) for p in command.params]
+    for owner, attribute, value in kept:
+        if value:
+            setattr(owner, attribute, i18n._(inspect.cleandoc(value)))
+    try:
+        yield
+    finally:
+        for owner, attribute, value in kept:
+            setattr(owner, attribute, value)
+
+
+class Command(click.Command):
+    """A command whose help is shown in the user's language."""
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with _translated(self):
+            super().format_help(ctx, formatter)
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        with _translated(self):
+            return super().get_short_help_str(limit)
+
+
 class Group(click.Group):
-    """Turns every MovibotError, and click's usage errors, into one `Error:` line and its exit
-    code."""
+    """Sets the user's language, then turns every MovibotError, and click's usage errors, into
+    one `Error:` line and its exit code."""
+
+    command_class = Command
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with _translated(self):
+            super().format_help(ctx, formatter)
 
     def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
              complete_var: str | None = None, standalone_mode: bool = True, **extra: Any
              ) -> Any:
+        i18n.use(_chosen_language(sys.argv[1:] if args is None else list(args)))
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, False, **extra)
         try:
@@ -46,14 +96,16 @@ class Group(click.Group):
             if type(e).__name__ == "NoArgsIsHelpError":  # `movibot` alone: the help
                 e.show()
                 sys.exit(e.exit_code)
-            hint = f" (see '{e.ctx.command_path} -h')" if e.ctx is not None else ""
-            click.echo(f"Error: {e.format_message()}{hint}", err=True)
+            hint = (i18n._(" (see '{command} -h')").format(command=e.ctx.command_path)
+                    if e.ctx is not None else "")
+            message = i18n._("Error: {message}").format(message=e.format_message())
+            click.echo(f"{message}{hint}", err=True)
             sys.exit(e.exit_code)
         except click.ClickException as e:
             e.show()
             sys.exit(e.exit_code)
         except click.Abort:
-            click.echo("Aborted!", err=True)
+            click.echo(i18n._("Aborted!"), err=True)
             sys.exit(1)
         # click returns the code of an explicit exit (--help, --version), else the command's
         # return value (None: every command exits through sys.exit or returns normally)
@@ -81,10 +133,14 @@ config_option = click.option(
 
 
 @click.group(cls=Group, context_settings=CONTEXT)
-@click.version_option(__version__, "--version", prog_name="movibot")
+@click.version_option(__version__, "--version", prog_name="movibot",
+                      help="Show the version and exit.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False),
               help="Config file for every command (default: $MOVIBOT_CONFIG, else "
                    "./movibot.yaml).")
+@click.option("--lang", type=click.Choice(["fr", "en"]), expose_value=False,
+              help="Language of the messages (default: French when the locale is French, "
+                   "else English); what is written on a wiki follows the wiki's language.")
 def main(config_path: str | None) -> None:
     """movibot: keeps Movilab's pages, infoboxes, category pages and local fiches in step."""
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from movibot.i18n import Language, content_language, written
 from movibot.render.html import render_blocks
 from movibot.sites.base import Site
 from movibot.sync.edits import Edit
@@ -46,10 +47,12 @@ def renderer(site: Site) -> Render:
     return render
 
 
-def preview_of(edit: Edit, render: Render) -> PagePreview:
-    """The preview of one planned edit (a page created has no current rendering)."""
+def preview_of(edit: Edit, render: Render, language: Language = Language.FR) -> PagePreview:
+    """The preview of one planned edit (a page created has no current rendering); its summary
+    as the wiki of `language` will show it."""
     current = "" if edit.creates else render(edit.title, edit.page.text)
-    return PagePreview(edit.title, edit.summary, edit.creates, current,
+    summary = written(edit.summary, language)
+    return PagePreview(edit.title, summary, edit.creates, current,
                        render(edit.title, edit.new), edit.diff())
 
 
@@ -120,7 +123,7 @@ def preview_command(site_spec: str | None, config_path: str | None, titles: Sequ
     report = run_command(site_spec, config_path, dry_run=True, full=False, force=False,
                          max_edits=None, show=edits.append, titles=titles, site=site)
     render = renderer(site)
-    pages = [preview_of(edit, render) for edit in edits]
+    pages = [preview_of(edit, render, content_language(site.content_language)) for edit in edits]
     write_preview(out, preview_html(pages, site.name, report.summary_line()))
     return report, len(pages)
 

@@ -7,6 +7,7 @@ output and the state file show; they never change.
 
 from __future__ import annotations
 
+from movibot.i18n import N_, Language, translations
 from movibot.vocabulary import Vocabulary
 
 
@@ -39,10 +40,9 @@ class Status(Vocabulary):
     WOULD_MERGE = "would-merge"
     CHANGED = "changed"
 
-    @property
-    def label_fr(self) -> str:
-        """How the French report page names the status."""
-        return LABELS_FR.get(self, self.value)
+    def label(self, language: Language) -> str:
+        """How the report page names the status, in the wiki's language."""
+        return translations(language).gettext(LABELS.get(self, self.value))
 
     @property
     def needs_person(self) -> bool:
@@ -64,12 +64,12 @@ PUSH_FAILED = frozenset({Status.CONFLICT, Status.INVALID, Status.DELETED_ON_WIKI
 # A write that was made.
 WRITTEN = frozenset({Status.EDITED, Status.CREATED})
 
-LABELS_FR = {
-    Status.EDITED: "modifiées", Status.CREATED: "créées", Status.UNCHANGED: "inchangées",
-    Status.SKIPPED_NOBOTS: "exclues ({{nobots}})", Status.BLOCK_EDITED: "bloc modifié à la main",
-    Status.BLOCK_MALFORMED: "bloc mal formé", Status.INVALID: "invalides",
-    Status.CONFLICT: "conflits", Status.ERROR: "erreurs", Status.NOT_DONE: "non traitées",
-    Status.REDIRECT: "redirections",
-    Status.PROTECTED: "protégées (le robot ne peut pas les modifier)",
-    Status.SHRINK_REFUSED: "tableaux non écrits (trop de lignes perdues)",
+LABELS = {  # English; the catalogs translate them (French: the report page on Movilab)
+    Status.EDITED: N_("edited"), Status.CREATED: N_("created"),
+    Status.UNCHANGED: N_("unchanged"), Status.SKIPPED_NOBOTS: N_("excluded ({{nobots}})"),
+    Status.BLOCK_EDITED: N_("block edited by hand"), Status.BLOCK_MALFORMED: N_("malformed block"),
+    Status.INVALID: N_("invalid"), Status.CONFLICT: N_("conflicts"), Status.ERROR: N_("errors"),
+    Status.NOT_DONE: N_("not done"), Status.REDIRECT: N_("redirects"),
+    Status.PROTECTED: N_("protected (the bot cannot edit them)"),
+    Status.SHRINK_REFUSED: N_("tables not written (too many rows lost)"),
 }

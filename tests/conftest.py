@@ -45,11 +45,21 @@ Tests that use `wiki` are marked `wiki` automatically (`pytest -m "not wiki"` sk
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from movibot.locale import compile_catalogs, stale
+
+# The tests read movibot's messages in English (the source language) unless a test asks for
+# French; the catalogs are compiled when a .po is newer than its .mo (a checkout after a pull).
+os.environ["LC_ALL"] = "C.UTF-8"
+os.environ.pop("LANGUAGE", None)
+if stale():
+    compile_catalogs()
 import wikiserver  # tests/ is on sys.path: pytest puts a conftest's folder there
 from commandline import Cli
 from required import require

@@ -91,6 +91,7 @@ class Site(Protocol):
     writable: bool
     live: bool         # a wiki on the network (put_throttle applies), not a folder or dump
     first_letter: bool  # titles' first letter is case-insensitive (False: siteinfo `case`)
+    content_language: str | None  # siteinfo `lang` once now() or info() read it; else None
     requests: int      # API requests made so far (0 for local sites)
     problems: list[Problem]  # what could not be read (a folder's file that is not UTF-8)
 

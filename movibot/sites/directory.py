@@ -76,6 +76,7 @@ class DirectorySite:
 
     writable = True
     live = False  # put_throttle applies to live wikis only
+    content_language: str | None = None  # a folder cannot tell (French is written)
     first_letter = True  # file names are titles as MediaWiki's default `first-letter` reads them
 
     def __init__(self, root: str | Path) -> None:

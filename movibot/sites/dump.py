@@ -89,6 +89,7 @@ class DumpSite:
 
     writable = False
     live = False  # put_throttle applies to live wikis only
+    content_language: str | None = None  # an XML dump's siteinfo does not say
     first_letter = True  # as fiches/ and MediaWiki's default (the dump's <case> is not read)
 
     def __init__(self, path: str | os.PathLike[str], *,

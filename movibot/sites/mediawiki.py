@@ -140,6 +140,7 @@ class MediaWikiSite:
     writable = True
     live = True  # put_throttle applies to live wikis only
     first_letter = True  # titles' first letter is case-insensitive (siteinfo `case`)
+    content_language: str | None = None  # siteinfo `lang`, read by now() and info()
     problems: list[Problem]  # always empty: what a wiki refuses is an exception
 
     def __init__(
@@ -196,7 +197,9 @@ class MediaWikiSite:
         answer = self._api("query", curtimestamp=1, list="recentchanges", rcdir="newer",
                            rclimit=1, rcprop="timestamp", meta="siteinfo", siprop="general")
         self._raise_for(answer, "query")
-        case = answer.get("query", {}).get("general", {}).get("case")
+        general = answer.get("query", {}).get("general", {})
+        self.content_language = general.get("lang") or self.content_language
+        case = general.get("case")
         if case:
             self.first_letter = case == "first-letter"
         oldest = answer.get("query", {}).get("recentchanges") or [{}]
@@ -211,6 +214,7 @@ class MediaWikiSite:
         self._raise_for(answer, "siteinfo")
         general = answer.get("query", {}).get("general", {})
         user = answer.get("query", {}).get("userinfo", {})
+        self.content_language = general.get("lang") or self.content_language
         return SiteInfo(software=str(general.get("generator", "an unknown wiki")),
                         language=general.get("lang"),
                         user=None if user.get("anon") else user.get("name"),

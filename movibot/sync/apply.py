@@ -26,6 +26,7 @@ from movibot.errors import (
     StopRequested,
     WikiError,
 )
+from movibot.i18n import content_language, message_of, written
 from movibot.sites.base import Page, Site
 from movibot.state import State
 from movibot.status import Status
@@ -189,18 +190,19 @@ def _save(site: Site, edit: Edit) -> tuple[Outcome, Page | None, str]:
     read-only wiki, a refusal of the whole account, a refused login, a wiki still unavailable
     after its retries (an error with `halts_run`)."""
     try:
-        saved = site.save(edit.page, edit.new, edit.summary, bot=edit.bot)
+        language = content_language(site.content_language)
+        saved = site.save(edit.page, edit.new, written(edit.summary, language), bot=edit.bot)
     except EditConflict as e:
-        return Outcome(edit.title, Status.CONFLICT, (), str(e)), None, ""
+        return Outcome(edit.title, Status.CONFLICT, (), message_of(e)), None, ""
     except BotsExcluded as e:
-        return Outcome(edit.title, Status.SKIPPED_NOBOTS, (), str(e)), None, ""
+        return Outcome(edit.title, Status.SKIPPED_NOBOTS, (), message_of(e)), None, ""
     except EditRefused as e:  # recurs every run: a person must act, the wiki is fine
-        return Outcome(edit.title, Status.PROTECTED, (), str(e)), None, ""
+        return Outcome(edit.title, Status.PROTECTED, (), message_of(e)), None, ""
     except (ReadOnly, AccountRefused, LoginError) as e:
-        return Outcome(edit.title, Status.ERROR, (), str(e)), None, str(e)
+        return Outcome(edit.title, Status.ERROR, (), message_of(e)), None, str(e)
     except WikiError as e:  # a wiki that gave up after its retries halts the run too
         halt = str(e) if getattr(e, "halts_run", False) else ""
-        return Outcome(edit.title, Status.ERROR, (), str(e)), None, halt
+        return Outcome(edit.title, Status.ERROR, (), message_of(e)), None, halt
     if saved == edit.page and edit.page.exists:  # nochange: the page as read, given back
         return Outcome(edit.title, Status.UNCHANGED, (), NOCHANGE), saved, ""
     status = Status.CREATED if edit.creates else Status.EDITED

@@ -21,6 +21,7 @@ from typing import Any
 
 from movibot import __version__
 from movibot.atomic import write_atomic
+from movibot.i18n import Msg, msg_n
 from movibot.records.lint import LocalPage
 from movibot.records.read import Reading, Source, read_page
 from movibot.rows import MemberRow
@@ -264,26 +265,32 @@ def merged_text(file: LocalPage, page: Page, state: State) -> tuple[str | None, 
 
 
 def change_summary(page: Page, new: Reading, sources: Sequence[Source]) -> str:
-    """A French summary of the change from `page` to the text `new` is the reading of: the
-    sections and the infobox fields it touches."""
+    """The summary (in the wiki's language) of the change from `page` to the text `new` is
+    the reading of: the sections and the infobox fields it touches."""
     if not page.exists:
-        return bot_summary("création de la page")
+        return bot_summary(Msg("page created"))
     old, now, schema = read_page(page, sources).record, new.record, new.schema
-    parts = []
+    parts: list[Msg] = []
     before, after = dict(old.sections), dict(now.sections)
     changed = [h for h in after if before.get(h) != after[h]]
     removed = [h for h in before if h not in after]
     if changed:
-        word = "de la section" if len(changed) == 1 else "des sections"
-        parts.append(f"mise à jour {word} {', '.join(changed[:3])}")
+        parts.append(msg_n("section {names} updated", "sections {names} updated",
+                           len(changed), names=", ".join(changed[:3])))
     if removed:
-        parts.append(f"suppression de la section {', '.join(removed[:3])}")
+        parts.append(msg_n("section {names} removed", "sections {names} removed",
+                           len(removed), names=", ".join(removed[:3])))
     fields = [n for n in dict.fromkeys([*old.fields, *now.fields])
               if old.fields.get(n) != now.fields.get(n)]
     if fields:
         names = [schema.field(n).param if schema else n for n in fields[:3]]
-        parts.append(f"modification de {', '.join(names)}")
-    return bot_summary(" ; ".join(parts) or "modification du texte")
+        parts.append(Msg("{names} changed", names=", ".join(names)))
+    if not parts:
+        return bot_summary(Msg("text changed"))
+    joined = parts[0]
+    for part in parts[1:]:
+        joined = Msg("{first}; {then}", first=joined, then=part)
+    return bot_summary(joined)
 
 
 # --- diff ---------------------------------------------------------------------------------------

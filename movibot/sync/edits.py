@@ -6,6 +6,7 @@ import difflib
 from dataclasses import dataclass
 
 from movibot import __version__
+from movibot.i18n import Msg
 from movibot.problems import Problem
 from movibot.sites.base import Page
 from movibot.status import FAILED, STATUSES, Status
@@ -63,6 +64,6 @@ def unified_diff(old: str, new: str, title: str) -> str:
                    for line in lines)
 
 
-def summary(action: str) -> str:
-    """A French edit summary naming the task and the version."""
-    return f"{TASK} {__version__} : {action}"
+def summary(action: str) -> Msg:
+    """An edit summary naming the task and the version (written in the wiki's language)."""
+    return Msg("{task} {version}: {action}", task=TASK, version=__version__, action=action)

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from typing import IO
 
 from movibot import __version__
+from movibot.i18n import content_language, written
 from movibot.problems import Problem
 from movibot.records.check import not_xml
 from movibot.sites.base import Page
@@ -98,13 +99,15 @@ class ImportFile:
         return None
 
     def _head(self, page: Page, summary: str) -> str:
-        """The page's elements up to its revision's text, open."""
+        """The page's elements up to its revision's text, open (the summary in French: a
+        dump does not say its wiki's language)."""
+        comment = escape(written(summary, content_language(None)))
         parent = f"      <parentid>{page.revid}</parentid>\n" if page.exists and page.revid \
             else ""
         return (f"  <page>\n    <title>{escape(page.title)}</title>\n    <ns>{page.ns}</ns>\n"
                 f"    <id>{self._pages}</id>\n    <revision>\n      <id>{self._pages}</id>\n"
                 f"{parent}      <timestamp>{revision_time(page, self._started)}</timestamp>\n"
                 f"      <contributor>\n        <username>{self._user}</username>\n"
-                f"      </contributor>\n      <comment>{escape(summary)}</comment>\n"
+                f"      </contributor>\n      <comment>{comment}</comment>\n"
                 "      <model>wikitext</model>\n      <format>text/x-wiki</format>\n"
                 '      <text xml:space="preserve">')

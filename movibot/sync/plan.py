@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from movibot.errors import BlockEdited, BlockMalformed
+from movibot.i18n import Msg, message_of
 from movibot.records.policy import Command, refused
 from movibot.records.read import (
     NON_CONTENT_NS,
@@ -117,14 +118,14 @@ def plan_page(reading: Reading, *, user: str, force: bool = False
         new = replace_block(page.text, "infobox", content, anchor=infobox_anchor(tree, record),
                             force=force, found=tree.blocks, problems=tree.block_problems)
     except BlockEdited as e:
-        return None, Outcome(page.title, Status.BLOCK_EDITED, found, str(e))
+        return None, Outcome(page.title, Status.BLOCK_EDITED, found, message_of(e))
     except BlockMalformed as e:
-        return None, Outcome(page.title, Status.BLOCK_MALFORMED, found, str(e))
+        return None, Outcome(page.title, Status.BLOCK_MALFORMED, found, message_of(e))
     if new == page.text:
         return None, Outcome(page.title, Status.UNCHANGED, found)
     if page.protected:  # known from the batched read: no edit attempt
         return None, Outcome(page.title, Status.PROTECTED, found, page.protected)
-    return Edit(page, new, summary("mise à jour de l'infobox")), Outcome(page.title, Status.EDITED,
+    return Edit(page, new, summary(Msg("infobox update"))), Outcome(page.title, Status.EDITED,
                                                                           found)
 
 
@@ -168,12 +169,13 @@ def shrink_refusal(before: int, after: int) -> str | None:
     """Why a table going from `before` to `after` rows is not written, None when it may be."""
     lost = before - after
     if lost >= SHRINK_MIN and lost * 2 > before:
-        return (f"the members table would go from {before} to {after} rows in one run; not "
-                "written (a read that lost its pages?); --allow-shrink writes it")
+        return Msg("the members table would go from {before} to {after} rows in one run; not "
+                   "written (a read that lost its pages?); --allow-shrink writes it",
+                   before=before, after=after)
     return None
 
 
-MEMBERS_UPDATE = "mise à jour de la liste des membres"  # the summary of a members table's edit
+MEMBERS_UPDATE = Msg("members list update")  # the summary of a members table's edit
 
 
 def plan_category(page: Page, spec: CategorySpec, *, user: str, force: bool = False,
@@ -191,7 +193,7 @@ def plan_category(page: Page, spec: CategorySpec, *, user: str, force: bool = Fa
     if not page.exists:
         block = make_block("membres", members) if spec.kind else ""
         text = render_category_page(spec.description, spec.portal, spec.parent, block)
-        return (Edit(page, text, summary("création de la catégorie")),
+        return (Edit(page, text, summary(Msg("category created"))),
                 Outcome(page.title, Status.CREATED))
     if not spec.kind:
         return None, Outcome(page.title, Status.UNCHANGED)
@@ -216,9 +218,9 @@ def block_edit(page: Page, rewrite: Callable[[], str], action: str
     try:
         new = rewrite()
     except BlockEdited as e:
-        return None, Outcome(page.title, Status.BLOCK_EDITED, (), str(e))
+        return None, Outcome(page.title, Status.BLOCK_EDITED, (), message_of(e))
     except BlockMalformed as e:
-        return None, Outcome(page.title, Status.BLOCK_MALFORMED, (), str(e))
+        return None, Outcome(page.title, Status.BLOCK_MALFORMED, (), message_of(e))
     if new == page.text:
         return None, Outcome(page.title, Status.UNCHANGED)
     if page.protected:
@@ -226,7 +228,8 @@ def block_edit(page: Page, rewrite: Callable[[], str], action: str
     trap = save_transforms(page.text)
     if trap:
         line, col, why = trap
-        return None, Outcome(page.title, Status.INVALID, (), f"line {line}:{col}: {why}")
+        return None, Outcome(page.title, Status.INVALID, (),
+                             Msg("line {line}:{col}: {why}", line=line, col=col, why=why))
     return Edit(page, new, summary(action)), Outcome(page.title, Status.EDITED)
 
 
@@ -295,8 +298,8 @@ def plan_template(page: Page, schema: Schema, *, user: str, force: bool = False
     """Keep the `doc` block of a schema's template page current (TemplateData and the French
     documentation); a missing template page is left to `push fiches/`."""
     if not page.exists:
-        return None, Outcome(page.title, Status.UNCHANGED, (), "no such template page")
+        return None, Outcome(page.title, Status.UNCHANGED, (), Msg("no such template page"))
     if not bots_allowed(page.text, user, TASK):
         return None, Outcome(page.title, Status.SKIPPED_NOBOTS)
     return block_edit(page, lambda: update_template_page(page.text, schema, force=force),
-                      "mise à jour de la documentation du modèle")
+                      Msg("template documentation update"))

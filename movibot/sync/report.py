@@ -6,7 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from movibot import __version__
+from movibot import __version__, i18n
+from movibot.i18n import N_, Language, Msg, _, msg_n, translations, written
 from movibot.problems import Problem
 from movibot.status import Status
 from movibot.sync.edits import FAILED, STATUSES, Outcome
@@ -82,48 +83,61 @@ class Report:
         }
 
     def summary_line(self) -> str:
-        """One line for the terminal: the non-zero counts, requests and edits."""
+        """One line for the terminal, in the user's language: the non-zero counts, requests
+        and edits."""
         parts = [f"{n} {status}" for status, n in self.counts().items() if n]
-        verb = "would make" if self.dry_run else "made"
         planned = sum(o.status in (Status.EDITED, Status.CREATED) for o in self.outcomes)
-        edits = planned if self.dry_run else self.edits
-        tail = f"; halted: {self.halted}" if self.halted else ""
-        return (f"{', '.join(parts) or 'no pages'}; {self.requests} requests, {verb} {edits} "
-                f"edits in {self.duration:.1f} s{tail}")
+        args = {"counts": ", ".join(parts) or _("no pages"), "requests": self.requests,
+                "seconds": f"{self.duration:.1f}"}
+        line = (msg_n("{counts}; {requests} requests, would make {n} edit in {seconds} s",
+                      "{counts}; {requests} requests, would make {n} edits in {seconds} s",
+                      planned, **args) if self.dry_run else
+                msg_n("{counts}; {requests} requests, made {n} edit in {seconds} s",
+                      "{counts}; {requests} requests, made {n} edits in {seconds} s",
+                      self.edits, **args))
+        tail = Msg("; halted: {why}", why=self.halted) if self.halted else ""
+        return i18n.text(line) + i18n.text(tail)
 
-    def head_wikitext(self) -> str:
-        """The report page's head (French, values escaped): this run's date, whether it changed
-        the wiki, and its counts."""
-        n = self.edits
-        first = (f"Dernier passage de movibot {__version__} ayant modifié le wiki : "
-                 f"{escape(self.started or '')} ({n} modification{'s' if n > 1 else ''})."
-                 if n else f"Passage de movibot {__version__} du {escape(self.started or '')} : "
-                 "aucune modification du wiki.")
-        lines = [first, "", '{| class="wikitable"', "! Statut !! Pages"]
+    def head_wikitext(self, language: Language = Language.FR) -> str:
+        """The report page's head (in the wiki's language, values escaped): this run's date,
+        whether it changed the wiki, and its counts."""
+        n, started = self.edits, escape(self.started or "")
+        first = (msg_n("Last run of movibot {version} that changed the wiki: {started} "
+                       "({n} edit).",
+                       "Last run of movibot {version} that changed the wiki: {started} "
+                       "({n} edits).", n, version=__version__, started=started)
+                 if n else Msg("Run of movibot {version} on {started}: no change to the wiki.",
+                               version=__version__, started=started))
+        header = translations(language).gettext(N_("! Status !! Pages"))
+        lines = [first.render(language), "", '{| class="wikitable"', header]
         for status, count in self.counts().items():
             if count:
-                lines += ["|-", f"| {escape(Status(status).label_fr)} || {count}"]
+                lines += ["|-", f"| {escape(Status(status).label(language))} || {count}"]
         return "\n".join(lines) + "\n|}\n"
 
 
-ATTENTION_HEADING = "Pages à regarder :"
+ATTENTION_HEADING = N_("Pages to look at:")
 
 
-def attention_wikitext(attention: Sequence[tuple[str, str, str]]) -> str:
-    """The pages that need a person, linked, with the reason (French, values escaped); ""
-    when there are none. `attention`: (title, status, reason)."""
+def attention_wikitext(attention: Sequence[tuple[str, str, str]],
+                       language: Language = Language.FR) -> str:
+    """The pages that need a person, linked, with the reason (in the wiki's language, values
+    escaped); "" when there are none. `attention`: (title, status, reason)."""
     if not attention:
         return ""
-    lines = ["", ATTENTION_HEADING]
-    lines += [f"* [[:{title}]] : {escape(Status(status).label_fr)}"
+    lines = ["", translations(language).gettext(ATTENTION_HEADING)]
+    item = translations(language).gettext(N_("* [[:{title}]]: {status}"))
+    lines += [item.format(
+                  title=title, status=escape(Status(status).label(language)))
               + (f" ({escape(why)})" if why else "") for title, status, why in sorted(attention)]
     return "\n".join(lines) + "\n"
 
 
 def report_block(report: Report, current: str | None,
-                 attention: Sequence[tuple[str, str, str]] | None = None) -> str:
-    """The content of the report page's `rapport` block: a head, then every page that needs a
-    person (`attention`; by default this run's pages).
+                 attention: Sequence[tuple[str, str, str]] | None = None,
+                 language: Language = Language.FR) -> str:
+    """The content of the report page's `rapport` block, in the wiki's language: a head, then
+    every page that needs a person (`attention`; by default this run's pages).
 
     The head is the last run that changed the wiki (its date and counts): this run's when it
     made an edit or the block is new, else the head `current` already shows. So a run that
@@ -131,22 +145,24 @@ def report_block(report: Report, current: str | None,
     edit in recent changes), unless the pages that need a person changed; and the counts
     shown are never those of a run that only read."""
     if attention is None:
-        attention = [(o.title, o.status, reason(o)) for o in report.outcomes
+        attention = [(o.title, o.status, reason(o, language)) for o in report.outcomes
                      if o.status in FAILED]
     if report.edits or current is None:
-        head = report.head_wikitext()
+        head = report.head_wikitext(language)
     else:
-        head = current.replace("\r\n", "\n").split(f"\n\n{ATTENTION_HEADING}\n", 1)[0]
+        heading = translations(language).gettext(ATTENTION_HEADING)
+        head = current.replace("\r\n", "\n").split(f"\n\n{heading}\n", 1)[0]
         head = head.rstrip("\n") + "\n"
-    return head + attention_wikitext(attention)
+    return head + attention_wikitext(attention, language)
 
 
-def reason(outcome: Outcome) -> str:
-    """Why a page needs a person: the outcome's message, else its first blocking problem."""
+def reason(outcome: Outcome, language: Language = Language.FR) -> str:
+    """Why a page needs a person, in the wiki's language: the outcome's message, else its
+    first blocking problem."""
     if outcome.message:
-        return outcome.message
+        return written(outcome.message, language)
     first = next((p for p in outcome.problems if p.severity == "error"), None)
-    return f"{first.code} {first.message}" if first else ""
+    return f"{first.code} {written(first.message, language)}" if first else ""
 
 
 def page_json(outcome: Outcome) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from typing import Any
 
 from movibot.config import Config
 from movibot.errors import Interrupted, IOFailure, MovibotError, StopRequested, WikiError
+from movibot.i18n import Language, Msg, content_language
 from movibot.records.schema import Schema
 from movibot.render.templates import template_title
 from movibot.sites.base import Page, Site
@@ -78,7 +79,7 @@ def run_job(
                               progress=progress, interrupted=interrupted)
             report.outcomes = merge_outcomes(plan.outcomes, done)
             for outcome in done:
-                note_attention(state, outcome)
+                note_attention(state, outcome, content_language(site.content_language))
             report.halted = next((o.message for o in done if o.status == Status.NOT_DONE), None)
             if not report.halted and not options.titles:  # a --title run saw only its pages
                 state.last_run = report.started
@@ -213,7 +214,7 @@ def _plan_pages(site: Site, pages: Sequence[Page], sources: Sequence[Source], st
                 state.pages[page.title].record(None, None)
             continue
         plan = plan_source_page(page, sources, user, options.force, site.first_letter)
-        record_plan(state, page, plan)
+        record_plan(state, page, plan, content_language(site.content_language))
         if options.titles and page.title not in asked:  # a dropped entry's page: its row only
             continue
         if plan.edit:
@@ -235,7 +236,7 @@ def _plan_maintained(site: Site, sources: Sequence[Source], state: State, option
     edits, outcomes = _plan_categories(specs, read, user, options.force, options.allow_shrink)
     template_edits, template_outcomes = plan_templates(templates, read, user, options.force)
     for outcome in outcomes + template_outcomes:
-        note_attention(state, outcome)
+        note_attention(state, outcome, content_language(site.content_language))
     return edits + template_edits, outcomes + template_outcomes
 
 
@@ -249,7 +250,7 @@ def last_run_ahead(state: State, report: Report) -> bool:
     return True
 
 
-def record_plan(state: State, page: Page, plan: PagePlan) -> None:
+def record_plan(state: State, page: Page, plan: PagePlan, language: Language) -> None:
     """Put a page's plan in the state: its row, and its revision unless an edit is pending."""
     entry = state.page(page.title)
     entry.ns = page.ns
@@ -262,15 +263,16 @@ def record_plan(state: State, page: Page, plan: PagePlan) -> None:
     else:
         entry.unrecord()
     if plan.outcome is not None:
-        note_attention(state, plan.outcome)
+        note_attention(state, plan.outcome, language)
 
 
-def note_attention(state: State, outcome: Outcome) -> None:
-    """Keep in the state whether a page needs a person (and why) until a run finds it fine:
-    the report page lists every such page, not only those this run read."""
+def note_attention(state: State, outcome: Outcome, language: Language) -> None:
+    """Keep in the state whether a page needs a person (and why, in the wiki's language, as
+    the report page shows it) until a run finds it fine: the report page lists every such
+    page, not only those this run read."""
     entry = state.page(outcome.title)
     if outcome.status in FAILED:
-        entry.attention = Attention(outcome.status, reason(outcome))
+        entry.attention = Attention(outcome.status, reason(outcome, language))
     elif outcome.status != Status.NOT_DONE:
         entry.attention = None
 
@@ -316,9 +318,10 @@ def plan_report_page(site: Site, config: Config, report: Report, state: State | 
     page = next(iter(site.pages([config.report_page or ""])))
     current = find_block(page.text, "rapport")
     content = report_block(report, current.content if current is not None else None,
-                           attention(state) if state is not None else None)
+                           attention(state) if state is not None else None,
+                           content_language(site.content_language))
     new = replace_block(page.text, "rapport", content)
-    return None if new == page.text else Edit(page, new, summary("rapport du passage"))
+    return None if new == page.text else Edit(page, new, summary(Msg("run report")))
 
 
 def write_report_page(site: Site, config: Config, report: Report, state: State | None = None,

@@ -23,6 +23,7 @@ class FakeSite:
     writable = True
     live = True
     requests = 0
+    content_language = "fr"
 
     def __init__(self, stop_after_reads: int | None = None) -> None:
         self.texts: dict[str, str] = {}

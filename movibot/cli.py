@@ -19,6 +19,7 @@ import yaml
 
 from movibot import __version__, i18n
 from movibot.errors import MovibotError
+from movibot.i18n import Msg, msg_n
 from movibot.status import Status
 
 if TYPE_CHECKING:
@@ -241,9 +242,12 @@ def _lint_report(problems: list[Problem], count: int, fmt: str, fixed: int | Non
     for p in problems:
         click.echo(p.format())
     if fixed is not None:
-        click.echo(f"{fixed} fixed", err=True)
-    click.echo(f"{_count(count, 'file')} checked: {_count(errors, 'error')}, "
-               f"{_count(len(problems) - errors, 'warning')}", err=True)
+        click.echo(i18n.text(msg_n("{n} fixed", "{n} fixed", fixed)), err=True)
+    checked = msg_n("{n} file checked: {errors}, {warnings}",
+                    "{n} files checked: {errors}, {warnings}", count,
+                    errors=msg_n("{n} error", "{n} errors", errors),
+                    warnings=msg_n("{n} warning", "{n} warnings", len(problems) - errors))
+    click.echo(i18n.text(checked), err=True)
 
 
 @main.command("rule", context_settings=CONTEXT)
@@ -259,12 +263,9 @@ def rule_cmd(code: str | None) -> None:
         return
     found = problem_code(code)
     if found is None:
-        raise UsageError(f"unknown problem code {code!r} ('movibot rule' lists them)")
+        raise UsageError(Msg("unknown problem code {code!r} ('movibot rule' lists them)",
+                             code=code))
     click.echo(explain(found), nl=False)
-
-
-def _count(n: int, word: str) -> str:
-    return f"{n} {word}" + ("" if n == 1 else "s")
 
 
 _SURFACES = ("surface", "usable")
@@ -281,7 +282,8 @@ def _decimal(ctx: click.Context, param: click.Parameter, value: str | None) -> A
     reading = read_quantity(value, kind)
     if not reading.ok or reading.value is None:
         option = "--" + str(param.name).replace("_", "-")
-        raise UsageError(f"{option}: {reading.reason or f'{value!r} is not a number'}")
+        why = reading.reason or Msg("{value!r} is not a number", value=value)
+        raise UsageError(Msg("{option}: {why}", option=option, why=why))
     return reading.value
 
 
@@ -311,7 +313,8 @@ def cost_cmd(file: str | None, title: str | None, fmt: str, chart: str | None,
     from movibot.errors import UsageError
 
     if chart and not chart.lower().endswith(".svg"):
-        raise UsageError(f"--chart {chart}: movibot writes SVG charts only; name the file .svg")
+        raise UsageError(Msg("--chart {chart}: movibot writes SVG charts only; name the file "
+                             ".svg", chart=chart))
     if file or title:
         result, name = cost_from_page(file, title, site_spec, config_path, numbers)
     else:
@@ -392,10 +395,11 @@ def run_cmd(site_spec: str | None, config_path: str | None, dry_run: bool, full:
                                  progress=bar, allow_shrink=allow_shrink, given=given)
         if report.halted and not report_path:
             report_path = str(failed_report_path(Path(out_dir)))
-            click.echo(f"{out_dir} left as it was; the report is in {report_path}", err=True)
+            click.echo(i18n.text(Msg("{out} left as it was; the report is in {report}",
+                                     out=out_dir, report=report_path)), err=True)
     elif jobs != 1:
-        raise UsageError("--jobs works with --out only (a run on a site edits one page at "
-                         "a time)")
+        raise UsageError(Msg("--jobs works with --out only (a run on a site edits one page at "
+                             "a time)"))
     else:
         report = run_command(site_spec, config_path, dry_run=dry_run, full=full, force=force,
                              max_edits=max_edits, show=show, progress=bar,
@@ -404,7 +408,8 @@ def run_cmd(site_spec: str | None, config_path: str | None, dry_run: bool, full:
     if fmt == "json":
         click.echo(dump(report.to_json(), "json"))
     elif report.io_error:
-        click.echo(f"Error: {report.io_error}", err=True)
+        click.echo(i18n._("Error: {message}").format(message=i18n.text(report.io_error)),
+                   err=True)
     elif not quiet:
         _print_failed(report)
         click.echo(report.summary_line(), err=True)
@@ -421,7 +426,7 @@ def _print_failed(report: Any) -> int:
     lines = [p.format() for p in report.problems]  # the site's own: unreadable files
     for o in report.outcomes:
         if o.status in FAILED:
-            detail = o.message or "; ".join(p.format() for p in o.problems[:3])
+            detail = i18n.text(o.message) or "; ".join(p.format() for p in o.problems[:3])
             lines.append(f"{o.title}: {o.status}: {detail}")
     for line in lines:
         click.echo(line, err=True)
@@ -471,7 +476,7 @@ def _progress(quiet: bool, stream: Any = None, clock: Any = None) -> Any:
             return
         size = length if length >= 0 else None
         bar: Any
-        with click.progressbar(rest, length=size, label=label, file=out,
+        with click.progressbar(rest, length=size, label=i18n._(label), file=out,
                                item_show_func=_page_of, show_pos=True,
                                show_percent=size is not None) as bar:
             bar.update(done)
@@ -554,7 +559,10 @@ def _stat(outcomes: list[Any]) -> str:
             added, removed = diff_stat(o.diff)
             files, plus, minus = files + 1, plus + added, minus + removed
             lines.append(f" {o.path} | +{added} -{removed}")
-    lines.append(f" {_count(files, 'file')} changed, {plus} insertions(+), {minus} deletions(-)")
+    lines.append(" " + i18n.text(msg_n(
+        "{n} file changed, {plus} insertions(+), {minus} deletions(-)",
+        "{n} files changed, {plus} insertions(+), {minus} deletions(-)", files,
+        plus=plus, minus=minus)))
     return "\n".join(lines)
 
 
@@ -589,7 +597,7 @@ def diff_cmd(paths: tuple[str, ...], site_spec: str | None, config_path: str | N
             click.echo(_colored(o.diff), nl=False)
     for o in outcomes:
         if o.status not in (Status.CHANGED, Status.UNCHANGED):
-            click.echo(f"{o.path}: {o.status}: {o.message}", err=True)
+            click.echo(f"{o.path}: {o.status}: {i18n.text(o.message)}", err=True)
     sys.exit(1 if any(o.status != Status.UNCHANGED for o in outcomes) else 0)
 
 
@@ -610,7 +618,8 @@ def preview_cmd(site_spec: str | None, config_path: str | None, titles: tuple[st
 
     report, shown = preview_command(site_spec, config_path, titles, Path(out))
     click.echo(report.summary_line(), err=True)
-    click.echo(f"wrote {out} ({_count(shown, 'page')})", err=True)
+    click.echo(i18n.text(msg_n("wrote {out} ({n} page)", "wrote {out} ({n} pages)", shown,
+                               out=out)), err=True)
     sys.exit(report.exit_code() if report.halted else 0)
 
 
@@ -653,7 +662,7 @@ def push_cmd(paths: tuple[str, ...], site_spec: str | None, config_path: str | N
                 click.echo(_colored(o.diff), nl=False)
         _print_files(result.outcomes, quiet)
         if result.halted:
-            click.echo(f"halted: {result.halted}", err=True)
+            click.echo(i18n.text(Msg("halted: {why}", why=result.halted)), err=True)
     if written is not None:
         fail(written)
     sys.exit(result.exit_code())
@@ -665,7 +674,7 @@ def _print_files(outcomes: list[Any], quiet: bool) -> None:
 
     for o in outcomes:
         if not quiet or o.status in PUSH_FAILED:
-            tail = f": {o.message}" if o.message else ""
+            tail = f": {i18n.text(o.message)}" if o.message else ""
             click.echo(f"{o.path}: {o.status}{tail}", err=True)
 
 
@@ -771,7 +780,9 @@ def doctor_cmd(site_spec: str | None, config_path: str | None, fmt: str) -> None
         for check in checks:
             click.echo(check.format())
         failed = sum(not c.ok for c in checks)
-        click.echo(f"{_count(len(checks), 'check')}: {_count(failed, 'failure')}", err=True)
+        click.echo(i18n.text(msg_n("{n} check: {failures}", "{n} checks: {failures}",
+                                   len(checks), failures=msg_n("{n} failure", "{n} failures",
+                                                               failed))), err=True)
     sys.exit(0 if passed(checks) else 1)
 
 
@@ -784,15 +795,16 @@ def init_cmd(path: str) -> None:
 
     target = Path(path)
     if target.exists():
-        raise UsageError(f"{path} already exists; not overwritten")
+        raise UsageError(Msg("{path} already exists; not overwritten", path=str(path)))
     try:
         with target.open("x", encoding="utf-8") as f:  # "x": never over a file made meanwhile
             f.write(STARTER)
     except FileExistsError:
-        raise UsageError(f"{path} already exists; not overwritten") from None
+        raise UsageError(Msg("{path} already exists; not overwritten", path=str(path))) from None
     except OSError as e:
-        raise IOFailure(f"cannot write {path}: {e.strerror or e}") from None
-    click.echo(f"wrote {path}")
+        raise IOFailure(Msg("cannot write {path}: {why}", path=str(path),
+                            why=e.strerror or str(e))) from None
+    click.echo(i18n.text(Msg("wrote {path}", path=str(path))))
 
 
 if __name__ == "__main__":  # pragma: no cover

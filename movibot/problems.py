@@ -8,11 +8,12 @@ summary and an explanation. The README's table of lint codes, docs/problems.md a
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from dataclasses import field as dataclass_field
 from typing import Any
 
+from movibot.i18n import N_, _, text
 from movibot.vocabulary import Vocabulary
 
 
@@ -364,8 +365,10 @@ class Problem:
         return known.blocks if known else False
 
     def format(self) -> str:
-        """Ruff-like one line: `path:line:col: severity CODE message`."""
-        return f"{self.path}:{self.line}:{self.col}: {self.severity} {self.code} {self.message}"
+        """Ruff-like one line in the user's language: `path:line:col: severity CODE message`
+        (the code never changes)."""
+        return (f"{self.path}:{self.line}:{self.col}: {_(self.severity.value)} {self.code} "
+                f"{text(self.message)}")
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -400,26 +403,31 @@ def code_table() -> str:
 
 
 def code_list() -> str:
-    """What `movibot rule` prints: one line per code (code, severity, name, summary)."""
+    """What `movibot rule` prints, in the user's language: one line per code (code, severity,
+    name, summary)."""
     width = max(len(c.name) for c in CODES.values())
-    return "".join(f"{c.code}  {c.severity:<7}  {c.name:<{width}}  {c.summary}\n"
+    return "".join(f"{c.code}  {_(c.severity.value):<7}  {c.name:<{width}}  {_(c.summary)}\n"
                    for c in CODES.values())
 
 
 def explain(code: ProblemCode) -> str:
-    """What `movibot rule CODE` prints: the heading line, the summary, the explanation."""
-    head = f"{code.code} {code.name} ({_traits(code)})"
-    return f"{head}\n\n{_sentence(code.summary)}\n\n{code.explanation}\n"
+    """What `movibot rule CODE` prints, in the user's language: the heading line, the summary,
+    the explanation."""
+    head = f"{code.code} {code.name} ({_traits(code, _)})"
+    return f"{head}\n\n{_sentence(_(code.summary))}\n\n{_(code.explanation)}\n"
 
 
-def _traits(code: ProblemCode) -> str:
-    """`error, blocking, fixable`: the code's severity and flags, as words."""
+TRAITS = (N_("error"), N_("warning"), N_("blocking"), N_("fixable"))
+
+
+def _traits(code: ProblemCode, words: Callable[[str], str] = str) -> str:
+    """`error, blocking, fixable`: the code's severity and flags, as `words` says them."""
     traits = [code.severity.value]
     if code.blocks:
         traits.append("blocking")
     if code.fixable:
         traits.append("fixable")
-    return ", ".join(traits)
+    return ", ".join(words(t) for t in traits)
 
 
 def _sentence(text: str) -> str:

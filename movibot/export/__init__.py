@@ -29,6 +29,7 @@ from typing import Any
 from movibot.errors import UsageError
 from movibot.export.base import Writer
 from movibot.export.records import ExportRecord, Layout, export_record, layouts
+from movibot.i18n import N_, Msg, _, msg_n, text
 from movibot.problems import Problem
 from movibot.records.read import Source
 from movibot.sites.base import Page, Site
@@ -74,12 +75,18 @@ class ExportSummary:
         self.problems += len(rec.problems)
 
     def summary_line(self) -> str:
-        """`exported 42 pages (lieux 11, fiches 31; 3 invalid, 57 problems) to out.db`."""
-        parts = ", ".join(f"{name} {n}" for name, n in self.by_source.items()) or "none"
+        """`exported 42 pages (lieux 11, fiches 31; 3 invalid, 57 problems) to out.db`, in the
+        user's language."""
+        parts = ", ".join(f"{name} {n}" for name, n in self.by_source.items()) or _("none")
         where = ", ".join(str(p) for p in self.files)
-        extra = f", {self.features} on the map" if self.format == "geojson" else ""
-        return (f"exported {self.pages} page{'s' if self.pages != 1 else ''} ({parts}; "
-                f"{self.invalid} invalid, {self.problems} problems{extra}) to {where}")
+        extra = (Msg(", {n} on the map", n=self.features) if self.format == "geojson"
+                 else "")
+        return text(msg_n("exported {n} page ({parts}; {invalid} invalid, {problems} "
+                          "problems{extra}) to {where}",
+                          "exported {n} pages ({parts}; {invalid} invalid, {problems} "
+                          "problems{extra}) to {where}", self.pages, parts=parts,
+                          invalid=self.invalid, problems=self.problems, extra=extra,
+                          where=where))
 
     def to_json(self) -> dict[str, Any]:
         return {"format": self.format, "files": [str(p) for p in self.files],
@@ -135,7 +142,7 @@ def export_records(site: Site, sources: Sequence[Source], to: Path, *,
         with contextlib.closing(sqlite3.connect("")) as seen:  # a private temporary file
             seen.execute("CREATE TABLE seen (title TEXT PRIMARY KEY)")
             page: Page
-            for page in progress(source_pages(site, sources), -1, "Exporting"):
+            for page in progress(source_pages(site, sources), -1, N_("Exporting")):
                 if not seen.execute("INSERT OR IGNORE INTO seen VALUES (?)",
                                     (page.title,)).rowcount:
                     summary.duplicates += 1

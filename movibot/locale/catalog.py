@@ -68,14 +68,23 @@ def help_messages() -> Iterator[Entry]:
     def walk(command: click.Command, path: str) -> Iterator[Entry]:
         for text in (command.help, command.short_help, command.epilog):
             if text:
-                yield Entry(help_text(text), None, f"help of {path}")
+                yield Entry(help_text(text), None, f"help:{path}")
         for param in command.params:
             if isinstance(param, click.Option) and param.help:
-                yield Entry(param.help, None, f"help of {path} {param.opts[-1]}")
+                yield Entry(param.help, None, f"help:{path}/{param.opts[-1]}")
         if isinstance(command, click.Group):
             for name, sub in sorted(command.commands.items()):
-                yield from walk(sub, f"{path} {name}")
+                yield from walk(sub, f"{path}/{name}")
     yield from walk(main, "movibot")
+
+
+def registry_messages() -> Iterator[Entry]:
+    """Every problem code's summary and explanation (`movibot rule CODE` shows them)."""
+    from movibot.problems import CODES
+
+    for code in CODES.values():
+        yield Entry(code.summary, None, f"summary:{code.code}")
+        yield Entry(code.explanation, None, f"explanation:{code.code}")
 
 
 def help_text(text: str) -> str:
@@ -88,7 +97,7 @@ def messages() -> dict[str, Entry]:
     """Every message movibot may show, by msgid (the first place it was found)."""
     found: dict[str, Entry] = {}
     click_words = (Entry(word, None, "click") for word in CLICK_WORDS)
-    for entry in (*code_messages(), *help_messages(), *click_words):
+    for entry in (*code_messages(), *help_messages(), *registry_messages(), *click_words):
         found.setdefault(entry.msgid, entry)
     return found
 

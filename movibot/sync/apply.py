@@ -26,7 +26,7 @@ from movibot.errors import (
     StopRequested,
     WikiError,
 )
-from movibot.i18n import content_language, message_of, written
+from movibot.i18n import N_, content_language, message_of, written
 from movibot.sites.base import Page, Site
 from movibot.state import State
 from movibot.status import Status
@@ -89,7 +89,7 @@ def apply_plan(site: Site, edits: Sequence[Edit], policy: Politeness, *, stop_ti
     done = apply_edits(site, edits, policy, stop_requested=lambda: stop_requested(site, stop_title),
                        on_saved=saved, sleep=sleep, clock=clock, interrupted=interrupted)
     try:
-        return list(progress(done, len(edits), "Editing"))
+        return list(progress(done, len(edits), N_("Editing")))
     finally:
         if state is not None:
             state.save()

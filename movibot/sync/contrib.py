@@ -21,7 +21,7 @@ from typing import Any
 
 from movibot import __version__
 from movibot.atomic import write_atomic
-from movibot.i18n import Msg, msg_n
+from movibot.i18n import N_, Msg, msg_n
 from movibot.records.lint import LocalPage
 from movibot.records.read import Reading, Source, read_page
 from movibot.rows import MemberRow
@@ -90,9 +90,9 @@ def pull(site: Site, dest: Path, state: State, categories: Sequence[str], titles
     dest.mkdir(parents=True, exist_ok=True)
     reads = chain(*(site.category_pages(category) for category in categories),
                   site.pages(list(titles)))
-    pages = list(progress(reads, -1, "Reading"))
+    pages = list(progress(reads, -1, N_("Reading")))
     seen: set[str] = set()
-    for page in progress(pages, len(pages), "Pulling"):
+    for page in progress(pages, len(pages), N_("Pulling")):
         if page.title not in seen:
             seen.add(page.title)
             yield _pull_one(page, dest / title_to_filename(page.title), state, keep_local, force)

@@ -29,6 +29,7 @@ from typing import IO, Any, Protocol
 from movibot.atomic import OUTPUT_MARK, replaced, staged_file, staged_folder
 from movibot.config import Config, SourceConfig
 from movibot.errors import Interrupted, UsageError, WikiError
+from movibot.i18n import N_
 from movibot.problems import Problem
 from movibot.records.schema import load_schema
 from movibot.render.members import (
@@ -238,7 +239,7 @@ def _plan_into(output: Output, site: Site, config: Config, sources: Sequence[Sou
     with RowStore() as rows:
         seen: dict[str, Page] | None = {} if isinstance(site, PageStream) else None
         stream = plan_stream(source_pages(site, sources, seen), sources, user, force, jobs)
-        for title, row, line, edit, outcome in progress(stream, -1, "Planning"):
+        for title, row, line, edit, outcome in progress(stream, -1, N_("Planning")):
             # a page of no source that calls a source's template (E301) is planned too, in
             # no table: its source is None but it has an outcome
             if edit is not None and outcome is not None:

@@ -13,7 +13,7 @@ from typing import Any
 
 from movibot.config import Config
 from movibot.errors import Interrupted, IOFailure, MovibotError, StopRequested, WikiError
-from movibot.i18n import Language, Msg, content_language
+from movibot.i18n import N_, Language, Msg, content_language
 from movibot.records.schema import Schema
 from movibot.render.templates import template_title
 from movibot.sites.base import Page, Site
@@ -207,7 +207,7 @@ def _plan_pages(site: Site, pages: Sequence[Page], sources: Sequence[Source], st
     edits: list[Edit] = []
     outcomes: list[Outcome] = []
     asked = {normalize_title(t) for t in options.titles}
-    for page in progress(pages, len(pages), "Planning"):
+    for page in progress(pages, len(pages), N_("Planning")):
         if not page.exists:  # deleted since: out of the members tables
             if page.title in state.pages:
                 state.pages[page.title].row = None

@@ -18,6 +18,7 @@ from movibot.costs.model import (
     validate_inputs,
 )
 from movibot.errors import UsageError
+from movibot.i18n import Msg
 from movibot.problems import Problem
 from movibot.records.lint import LocalPage, lint_pages
 from movibot.records.policy import Selection
@@ -40,7 +41,8 @@ def load_sources(paths: Sequence[str | Path]) -> tuple[list[LocalPage], list[Pro
             problems.append(Problem("E601", message, file, int(line), int(col)))
             continue
         except OSError as e:
-            problems.append(Problem("E601", f"cannot read: {e.strerror}", str(path)))
+            problems.append(Problem("E601", Msg("cannot read: {why}", why=e.strerror),
+                                    str(path)))
             continue
         sources.append(LocalPage(str(path), title, text))
     return sources, problems
@@ -148,7 +150,8 @@ def write_fixes(fixed: Sequence[FixedFile]) -> None:
         raw = Path(f.path).read_bytes().decode("utf-8")
         text = raw.lstrip("\ufeff")
         if text != f.before:
-            raise UsageError(f"{f.path}: changed while lint --fix read it; run it again")
+            raise UsageError(Msg("{path}: changed while lint --fix read it; run it again",
+                                 path=f.path))
         write_atomic(Path(f.path), raw[:len(raw) - len(text)] + f.after)
 
 
@@ -165,7 +168,8 @@ def lint_selection(config_path: str | None, select: Sequence[str], ignore: Seque
     for option, codes in (("--select", chosen), ("--ignore", dropped)):
         unknown = unknown_prefixes(codes)
         if unknown:
-            raise UsageError(f"{option}: unknown code '{unknown[0]}' (`movibot rule` lists them)")
+            raise UsageError(Msg("{option}: unknown code '{value}' (`movibot rule` lists them)",
+                                 option=option, value=unknown[0]))
     config = load_config(config_path)
     return Selection.of(chosen or config.lint_select, (*config.lint_ignore, *dropped))
 
@@ -198,7 +202,8 @@ def cost_from_options(numbers: dict[str, Any]) -> CostResult:
     for option, key in (("--surface", "surface"), ("--infra", "infra"),
                         ("--services", "services")):
         if numbers.get(key) is None:
-            raise UsageError(f"{option} is required (or give a lieu page: movibot cost FILE.wiki)")
+            raise UsageError(Msg("{option} is required (or give a lieu page: movibot cost "
+                                 "FILE.wiki)", option=option))
     try:
         inputs = CostInputs(
             surface_total=numbers["surface"], infrastructure=numbers["infra"],
@@ -242,7 +247,8 @@ def write_chart(path: Path, result: CostResult, name: str | None) -> None:
             raise FileNotFoundError(2, "No such directory")
         write_atomic(path, render_chart_svg(result, name))
     except OSError as e:
-        raise IOFailure(f"cannot write the chart {path}: {e.strerror or e}") from None
+        raise IOFailure(Msg("cannot write the chart {path}: {value}",
+                            path=path, value=e.strerror or e)) from None
 
 
 # Each `movibot cost` option and the lieu field it overrides when given with a page.
@@ -288,8 +294,8 @@ def cost_from_page(file: str | None, title: str | None, site_spec: str | None,
     page, where = _cost_page(file, title, site_spec, config)
     reading = read_page(page, configured_sources(config), path=where)
     if reading.schema is None or reading.schema.kind != "lieu":
-        raise UsageError(f"{where}: not a lieu page (no {{{{Tiers-Lieu}}}} call, not in a "
-                         "lieu category)")
+        raise UsageError(Msg("{where}: not a lieu page (no {{{{Tiers-Lieu}}}} call, not in a "
+                             "lieu category)", where=where))
     bad = refused(Command.COST, reading.problems)
     if bad:
         raise UsageError(bad[0].format())
@@ -297,11 +303,13 @@ def cost_from_page(file: str | None, title: str | None, site_spec: str | None,
     inputs = cost_inputs(fields)
     if inputs is None:
         missing = [reading.schema.field(n).param for n in COST_FIELDS if fields.get(n) is None]
-        raise UsageError(f"{where}: the lieu page has no {', '.join(missing)}")
+        raise UsageError(Msg("{where}: the lieu page has no {value}",
+                             where=where, value=', '.join(missing)))
     try:
         validate_inputs(inputs)
     except InvalidInputs as e:
-        raise UsageError(f"{where}: {_option_names(str(e))}") from None
+        raise UsageError(Msg("{where}: {why}", where=where, why=_option_names(str(e)))
+                         ) from None
     return compute_costs(inputs), str(reading.record.fields.get("nom") or page.title)
 
 
@@ -317,7 +325,8 @@ def _cost_page(file: str | None, title: str | None, site_spec: str | None, confi
     site = open_site(site_spec, config)
     page = next(iter(site.pages([title or ""])))
     if not page.exists:
-        raise UsageError(f"page {title!r} does not exist on {site.name}")
+        raise UsageError(Msg("page {title!r} does not exist on {name}",
+                             title=title, name=site.name))
     return page, page.title
 
 
@@ -446,7 +455,8 @@ def run_command(site_spec: str | None, config_path: str | None, *, dry_run: bool
             report.login_refused = isinstance(e, LoginError)
             return report
         if not site.writable and not dry_run:
-            raise UsageError(f"the site {site.name} is read-only: use --dry-run, or --out DIR")
+            raise UsageError(Msg("the site {name} is read-only: use --dry-run, or --out DIR",
+                                 name=site.name))
         sources = [Source(s, load_schema(s.schema)) for s in config.sources]
         state = load_state(config.state_file, site.name)
         with trapped_signals() as interrupted:
@@ -575,8 +585,8 @@ def without_lint_errors(plan: Any, sources: Sequence[Source]) -> Any:
             continue
         more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
         not_pushed.append(FileOutcome(file.path, file.title, Status.INVALID,
-                                      f"{found[0].format()}{more}; fix it, or push with "
-                                      "--no-lint"))
+                                      Msg("{value}{more}; fix it, or push with --no-lint",
+                                          value=found[0].format(), more=more)))
     return dataclasses.replace(plan, edits=tuple(kept), settled=plan.settled + tuple(not_pushed))
 
 
@@ -609,7 +619,8 @@ def offline_command(site_spec: str | None, config_path: str | None, out: Path, *
 
     refused = [option for option in given if option in OUT_REFUSES]
     if refused:
-        raise UsageError(f"{refused[0]} cannot be used with --out: {OUT_REFUSES[refused[0]]}")
+        raise UsageError(Msg("{value} cannot be used with --out: {value2}",
+                             value=refused[0], value2=OUT_REFUSES[refused[0]]))
     config = load_config(config_path)
     site = open_configured_site(site_spec, config, write=False)
     with trapped_signals() as interrupted:

@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 
 from movibot.errors import ConfigError
+from movibot.i18n import Msg
 from movibot.problems import unknown_prefixes
 from movibot.resources import schema_dir
 
@@ -92,7 +93,8 @@ def parse_site_spec(text: str | None, base: Path | None = None) -> SiteSpec:
     if text.startswith(("http://", "https://")):
         return SiteSpec("wiki", text)
     if "://" in text:
-        raise ConfigError(f"site {text}: only http(s) URLs, folders and dump:FILE are supported")
+        raise ConfigError(Msg("site {text}: only http(s) URLs, folders and dump:FILE are "
+                              "supported", text=text))
     kind, target = ("dump", text[5:]) if text.startswith("dump:") else ("folder", text)
     return SiteSpec(kind, str(base / target) if base is not None else target)
 
@@ -201,13 +203,15 @@ def load_config(explicit: str | None = None, env: Mapping[str, str] | None = Non
     try:
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as e:
-        raise ConfigError(f"{path}: cannot read config: {e.strerror or e}") from None
+        raise ConfigError(Msg("{path}: cannot read config: {value}",
+                              path=path, value=e.strerror or e)) from None
     except UnicodeDecodeError:
-        raise ConfigError(f"{path}: config is not UTF-8 text") from None
+        raise ConfigError(Msg("{path}: config is not UTF-8 text", path=path)) from None
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
-        raise ConfigError(f"{path}{where}: invalid YAML: {getattr(e, 'problem', e)}") from None
+        raise ConfigError(Msg("{path}{where}: invalid YAML: {e}",
+                              path=path, where=where, e=getattr(e, 'problem', e))) from None
     return config_from_dict(doc or {}, path)
 
 
@@ -216,7 +220,8 @@ def config_from_dict(doc: Any, path: Path) -> Config:
     `${VAR}`: the unit's `${CREDENTIALS_DIRECTORY}`) and resolve relative ones against the
     config's folder."""
     if not isinstance(doc, dict):
-        raise ConfigError(f"{path}: the config must be a mapping of keys to values")
+        raise ConfigError(Msg("{path}: the config must be a mapping of keys to values",
+                              path=path))
     values: dict[str, Any] = {}
     for key, value in doc.items():
         _check_key(path, str(key), value)
@@ -244,13 +249,16 @@ def _lint(doc: dict[str, Any], path: Path) -> dict[str, tuple[str, ...]]:
     out = {}
     for key, codes in doc.items():
         if key not in ("select", "ignore"):
-            raise ConfigError(f"{path}: unknown key 'lint.{key}' (select or ignore)")
+            raise ConfigError(Msg("{path}: unknown key 'lint.{key}' (select or ignore)",
+                                  path=path, key=key))
         if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
-            raise ConfigError(f"{path}: key 'lint.{key}' must be a list of codes")
+            raise ConfigError(Msg("{path}: key 'lint.{key}' must be a list of codes",
+                                  path=path, key=key))
         unknown = unknown_prefixes(codes)
         if unknown:
-            raise ConfigError(f"{path}: key 'lint.{key}': unknown code '{unknown[0]}' "
-                              "(`movibot rule` lists them)")
+            raise ConfigError(Msg("{path}: key 'lint.{key}': unknown code '{value}' "
+                                  "(`movibot rule` lists them)",
+                                  path=path, key=key, value=unknown[0]))
         out[f"lint_{key}"] = tuple(codes)
     return out
 
@@ -259,15 +267,18 @@ def _check_key(path: Path, key: str, value: Any) -> None:
     if key not in KEY:
         close = difflib.get_close_matches(key, list(KEY), n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
-        raise ConfigError(f"{path}: unknown key '{key}'{hint}")
+        raise ConfigError(Msg("{path}: unknown key '{key}'{hint}",
+                              path=path, key=key, hint=hint))
     spec = KEY[key]
     if value is None:
         return
     if (isinstance(value, bool) and spec.kind is not bool) or not isinstance(value, spec.kind):
         got = "" if spec.secret else f", got {value!r}"
-        raise ConfigError(f"{path}: key '{key}' must be {spec.words}{got}")
+        raise ConfigError(Msg("{path}: key '{key}' must be {words}{got}",
+                              path=path, key=key, words=spec.words, got=got))
     if spec.minimum and isinstance(value, (int, float)) and value < 0:
-        raise ConfigError(f"{path}: key '{key}' must be >= 0, got {value!r}")
+        raise ConfigError(Msg("{path}: key '{key}' must be >= 0, got {value!r}",
+                              path=path, key=key, value=value))
 
 
 def _sources(doc: dict[str, Any], path: Path) -> tuple[SourceConfig, ...]:
@@ -277,17 +288,21 @@ def _sources(doc: dict[str, Any], path: Path) -> tuple[SourceConfig, ...]:
         if isinstance(spec, str):
             spec = {"category": spec}
         if not isinstance(spec, dict):
-            raise ConfigError(f"{path}: key 'sources.{name}' must be a mapping")
+            raise ConfigError(Msg("{path}: key 'sources.{name}' must be a mapping",
+                                  path=path, name=name))
         for k in spec:
             if k not in ("category", "schema"):
-                raise ConfigError(f"{path}: unknown key 'sources.{name}.{k}'")
+                raise ConfigError(Msg("{path}: unknown key 'sources.{name}.{k}'",
+                                      path=path, name=name, k=k))
         category = spec.get("category") or default_cat
         schema = spec.get("schema")
         schema = str(path.parent / schema) if schema else default_schema
         if not isinstance(category, str) or not category:
-            raise ConfigError(f"{path}: key 'sources.{name}.category' must be a string")
+            raise ConfigError(Msg("{path}: key 'sources.{name}.category' must be a string",
+                                  path=path, name=name))
         if schema is None:
-            raise ConfigError(f"{path}: key 'sources.{name}.schema' is required")
+            raise ConfigError(Msg("{path}: key 'sources.{name}.schema' is required",
+                                  path=path, name=name))
         out.append(SourceConfig(str(name), category, str(schema)))
     return tuple(out)
 
@@ -309,18 +324,20 @@ def read_secret_file(key: str, path: Path) -> str:
     try:
         mode = path.stat().st_mode
     except OSError as e:
-        raise ConfigError(f"{key} {path}: {e.strerror}") from None
+        raise ConfigError(Msg("{key} {path}: {strerror}",
+                              key=key, path=path, strerror=e.strerror)) from None
     if mode & (stat.S_IRWXG | stat.S_IRWXO):
         raise ConfigError(
-            f"{key} {path}: readable by group or others (mode {stat.S_IMODE(mode):04o});"
-            f" run: chmod 600 {path}"
+            Msg("{key} {path}: readable by group or others (mode {stat:04o}); run: chmod 600 "
+                "{path}", key=key, path=path, stat=stat.S_IMODE(mode))
         )
     try:
         return path.read_text(encoding="utf-8").strip()
     except OSError as e:
-        raise ConfigError(f"{key} {path}: {e.strerror}") from None
+        raise ConfigError(Msg("{key} {path}: {strerror}",
+                              key=key, path=path, strerror=e.strerror)) from None
     except UnicodeDecodeError:
-        raise ConfigError(f"{key} {path}: not UTF-8 text") from None
+        raise ConfigError(Msg("{key} {path}: not UTF-8 text", key=key, path=path)) from None
 
 
 STARTER_HEAD = """\

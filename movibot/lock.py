@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from movibot.errors import IOFailure, LockHeld
+from movibot.i18n import Msg
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +37,8 @@ def holding_lock(state_file: str | Path) -> Iterator[Path]:
         path.parent.mkdir(parents=True, exist_ok=True)
         _take(path, mine)
     except OSError as e:
-        raise IOFailure(f"cannot write the lock file {path}: {e.strerror or e}") from None
+        raise IOFailure(Msg("cannot write the lock file {path}: {value}",
+                            path=path, value=e.strerror or e)) from None
     try:
         yield path
     finally:
@@ -51,8 +53,10 @@ def _take(path: Path, mine: dict[str, Any]) -> None:
     except FileExistsError:
         holder = _holder(path)
         if holder is not None and not _dead(holder):
-            raise LockHeld(f"another movibot run holds {path}: pid {holder.get('pid')} on "
-                           f"{holder.get('host')}, started {holder.get('started')}") from None
+            raise LockHeld(Msg("another movibot run holds {path}: pid {pid} on {host}, started "
+                               "{started}", path=path, pid=holder.get("pid"),
+                               host=holder.get("host"), started=holder.get("started"))
+                           ) from None
         what = (f"pid {holder.get('pid')} on {holder.get('host')}, started "
                 f"{holder.get('started')}" if holder else "unreadable")
         log.warning("taking over the lock %s left by a process that is gone (%s)", path, what)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from movibot.i18n import Language, content_language, written
+from movibot.i18n import Language, Msg, content_language, written
 from movibot.render.html import render_blocks
 from movibot.sites.base import Site
 from movibot.sync.edits import Edit
@@ -138,4 +138,5 @@ def write_preview(path: Path, text: str) -> None:
             raise FileNotFoundError(2, "No such directory")
         write_atomic(path, text)
     except OSError as e:
-        raise IOFailure(f"cannot write the preview {path}: {e.strerror or e}") from None
+        raise IOFailure(Msg("cannot write the preview {path}: {value}",
+                            path=path, value=e.strerror or e)) from None

@@ -31,6 +31,7 @@ from typing import Any, NamedTuple
 
 from movibot.atomic import write_atomic
 from movibot.errors import IOFailure, StateError
+from movibot.i18n import Msg
 from movibot.rows import MemberRow
 from movibot.status import Status
 
@@ -210,8 +211,8 @@ class State:
         try:
             write_atomic(self.path, json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True))
         except OSError as e:
-            raise IOFailure(f"cannot write the state file {self.path}: "
-                            f"{e.strerror or e}") from None
+            raise IOFailure(Msg("cannot write the state file {path}: {value}",
+                                path=self.path, value=e.strerror or e)) from None
 
     def page(self, title: str) -> PageEntry:
         """The entry of `title`, a new one when the state has none."""
@@ -226,7 +227,8 @@ def load_state(path: str | Path, site: str) -> State:
     try:
         doc = json.loads(p.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise StateError(f"state file {p} is corrupt ({e}); move it away to start afresh") from None
+        raise StateError(Msg("state file {p} is corrupt ({e}); move it away to start afresh",
+                             p=p, e=e)) from None
     version = _version(p, doc)
     sites = dict(doc.get("sites") or {})
     if version == 1:
@@ -234,7 +236,8 @@ def load_state(path: str | Path, site: str) -> State:
                  if isinstance(entry, dict) else entry for name, entry in sites.items()}
     mine = sites.pop(site, None) or {}
     if not isinstance(mine, dict) or not isinstance(mine.get("pages") or {}, dict):
-        raise StateError(f"state file {p} is corrupt (entry for {site}); move it away")
+        raise StateError(Msg("state file {p} is corrupt (entry for {site}); move it away",
+                             p=p, site=site))
     state = State(p, site, _last_run(p, site, mine.get("last_run")), {}, sites)
     _read_pages(state, mine.get("pages") or {})
     return state
@@ -255,14 +258,15 @@ def _read_pages(state: State, pages: dict[str, Any]) -> None:
 def _version(p: Path, doc: Any) -> int:
     """The file's version, checked. Raises StateError."""
     if not isinstance(doc, dict) or not isinstance(doc.get("sites", {}), dict):
-        raise StateError(f"state file {p} is corrupt (not a movibot state); move it away")
+        raise StateError(Msg("state file {p} is corrupt (not a movibot state); move it away",
+                             p=p))
     version = doc.get("version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        raise StateError(f"state file {p} is corrupt (no version number); move it away")
+        raise StateError(Msg("state file {p} is corrupt (no version number); move it away", p=p))
     if version > VERSION:
         raise StateError(
-            f"state file {p} has version {version!r}, newer than this movibot reads ({VERSION});"
-            " upgrade movibot"
+            Msg("state file {p} has version {version!r}, newer than this movibot reads "
+                "({VERSION}); upgrade movibot", p=p, version=version, VERSION=VERSION)
         )
     return version
 
@@ -272,9 +276,9 @@ def _last_run(p: Path, site: str, value: Any) -> str | None:
     if value is None or (isinstance(value, str) and parse_utc(value) is not None):
         return value
     raise StateError(
-        f"state file {p}, site {site}: `last_run` is {_shown(value)}, not an ISO 8601 UTC time "
-        "(2026-01-31T02:00:00Z); correct it, or set it to null so that the next run reads "
-        "every page")
+        Msg("state file {p}, site {site}: `last_run` is {value}, not an ISO 8601 UTC time "
+            "(2026-01-31T02:00:00Z); correct it, or set it to null so that the next run "
+            "reads every page", p=p, site=site, value=_shown(value)))
 
 
 def later_than(a: str | None, b: str | None) -> bool:

@@ -101,8 +101,8 @@ def format_for(path: Path) -> str:
     fmt = SUFFIXES.get(path.suffix.lower())
     if fmt is None:
         known = ", ".join(SUFFIXES)
-        raise UsageError(f"--to {path}: unknown export format {path.suffix or '(no suffix)'!r}; "
-                         f"use one of {known}")
+        raise UsageError(Msg("--to {path}: unknown export format {value!r}; use one of {known}",
+                             path=path, value=path.suffix or '(no suffix)', known=known))
     return fmt
 
 
@@ -124,7 +124,8 @@ def open_writer(fmt: str, to: Path, lays: Sequence[Layout]) -> Writer:
         from movibot.export.geojson import GeojsonWriter
 
         return GeojsonWriter(to, lays)
-    raise UsageError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
+    raise UsageError(Msg("unknown export format {fmt!r}; use one of {value}",
+                         fmt=fmt, value=', '.join(FORMATS)))
 
 
 def export_records(site: Site, sources: Sequence[Source], to: Path, *,
@@ -134,7 +135,7 @@ def export_records(site: Site, sources: Sequence[Source], to: Path, *,
     or field named like an export table or column, or a target that is a folder."""
     fmt = fmt or format_for(to)
     if to.is_dir():
-        raise UsageError(f"--to {to}: is a folder; give a file name")
+        raise UsageError(Msg("--to {to}: is a folder; give a file name", to=to))
     lays = layouts(sources)
     writer = open_writer(fmt, to, lays)
     summary = ExportSummary(fmt, by_source={lay.name: 0 for lay in lays})

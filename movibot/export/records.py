@@ -21,6 +21,7 @@ from decimal import Decimal
 from typing import Any
 
 from movibot.errors import UsageError
+from movibot.i18n import Msg
 from movibot.problems import Problem
 from movibot.records.check import BLOCKING
 from movibot.records.policy import Command, refused
@@ -92,8 +93,9 @@ def layout(source: Source) -> Layout:
     taken = RESERVED | (set(COST_COLUMNS) if costs else set())
     for spec in schema.fields:
         if spec.name in taken:
-            raise UsageError(f"{schema.path}: field {spec.name!r} has the name of an export "
-                             f"column; rename it to export the source {source.config.name!r}")
+            raise UsageError(Msg("{path}: field {name!r} has the name of an export column; "
+                                 "rename it to export the source {name2!r}",
+                                 path=schema.path, name=spec.name, name2=source.config.name))
     columns = [Column(name, sql) for name, sql in BASE_COLUMNS]
     columns += [Column(f.name, FIELD_SQL.get(f.type, "TEXT"), f.type) for f in schema.fields]
     if costs:
@@ -110,10 +112,11 @@ def layouts(sources: Sequence[Source]) -> list[Layout]:
     for source in sources:
         key = source.config.name.casefold()
         if key in RESERVED_TABLES:
-            raise UsageError(f"source {source.config.name!r}: the export has a table of that "
-                             "name; rename the source")
+            raise UsageError(Msg("source {name!r}: the export has a table of that name; "
+                                 "rename the source", name=source.config.name))
         if key in seen:
-            raise UsageError(f"two sources are named {source.config.name!r} (ignoring case)")
+            raise UsageError(Msg("two sources are named {name!r} (ignoring case)",
+                                 name=source.config.name))
         seen.add(key)
     return [layout(s) for s in sources]
 

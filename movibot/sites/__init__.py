@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from movibot.config import Config, parse_site_spec
 from movibot.errors import UsageError, WikiError
+from movibot.i18n import Msg
 from movibot.resources import fiches_dir
 from movibot.sites.base import Site
 
@@ -39,7 +40,7 @@ def open_site(spec: str | None, config: Config, *, password: str | None = None,
 
         path = Path(where.target)
         if not path.is_file():
-            raise UsageError(f"--site {spec or config.site}: no such file")
+            raise UsageError(Msg("--site {value}: no such file", value=spec or config.site))
         return DumpSite(path)
     if where.kind == "wiki":
         from movibot.sites.mediawiki import MediaWikiSite
@@ -49,9 +50,9 @@ def open_site(spec: str | None, config: Config, *, password: str | None = None,
         if login:
             if auth is None and (not config.username or not password):
                 raise UsageError(
-                    "writing to a wiki needs OAuth (oauth2_token_file, or the oauth_* keys) or "
-                    "`username` in movibot.yaml and a password (MOVIBOT_PASSWORD or "
-                    "password_file)"
+                    Msg("writing to a wiki needs OAuth (oauth2_token_file, or the oauth_* "
+                        "keys) or `username` in movibot.yaml and a password "
+                        "(MOVIBOT_PASSWORD or password_file)")
                 )
             try:
                 site.login()

@@ -38,6 +38,7 @@ from requests.auth import AuthBase
 from movibot import redact
 from movibot.config import read_secret_file
 from movibot.errors import ConfigError, LoginError
+from movibot.i18n import Msg
 
 OAUTH2_TOKEN_ENV = "MOVIBOT_OAUTH2_TOKEN"
 CONSUMER_KEY_ENV = "MOVIBOT_OAUTH_CONSUMER_KEY"
@@ -147,10 +148,10 @@ def _credential(value: str, what: str) -> str:
     """The value when it can go in a header: one run of visible ASCII. Raises ConfigError
     naming `what`, never the value."""
     if not isinstance(value, str) or not value:
-        raise ConfigError(f"{what} is empty")
+        raise ConfigError(Msg("{what} is empty", what=what))
     if not _VISIBLE_ASCII.fullmatch(value):
-        raise ConfigError(f"{what} has spaces, line breaks or non-ASCII characters: "
-                          "give the value alone, on one line")
+        raise ConfigError(Msg("{what} has spaces, line breaks or non-ASCII characters: give "
+                              "the value alone, on one line", what=what))
     return value
 
 
@@ -240,14 +241,15 @@ def _kind(where: _Sources,
     if not oauth1 and not oauth2:
         return None
     if oauth1 and oauth2:
-        raise ConfigError("OAuth: choose OAuth 2.0 (oauth2_token_file or MOVIBOT_OAUTH2_TOKEN) "
-                          "or OAuth 1.0a (the oauth_* keys), not both")
+        raise ConfigError(Msg("OAuth: choose OAuth 2.0 (oauth2_token_file or "
+                              "MOVIBOT_OAUTH2_TOKEN) or OAuth 1.0a (the oauth_* keys), not both"))
     if config_values.get("password_file"):
-        raise ConfigError("password_file: choose a BotPassword or OAuth, not both "
-                          "(remove password_file or the oauth keys)")
+        raise ConfigError(Msg("password_file: choose a BotPassword or OAuth, not both "
+                              "(remove password_file or the oauth keys)"))
     if where.env.get(PASSWORD_ENV):
-        raise ConfigError(f"{PASSWORD_ENV} is set but OAuth is configured: choose one "
-                          f"(unset {PASSWORD_ENV} or remove the oauth keys)")
+        raise ConfigError(Msg("{PASSWORD_ENV} is set but OAuth is configured: choose one "
+                              "(unset {PASSWORD_ENV} or remove the oauth keys)",
+                              PASSWORD_ENV=PASSWORD_ENV))
     return "oauth2" if oauth2 else "oauth1"
 
 
@@ -262,8 +264,8 @@ def _oauth1(where: _Sources, host: str | None) -> OAuth1:
     }
     missing = [_source(k) for k, v in parts.items() if v is None]
     if missing:
-        raise ConfigError("OAuth 1.0a needs a consumer key and secret and an access token and "
-                          f"secret: missing {', '.join(missing)}")
+        raise ConfigError(Msg("OAuth 1.0a needs a consumer key and secret and an access "
+                              "token and secret: missing {value}", value=', '.join(missing)))
     key, consumer_secret, token, access_secret = (str(v) for v in parts.values())
     return OAuth1(key, consumer_secret, token, access_secret, host=host)
 
@@ -279,10 +281,10 @@ def _checked(value: str, where: str) -> str:
     variable holds the value alone); ConfigError naming `where` otherwise."""
     redact.register(value)
     if not value.strip():
-        raise ConfigError(f"{where}: empty")
+        raise ConfigError(Msg("{where}: empty", where=where))
     if not _VISIBLE_ASCII.fullmatch(value.strip()):
-        raise ConfigError(f"{where}: has spaces, line breaks or non-ASCII characters: "
-                          "give the value alone, on one line")
+        raise ConfigError(Msg("{where}: has spaces, line breaks or non-ASCII characters: "
+                              "give the value alone, on one line", where=where))
     return value.strip()
 
 
@@ -295,7 +297,8 @@ def _strings(config_values: Mapping[str, object]) -> dict[str, str]:
             continue
         if not isinstance(value, str):
             what = "a string (a path)" if key in FILE_KEYS else "a string"
-            raise ConfigError(f"key '{key}' must be {what}")  # the value may be a secret
+            # the value may be a secret: never shown
+            raise ConfigError(Msg("key '{key}' must be {what}", key=key, what=what))
         found[key] = value
     return found
 
@@ -337,8 +340,9 @@ def identity(answer: Mapping[str, Any], wiki: str,
         raise LoginError(redact.redact(message, known))
     userinfo = (answer.get("query") or {}).get("userinfo") or {}
     if not userinfo.get("id") or "anon" in userinfo or not userinfo.get("name"):
-        raise LoginError(f"OAuth login to {wiki} failed: the wiki answered as to an anonymous "
-                         "visitor (is Extension:OAuth installed there?)")
+        raise LoginError(Msg("OAuth login to {wiki} failed: the wiki answered as to an "
+                             "anonymous visitor (is Extension:OAuth installed there?)",
+                             wiki=wiki))
     return Identity(str(userinfo["name"]), frozenset(userinfo.get("rights", ())),
                     frozenset(userinfo.get("groups", ())))
 

@@ -12,6 +12,7 @@ import re
 from collections.abc import Mapping
 
 from movibot.errors import UsageError
+from movibot.i18n import Msg
 from movibot.sites.base import JSONObject, Page, TemplateDataAnswer
 
 _TAG = re.compile(r"<templatedata\b[^>]*>(.*?)</templatedata\s*>", re.I | re.S)
@@ -29,10 +30,11 @@ class TemplateDataUnavailable(TemplateDataError):
 
 def unavailable(error: Mapping[str, object]) -> TemplateDataUnavailable:
     """The exception for an action=templatedata answer's `error` object."""
-    hint = (" (is the TemplateData extension installed on the wiki?)"
+    hint = (Msg(" (is the TemplateData extension installed on the wiki?)")
             if error.get("code") == "badvalue" else "")
-    return TemplateDataUnavailable(f"the wiki refused action=templatedata: "
-                                   f"{error.get('code')}: {error.get('info')}{hint}")
+    return TemplateDataUnavailable(Msg("the wiki refused action=templatedata: {code}: "
+                                       "{info}{hint}", code=error.get("code"),
+                                       info=error.get("info"), hint=hint))
 
 
 def answer_from_page(page: Page, where: str) -> TemplateDataAnswer:

@@ -104,19 +104,20 @@ def _pull_one(page: Page, path: Path, state: State, keep_local: bool, force: boo
     """Pull `page` into the file at `path`: written when the file is absent or untouched since
     its base (or with `force`), else kept (`keep_local`) or merged with the wiki's text."""
     if not page.exists:
-        return FileOutcome(str(path), page.title, Status.ERROR, "no such page on the wiki")
+        return FileOutcome(str(path), page.title, Status.ERROR, Msg("no such page on the wiki"))
     try:
         local = path.read_text(encoding="utf-8") if path.exists() else None
     except (OSError, UnicodeDecodeError) as e:
         why = e.strerror if isinstance(e, OSError) else "not UTF-8 text"
-        return FileOutcome(str(path), page.title, Status.ERROR, f"{why}; not overwritten")
+        return FileOutcome(str(path), page.title, Status.ERROR, Msg("{why}; not overwritten",
+                                                                    why=why))
     base, _ = base_of(state.pages.get(page.title))
     untouched = _untouched(local, page.text, base)
     if untouched or force:
         return _overwrite(page, path, state, local, forced=not untouched)
     if keep_local:
         return FileOutcome(str(path), page.title, Status.KEPT_LOCAL,
-                           "changed locally since the pull; left as it is (--keep-local)")
+                           Msg("changed locally since the pull; left as it is (--keep-local)"))
     return _merge_pulled(page, path, state, base or "", local or "")
 
 
@@ -147,11 +148,12 @@ def _merge_pulled(page: Page, path: Path, state: State, base: str, local: str) -
     if merged.conflicts:
         record_conflict(state, page)
         return FileOutcome(str(path), page.title, Status.CONFLICT, (
-            f"changed both locally and on the wiki: {merged.conflicts} conflict(s) marked in the "
-            "file (<<<<<<< local … >>>>>>> wiki); edit them away, then movibot push"))
+            Msg("changed both locally and on the wiki: {conflicts} conflict(s) marked in the "
+                "file (<<<<<<< local … >>>>>>> wiki); edit them away, then movibot push",
+                conflicts=merged.conflicts)))
     record_base(state, page, path)
     return FileOutcome(str(path), page.title, Status.MERGED,
-                       "local changes kept, merged with the wiki's new text")
+                       Msg("local changes kept, merged with the wiki's new text"))
 
 
 # --- push and diff: planning ---------------------------------------------------------------------
@@ -213,21 +215,23 @@ def refusal(file: LocalPage, page: Page, state: State, options: PushOptions
     _, base_revid = base_of(state.pages.get(file.title))
     if OURS_MARKER in file.text and THEIRS_MARKER in file.text:
         return FileOutcome(file.path, file.title, Status.CONFLICT,
-                           "the file still holds conflict markers (<<<<<<< local … >>>>>>> wiki);"
-                           " edit them away first")
+                           Msg("the file still holds conflict markers (<<<<<<< local … "
+                               ">>>>>>> wiki); edit them away first"))
     pulled_as = renamed_from(file, state)
     if pulled_as is not None and not options.new:
         return FileOutcome(file.path, file.title, Status.RENAMED_LOCALLY, (
-            f"this file was pulled as «{pulled_as}»: rename the page on the wiki (Special:Move, "
-            f"which keeps its history), then pull; or push it as a new page with --new"))
+            Msg("this file was pulled as «{pulled_as}»: rename the page on the wiki "
+                "(Special:Move, which keeps its history), then pull; or push it as a new "
+                "page with --new", pulled_as=pulled_as)))
     if not page.exists and base_revid is not None and not options.recreate:
         return FileOutcome(file.path, file.title, Status.DELETED_ON_WIKI, (
-            "the page was deleted on the wiki since the pull; not recreated (--recreate to "
-            "create it again)"))
+            Msg("the page was deleted on the wiki since the pull; not recreated (--recreate "
+                "to create it again)")))
     if page.exists and base_revid is None:
         return FileOutcome(file.path, file.title, Status.REFUSED, (
-            "the page exists on the wiki but this file was never pulled: movibot pull "
-            f"--title '{file.title}' merges the wiki's text into it (nothing local is lost)"))
+            Msg("the page exists on the wiki but this file was never pulled: movibot pull "
+                "--title '{title}' merges the wiki's text into it (nothing local is lost)",
+                title=file.title)))
     return None
 
 
@@ -257,9 +261,9 @@ def merged_text(file: LocalPage, page: Page, state: State) -> tuple[str | None, 
     merged = merge3(base, file.text, page.text)
     if merged.conflicts:
         return None, FileOutcome(file.path, file.title, Status.CONFLICT, (
-            f"the page changed on the wiki since the pull and the changes overlap "
-            f"({merged.conflicts} conflict(s)); movibot pull merges the wiki's changes into "
-            "your file (your changes are kept, conflicts marked)"),
+            Msg("the page changed on the wiki since the pull and the changes overlap "
+                "({conflicts} conflict(s)); movibot pull merges the wiki's changes into your "
+                "file (your changes are kept, conflicts marked)", conflicts=merged.conflicts)),
             diff=unified_diff(page.text, merged.text, file.title))
     return merged.text, Status.MERGED
 

@@ -65,7 +65,8 @@ def run_job(
     stop_title = config.effective_stop_page()
     try:
         if stop_requested(site, stop_title):
-            raise StopRequested(f"the stop page {stop_title} asks the bot to halt")
+            raise StopRequested(Msg("the stop page {stop_title} asks the bot to halt",
+                                    stop_title=stop_title))
         report.started = site.now()
         plan = make_plan(site, config, sources, state, options, report,
                          watching(progress, interrupted))

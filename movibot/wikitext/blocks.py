@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from movibot.errors import BlockEdited, BlockMalformed
+from movibot.i18n import Msg
 from movibot.problems import Problem, line_col
 
 NAME = re.compile(r"[a-z0-9_-]+\Z")
@@ -337,8 +338,8 @@ def _readable(new: str, name: str, content: str) -> str:
     if len(found) == 1 and not malformed and found[0].content.replace("\r\n", "\n") == wanted:
         return new
     why = malformed[0].message if malformed else "its begin marker would be hidden"
-    raise BlockMalformed(f"block '{name}' would not be readable after the edit ({why}): "
-                         "an unclosed '<!--' before it? not written")
+    raise BlockMalformed(Msg("block '{name}' would not be readable after the edit ({why}): "
+                             "an unclosed '<!--' before it? not written", name=name, why=why))
 
 
 def _splice(text: str, block: Block, name: str, content: str, newline: str) -> str:

@@ -32,7 +32,6 @@ CLICK_WORDS = (
     "default: {default}", "required", "Aborted!", "Missing command.",
     "Missing argument", "Missing option", "No such option {name!r}.",
     "No such command {name!r}.", "Invalid value for {param_hint}: {message}",
-    "Got unexpected extra argument ({args})", "Got unexpected extra arguments ({args})",
     "{name} {filename!r} does not exist.", "{name} {filename!r} is a directory.",
     "{name} {filename!r} is a file.", "file", "directory", "path",
     "{value!r} is not a valid {number_type}.", "{value} is not in the range {range}.",
@@ -96,7 +95,9 @@ def help_text(text: str) -> str:
 def messages() -> dict[str, Entry]:
     """Every message movibot may show, by msgid (the first place it was found)."""
     found: dict[str, Entry] = {}
-    click_words = (Entry(word, None, "click") for word in CLICK_WORDS)
+    click_words = [Entry(word, None, "click") for word in CLICK_WORDS]
+    click_words.append(Entry("Got unexpected extra argument ({args})",
+                             "Got unexpected extra arguments ({args})", "click"))
     for entry in (*code_messages(), *help_messages(), *registry_messages(), *click_words):
         found.setdefault(entry.msgid, entry)
     return found

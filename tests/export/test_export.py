@@ -430,6 +430,7 @@ class FailingSite:
     writable = False
     live = False
     first_letter = True
+    content_language = None
     requests = 0
 
     def __init__(self) -> None:

@@ -57,6 +57,7 @@ class Complete:
     writable = False
     live = False
     first_letter = True
+    content_language: str | None = None
     requests = 0
     problems: tuple[object, ...] = ()
 
@@ -92,7 +93,7 @@ class Complete:
 
 
 @pytest.mark.parametrize("member", ["first_letter", "problems", "templatedata", "live", "render",
-                                    "info"])
+                                    "info", "content_language"])
 def test_the_protocol_declares_what_callers_read_without_asking(member: str) -> None:
     assert isinstance(Complete(), Site)
     members = {k: v for k, v in vars(Complete).items() if k != member}

@@ -182,11 +182,12 @@ _TABLE = (
         "`2500 euros`, `1.700.000 €`): read, and fixable to `300 m²`, `2 500 €`",
         "A number, an amount, a surface or a percentage is read without doubt, but written "
         "another way than the French form movibot itself writes: another spelling of its unit "
-        "(`m2`, `euros`, `pour cent`), a unit glued to the number, a dot between thousands or "
-        "as the decimal mark, a `+` sign, needless zeros (`1 700,00 €`).\n\n"
+        "(`m2`, `euros`, `pour cent`), a unit glued to the number, dots between thousands, a "
+        "`+` sign, needless zeros (`1 700,00 €`).\n\n"
         "Readers and exports compare values as written; one form for all pages keeps the "
         "infobox, the page and a search in agreement. A number written without thousands "
-        "groups (`1700`) or without its unit (`300`) is fine.\n\n"
+        "groups (`1700`), without its unit (`300`) or with a decimal dot (`45.76`, as map "
+        "tools write coordinates) is fine.\n\n"
         "Fix: write the value as the message says; `movibot lint --fix` does it, only when "
         "the new form reads back as the same value (never for an ambiguous `1,700`, W110, nor "
         "a value holding markup, a footnote or other words such as `HT`).",

@@ -131,6 +131,7 @@ def _known_unit(raw: str, units: Sequence[str]) -> bool:
 
 
 def _spaced(text: str) -> str:
-    """`text` with every kind of space one plain space and none between two digits: the
-    thousands groups are optional (`1700` and `1 700` are both the French form)."""
-    return _DIGIT_GROUPS.sub("", " ".join(text.split()))
+    """`text` with every kind of space one plain space and none between two digits, and a
+    decimal dot for the comma: thousands groups are optional (`1700` and `1 700` are both the
+    French form) and so is the comma (`45.76`: map tools write coordinates so)."""
+    return _DIGIT_GROUPS.sub("", " ".join(text.split())).replace(",", ".")

@@ -42,7 +42,7 @@ CASES = {
              "{{Tiers-Lieu\n| nom = A\n| ville = B\n| surface totale = 300 m²\n"
              "| coût infrastructure = 2 500 €\n| coût services =  1 700 000 €  \n"
              "| part résidents = 51 %\n| part contributeurs = 29 %\n| part offres = 20\n"
-             "| latitude = 45,76\n| longitude = 4,5\n}}\n" + SECTIONS + CATEGORY, 7),
+             "| latitude = 45.76\n| longitude = 4,5\n}}\n" + SECTIONS + CATEGORY, 6),
     "W206": ("{{Tiers-Lieu\n| Nom = Le Lieu\n|ville\u00a0= Lyon\n| Code_Postal = 69001\n"
              "| postes_travail = 12\n| Ré<!-- x -->gion = Rhône\n}}\n" + SECTIONS + CATEGORY,
              "{{Tiers-Lieu\n| nom = Le Lieu\n|ville= Lyon\n| code postal = 69001\n"

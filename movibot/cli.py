@@ -182,8 +182,11 @@ def parse_cmd(files: tuple[str, ...], fmt: str, schema_paths: tuple[str, ...],
 
 @main.command("lint", context_settings=CONTEXT)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github", "gitlab"]),
+              default="text", show_default=True,
+              help="github: GitHub Actions annotations; gitlab: a GitLab Code Quality report.")
+@click.option("--statistics", is_flag=True,
+              help="Print the count of problems per code (text or json) instead of the problems.")
 @click.option("--select", multiple=True, metavar="CODES",
               help="Report only these codes or prefixes (comma-separated: E1,W205; ALL), in "
                    "place of the config's lint.select.")
@@ -191,21 +194,27 @@ def parse_cmd(files: tuple[str, ...], fmt: str, schema_paths: tuple[str, ...],
               help="Leave out these codes or prefixes (comma-separated), besides the config's "
                    "lint.ignore.")
 @click.option("--fix", is_flag=True,
-              help="Correct the fixable problems in the files (W205, W112, E201), then report "
-                   "what is left.")
+              help="Correct the fixable problems in the files (`movibot rule CODE` says which), "
+                   "then report what is left.")
 @click.option("--diff", is_flag=True,
               help="Print the diff of what --fix would write and write nothing (exit 1 when "
                    "there is one).")
 @schema_option
 @config_option
-def lint_cmd(paths: tuple[str, ...], fmt: str, select: tuple[str, ...], ignore: tuple[str, ...],
-             fix: bool, diff: bool, schema_paths: tuple[str, ...], config_path: str | None
-             ) -> None:
+def lint_cmd(paths: tuple[str, ...], fmt: str, statistics: bool, select: tuple[str, ...],
+             ignore: tuple[str, ...], fix: bool, diff: bool, schema_paths: tuple[str, ...],
+             config_path: str | None) -> None:
     """Check .wiki files (or folders of them) against the schemas and the documentation method.
 
     One line per problem: `path:line:col: severity CODE message`. Exit 1 when there are errors.
-    `movibot rule CODE` explains a code. `--fix` corrects the fixable ones in place.
+    `movibot rule CODE` explains a code. `--fix` corrects the fixable ones in place. A
+    `<!-- movibot-ignore: CODE -->` comment silences a code on its line and the next,
+    `<!-- movibot-ignore-page: CODE -->` on the whole page.
     """
+    from movibot.errors import UsageError
+
+    if statistics and fmt not in ("text", "json"):
+        raise UsageError(f"--statistics prints text or json, not --format {fmt}")
     from movibot.app import (
         fix_diff,
         fix_paths,
@@ -224,27 +233,42 @@ def lint_cmd(paths: tuple[str, ...], fmt: str, select: tuple[str, ...], ignore: 
         sys.exit(1 if fixed else 0)
     write_fixes(fixed)
     problems, count = lint_paths(paths, sources, selection)
-    _lint_report(problems, count, fmt, sum(f.fixes for f in fixed) if fix else None)
+    _lint_report(problems, count, fmt, sum(f.fixes for f in fixed) if fix else None, statistics)
     sys.exit(1 if fails(Command.LINT, problems) else 0)
 
 
-def _lint_report(problems: list[Problem], count: int, fmt: str, fixed: int | None) -> None:
-    """lint's output: the problems (text lines or a JSON summary), the files checked and, after
-    --fix, how many fixes were applied."""
+def _lint_report(problems: list[Problem], count: int, fmt: str, fixed: int | None,
+                 statistics: bool = False) -> None:
+    """lint's output: the problems (text lines, GitHub annotations, a JSON summary or a GitLab
+    report) or with `statistics` their count per code, then on stderr the files checked and,
+    after --fix, how many fixes were applied."""
+    from movibot.records import annotations
+
     errors = sum(p.severity == "error" for p in problems)
     if fmt == "json":
         summary: dict[str, Any] = {
             "files": count,
             "errors": errors,
             "warnings": len(problems) - errors,
-            "problems": [p.to_dict() for p in problems],
         }
+        if statistics:
+            summary["statistics"] = annotations.statistics(problems)
+        else:
+            summary["problems"] = [p.to_dict() for p in problems]
         if fixed is not None:
             summary["fixed"] = fixed
         click.echo(dump(summary, "json"))
         return
-    for p in problems:
-        click.echo(p.format())
+    if fmt == "gitlab":
+        click.echo(dump(annotations.gitlab_report(problems), "json"))
+        return
+    if statistics:
+        click.echo(annotations.statistics_lines(problems), nl=False)
+    elif fmt == "github":
+        click.echo(annotations.github_lines(problems), nl=False)
+    else:
+        for p in problems:
+            click.echo(p.format())
     if fixed is not None:
         click.echo(i18n.text(msg_n("{n} fixed", "{n} fixed", fixed)), err=True)
     checked = msg_n("{n} file checked: {errors}, {warnings}",

@@ -162,6 +162,38 @@ _TABLE = (
         "does it.",
         fixable=True),
     ProblemCode(
+        "W113", WARNING, "inclusion-tag",
+        "a `<noinclude>`, `<onlyinclude>` or `<includeonly>` tag inside a value: MediaWiki "
+        "drops it on the page itself",
+        "A value of the template call holds a `<noinclude>` or `<onlyinclude>` tag (or its end "
+        "tag), or an `<includeonly>…</includeonly>` element. These tags say what a page shows "
+        "when it is transcluded; on the page itself MediaWiki drops the first two (their text "
+        "stays) and hides the text of the third. movibot reads the value as the page shows "
+        "it.\n\n"
+        "The tags do nothing in a value but make it differ from what the page shows, and an "
+        "`<includeonly>` text is a part of the value that nobody sees.\n\n"
+        "Fix: remove the tags. `movibot lint --fix` removes the `<noinclude>` and "
+        "`<onlyinclude>` tags (the page shows the same value); it leaves an `<includeonly>` "
+        "element alone (removing its tags would show its text, removing it would lose it): a "
+        "person decides.",
+        fixable=True),
+    ProblemCode(
+        "W114", WARNING, "number-form",
+        "a number or unit written another way than the French form movibot writes (`300m2`, "
+        "`2500 euros`, `1.700.000 €`): read, and fixable to `300 m²`, `2 500 €`",
+        "A number, an amount, a surface or a percentage is read without doubt, but written "
+        "another way than the French form movibot itself writes: another spelling of its unit "
+        "(`m2`, `euros`, `pour cent`), a unit glued to the number, dots between thousands, a "
+        "`+` sign, needless zeros (`1 700,00 €`).\n\n"
+        "Readers and exports compare values as written; one form for all pages keeps the "
+        "infobox, the page and a search in agreement. A number written without thousands "
+        "groups (`1700`), without its unit (`300`) or with a decimal dot (`45.76`, as map "
+        "tools write coordinates) is fine.\n\n"
+        "Fix: write the value as the message says; `movibot lint --fix` does it, only when "
+        "the new form reads back as the same value (never for an ambiguous `1,700`, W110, nor "
+        "a value holding markup, a footnote or other words such as `HT`).",
+        fixable=True),
+    ProblemCode(
         "E201", ERROR, "duplicate-parameter", "a parameter is given twice (or with its alias)",
         "The template call gives the same parameter twice, or a parameter and one of its "
         "aliases (`surface totale` and `surface`).\n\n"
@@ -210,6 +242,19 @@ _TABLE = (
         "Fix: write the template's name as the message suggests, or ask for a redirect of that "
         "name to the template (then add it to the schema's `x-wiki.aliases`). `movibot lint "
         "--fix` writes the suggested name.",
+        fixable=True),
+    ProblemCode(
+        "W206", WARNING, "parameter-spelling",
+        "a parameter name written in another case or accent, or with a no-break space, than "
+        "the schema's (`Maturité`, `maturite`): read as the schema's, fixable to it",
+        "movibot matches a parameter's name ignoring case, accents, `_` and the kind of "
+        "space, so `Maturité`, `maturite` and `maturité` followed by a no-break space are all "
+        "read as `maturité`. MediaWiki does not: it passes the name as written (trimmed of "
+        "ASCII white space only), so the template sees another, unknown parameter.\n\n"
+        "The page's infobox, written by movibot, shows the value, but a template or a search "
+        "that reads the parameter by its name does not find it.\n\n"
+        "Fix: write the name as the schema spells it (the parameter or one of its aliases, "
+        "as `movibot templates` documents them); `movibot lint --fix` does it.",
         fixable=True),
     ProblemCode(
         "E301", ERROR, "no-category",
@@ -303,6 +348,16 @@ _TABLE = (
         "its template call may give a parameter twice; `push` refuses it.\n\n"
         "Fix: keep the right side, delete the other and the three marker lines (`<<<<<<<`, "
         "`=======`, `>>>>>>>`)."),
+    ProblemCode(
+        "W701", WARNING, "unused-silencing",
+        "a `<!-- movibot-ignore: CODE -->` comment that silences no problem, or names no code",
+        "A silencing comment (`<!-- movibot-ignore: W202 -->` for its line and the next one, "
+        "`<!-- movibot-ignore-page: W501 -->` for the whole page) names a code that is not "
+        "reported where it applies, or a code that does not exist, or no code at all.\n\n"
+        "A comment left after its problem was fixed would silence the next problem of that "
+        "code without anyone noticing.\n\n"
+        "Fix: remove the code from the comment, or the whole comment when it names no other "
+        "code."),
 )
 
 # Stable codes, in the README's order. Never renumber.

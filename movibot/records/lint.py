@@ -14,6 +14,7 @@ from movibot.problems import Problem, line_col
 from movibot.records.read import Source, read_page, sources_of
 from movibot.records.record import Record
 from movibot.records.schema import Schema
+from movibot.records.silence import silence
 from movibot.records.values import FieldValue
 from movibot.sites.base import Page
 from movibot.wikitext.titles import fold, is_category, namespace_of, normalize_title
@@ -33,12 +34,15 @@ def lint_page(
     known_titles: set[str] | None = None,
 ) -> list[Problem]:
     """Every problem of one page, sorted by position: its one reading's (records.read, the
-    run's problems), and with `known_titles` the links to pages not in the set (W501)."""
+    run's problems), and with `known_titles` the links to pages not in the set (W501); those
+    the page's silencing comments silence left out, the unused ones' W701 added
+    (records.silence)."""
     page = Page(local.title, local.text, ns=namespace_of(local.title))
     reading = read_page(page, as_sources(sources), path=local.path)
     problems = list(reading.problems)
     if known_titles is not None:
         problems.extend(_broken_links(reading.record, local, known_titles))
+    problems = silence(problems, local.text, local.path)
     return sorted(problems, key=lambda p: (p.line, p.col, p.code))
 
 

@@ -28,6 +28,7 @@ from movibot.records.record import Record
 from movibot.records.schema import FieldSpec, Schema
 from movibot.records.types import read_value
 from movibot.records.values import FieldValue, Reading
+from movibot.records.written import written_problems
 from movibot.wikitext.titles import (
     CATEGORY_PREFIXES,
     categories_in,
@@ -353,6 +354,8 @@ def _read_params(
                               schema, name)
         if reading.written and problems and problems[-1].code == "W112":
             problems[-1] = _respelled(problems[-1], arg, reading)
+        problems.extend(written_problems(arg, spec, reading, text, where, (name_line, name_col),
+                                         positions[spec.name]))
 
 
 def _duplicate(name: str, before: tuple[str, int], spec: FieldSpec | None, where: str,
@@ -378,7 +381,8 @@ def _param_spans(template: Template, offset: int, args: Sequence[Arg]
     return spans
 
 
-_VALUE_CODES = frozenset({"E103", "W110", "W112"})  # what reading one value finds (_read_field)
+# What reading one value finds (_read_field, records.written)
+_VALUE_CODES = frozenset({"E103", "W110", "W112", "W113", "W114", "W206"})
 
 
 def _forget(earlier: str, spec: FieldSpec | None, extra: dict[str, str],

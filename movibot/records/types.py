@@ -66,10 +66,15 @@ class ReadOptions:
 Reader = Callable[[str | Wikicode, ReadOptions], Reading]
 
 
-def _number(value: Decimal, spec: FieldSpec) -> str:
+def _write_number(value: Decimal) -> str:
+    """A number as a page writes it: its decimals kept (at most ten), plain spaces."""
     exponent = value.as_tuple().exponent
     places = min(-exponent, 10) if isinstance(exponent, int) and exponent < 0 else 0
-    return format_number(value, places, trim=True)
+    return format_number(value, places, trim=True, sep=" ")
+
+
+def _number(value: Decimal, spec: FieldSpec) -> str:
+    return _write_number(value).replace(" ", NBSP)
 
 
 def _text(text: str, spec: FieldSpec) -> str:
@@ -103,6 +108,10 @@ class ValueType:
     bound_code: str = "E102"    # the problem of a value under the schema's minimum
     starter: bool = False       # a TemplateData parameter of type `templatedata` becomes this
     #                             type in a starter schema
+    write: Callable[[Decimal], str] | None = None  # a number as movibot writes it in a page's
+    #                             wikitext (lint --fix, W114): French, plain spaces, its unit
+    units: tuple[str, ...] = ()  # the spellings of its unit the reader knows, the one
+    #                             `write` gives first (lint --fix replaces the others)
 
     @property
     def is_list(self) -> bool:
@@ -156,18 +165,24 @@ _TABLE = (
               JsonKind.STRING, "TEXT"),
     ValueType("number", "a number written the French way: `1 700`, `800,50`",
               _quantity("number"), "number", "nombre", JsonKind.NUMBER, "REAL", _NUMBER,
-              examples=("12", "1", "0"), starter=True),
+              examples=("12", "1", "0"), starter=True, write=_write_number),
     ValueType("money", "an amount in €, unit optional: `1 700 €`, `800,50`",
               _quantity("money"), "number", "montant", JsonKind.NUMBER, "REAL", _NUMBER,
-              render_number=_money, examples=("1700", "800")),
+              render_number=_money, examples=("1700", "800"),
+              write=lambda value: format_money(value, sep=" "),
+              units=("€", "euros", "euro", "eur")),
     ValueType("surface", "a surface in m², unit optional: `300 m²`, `300`",
               _quantity("surface"), "number", "surface", JsonKind.NUMBER, "REAL", _NUMBER,
               render_number=lambda value, spec: format_surface(value), unit="m²",
-              examples=("300",), bound_code="E107"),
+              examples=("300",), bound_code="E107",
+              write=lambda value: format_surface(value, sep=" "),
+              units=("m²", "m2", "m^2", "mètres carrés", "mètre carré", "metres carres",
+                     "metre carre")),
     ValueType("percent", "a percentage, sign optional: `51 %`, `51`",
               _quantity("percent"), "number", "pourcentage", JsonKind.NUMBER, "REAL", _NUMBER,
               render_number=lambda value, spec: format_percent(value), unit="%",
-              examples=("50",)),
+              examples=("50",), write=lambda value: format_percent(value, sep=" "),
+              units=("%", "pour cent", "pourcent", "pourcents")),
     ValueType("list", "items split on `,` `;` `<br>`, new lines and bullets (not on `,` with "
               "`separator: \";\"`)", lambda raw, options: read_list(raw, options.commas),
               "string", "liste", JsonKind.LIST, "TEXT", _LIST),

@@ -487,7 +487,7 @@ def test_the_lint_table_gives_every_code_its_severity_and_name() -> None:
 
 
 def test_the_pre_commit_hook_runs_movibot_lint_on_wiki_files(cli: Cli, tmp_path: Path) -> None:
-    (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    hook, _ = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     snippet = MAINTAINERS.split(
         "pre-commit (`.pre-commit-hooks.yaml` is in this repository):", 1)[1]
     snippet = yaml.safe_load(snippet.split("```yaml\n", 1)[1].split("```", 1)[0])
@@ -509,6 +509,20 @@ def test_the_pre_commit_hook_runs_movibot_lint_on_wiki_files(cli: Cli, tmp_path:
     bad.write_text(re.sub(r"(?m)^\| *licence *=.*\n", "", text), encoding="utf-8")
     result = cli(*hook["entry"].split()[1:], *good, str(bad))
     assert result.exit_code == 1 and 'error E101 missing required field "licence"' in result.output
+
+
+def test_the_fix_hook_corrects_the_fixable_problems_in_place(cli: Cli, tmp_path: Path) -> None:
+    _, hook = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    snippet = MAINTAINERS.split("the fixable problems itself", 1)[1]
+    snippet = yaml.safe_load(snippet.split("```yaml\n", 1)[1].split("```", 1)[0])
+    assert snippet["repos"][0]["hooks"] == [{"id": hook["id"]}]
+    assert (hook["id"], hook["entry"], hook["files"], hook["pass_filenames"]) == (
+        "movibot-lint-fix", "movibot lint --fix", r"\.wiki$", True)
+    page = tmp_path / "Barcamp.wiki"
+    text = (ROOT / "fiches" / "Barcamp.wiki").read_text(encoding="utf-8")
+    page.write_text(text.replace("| maturité =", "| Maturité ="), encoding="utf-8")
+    result = cli(*hook["entry"].split()[1:], str(page))
+    assert (result.exit_code, page.read_text(encoding="utf-8")) == (0, text)
 
 
 # --- the hostile pages of the reliability suite (item 55) ---------------------------------------

@@ -151,7 +151,8 @@ def test_lint_unknown_format_is_a_usage_error_exit_2(run):
     _write("X.wiki", PORTAL)
     result = run("lint", "--format", "xml", "X.wiki")
     assert (result.exit_code, result.stderr.splitlines()[-1]) == (
-        2, "Error: Invalid value for '--format': 'xml' is not one of 'text', 'json'. "
+        2, "Error: Invalid value for '--format': 'xml' is not one of 'text', 'json', 'github', "
+        "'gitlab'. "
         "(see 'movibot lint -h')")
 
 

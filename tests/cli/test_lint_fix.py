@@ -29,6 +29,25 @@ CASES = {
              "\n| ville=Paris\n}}\n" + SECTIONS + CATEGORY,
              "{{Tiers-Lieu\n| nom = Le Lieu\n| ville=Paris\n}}\n"  # commune: ville's alias
              + SECTIONS + CATEGORY, 2),
+    "W113": ("{{Tiers-Lieu\n| nom = Le <noinclude>Lieu</noinclude>\n| ville = Lyon<onlyinclude/>"
+             "<!-- <noinclude> -->\n}}\n" + SECTIONS + CATEGORY,
+             "{{Tiers-Lieu\n| nom = Le Lieu\n| ville = Lyon<!-- <noinclude> -->\n}}\n" + SECTIONS
+             + CATEGORY, 2),
+    "W113-includeonly": ("{{Tiers-Lieu\n| nom = Le Lieu\n| ville = Lyon<includeonly> (Rhône)"
+                         "</includeonly>\n}}\n" + SECTIONS + CATEGORY, None, 0),
+    "W114": ("{{Tiers-Lieu\n| nom = A\n| ville = B\n| surface totale = 300m2\n"
+             "| coût infrastructure = 2500 euros\n| coût services =  1.700.000 €  \n"
+             "| part résidents = 51%\n| part contributeurs = 29 pour cent\n| part offres = 20\n"
+             "| latitude = 45.76\n| longitude = +4,5\n}}\n" + SECTIONS + CATEGORY,
+             "{{Tiers-Lieu\n| nom = A\n| ville = B\n| surface totale = 300 m²\n"
+             "| coût infrastructure = 2 500 €\n| coût services =  1 700 000 €  \n"
+             "| part résidents = 51 %\n| part contributeurs = 29 %\n| part offres = 20\n"
+             "| latitude = 45.76\n| longitude = 4,5\n}}\n" + SECTIONS + CATEGORY, 6),
+    "W206": ("{{Tiers-Lieu\n| Nom = Le Lieu\n|ville\u00a0= Lyon\n| Code_Postal = 69001\n"
+             "| postes_travail = 12\n| Ré<!-- x -->gion = Rhône\n}}\n" + SECTIONS + CATEGORY,
+             "{{Tiers-Lieu\n| nom = Le Lieu\n|ville= Lyon\n| code postal = 69001\n"
+             "| postes de travail = 12\n| Ré<!-- x -->gion = Rhône\n}}\n" + SECTIONS + CATEGORY,
+             4),
     "E201-three": ("{{Tiers-Lieu|nom=A|ville=Lyon|ville=Paris|ville=Nice}}\n" + SECTIONS
                    + CATEGORY,
                    "{{Tiers-Lieu|nom=A|ville=Nice}}\n" + SECTIONS + CATEGORY, 2),
@@ -63,11 +82,14 @@ def test_fix_reports_what_is_left_and_the_count(cli: Cli, folder: Path) -> None:
         "2 fixed\n1 file checked: 1 error, 0 warnings\n")
 
 
-def test_a_name_holding_markup_is_not_fixed(cli: Cli, folder: Path) -> None:
-    page = CASES["W205"][0]
+@pytest.mark.parametrize("case", [c for c in CASES if CASES[c][1] is None])
+def test_what_is_not_without_doubt_is_reported_and_not_fixed(cli: Cli, folder: Path, case: str
+                                                             ) -> None:
+    page = CASES[case][0]
     Path("X.wiki").write_text(page, encoding="utf-8")
     code, output = cli.code_output("lint", "--diff", "X.wiki")
     assert (code, output, Path("X.wiki").read_text(encoding="utf-8")) == (0, "", page)
+    assert f" {case[:4]} " in cli("lint", "X.wiki").stdout
 
 
 def test_diff_prints_what_fix_would_write_and_writes_nothing(cli: Cli, folder: Path) -> None:
@@ -103,3 +125,23 @@ def test_every_fiche_is_unchanged_by_fix(cli: Cli, folder: Path) -> None:
     after = {p.name: p.read_bytes() for p in Path("fiches").iterdir() if p.is_file()}
     assert (result.exit_code, after) == (0, before)
 
+
+def test_a_number_not_without_doubt_is_neither_reported_nor_fixed(cli: Cli, folder: Path
+                                                                  ) -> None:
+    page = ("{{Tiers-Lieu\n| nom = A\n| ville = B\n| coût infrastructure = 1 700 € HT\n"
+            "| coût services = 1.700\n| surface totale = 300m2<ref>R</ref>\n"
+            "| surface utile = 1\u00a0700 m²\n| postes de travail = 1700\n"
+            "| recettes offres = 300,125 €\n| latitude = {{coord|45}}\n}}\n" + SECTIONS
+            + CATEGORY)
+    Path("X.wiki").write_text(page, encoding="utf-8")
+    code, output = cli.code_output("lint", "--diff", "X.wiki")
+    assert (code, output, " W114 " in cli("lint", "X.wiki").stdout) == (0, "", False)
+
+
+def test_a_silenced_problem_is_not_fixed(cli: Cli, folder: Path) -> None:
+    silenced = "| postes_travail = 12 <!-- movibot-ignore: W206 -->\n"
+    page = CASES["W206"][0].replace("| postes_travail = 12\n", silenced)
+    Path("X.wiki").write_text(page, encoding="utf-8")
+    cli("lint", "--fix", "X.wiki")
+    assert Path("X.wiki").read_text(encoding="utf-8") == CASES["W206"][1].replace(
+        "| postes de travail = 12\n", silenced)

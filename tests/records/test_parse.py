@@ -157,15 +157,16 @@ def test_an_empty_last_value_empties_the_field():
 
 
 def test_parameter_and_its_alias_are_e201():
-    record = parse_page(_lieu("ville = Lyon", "Commune = Villeurbanne"), LIEU, path="l.wiki")
+    record = parse_page(_lieu("ville = Lyon", "commune = Villeurbanne"), LIEU, path="l.wiki")
     assert (record.fields["ville"], [p.format() for p in record.problems]) == ("Villeurbanne", [
-        'l.wiki:3:3: error E201 duplicate parameter "Commune" (also given as "ville" at line 2): '
+        'l.wiki:3:3: error E201 duplicate parameter "commune" (also given as "ville" at line 2): '
         "MediaWiki passes this last value"])
 
 
 def test_spellings_of_one_parameter_are_e201():
     record = parse_page(_lieu("surface totale = 1", "Surface_Totale = 2"), LIEU)
-    assert [(p.code, p.field) for p in record.problems] == [("E201", "surface_totale")]
+    assert [(p.code, p.field) for p in record.problems] == [("E201", "surface_totale"),
+                                                            ("W206", "surface_totale")]
 
 
 def test_unknown_parameter_given_twice_is_e201_too():
@@ -197,7 +198,7 @@ def test_inclusion_tags_in_a_text_value_are_dropped_as_on_the_page_itself(value,
                                    "<onlyinclude>300 m²</onlyinclude>", "300<noinclude /> m²"])
 def test_inclusion_tags_in_a_typed_value_are_dropped(value):
     record = parse_page(_lieu(f"surface totale = {value}"), LIEU)
-    assert (record.fields["surface_totale"], record.problems) == (300, ())
+    assert (record.fields["surface_totale"], [p.code for p in record.problems]) == (300, ["W113"])
 
 
 def test_portal_links_give_the_portal_name():

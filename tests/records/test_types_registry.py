@@ -90,3 +90,12 @@ def test_a_starter_schema_takes_its_types_from_the_registry() -> None:
     text = schema_from_templatedata(td, "T")
     assert "  a: {type: number}\n  b: {type: string, pattern: \"^https?://\"}\n" \
            "  c: {type: string}\n" in text
+
+
+@pytest.mark.parametrize("kind", [t for t in VALUE_TYPES.values() if t.write is not None],
+                         ids=lambda t: t.name)
+def test_every_unit_spelling_is_read_and_the_written_form_reads_back(kind: ValueType) -> None:
+    values = [Decimal("1700"), Decimal("300.5"), Decimal("0.25"), Decimal("-12")]
+    read_back = [kind.read(kind.write(v), ReadOptions()).value for v in values]
+    spellings = [kind.read(f"12 {unit}", ReadOptions()).value for unit in kind.units]
+    assert (read_back, spellings) == (values, [Decimal(12)] * len(kind.units))

@@ -759,7 +759,8 @@ def schema_group() -> None:
 def schema_check_cmd(site_spec: str | None, schema_paths: tuple[str, ...],
                      config_path: str | None) -> None:
     """List the differences between each schema and its template's TemplateData on the site
-    (parameters on one side only, aliases, required). Exit 1 when there are any."""
+    (parameters on one side only, aliases, required), and each template alias the site has no
+    redirect of. Exit 1 when there are any."""
     from movibot.app import schema_check_command
 
     differences = schema_check_command(site_spec, schema_paths, config_path)

@@ -13,7 +13,7 @@ not change its Reading on purpose: a page read by lint and by the run must agree
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -45,6 +45,19 @@ class Source:
     @property
     def category(self) -> str:
         return normalize_title(self.config.category)
+
+
+def with_redirects(sources: Sequence[Source], redirects: Mapping[str, Sequence[str]]
+                   ) -> list[Source]:
+    """The sources reading their templates' calls as the site resolves them: through the
+    site's `redirects` of each template (Site.template_redirects), or through the schema's
+    declared aliases for a template the site cannot tell of (not in `redirects`)."""
+    def names(template: str) -> tuple[str, ...] | None:
+        found = redirects.get(template)
+        return None if found is None else tuple(found)
+
+    return [Source(s.config, s.schema.with_redirects(names(s.schema.template)))
+            for s in sources]
 
 
 def sources_of(schemas: Sequence[Schema]) -> list[Source]:

@@ -7,6 +7,7 @@ values, checked with the jsonschema library plus the cross-field rules of the co
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import functools
 import json
@@ -71,6 +72,10 @@ class Schema:
     json: Mapping[str, Any] = field(repr=False, compare=False, hash=False, default_factory=dict)
     add_category: bool = False  # x-wiki.add_category: the bot puts a page calling the template
     #                              but outside the source category in it, inside its block
+    # The bare names of the site's redirects to the template (Site.template_redirects), None
+    # when the site cannot tell (a folder without the template's page): then the declared
+    # aliases stand for them. See with_redirects.
+    redirects: tuple[str, ...] | None = None
 
     def field(self, name: str) -> FieldSpec:
         """The FieldSpec called `name`; KeyError when there is none."""
@@ -102,9 +107,23 @@ class Schema:
                 index.setdefault(fold(name), f)
         return index
 
+    def with_redirects(self, redirects: tuple[str, ...] | None) -> Schema:
+        """This schema reading its template's calls through the site's `redirects` (None:
+        through its declared aliases); itself when they are the same."""
+        if redirects == self.redirects:
+            return self
+        return dataclasses.replace(self, redirects=redirects)
+
+    @property
+    def template_names(self) -> tuple[str, ...]:
+        """The names a call reads as the template: the template's own, then the site's
+        redirects to it, or the declared aliases when the site cannot tell."""
+        return (self.template, *(self.template_aliases if self.redirects is None
+                                 else self.redirects))
+
     def matches_template(self, name: str, first_letter: bool = True) -> bool:
         """True when a call's name (read as a title: tree.template_title) transcludes the
-        schema's template or one of its aliases (the wiki's redirects to it), resolved as
+        schema's template or one of its template_names (the wiki's redirects to it), resolved as
         MediaWiki resolves it (titles.template_name): `{{tiers-Lieu}}` and
         `{{Modèle:Tiers_Lieu}}` are calls of `Tiers-Lieu`, `{{TIERS-LIEU}}` is not."""
         return template_name(name, first_letter) in self._template_names[first_letter]
@@ -137,17 +156,20 @@ class Schema:
 
     @cached_property
     def _template_names(self) -> dict[bool, frozenset[str | None]]:
-        """The template's names and its aliases' as MediaWiki resolves them, on a
-        `first-letter` wiki (True) and a case-sensitive one (False)."""
-        names = (self.template, *self.template_aliases)
-        return {flag: frozenset(template_name(n, flag) for n in names) for flag in (True, False)}
+        """The template_names as MediaWiki resolves them, on a `first-letter` wiki (True) and a
+        case-sensitive one (False)."""
+        return {flag: frozenset(template_name(n, flag) for n in self.template_names)
+                for flag in (True, False)}
 
     @cached_property
     def _folded_templates(self) -> dict[str, str]:
-        """The template's names and its aliases' by their folded form (fold)."""
+        """The template_names by their folded form (fold); a declared alias the site has no
+        redirect of names the template itself (`{{Lieu}}`: did you mean {{Tiers-Lieu}}?)."""
         folded: dict[str, str] = {}
-        for n in (self.template, *self.template_aliases):
+        for n in self.template_names:
             folded.setdefault(fold(n), n)
+        for n in self.template_aliases:
+            folded.setdefault(fold(n), self.template)
         return folded
 
     def shown(self, key: str, written: Mapping[str, str] | None = None) -> str:

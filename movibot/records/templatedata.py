@@ -27,7 +27,7 @@ from movibot.records.schema import FieldSpec, Schema, schema_from_dict
 from movibot.records.types import starter_type
 from movibot.sites.base import JSONObject, Site, TemplateDataAnswer
 from movibot.sites.templatedata import TemplateDataError, TemplateDataUnavailable, unavailable
-from movibot.wikitext.titles import fold, normalize_title
+from movibot.wikitext.titles import fold, normalize_title, template_name
 
 TEMPLATE_NS = "Modèle:"
 _TEMPLATE_PREFIXES = ("modele", "template")
@@ -271,6 +271,9 @@ def check_site(site: Site, schemas: Iterable[Schema]) -> list[tuple[str, str]]:
     schemas = list(schemas)
     titles = [template_page_title(schema.template) for schema in schemas]
     out: list[tuple[str, str]] = []
+    redirects = site.template_redirects(dict.fromkeys(s.template for s in schemas))
+    for schema, title in zip(schemas, titles, strict=True):
+        out += [(title, line) for line in unredirected_aliases(schema, redirects)]
     for schema, title, answer in zip(schemas, titles, site.templatedata(titles), strict=True):
         try:
             lines = check_schema(schema, _data(answer, title))
@@ -281,6 +284,19 @@ def check_site(site: Site, schemas: Iterable[Schema]) -> list[tuple[str, str]]:
             continue
         out += [(title, line) for line in lines]
     return out
+
+
+def unredirected_aliases(schema: Schema, redirects: Mapping[str, Sequence[str]]) -> list[str]:
+    """One line for each alias of the schema's template that is no redirect to it on the site
+    (`redirects`: Site.template_redirects): a call of it is not read as the template. None
+    when the site cannot tell (a folder without the template's page)."""
+    known = redirects.get(schema.template)
+    if known is None:
+        return []
+    have = {template_name(r) for r in known}
+    return [f'alias "{alias}" in {schema.path}: the site has no redirect Modèle:{alias} to '
+            f"the template; a call {{{{{alias}}}}} is not read as {{{{{schema.template}}}}}"
+            for alias in schema.template_aliases if template_name(alias) not in have]
 
 
 # -- a starter schema ----------------------------------------------------------------------

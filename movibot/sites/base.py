@@ -13,11 +13,14 @@ declare.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
 from movibot.problems import Problem
+from movibot.wikitext.titles import namespace_of, template_name
+
+TEMPLATE_NS = 10
 
 # A JSON object as decoded: an API answer's page, a <templatedata> tag. The one place `Any`
 # stands for data here: what is inside is the wiki's, read by records/templatedata.py.
@@ -107,6 +110,14 @@ class Site(Protocol):
         """The given pages with their text, in batches; a missing page has exists=False."""
         ...
 
+    def template_redirects(self, templates: Iterable[str]) -> dict[str, tuple[str, ...]]:
+        """The names that call each template (a bare name of the template namespace, as
+        given) through a redirect: the bare names of the template pages redirecting to it,
+        sorted. A template the site cannot tell of (a folder or a dump without its page) is
+        left out; a live wiki always tells (one batched read, none when its template pages
+        were already read)."""
+        ...
+
     def templatedata(self, titles: Iterable[str]) -> list[TemplateDataAnswer]:
         """The TemplateData of the given template pages, one answer per title in the order
         asked, in batches. Raises TemplateDataUnavailable when the site cannot tell (a wiki
@@ -141,6 +152,21 @@ class Site(Protocol):
         """The HTML the wiki's own parser makes of `text` as the page `title` (nothing
         saved), or None for a site without a parser (a folder, a dump)."""
         ...
+
+
+def template_redirects_among(held: Mapping[str, str | None], templates: Iterable[str]
+                             ) -> dict[str, tuple[str, ...]]:
+    """Site.template_redirects for a site holding the template pages `held` (bare name ->
+    the title its redirect leads to, None for a page that is no redirect): the templates of
+    `templates` it holds, each with the held pages redirecting to it (one step, as MediaWiki
+    follows a redirect when it transcludes), sorted."""
+    callers: dict[str | None, list[str]] = {}
+    for name, target in held.items():
+        bare = target.split("#", 1)[0] if target else ""
+        if namespace_of(bare) == TEMPLATE_NS:
+            callers.setdefault(template_name(bare), []).append(name)
+    return {t: tuple(sorted(callers.get(template_name(t), ()))) for t in templates
+            if template_name(t) in held}
 
 
 @runtime_checkable

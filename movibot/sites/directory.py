@@ -16,7 +16,13 @@ from pathlib import Path
 from movibot.atomic import write_atomic
 from movibot.errors import EditConflict, UsageError, WikiError
 from movibot.problems import Problem, line_col
-from movibot.sites.base import Page, SiteInfo, TemplateDataAnswer
+from movibot.sites.base import (
+    TEMPLATE_NS,
+    Page,
+    SiteInfo,
+    TemplateDataAnswer,
+    template_redirects_among,
+)
 from movibot.sites.templatedata import answer_from_page
 from movibot.wikitext.titles import (
     EXTENSION,
@@ -28,6 +34,7 @@ from movibot.wikitext.titles import (
     title_from_file,
     title_to_filename,
 )
+from movibot.wikitext.tree import redirect_target
 
 # Microseconds: two runs within one second must still see each other's changes.
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
@@ -136,6 +143,18 @@ class DirectorySite:
             path = files.get(fold(normalize_title(title)))
             page = self._read(path) if path is not None else None
             yield page or Page(normalize_title(title), "", exists=False, ns=_ns(title))
+
+    def template_redirects(self, templates: Iterable[str]) -> dict[str, tuple[str, ...]]:
+        """For each template whose page is a file of the folder (`Modèle:Tiers-Lieu.wiki`),
+        the template files redirecting to it (`Modèle:Lieu.wiki` holding `#REDIRECT
+        [[Modèle:Tiers-Lieu]]`). Only a folder holding at least one such redirect file tells:
+        one without (a contributor's pulled pages, the bundled fiches/) is left out whole, and
+        the schemas' aliases stand for the wiki's redirects."""
+        held = {p.title.split(":", 1)[1]: redirect_target(p.text)
+                for p in self.all_pages() if p.ns == TEMPLATE_NS}
+        if not any(target is not None for target in held.values()):
+            return {}
+        return template_redirects_among(held, templates)
 
     def templatedata(self, titles: Iterable[str]) -> list[TemplateDataAnswer]:
         """The `<templatedata>` tag of each template page's file, in the order asked."""

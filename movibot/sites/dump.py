@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import bz2
 import gzip
+import html
 import io
 import itertools
 import lzma
@@ -56,9 +57,15 @@ from typing import cast
 
 from movibot.errors import ReadOnly, UsageError, WikiError
 from movibot.problems import Problem
-from movibot.sites.base import Page, SiteInfo, TemplateDataAnswer
+from movibot.sites.base import (
+    TEMPLATE_NS,
+    Page,
+    SiteInfo,
+    TemplateDataAnswer,
+    template_redirects_among,
+)
 from movibot.sites.templatedata import answer_from_page
-from movibot.wikitext.titles import is_category, normalize_title
+from movibot.wikitext.titles import TEMPLATE_PREFIXES, is_category, normalize_title
 
 _MAGIC = (
     (b"\x1f\x8b", "gzip"),
@@ -79,6 +86,12 @@ _HIDDEN = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 _OLDEST = datetime.min.replace(tzinfo=timezone.utc)
+# A page's head in the file's bytes: its title, namespace, id and redirect (template_redirects).
+_PAGE_HEAD = re.compile(rb'<title>([^<]*)</title>\s*(?:<ns>\s*(-?\d+)\s*</ns>\s*)?'
+                        rb'(?:<id>[^<]*</id>\s*)?(?:<redirect\s+title="([^"]*)")?')
+_TEMPLATE_NS_NAME = re.compile(rb'<namespace\b[^>]*\bkey="10"[^>]*>([^<]*)</namespace>')
+_HEAD = 4096  # bytes a page's head fits in (a title is at most 255 bytes, escaped 6 times)
+_SCAN_CHUNK = 1 << 20
 
 
 class DumpSite:
@@ -143,6 +156,36 @@ class DumpSite:
     def templatedata(self, titles: Iterable[str]) -> list[TemplateDataAnswer]:
         """The `<templatedata>` tag of each template page, in the order asked (one pass)."""
         return [answer_from_page(page, self.name) for page in self.pages(titles)]
+
+    def template_redirects(self, templates: Iterable[str]) -> dict[str, tuple[str, ...]]:
+        """For each template whose page the dump holds, the dump's template pages redirecting
+        to it (their page's `<redirect title=…>`: exports from schema 0.4 on), found by a scan
+        of the file's bytes for the pages' heads, not a parse (see _template_heads). Raises
+        WikiError when the file cannot be read."""
+        return template_redirects_among(self._template_heads(), templates)
+
+    def _template_heads(self) -> dict[str, str | None]:
+        """Each template page of the dump (bare name) and the title its `<redirect>` leads to
+        (None for no redirect), from a scan of the pages' heads (`<title>`, `<ns>`, `<id>`,
+        `<redirect>`) chunk by chunk: memory holds one chunk, whatever the dump's size."""
+        held: dict[str, str | None] = {}
+        names = {_fold(p) for p in TEMPLATE_PREFIXES}  # and the dump's own name, once read
+        with self._open() as raw:
+            reader, carry, named = _CountingReader(raw, self), b"", False
+            while True:
+                chunk = reader.read(_SCAN_CHUNK)
+                data = carry + chunk
+                if not named and (m := _TEMPLATE_NS_NAME.search(data)):
+                    names.add(_fold(html.unescape(m.group(1).decode("utf-8", "replace"))))
+                    named = True
+                end = max(len(data) - _HEAD, 0) if chunk else len(data)
+                for head in _PAGE_HEAD.finditer(data):
+                    if head.start() >= end:  # maybe cut: read again with the next chunk
+                        break
+                    _note_head(head, names, held)
+                if not chunk:
+                    return held
+                carry = data[end:]
 
     def transcluding(self, template: str) -> Iterator[Page]:
         """Nothing more than the pages already read: an offline run reads every page."""
@@ -537,6 +580,19 @@ def _page(elem: ET.Element, revision: ET.Element | None, q: str, site: DumpSite,
         pageid=_int(elem.findtext(q + "id")),
         ns=ns,
     )
+
+
+def _note_head(head: re.Match[bytes], names: set[str], held: dict[str, str | None]) -> None:
+    """Put a page's head in `held` when it is a template page: its <ns> is 10, or without
+    one its title's prefix is one of the template namespace's `names` (folded)."""
+    title = html.unescape(head.group(1).decode("utf-8", "replace"))
+    prefix, colon, bare = title.partition(":")
+    ns = head.group(2)
+    if not colon or (int(ns) != TEMPLATE_NS if ns is not None else _fold(prefix) not in names):
+        return
+    target = head.group(3)
+    held[normalize_title(bare)] = html.unescape(target.decode("utf-8", "replace")) \
+        if target is not None else None
 
 
 def _int(text: str | None) -> int | None:

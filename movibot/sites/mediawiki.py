@@ -42,7 +42,7 @@ from movibot.sites import oauth
 from movibot.sites.base import JSONObject, Page, SiteInfo, TemplateDataAnswer
 from movibot.sites.templatedata import unavailable as templatedata_unavailable
 from movibot.wikitext.exclusion import bots_allowed
-from movibot.wikitext.titles import is_category
+from movibot.wikitext.titles import is_category, template_name
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -77,6 +77,7 @@ MALFORMED = "sent a malformed answer"
 # Reads: a truncated or non-JSON answer to one is retried like a 5xx. Not a write's: an edit
 # whose answer was cut may have been saved, and sent again it would look like someone else's.
 READ_ACTIONS = frozenset({"query", "templatedata", "parse"})
+TEMPLATE_NS = 10
 BASEREVID_SINCE = (1, 35)  # action=edit detects conflicts from baserevid
 SESSION_LOST = frozenset({"assertuserfailed", "assertbotfailed", "notloggedin"})
 REVISIONS = {
@@ -87,6 +88,10 @@ REVISIONS = {
     "inprop": "protection",
     "curtimestamp": 1,
 }
+# What pages() asks beside REVISIONS: the redirects of the pages read, in the template namespace,
+# so that the template pages read in a run's first batch tell template_redirects their names.
+REDIRECTS = {"prop": f"{REVISIONS['prop']}|redirects", "rdnamespace": TEMPLATE_NS,
+             "rdprop": "title", "rdlimit": "max"}
 # Edit refusals that recur every run (reported `protected`, never counted as the wiki failing).
 REFUSALS = frozenset({"protectedpage", "cascadeprotected", "permissiondenied", "protectedtitle",
                       "protectednamespace", "protectednamespace-interface", "customcssprotected",
@@ -181,6 +186,8 @@ class MediaWikiSite:
         self._version: tuple[int, ...] = ()  # MediaWiki's, known after login
         self._csrf: str | None = None
         self._read_at: dict[str, str] = {}  # title -> server time when its text was read
+        # template (bare name) -> the bare names of its redirects, for each template page read
+        self._redirects: dict[str, tuple[str, ...]] = {}
         self._oldest_change: str | None = None  # the oldest recent change kept, once asked
         self._last_response: requests.Response | None = None
         redact.register(password)
@@ -272,12 +279,33 @@ class MediaWikiSite:
             # sent in NFC, as MediaWiki reads every input: its `normalized` list then names
             # what was sent (an NFD title would come back percent-encoded, and not be found)
             sent = [unicodedata.normalize("NFC", title) for title in chunk]
-            params = {"titles": "|".join(sent), **REVISIONS}
+            params = {"titles": "|".join(sent), **REVISIONS, **REDIRECTS}
             for raws, names in self._page_batches(params, post=True):
                 found.update((raw["title"], raw) for raw in raws)
                 normalized.update(names)
+                self._note_redirects(raws)
             for title, nfc in zip(chunk, sent, strict=True):
                 yield self._page_for(title, found.get(normalized.get(nfc, nfc)))
+
+    def template_redirects(self, templates: Iterable[str]) -> dict[str, tuple[str, ...]]:
+        """The bare names of each template's redirects (prop=redirects in the template
+        namespace), from the template pages pages() has read, else read in one batch. Raises
+        WikiError."""
+        names = {t: template_name(t, self.first_letter) or t for t in templates}
+        unread = [n for n in dict.fromkeys(names.values()) if n not in self._redirects]
+        if unread:
+            for _ in self.pages(f"Template:{n}" for n in unread):
+                pass
+        return {t: self._redirects.get(n, ()) for t, n in names.items()}
+
+    def _note_redirects(self, raws: Iterable[dict[str, Any]]) -> None:
+        """Remember the redirects of the template pages of an answer (template_redirects)."""
+        for raw in raws:
+            title = str(raw.get("title", ""))
+            if raw.get("ns") == TEMPLATE_NS and ":" in title:  # the namespace's own prefix
+                bare = {str(r["title"]).split(":", 1)[1] for r in raw.get("redirects") or ()
+                        if ":" in str(r.get("title", ""))}
+                self._redirects[title.split(":", 1)[1]] = tuple(sorted(bare))
 
     def read_text(self, title: str) -> Page:
         """One page (exists=False when missing). Raises WikiError."""
@@ -334,10 +362,9 @@ class MediaWikiSite:
             normalized.update({n["from"]: n["to"] for n in query.get("normalized", ())})
             for raw in query.get("pages", ()):
                 known = pages.setdefault(raw["title"], {})
-                cats = known.get("categories", []) + raw.get("categories", [])
+                lists = {k: known.get(k, []) + raw.get(k, []) for k in ("categories", "redirects")}
                 known.update(raw)
-                if cats:
-                    known["categories"] = cats  # continued across answers: merged
+                known.update((k, v) for k, v in lists.items() if v)  # continued: merged
             if "batchcomplete" in answer or "continue" not in answer:
                 if started:
                     self._read_at.update(dict.fromkeys(pages, started))

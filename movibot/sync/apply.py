@@ -61,9 +61,11 @@ def politeness(site: Site, config: Config, max_edits: int | None = None) -> Poli
     return Politeness(throttle, config.max_edits if max_edits is None else max_edits)
 
 
-def stop_requested(site: Site, title: str) -> bool:
-    """True when the stop page has content other than empty or `run`."""
-    page = next(iter(site.pages([title])))
+def stop_requested(site: Site, title: str, also: Iterable[str] = ()) -> bool:
+    """True when the stop page has content other than empty or `run`. The pages `also` are
+    read in the same batch (a run's template pages: a live wiki answers template_redirects
+    from that read)."""
+    page = next(iter(site.pages([title, *also])))
     return page.exists and page.text.strip().lower() not in ("", "run")
 
 

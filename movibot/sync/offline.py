@@ -31,6 +31,7 @@ from movibot.config import Config, SourceConfig
 from movibot.errors import Interrupted, UsageError, WikiError
 from movibot.i18n import N_
 from movibot.problems import Problem
+from movibot.records.read import with_redirects
 from movibot.records.schema import load_schema
 from movibot.render.members import (
     LIEU_HEAD,
@@ -46,7 +47,7 @@ from movibot.sites.base import Page, PageStream, Site
 from movibot.status import Status
 from movibot.sync.edits import Edit, Outcome, summary
 from movibot.sync.importfile import IMPORT_MARK, ImportFile
-from movibot.sync.pages import source_pages
+from movibot.sync.pages import named_sources, source_pages
 from movibot.sync.plan import (
     CATEGORY_NS,
     MEMBERS_UPDATE,
@@ -66,13 +67,15 @@ STREAM_ROWS = 2000  # a bigger lieu members table is rendered and written in chu
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(configs: Sequence[SourceConfig], user: str, force: bool) -> None:
+def _init_worker(configs: Sequence[SourceConfig], redirects: dict[str, tuple[str, ...]],
+                 user: str, force: bool) -> None:
     """A worker's set-up: its sources, and the signals as a plain process has them (the main
     process notes SIGTERM and SIGINT to finish cleanly; a worker must die of SIGTERM when the
     pool ends, and leave SIGINT, a Ctrl-C at the terminal, to the main process)."""
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _WORKER["sources"] = [Source(c, load_schema(c.schema)) for c in configs]
+    _WORKER["sources"] = with_redirects([Source(c, load_schema(c.schema)) for c in configs],
+                                        redirects)
     _WORKER["user"], _WORKER["force"] = user, force
 
 
@@ -122,7 +125,9 @@ def plan_stream(pages: Iterable[Page], sources: Sequence[Source], user: str, for
             yield plan_one(page, sources, user, force)
         return
     configs = [s.config for s in sources]
-    with Pool(jobs, _init_worker, (configs, user, force)) as pool:
+    redirects = {s.schema.template: s.schema.redirects for s in sources
+                 if s.schema.redirects is not None}
+    with Pool(jobs, _init_worker, (configs, redirects, user, force)) as pool:
         yield from pool.imap(_plan_in_worker, pages, chunksize=32)
 
 
@@ -236,6 +241,7 @@ def _plan_into(output: Output, site: Site, config: Config, sources: Sequence[Sou
     """Plan every page, then the category and template pages, writing the planned ones to
     `output` and their outcomes to `outcomes`."""
     user = config.bot_name()
+    sources = named_sources(site, sources)  # a dump: a scan of its pages' heads
     with RowStore() as rows:
         seen: dict[str, Page] | None = {} if isinstance(site, PageStream) else None
         stream = plan_stream(source_pages(site, sources, seen), sources, user, force, jobs)

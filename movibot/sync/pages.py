@@ -5,12 +5,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from movibot.records.read import Source, is_content
+from movibot.records.read import Source, is_content, with_redirects
 from movibot.sites.base import Page, PageStream, Site
 from movibot.wikitext.titles import is_category, namespace_of, normalize_title
 
 CATEGORY_NAMESPACE = 14
 TEMPLATE_NAMESPACE = 10
+
+
+def named_sources(site: Site, sources: Sequence[Source]) -> list[Source]:
+    """The sources reading their templates' calls as the site resolves them: through the
+    site's redirects to each template (Site.template_redirects; the schemas' aliases for a
+    template the site cannot tell of)."""
+    return with_redirects(sources, site.template_redirects(
+        dict.fromkeys(s.schema.template for s in sources)))
 
 
 def source_pages(site: Site, sources: Sequence[Source],
@@ -38,8 +46,8 @@ def _candidates(site: Site, sources: Sequence[Source]) -> Iterator[Page]:
     for source in sources:
         yield from site.category_pages(source.category)
     for source in sources:  # pages calling the template outside the category (E301)
-        names = [source.schema.template] if site.live else [
-            source.schema.template, *source.schema.template_aliases]
+        # a wiki's list of transclusions counts the calls through its redirects already
+        names = [source.schema.template] if site.live else source.schema.template_names
         for name in names:
             yield from site.transcluding(name)
 

@@ -21,7 +21,7 @@ from movibot.state import Attention, State, later_than
 from movibot.status import WRITTEN, Status
 from movibot.sync.apply import apply_plan, politeness, stop_requested, within_budget
 from movibot.sync.edits import FAILED, Edit, Outcome, Plan, summary
-from movibot.sync.pages import source_pages
+from movibot.sync.pages import named_sources, source_pages
 from movibot.sync.plan import (
     CATEGORY_NS,
     CategorySpec,
@@ -64,10 +64,12 @@ def run_job(
                     not options.titles and (options.full or state.last_run is None))
     stop_title = config.effective_stop_page()
     try:
-        if stop_requested(site, stop_title):
+        templates = dict.fromkeys(template_title(s.schema) for s in sources)
+        if stop_requested(site, stop_title, also=templates):  # one batch
             raise StopRequested(Msg("the stop page {stop_title} asks the bot to halt",
                                     stop_title=stop_title))
         report.started = site.now()
+        sources = named_sources(site, sources)
         plan = make_plan(site, config, sources, state, options, report,
                          watching(progress, interrupted))
         report.outcomes = list(plan.outcomes)

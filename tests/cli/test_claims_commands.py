@@ -28,10 +28,11 @@ from test_run_wiki import configure
 from movibot.cli import main
 from movibot.config import STARTER, load_config
 from movibot.errors import EditRefused, WikiError
-from movibot.records.schema import load_schema
+from movibot.records.schema import load_schema, load_schemas
 from movibot.records.templatedata import check_schema, read_templatedata
 from movibot.sites.directory import DirectorySite
 from movibot.sites.dump import DumpSite
+from movibot.wikitext.tree import redirect_target
 
 SITE = Path(__file__).parents[1] / "fixtures" / "site"
 FICHES = Path(__file__).parents[2] / "fiches"
@@ -50,12 +51,25 @@ def snapshot(folder: Path) -> dict[str, str]:
     return {p.name: p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.wiki"))}
 
 
+def redirect_element(text: str) -> str:
+    """The `<redirect title=…/>` MediaWiki's export gives a redirect page, else ""."""
+    target = redirect_target(text)
+    return f'<redirect title="{html.escape(target)}" />' if target else ""
+
+
+def with_alias_redirects(pages: dict[str, str]) -> dict[str, str]:
+    """`pages` and a redirect page for each alias of the bundled schemas' templates."""
+    return {**pages, **{f"Modèle:{alias}": f"#REDIRECTION [[Modèle:{s.template}]]"
+                        for s in load_schemas() for alias in s.template_aliases}}
+
+
 def dump_of(path: Path, pages: dict[str, str]) -> Path:
     """A schema 0.11 export of {title: text} (namespace from the title's prefix)."""
     ns = {"Modèle": 10, "Catégorie": 14, "Utilisateur": 2}
     body = "".join(
         f"<page><title>{html.escape(title)}</title><ns>{ns.get(title.split(':')[0], 0)}</ns>"
-        f"<id>{i}</id><revision><id>{i}</id><timestamp>2024-01-01T00:00:00Z</timestamp>"
+        f"<id>{i}</id>{redirect_element(text)}"
+        f"<revision><id>{i}</id><timestamp>2024-01-01T00:00:00Z</timestamp>"
         f'<text xml:space="preserve">{html.escape(text)}</text></revision></page>'
         for i, (title, text) in enumerate(pages.items(), start=1))
     path.write_text(f'<mediawiki xmlns="{NS11}" version="0.11" xml:lang="fr">{body}</mediawiki>\n',
@@ -292,18 +306,35 @@ def test_schema_from_templatedata_prints_a_starter_schema_that_agrees(
 def test_schema_check_reads_the_templatedata_of_a_dump(cli: Cli, tmp_path: Path) -> None:
     templates = {name: (FICHES / f"Modèle:{name}.wiki").read_text(encoding="utf-8")
                  for name in ("Tiers-Lieu", "Fiche")}
-    same = dump_of(tmp_path / "same.xml", {f"Modèle:{n}": t for n, t in templates.items()})
+    same = dump_of(tmp_path / "same.xml", with_alias_redirects(
+        {f"Modèle:{n}": t for n, t in templates.items()}))
     result = cli("schema", "check", "--site", f"dump:{same}")
     assert (result.exit_code, result.output) == (0, "")
     drifted = templates["Fiche"].replace('"licence"', '"licence du texte"')
     assert drifted != templates["Fiche"]
-    other = dump_of(tmp_path / "drift.xml", {"Modèle:Tiers-Lieu": templates["Tiers-Lieu"],
-                                             "Modèle:Fiche": drifted})
+    other = dump_of(tmp_path / "drift.xml", with_alias_redirects(
+        {"Modèle:Tiers-Lieu": templates["Tiers-Lieu"], "Modèle:Fiche": drifted}))
     result = cli("schema", "check", "--site", f"dump:{other}")
     assert result.exit_code == 1
     lines = result.output.splitlines()
     assert lines and all(line.startswith("Modèle:Fiche: ") for line in lines)
     assert any("licence" in line for line in lines)
+
+
+def test_schema_check_names_each_alias_a_dump_has_no_redirect_of(cli: Cli, tmp_path: Path
+                                                                  ) -> None:
+    pages = with_alias_redirects({f"Modèle:{n}": (FICHES / f"Modèle:{n}.wiki").read_text(
+        encoding="utf-8") for n in ("Tiers-Lieu", "Fiche")})
+    del pages["Modèle:Lieu"]
+    pages["Modèle:Ressource"] = "#REDIRECTION [[Modèle:Autre]]"
+    result = cli("schema", "check", "--site", f"dump:{dump_of(tmp_path / 'd.xml', pages)}")
+    lieu, fiche = (s.path for s in load_schemas())
+    assert (result.exit_code, result.output.splitlines()) == (1, [
+        f'Modèle:Tiers-Lieu: alias "Lieu" in {lieu}: the site has no redirect '
+        "Modèle:Lieu to the template; a call {{Lieu}} is not read as {{Tiers-Lieu}}",
+        f'Modèle:Fiche: alias "Ressource" in {fiche}: the site has no '
+        "redirect Modèle:Ressource to the template; a call {{Ressource}} is not read as "
+        "{{Fiche}}"])
 
 
 # -- init (item 15) ---------------------------------------------------------------------------

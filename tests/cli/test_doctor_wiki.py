@@ -36,7 +36,9 @@ def doctor_wiki(wiki_template: wikiserver.Template) -> Iterator[wikiserver.Wiki]
     require(wikiserver.missing_extension("TemplateData"))
     server = wikiserver.Wiki.fresh(wiki_template, extensions=("TemplateData",))
     try:
-        server.seed({**PAGES, **templates_for(SCHEMAS)})
+        redirects = {f"Modèle:{alias}": f"#REDIRECTION [[Modèle:{s.template}]]"
+                     for s in SCHEMAS for alias in s.template_aliases}  # what aliases mean
+        server.seed({**PAGES, **templates_for(SCHEMAS), **redirects})
         yield server
     finally:
         server.destroy()

@@ -439,6 +439,7 @@ class FailingSite:
         self.problems = self.inner.problems
         self.templatedata = self.inner.templatedata
         self.info = self.inner.info
+        self.template_redirects = self.inner.template_redirects
 
     def category_pages(self, category: str) -> Iterator[Page]:
         yield from list(self.inner.category_pages(category))[:1]

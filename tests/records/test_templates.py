@@ -423,9 +423,14 @@ class FakeWiki:
 
     name = "http://wiki.example/api.php"
 
-    def __init__(self, answers: dict[str, dict[str, Any]]) -> None:
+    def __init__(self, answers: dict[str, dict[str, Any]],
+                 redirects: dict[str, tuple[str, ...]] | None = None) -> None:
         self.answers = answers
+        self.redirects = redirects or {}  # the templates it tells the redirects of
         self.asked: list[list[str]] = []
+
+    def template_redirects(self, templates: Iterable[str]) -> dict[str, tuple[str, ...]]:
+        return {t: self.redirects[t] for t in templates if t in self.redirects}
 
     def templatedata(self, titles: Iterable[str]) -> list[TemplateDataAnswer]:
         self.asked.append(list(titles))
@@ -439,6 +444,16 @@ def test_a_site_is_asked_for_every_template_in_one_batch() -> None:
     assert check_site(wiki, SCHEMAS) == [
         ("Modèle:Fiche", "not in the wiki's answer")]
     assert wiki.asked == [["Modèle:Tiers-Lieu", "Modèle:Fiche"]]
+
+
+def test_each_alias_without_its_redirect_on_the_site_is_one_difference() -> None:
+    answers = {f"Modèle:{s.template}": api_answer(templatedata(s), f"Modèle:{s.template}")[
+        "pages"]["12"] for s in SCHEMAS}
+    wiki = FakeWiki(answers, {"Tiers-Lieu": ("Lieu", "Tiers Lieu")})
+    assert check_site(wiki, SCHEMAS) == [
+        ("Modèle:Tiers-Lieu", f'alias "{alias}" in {LIEU.path}: the site has no redirect '
+         f"Modèle:{alias} to the template; a call {{{{{alias}}}}} is not read as "
+         "{{Tiers-Lieu}}") for alias in ("Tiers-lieu", "Infobox Tiers-Lieu")]
 
 
 def test_a_missing_page_in_a_wikis_answer_is_one_difference() -> None:

@@ -181,10 +181,17 @@ def test_a_page_saved_by_mediawiki_needs_no_refresh(td_wiki: wikiserver.Wiki) ->
 def test_a_live_site_is_checked_through_action_templatedata_in_one_request(
         td_wiki: wikiserver.Wiki) -> None:
     site = MediaWikiSite(td_wiki.api_url, user_agent="movibot-tests/0 (test)")
-    td_wiki.seed({title: text for title, text in templates_for(SCHEMAS).items()})
+    redirects = {f"Modèle:{alias}": f"#REDIRECTION [[Modèle:{s.template}]]"
+                 for s in SCHEMAS for alias in s.template_aliases}
+    td_wiki.seed({**templates_for(SCHEMAS), **redirects})
     before = site.requests
     assert check_site(site, SCHEMAS) == []
-    assert site.requests - before == 1  # both templates in one batch
+    assert site.requests - before == 2  # both templates in one batch, their redirects in one
+    td_wiki.delete("Modèle:Lieu")
+    assert check_site(MediaWikiSite(td_wiki.api_url, user_agent="movibot-tests/0 (test)"),
+                      SCHEMAS) == [
+        ("Modèle:Tiers-Lieu", f'alias "Lieu" in {SCHEMAS[0].path}: the site has no redirect '
+         "Modèle:Lieu to the template; a call {{Lieu}} is not read as {{Tiers-Lieu}}")]
     answer = read_templatedata(site, "Tiers-Lieu")
     assert [p.name for p in parse_templatedata(answer, "Tiers-Lieu").params] == list(
         templatedata(LIEU)["params"])

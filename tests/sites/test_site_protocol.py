@@ -73,6 +73,9 @@ class Complete:
     def templatedata(self, titles: Iterable[str]) -> list[TemplateDataAnswer]:
         return []
 
+    def template_redirects(self, templates: Iterable[str]) -> dict[str, tuple[str, ...]]:
+        return {}
+
     def changes_reach(self, timestamp: str) -> bool:
         return True
 
@@ -93,7 +96,7 @@ class Complete:
 
 
 @pytest.mark.parametrize("member", ["first_letter", "problems", "templatedata", "live", "render",
-                                    "info", "content_language"])
+                                    "info", "content_language", "template_redirects"])
 def test_the_protocol_declares_what_callers_read_without_asking(member: str) -> None:
     assert isinstance(Complete(), Site)
     members = {k: v for k, v in vars(Complete).items() if k != member}

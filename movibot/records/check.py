@@ -12,6 +12,7 @@ from collections.abc import Iterator, Mapping, Sequence
 
 from movibot.costs.inputs import INPUT_FIELDS, SHARE_FIELDS, cost_inputs
 from movibot.costs.model import input_issues
+from movibot.i18n import Msg
 from movibot.problems import CODES, Problem, line_col
 from movibot.records.record import Record
 from movibot.records.schema import FieldIssue, Schema, validate_fields
@@ -57,8 +58,9 @@ def not_xml(text: str, where: str, offset: int = 0) -> Problem | None:
         return None
     line, col = line_col(text, found.start()) if not offset else (1, 1)
     at = "" if not offset else f" (character {offset + found.start() + 1})"
-    return Problem("E605", f"U+{ord(found.group()):04X}{at}: a character XML 1.0 cannot carry "
-                           "(the page cannot be in an import file)", where, line, col)
+    return Problem("E605", Msg("U+{value:04X}{at}: a character XML 1.0 cannot carry "
+                               "(the page cannot be in an import file)",
+                               value=ord(found.group()), at=at), where, line, col)
 
 
 _CONFLICT_MARKER = re.compile(r"^(<{7}|>{7})(?![<>])", re.M)
@@ -68,8 +70,9 @@ def conflict_markers(text: str, where: str) -> list[Problem]:
     """E606 at each line a merge tool left (`<<<<<<< HEAD`, `>>>>>>> theirs`)."""
     if "<<<<<<<" not in text and ">>>>>>>" not in text:
         return []
-    return [Problem("E606", f"merge conflict marker '{m.group(1)}': the file holds both sides "
-                    "of a conflict", where, *line_col(text, m.start()))
+    return [Problem("E606", Msg("merge conflict marker '{m}': the file holds both "
+                                "sides of a conflict", m=m.group(1)),
+                    where, *line_col(text, m.start()))
             for m in _CONFLICT_MARKER.finditer(text)]
 
 
@@ -82,7 +85,8 @@ def check_record(record: Record, schema: Schema, where: str) -> list[Problem]:
     """Missing template, the schema's rules and the cost inputs of a parsed record."""
     at = record.template_at or (1, 1)
     if record.template_at is None and not record.from_fallback:
-        return [Problem("E108", f"page has no {{{{{schema.template}}}}} template", where, 1, 1)]
+        return [Problem("E108", Msg("page has no {{{{{template}}}}} template",
+                                    template=schema.template), where, 1, 1)]
     out = []
     unreadable = {p.field for p in record.problems if p.code == "E103" and p.field}
     readable = {k: v for k, v in record.fields.items() if k not in unreadable}
@@ -111,10 +115,12 @@ def _category_problems(record: Record, readable: Mapping[str, FieldValue], schem
         for value in values if isinstance(values, list) else [values]:
             if str(value).strip() and category_from(spec.category, str(value)) is None:
                 line, col = record.positions.get(spec.name, at)
-                yield Problem("W111", f'field "{schema.shown(spec.name, record.params)}": '
-                              f"{str(value)!r} makes no category: "
-                              "MediaWiki would not keep it as written (markup, a magic word, "
-                              "an underscore); it is shown as text only", where, line, col,
+                yield Problem("W111", Msg('field "{schema}": {value!r} makes no '
+                                          "category: MediaWiki would not keep it as "
+                                          "written (markup, a magic word, an "
+                                          "underscore); it is shown as text only",
+                                          schema=schema.shown(spec.name, record.params),
+                                          value=str(value)), where, line, col,
                               spec.name)
 
 

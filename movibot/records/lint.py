@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from movibot.i18n import Msg
 from movibot.problems import Problem, line_col
 from movibot.records.read import Source, read_page, sources_of
 from movibot.records.record import Record
@@ -62,7 +63,8 @@ def _broken_links(record: Record, source: LocalPage, known: set[str]) -> Iterabl
         if is_category(target) or fold(normalize_title(target)) in known_folded:
             continue
         where = where or _link_position(source.text, target)
-        yield Problem("W501", f'link to "{target}", which is not in the local set',
+        yield Problem("W501", Msg('link to "{target}", which is not in the local set',
+                                  target=target),
                       source.path, *where)
 
 

@@ -20,6 +20,7 @@ from functools import cached_property
 from movibot.config import SourceConfig
 from movibot.costs.inputs import cost_inputs
 from movibot.costs.model import CostResult, compute_costs, input_issues
+from movibot.i18n import Msg
 from movibot.problems import Problem, line_col
 from movibot.records.check import blocking, check_page
 from movibot.records.parse import near_misses, pick_tree_schema, read_record
@@ -224,7 +225,7 @@ def missing_sections(record: Record, schema: Schema | None, where: str,
     at = record.template_at or (1, 1)
     required = schema.required_sections(record.fields)
     present = [fold(h) for h, _ in record.sections]
-    return [Problem("E109", f'missing section "{section}"', where,
+    return [Problem("E109", Msg('missing section "{section}"', section=section), where,
                     *(_section_place(tree, record, required[:i], present) if tree else at))
             for i, section in enumerate(required) if fold(section) not in present]
 
@@ -259,13 +260,15 @@ def _category_problem(r: Reading) -> list[Problem]:
     if r.membership is Membership.DISCOVERED and r.source is not None:
         schema = r.source.schema
         tail = " (the bot adds it in its block)" if schema.add_category else ""
-        return [Problem("E301", f"page calls {{{{{schema.template}}}}} but is not in "
-                        f"Catégorie:{r.source.category}{tail}", r.path,
+        return [Problem("E301", Msg("page calls {{{{{template}}}}} but is not in "
+                                    "Catégorie:{category}{tail}",
+                                    template=schema.template, category=r.source.category,
+                                    tail=tail), r.path,
                         *(r.record.template_at or (1, 1)))]
     # the categories people wrote or the wiki gives count; the bot's block only for the
     # source category the bot puts the page in itself (x-wiki.add_category)
     if not (r.record.categories or r.page.categories or r.bot_category):
-        return [Problem("E301", "page is in no category", r.path, 1, 1)]
+        return [Problem("E301", Msg("page is in no category"), r.path, 1, 1)]
     return []
 
 

@@ -23,6 +23,7 @@ import jsonschema
 import yaml
 
 from movibot.errors import SchemaError
+from movibot.i18n import Msg
 from movibot.records.record import to_plain
 from movibot.records.types import VALUE_TYPES, ValueType, value_type
 from movibot.records.values import FieldValue
@@ -206,26 +207,29 @@ def load_schema(path: str | Path) -> Schema:
     try:
         doc = yaml.safe_load(p.read_text(encoding="utf-8"))
     except OSError as e:
-        raise SchemaError(f"{p}: cannot read schema: {e.strerror or e}") from None
+        raise SchemaError(Msg("{p}: cannot read schema: {value}", p=p,
+                              value=e.strerror or e)) from None
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
-        raise SchemaError(f"{p}{where}: invalid YAML: {getattr(e, 'problem', e)}") from None
+        raise SchemaError(Msg("{p}{where}: invalid YAML: {e}", p=p, where=where,
+                              e=getattr(e, 'problem', e))) from None
     return schema_from_dict(doc, str(p))
 
 
 def schema_from_dict(doc: object, path: str = "<schema>") -> Schema:
     """Build a Schema from its parsed YAML. Raises SchemaError naming the key."""
     if not isinstance(doc, dict):
-        raise SchemaError(f"{path}: a schema must be a mapping")
+        raise SchemaError(Msg("{path}: a schema must be a mapping", path=path))
     try:
         jsonschema.Draft202012Validator.check_schema(doc)
     except jsonschema.SchemaError as e:
         where = "/".join(str(k) for k in e.absolute_path) or "(root)"
-        raise SchemaError(f"{path}: invalid JSON Schema at {where}: {e.message}") from None
+        raise SchemaError(Msg("{path}: invalid JSON Schema at {where}: {message}",
+                              path=path, where=where, message=e.message)) from None
     wiki = doc.get("x-wiki")
     if not isinstance(wiki, dict) or not wiki.get("template"):
-        raise SchemaError(f"{path}: x-wiki.template is required")
+        raise SchemaError(Msg("{path}: x-wiki.template is required", path=path))
     props = _mapping(doc.get("properties"), "properties", path)
     fields = tuple(
         _field_spec(name, spec, _property(props.get(name)), path)
@@ -254,7 +258,7 @@ def _mapping(value: object, key: str, path: str) -> dict[str, object]:
     if value is None:
         return {}
     if not isinstance(value, dict):
-        raise SchemaError(f"{path}: {key} must be a mapping")
+        raise SchemaError(Msg("{path}: {key} must be a mapping", path=path, key=key))
     return value
 
 
@@ -268,17 +272,21 @@ def _names(value: object, key: str, path: str) -> tuple[str, ...]:
     if value is None:
         return ()
     if not isinstance(value, list) or not all(isinstance(v, (str, int, float)) for v in value):
-        raise SchemaError(f"{path}: {key} must be a list of names")
+        raise SchemaError(Msg("{path}: {key} must be a list of names", path=path,
+                              key=key))
     return tuple(str(v) for v in value)
 
 
 def _field_spec(name: str, spec: object, prop: Mapping[str, object], path: str) -> FieldSpec:
     if not isinstance(spec, dict):
-        raise SchemaError(f"{path}: x-wiki.fields.{name} must be a mapping")
+        raise SchemaError(Msg("{path}: x-wiki.fields.{name} must be a mapping",
+                              path=path, name=name))
     kind = spec.get("type", "text")
     if not isinstance(kind, str) or kind not in VALUE_TYPES:
         known = ", ".join(sorted(VALUE_TYPES))
-        raise SchemaError(f"{path}: x-wiki.fields.{name}.type: unknown type {kind!r} ({known})")
+        raise SchemaError(Msg("{path}: x-wiki.fields.{name}.type: unknown type "
+                              "{kind!r} ({known})", path=path, name=name, kind=kind,
+                              known=known))
     links = spec.get("links")
     if kind == "list" and links:
         kind = "titles"
@@ -411,17 +419,22 @@ def _issue_from_error(error: jsonschema.ValidationError, schema: Schema,
     if error.validator == "required":
         missing = str(error.message).split("'")[1] if "'" in error.message else error.message
         return FieldIssue("E101", missing,
-                          f'missing required field "{schema.shown(missing, written)}"')
-    label = f'field "{schema.shown(name, written)}"' if name else "record"
+                          Msg('missing required field "{field}"',
+                              field=schema.shown(missing, written)))
+    label = Msg('field "{field}"', field=schema.shown(name, written)) if name else Msg("record")
     if error.validator == "enum":
         allowed = ", ".join(str(c) for c in error.validator_value)
-        return FieldIssue("E104", name, f"{label}: {error.instance!r} is not one of: {allowed}")
+        return FieldIssue("E104", name, Msg("{label}: {instance!r} is not one of: "
+                                            "{allowed}", label=label,
+                                            instance=error.instance, allowed=allowed))
     minimum = error.validator in ("exclusiveMinimum", "minimum")
     bounded = _own_bound(schema, name) if minimum else None
     if bounded is not None:
         return FieldIssue(bounded.bound_code, name,
-                          f"{label}: {bounded.name} must be > 0, got {error.instance}")
-    return FieldIssue("E102", name, f"{label}: {_short(error)}")
+                          Msg("{label}: {name} must be > 0, got {instance}", label=label,
+                              name=bounded.name, instance=error.instance))
+    return FieldIssue("E102", name, Msg("{label}: {error}", label=label,
+                                        error=_short(error)))
 
 
 def _own_bound(schema: Schema, name: str | None) -> ValueType | None:
@@ -435,18 +448,18 @@ def _own_bound(schema: Schema, name: str | None) -> ValueType | None:
 
 
 def _short(error: jsonschema.ValidationError) -> str:
-    v = error.validator
+    v, value, rule = error.validator, error.instance, error.validator_value
     if v == "format":
-        return f"{error.instance!r} is not a valid {error.validator_value}"
+        return Msg("{value!r} is not a valid {format}", value=value, format=rule)
     if v == "pattern":
-        return f"{error.instance!r} does not match the expected form"
+        return Msg("{value!r} does not match the expected form", value=value)
     if v in ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum"):
         op = {"minimum": ">=", "exclusiveMinimum": ">", "maximum": "<=", "exclusiveMaximum": "<"}
-        return f"must be {op[str(v)]} {error.validator_value}, got {error.instance}"
+        return Msg("must be {op} {bound}, got {value}", op=op[str(v)], bound=rule, value=value)
     if v == "type":
-        return f"{error.instance!r} is not of type {error.validator_value}"
+        return Msg("{value!r} is not of type {type}", value=value, type=rule)
     if v == "minItems":
-        return "must not be empty"
+        return Msg("must not be empty")
     return str(error.message)
 
 
@@ -461,7 +474,8 @@ def _cross_field_issues(fields: Mapping[str, FieldValue], shown: Callable[[str],
         yield FieldIssue(
             "E106",
             "surface_utile",
-            f"surface utile ({_num(usable)} m²) exceeds surface totale ({_num(surface)} m²)",
+            Msg("surface utile ({usable} m²) exceeds surface totale ({surface} m²)",
+                usable=_num(usable), surface=_num(surface)),
         )
 
 
@@ -474,13 +488,15 @@ def _share_issues(fields: Mapping[str, FieldValue], shown: Callable[[str], str]
         if total != 100:
             parts = " + ".join(_num(s) for s in shares)
             yield FieldIssue(
-                "E105", "part_residents", f"shares must sum to 100, got {parts} = {_num(total)}"
+                "E105", "part_residents", Msg("shares must sum to 100, got {parts} = "
+                                              "{total}", parts=parts, total=_num(total))
             )
     elif any(isinstance(s, Decimal) for s in shares):
         given = [n for n, s in zip(SHARE_FIELDS, shares, strict=True) if s is not None]
         yield FieldIssue(
             "E105", given[0],
-            f"shares must be given all three or none (given: {', '.join(map(shown, given))})"
+            Msg("shares must be given all three or none (given: {value})",
+                value=', '.join(map(shown, given)))
         )
 
 

@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from movibot.i18n import Msg
 from movibot.problems import Problem, code_prefix, line_col, unknown_prefixes
 
 _COMMENT = re.compile(r"<!--\s*movibot-ignore(?P<page>-page)?(?![\w-]):?(?P<codes>.*?)-->",
@@ -70,13 +71,15 @@ def _unused(comments: Sequence[Silencing], used: set[tuple[int, str]], path: str
     """W701 for each comment naming no code, or a code it does not use."""
     for i, s in enumerate(comments):
         if not s.codes:
-            yield Problem("W701", "this silencing comment names no code (`<!-- movibot-ignore: "
-                          "W202 -->`)", path, s.line, s.col)
+            yield Problem("W701", Msg("this silencing comment names no code (`<!-- "
+                                      "movibot-ignore: W202 -->`)"), path, s.line, s.col)
         for code in s.codes:
             if unknown_prefixes([code]):
-                yield Problem("W701", f"{code!r} in this silencing comment is no problem code "
-                              "(`movibot rule` lists them)", path, s.line, s.col)
+                yield Problem("W701", Msg("{code!r} in this silencing comment is no "
+                                          "problem code (`movibot rule` lists them)",
+                                          code=code), path, s.line, s.col)
             elif (i, code) not in used:
                 where = "on this page" if s.lines is None else "on this line or the next"
-                yield Problem("W701", f"{code} in this silencing comment silences nothing: no "
-                              f"{code} problem {where}; remove it", path, s.line, s.col)
+                yield Problem("W701", Msg("{code} in this silencing comment silences "
+                                          "nothing: no {code} problem {where}; remove it",
+                                          code=code, where=where), path, s.line, s.col)

@@ -18,6 +18,7 @@ import re
 from collections.abc import Sequence
 from decimal import Decimal
 
+from movibot.i18n import Msg
 from movibot.problems import Fix, Problem
 from movibot.records.schema import FieldSpec
 from movibot.records.types import read_value
@@ -52,8 +53,10 @@ def name_spelling(arg: Arg, spec: FieldSpec, text: str, where: str, line: int, c
     note = " (with a no-break space)" if odd else ""
     end = arg.name_at + len(arg.name)
     fix = Fix(arg.name_at, end, spelling) if text[arg.name_at:end] == arg.name else None
-    return Problem("W206", f'parameter "{shown}"{note} is read as "{spelling}", but MediaWiki '
-                   f'passes it to the template under the name written; write "{spelling}"',
+    return Problem("W206", Msg('parameter "{shown}"{note} is read as "{spelling}", but '
+                               "MediaWiki passes it to the template under the name "
+                               'written; write "{spelling}"', shown=shown, note=note,
+                               spelling=spelling),
                    where, line, col, spec.name, fix)
 
 
@@ -114,8 +117,9 @@ def number_form(arg: Arg, spec: FieldSpec, reading: Reading, text: str, where: s
     end = arg.value_at + len(raw)
     if again.value != reading.value or again.note or text[arg.value_at:end] != raw:
         return None
-    return Problem("W114", f'field "{arg.name}": {raw!r} is read as {canonical!r}; write it '
-                   "the French way", where, line, col, spec.name,
+    return Problem("W114", Msg('field "{name}": {raw!r} is read as {canonical!r}; '
+                               "write it the French way", name=arg.name, raw=raw,
+                               canonical=canonical), where, line, col, spec.name,
                    Fix(arg.value_at, end, canonical))
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from movibot.atomic import write_atomic
 from movibot.errors import EditConflict, UsageError, WikiError
+from movibot.i18n import Msg
 from movibot.problems import Problem, line_col
 from movibot.sites.base import (
     TEMPLATE_NS,
@@ -89,7 +90,7 @@ class DirectorySite:
     def __init__(self, root: str | Path) -> None:
         self.root = Path(root)
         if not self.root.is_dir():
-            raise UsageError(f"--site {root}: no such folder")
+            raise UsageError(Msg("--site {root}: no such folder", root=root))
         self.name = str(self.root)
         self.requests = 0
         self.problems: list[Problem] = []
@@ -190,11 +191,12 @@ class DirectorySite:
         path = self.path_for(page.title)
         current = self._read(path) if path.exists() else None
         if current is None and path.exists():
-            raise WikiError(f"{path}: not UTF-8 text; not overwritten")
+            raise WikiError(Msg("{path}: not UTF-8 text; not overwritten", path=path))
         if (current is not None) != page.exists or (
             current is not None and current.text != page.text
         ):
-            raise EditConflict(f"{path}: changed since it was read; not written")
+            raise EditConflict(Msg("{path}: changed since it was read; not written",
+                                   path=path))
         write_atomic(path, text)
         self._files()[fold(page.title)] = path
         return Page(page.title, text, _revid(text), _timestamp(path), None, page.ns, True)

@@ -56,6 +56,7 @@ from datetime import datetime, timezone
 from typing import cast
 
 from movibot.errors import ReadOnly, UsageError, WikiError
+from movibot.i18n import Msg
 from movibot.problems import Problem
 from movibot.sites.base import (
     TEMPLATE_NS,
@@ -221,7 +222,7 @@ class DumpSite:
 
     def save(self, page: Page, text: str, summary: str, *, bot: bool = True) -> Page:
         """Raises ReadOnly: a dump is never written."""
-        raise ReadOnly(f"the dump site {self.name} is read-only")
+        raise ReadOnly(Msg("the dump site {name} is read-only", name=self.name))
 
     def _open(self) -> io.BufferedIOBase:
         """The file's decompressed bytes; raises WikiError when the file (or the 7z program)
@@ -240,7 +241,8 @@ class DumpSite:
                 return _SevenZipStream(self.seven_zip, self.path)
             return open(self.path, "rb")
         except OSError as e:
-            raise WikiError(f"{self.name}: cannot read the dump: {e.strerror or e}") from None
+            raise WikiError(Msg("{name}: cannot read the dump: {value}", name=self.name,
+                                value=e.strerror or e)) from None
 
     def _probe(self) -> None:
         """Read the first revisions: raises UsageError for a stub dump. Any other error is
@@ -254,8 +256,9 @@ class DumpSite:
             pass
 
     def _stub_error(self) -> UsageError:
-        return UsageError(f"{self.name} is a stub dump (dumpBackup --stub): its <text> "
-                          "elements hold no wikitext; export with --current or --full")
+        return UsageError(Msg("{name} is a stub dump (dumpBackup --stub): its <text> "
+                              "elements hold no wikitext; export with --current or --full",
+                              name=self.name))
 
     def _where(self, offset: int) -> str:
         """`byte N`, saying when N counts bytes of the decompressed stream."""
@@ -269,7 +272,8 @@ class DumpSite:
         if offset is None:
             offset = reader.offset
         reason = _POSITION.sub("", str(error))
-        return WikiError(f"{self.name}: malformed XML at {self._where(offset)}: {reason}")
+        return WikiError(Msg("{name}: malformed XML at {self}: {reason}", name=self.name,
+                             self=self._where(offset), reason=reason))
 
 
 class _CountingReader:
@@ -287,7 +291,8 @@ class _CountingReader:
         except (EOFError, OSError, zlib.error, lzma.LZMAError) as e:
             where = self.site._where(self.offset)
             kind = self.site.compression
-            raise WikiError(f"{self.site.name}: corrupt {kind} data at {where}: {e}") from None
+            raise WikiError(Msg("{name}: corrupt {kind} data at {where}: {e}",
+                                name=self.site.name, kind=kind, where=where, e=e)) from None
         self.offset += len(data)
         return data
 
@@ -360,23 +365,25 @@ def _seven_zip(path: str) -> str:
     WikiError when the archive cannot be opened."""
     program = next((p for name in SEVEN_ZIP_PROGRAMS if (p := shutil.which(name))), None)
     if program is None:
-        raise UsageError(f"{path}: a 7z dump is read with the 7z program, not found "
-                         "(apt-get install p7zip-full, or 7zip)")
+        raise UsageError(Msg("{path}: a 7z dump is read with the 7z program, not found "
+                             "(apt-get install p7zip-full, or 7zip)", path=path))
     try:
         listing = subprocess.run([program, "l", "-slt", "-p", "--", path],
                                  stdin=subprocess.DEVNULL, capture_output=True, timeout=600)
     except (OSError, subprocess.SubprocessError) as e:
-        raise WikiError(f"{path}: cannot run {program}: {e}") from None
+        raise WikiError(Msg("{path}: cannot run {program}: {e}", path=path,
+                            program=program, e=e)) from None
     if listing.returncode != 0:
         reason = _seven_zip_message(listing.stderr or listing.stdout, listing.returncode,
                                     path)
-        raise WikiError(f"{path}: cannot read the 7z archive: {reason}")
+        raise WikiError(Msg("{path}: cannot read the 7z archive: {reason}", path=path,
+                            reason=reason))
     files = _seven_zip_files(listing.stdout.decode("utf-8", errors="replace"))
     if len(files) != 1:
         names = ", ".join(files[:3]) + (", …" if len(files) > 3 else "")
         held = f"{len(files)} files ({names})" if files else "no file"
-        raise UsageError(f"{path}: the 7z archive holds {held}; a dump archive holds one "
-                         "XML export")
+        raise UsageError(Msg("{path}: the 7z archive holds {held}; a dump archive "
+                             "holds one XML export", path=path, held=held))
     return program
 
 
@@ -413,7 +420,8 @@ def _compression(path: str) -> str:
         with open(path, "rb") as f:
             head = f.read(13)
     except OSError as e:
-        raise WikiError(f"{path}: cannot read the dump: {e.strerror or e}") from None
+        raise WikiError(Msg("{path}: cannot read the dump: {value}", path=path,
+                            value=e.strerror or e)) from None
     kind = next((kind for magic, kind in _MAGIC if head.startswith(magic)), "")
     return kind or ("lzma" if _is_lzma_alone(head) else "")
 
@@ -469,7 +477,8 @@ def _root(events: Iterator[tuple[str, ET.Element]], site: DumpSite) -> tuple[ET.
     _, root = next(events)
     ns, _, local = root.tag[1:].partition("}") if root.tag.startswith("{") else ("", "", root.tag)
     if local != "mediawiki":
-        raise WikiError(f"{site.name}: not a MediaWiki XML export (root element <{local}>)")
+        raise WikiError(Msg("{name}: not a MediaWiki XML export (root element <{local}>)",
+                            name=site.name, local=local))
     return root, f"{{{ns}}}" if ns else ""
 
 
@@ -568,7 +577,8 @@ def _page(elem: ET.Element, revision: ET.Element | None, q: str, site: DumpSite,
     title = elem.findtext(q + "title")
     if not title:
         where = site._where(reader.offset)
-        raise WikiError(f"{site.name}: a <page> has no <title> (before {where})")
+        raise WikiError(Msg("{name}: a <page> has no <title> (before {where})",
+                            name=site.name, where=where))
     ns = _page_ns(elem, q, title, namespaces or {})
     if revision is None:
         return Page(title=title, text="", pageid=_int(elem.findtext(q + "id")), ns=ns)
@@ -651,8 +661,8 @@ def _instant(timestamp: str) -> datetime:
     try:
         when = datetime.fromisoformat(timestamp.strip().replace("Z", "+00:00"))
     except ValueError:
-        raise UsageError(f"bad timestamp {timestamp!r}: expected ISO 8601 like "
-                         "2024-05-01T12:00:00Z") from None
+        raise UsageError(Msg("bad timestamp {timestamp!r}: expected ISO 8601 like "
+                             "2024-05-01T12:00:00Z", timestamp=timestamp)) from None
     return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
 
 

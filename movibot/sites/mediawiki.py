@@ -37,6 +37,7 @@ from movibot.errors import (
     ReadOnly,
     WikiError,
 )
+from movibot.i18n import Msg
 from movibot.problems import Problem
 from movibot.sites import oauth
 from movibot.sites.base import JSONObject, Page, SiteInfo, TemplateDataAnswer
@@ -167,7 +168,7 @@ class MediaWikiSite:
     ) -> None:
         self.url = url.strip()
         if urlsplit(self.url).scheme not in ("http", "https") or not urlsplit(self.url).netloc:
-            raise ConfigError(f"site: {url!r} is not an http(s) URL")
+            raise ConfigError(Msg("site: {url!r} is not an http(s) URL", url=url))
         self.name = self.url  # the API URL once discovered
         self.user_agent = user_agent or default_user_agent(self.url, username)
         self.maxlag, self.username, self.task = maxlag, username, task
@@ -386,7 +387,8 @@ class MediaWikiSite:
         """The Page for a requested title. Raises WikiError for an invalid title."""
         if raw is None or raw.get("invalid"):
             reason = (raw or {}).get("invalidreason", "no such page in the answer")
-            raise WikiError(f"invalid title {title!r} on {self.name}: {reason}")
+            raise WikiError(Msg("invalid title {title!r} on {name}: {reason}",
+                                title=title, name=self.name, reason=reason))
         return self._to_page(raw)
 
     def _to_page(self, raw: dict[str, Any]) -> Page:
@@ -398,7 +400,8 @@ class MediaWikiSite:
             revision = raw["revisions"][0]
             text = revision["slots"]["main"]["content"]
         except (KeyError, IndexError):
-            raise WikiError(f"the wiki at {self.name} sent no text for {raw['title']}") from None
+            raise WikiError(Msg("the wiki at {name} sent no text for {value}",
+                                name=self.name, value=raw['title'])) from None
         cats = tuple(dict.fromkeys(str(c["title"]).split(":", 1)[-1]
                                    for c in raw.get("categories") or ()))
         return Page(title=raw["title"], text=text, revid=revision["revid"],
@@ -438,11 +441,13 @@ class MediaWikiSite:
         `user` for an account without the bot right). Raises LoginError (one line),
         ConfigError."""
         if not has_contact(self.user_agent):
-            raise ConfigError(f"user_agent: {self.user_agent!r} names no contact; editing a live "
-                              "wiki needs one (an e-mail address or a URL such as the bot's "
-                              "user page): set user_agent in movibot.yaml, e.g. "
-                              '"movibot (https://movilab.org/index.php?title=Utilisateur:Movibot;'
-                              ' you@example.org)"')
+            raise ConfigError(Msg("user_agent: {user_agent!r} names no contact; "
+                                  "editing a live wiki needs one (an e-mail address or "
+                                  "a URL such as the bot's user page): set user_agent "
+                                  'in movibot.yaml, e.g. "movibot '
+                                  "(https://movilab.org/index.php?title=Utilisateur:Movibot; "
+                                  'you@example.org)"',
+                                  user_agent=self.user_agent))
         if self._auth is None:
             self._login_with_botpassword()
         self._csrf = None
@@ -469,15 +474,17 @@ class MediaWikiSite:
     def _login_with_botpassword(self) -> None:
         """action=login with the BotPassword. Raises LoginError, ConfigError."""
         if not self.username or not self._password:
-            raise ConfigError(f"username: logging in to {self.name} needs a BotPassword "
-                              "(Name@app) and its password, or OAuth")
+            raise ConfigError(Msg("username: logging in to {name} needs a BotPassword "
+                                  "(Name@app) and its password, or OAuth",
+                                  name=self.name))
         token = self._token("login")
         answer = self._api("login", post=True, lgname=self.username,
                            lgpassword=self._password, lgtoken=token)
         result = answer.get("login") or {}
         if result.get("result") != "Success":
-            raise LoginError(f"login failed for {self.username} on {self.name}: "
-                             f"{_login_reason(answer)}")
+            raise LoginError(Msg("login failed for {username} on {name}: {answer}",
+                                 username=self.username, name=self.name,
+                                 answer=_login_reason(answer)))
         redact.register(*(cookie.value for cookie in self._session.cookies))
 
     def save(self, page: Page, text: str, summary: str, *, bot: bool = True,
@@ -491,8 +498,9 @@ class MediaWikiSite:
         """
         account = (self.username or self._user or "").split("@", 1)[0]
         if not bots_allowed(page.text, account, self.task):
-            raise BotsExcluded(f"{page.title}: the page excludes {account or 'bots'} "
-                               "({{bots}}/{{nobots}}); not saved")
+            raise BotsExcluded(Msg("{title}: the page excludes {value} "
+                                   "({{{{bots}}}}/{{{{nobots}}}}); not saved",
+                                   title=page.title, value=account or 'bots'))
         if self._assert is None:
             self.login()
         params = self._edit_params(page, text, summary, starttimestamp)
@@ -525,8 +533,10 @@ class MediaWikiSite:
         edit = answer.get("edit") or {}
         if edit.get("result") != "Success":
             detail = ", ".join(k for k in edit if k not in ("result", "title", "pageid"))
-            raise WikiError(f"could not save {page.title} on {self.name}: "
-                            f"{edit.get('result', 'no result')} ({detail or 'no reason given'})")
+            raise WikiError(Msg("could not save {title} on {name}: {edit} ({value})",
+                                title=page.title, name=self.name,
+                                edit=edit.get('result', 'no result'),
+                                value=detail or 'no reason given'))
         if edit.get("nochange"):
             return page
         self._read_at[page.title] = edit["newtimestamp"]
@@ -555,22 +565,27 @@ class MediaWikiSite:
         """The exception for an action=edit error."""
         code, info = error.get("code", ""), error.get("info", "")
         if code == "editconflict":
-            return EditConflict(f"{title}: edit conflict on {self.name}: the page changed "
-                                "since it was read; not saved")
+            return EditConflict(Msg("{title}: edit conflict on {name}: the page "
+                                    "changed since it was read; not saved", title=title,
+                                    name=self.name))
         if code in ("articleexists", "missingtitle", "pagedeleted"):
             what = "created" if code == "articleexists" else "deleted"
-            return EditConflict(f"{title}: the page was {what} on {self.name} since it was "
-                                "read; not saved")
+            return EditConflict(Msg("{title}: the page was {what} on {name} since it "
+                                    "was read; not saved", title=title, what=what,
+                                    name=self.name))
         if code == "readonly":
             reason = error.get("readonlyreason") or info
-            return ReadOnly(f"the wiki at {self.name} is read-only: {reason}")
+            return ReadOnly(Msg("the wiki at {name} is read-only: {reason}",
+                                name=self.name, reason=reason))
         refused = self._account_refusal(title, code, error)
         if refused is not None:
             return refused
         if code in REFUSALS:
-            return EditRefused(f"{title}: {self.name} refuses the edit to this account: "
-                               f"{code}: {info}")
-        return WikiError(f"could not save {title} on {self.name}: {code}: {info}")
+            return EditRefused(Msg("{title}: {name} refuses the edit to this account: "
+                                   "{code}: {info}", title=title, name=self.name,
+                                   code=code, info=info))
+        return WikiError(Msg("could not save {title} on {name}: {code}: {info}",
+                             title=title, name=self.name, code=code, info=info))
 
     def _account_refusal(self, title: str, code: str, error: dict[str, Any]
                          ) -> WikiError | None:
@@ -582,21 +597,28 @@ class MediaWikiSite:
         if code in BLOCKED:
             block = error.get("blockinfo") or {}
             if block.get("blockpartial"):
-                return EditRefused(f"{title}: {self.name} refuses the edit to this account: "
-                                   f"{code} (a partial block): {block.get('blockreason', info)}")
+                return EditRefused(Msg("{title}: {name} refuses the edit to this "
+                                       "account: {code} (a partial block): {block}",
+                                       title=title, name=self.name, code=code,
+                                       block=block.get('blockreason', info)))
             return AccountRefused(
-                f"the account {account} is {code} on {self.name}"
-                f" by {block.get('blockedby', 'an administrator')}:"
-                f" {block.get('blockreason') or info} (expiry {block.get('blockexpiry', '?')});"
-                " an administrator must lift the block before the next run")
+                Msg("the account {account} is {code} on {name} by {block}: {value} "
+                    "(expiry {block2}); an administrator must lift the block before "
+                    "the next run", account=account, code=code, name=self.name,
+                    block=block.get('blockedby', 'an administrator'),
+                    value=block.get('blockreason') or info,
+                    block2=block.get('blockexpiry', '?')))
         if code == "permissiondenied" and "edit" not in self._current_rights():
-            return AccountRefused(f"the account {account} may no longer edit {self.name} "
-                                  f"(permissiondenied: {info}); give it back the edit right "
-                                  "(its groups, or its BotPassword's grants)")
+            return AccountRefused(Msg("the account {account} may no longer edit {name} "
+                                      "(permissiondenied: {info}); give it back the "
+                                      "edit right (its groups, or its BotPassword's "
+                                      "grants)", account=account, name=self.name,
+                                      info=info))
         if code in ACCOUNT_LOST:
-            return AccountRefused(f"the account {account} cannot write on {self.name} "
-                                  f"({code}: {info}); check its rights, its BotPassword or its "
-                                  "OAuth grant")
+            return AccountRefused(Msg("the account {account} cannot write on {name} "
+                                      "({code}: {info}); check its rights, its "
+                                      "BotPassword or its OAuth grant", account=account,
+                                      name=self.name, code=code, info=info))
         return None
 
     def _current_rights(self) -> frozenset[str]:
@@ -641,7 +663,8 @@ class MediaWikiSite:
         try:
             token = str(answer["query"]["tokens"][f"{kind}token"])
         except (KeyError, TypeError):
-            raise WikiError(f"the wiki at {self.name} sent no {kind} token") from None
+            raise WikiError(Msg("the wiki at {name} sent no {kind} token",
+                                name=self.name, kind=kind)) from None
         redact.register(token)
         return token
 
@@ -653,8 +676,9 @@ class MediaWikiSite:
         """Raise WikiError when a read answer is an error."""
         if "error" in answer:
             error = answer["error"]
-            raise WikiError(f"the wiki at {self.name} refused {what}: "
-                            f"{error.get('code')}: {error.get('info')}")
+            raise WikiError(Msg("the wiki at {name} refused {what}: {error}: {error2}",
+                                name=self.name, what=what, error=error.get('code'),
+                                error2=error.get('info')))
 
     # -- requests ------------------------------------------------------------------------
 
@@ -678,7 +702,8 @@ class MediaWikiSite:
         if not isinstance(answer, dict):
             if read:
                 raise _Retry(f"{MALFORMED} (not an object)")
-            raise WikiError(f"the wiki at {self.name} {MALFORMED} (not an object)")
+            raise WikiError(Msg("the wiki at {name} {MALFORMED} (not an object)",
+                                name=self.name, MALFORMED=MALFORMED))
         if "warnings" in answer:
             log.warning("the wiki at %s warns (action=%s): %s", self.name, action,
                         answer["warnings"])
@@ -710,9 +735,11 @@ class MediaWikiSite:
         except mwclient.errors.InvalidResponse:
             if read:
                 raise _Retry(f"{MALFORMED} (not JSON)") from None
-            raise WikiError(f"the wiki at {self.name} {MALFORMED} (not JSON)") from None
+            raise WikiError(Msg("the wiki at {name} {MALFORMED} (not JSON)",
+                                name=self.name, MALFORMED=MALFORMED)) from None
         except mwclient.errors.APIDisabledError:
-            raise WikiError(f"the API is disabled on the wiki at {self.name}") from None
+            raise WikiError(Msg("the API is disabled on the wiki at {name}",
+                                name=self.name)) from None
         finally:
             log.debug("request %d took %.3f s", self.requests, self._clock() - start)
 
@@ -721,7 +748,8 @@ class MediaWikiSite:
         status = response.status_code if response is not None else 0
         if status == 429 or 500 <= status < 600:
             return _Retry(LAGGED, _retry_after(response))
-        return WikiError(f"the wiki at {self.name} answered HTTP {status}")
+        return WikiError(Msg("the wiki at {name} answered HTTP {status}", name=self.name,
+                             status=status))
 
     def _retrying(self, call: Callable[[], T]) -> T:
         """call(), again after each _Retry (waiting Retry-After or backing off), at most
@@ -790,8 +818,8 @@ class MediaWikiSite:
         for candidate in (urljoin(url, "/w/api.php"), urljoin(url, "/api.php")):
             if self._answers(candidate):
                 return candidate
-        raise WikiError(f"no MediaWiki API found at {url} "
-                        "(no EditURI link, no /w/api.php, no /api.php)")
+        raise WikiError(Msg("no MediaWiki API found at {url} (no EditURI link, no "
+                            "/w/api.php, no /api.php)", url=url))
 
     def _fetch(self, url: str) -> str:
         """A page's HTML ("" when the server refuses it). Raises WikiError when unreachable."""

@@ -129,8 +129,9 @@ def _pair(markers: list[_Marker]) -> tuple[list[tuple[_Marker, _Marker]], list[P
         if marker.kind == "begin":
             if stack.items:
                 outer = stack.items[-1]
-                msg = (f"block '{marker.name}' begins at line {marker.line} inside block "
-                       f"'{outer.name}' (line {outer.line}); blocks cannot nest or overlap")
+                msg = Msg("block '{name}' begins at line {line} inside block '{outer}' (line "
+                          "{outer_line}); blocks cannot nest or overlap", name=marker.name,
+                          line=marker.line, outer=outer.name, outer_line=outer.line)
                 problems.append(_problem(marker, msg))
                 tainted.update(m.start for m in stack.items[stack.tainted_depth:])
                 tainted.add(marker.start)
@@ -138,8 +139,9 @@ def _pair(markers: list[_Marker]) -> tuple[list[tuple[_Marker, _Marker]], list[P
         elif marker.kind == "end":
             _close(marker, stack, pairs, problems, tainted, overlapped)
     for begin in stack.items:
-        problems.append(_problem(begin, f"block '{begin.name}' begins at line {begin.line} "
-                                        "but never ends"))
+        problems.append(_problem(begin, Msg("block '{name}' begins at line {line} but "
+                                            "never ends", name=begin.name,
+                                            line=begin.line)))
     return pairs, problems, tainted
 
 
@@ -246,11 +248,13 @@ def _close(end: _Marker, stack: _Stack, pairs: list[tuple[_Marker, _Marker]],
     elif stack.items:
         (begin,) = stack.cut(len(stack.items) - 1)
         tainted.add(begin.start)
-        problems.append(_problem(end, f"block '{begin.name}' begins at line {begin.line} but "
-                                      f"is ended by 'movibot:end {end.name}' at line {end.line}"))
+        problems.append(_problem(end, Msg("block '{name}' begins at line {line} but is "
+                                          "ended by 'movibot:end {name2}' at line {line2}",
+                                          name=begin.name, line=begin.line,
+                                          name2=end.name, line2=end.line)))
     else:
-        problems.append(_problem(end, f"'movibot:end {end.name}' at line {end.line} "
-                                      "has no matching begin"))
+        problems.append(_problem(end, Msg("'movibot:end {name}' at line {line} has no "
+                                          "matching begin", name=end.name, line=end.line)))
 
 
 def _block(text: str, begin: _Marker, end: _Marker) -> Block:
@@ -267,8 +271,8 @@ def _duplicates(pairs: list[tuple[_Marker, _Marker]]) -> tuple[list[Problem], se
     names = set()
     for begin, _ in pairs:
         if begin.name in first:
-            msg = (f"block '{begin.name}' at line {begin.line} duplicates the block at line "
-                   f"{first[begin.name].line}")
+            msg = Msg("block '{name}' at line {line} duplicates the block at line {first}",
+                      name=begin.name, line=begin.line, first=first[begin.name].line)
             problems.append(_problem(begin, msg))
             names.add(begin.name)
         else:
@@ -278,8 +282,9 @@ def _duplicates(pairs: list[tuple[_Marker, _Marker]]) -> tuple[list[Problem], se
 
 def _problem_edited(b: Block) -> Problem:
     """The E402 problem of a block whose content does not hash to its recorded sha1."""
-    msg = (f"block '{b.name}' at line {b.line} was edited by hand (marker sha1={b.sha1}, "
-           f"content hashes to {block_hash(b.content)})")
+    msg = Msg("block '{name}' at line {line} was edited by hand (marker sha1={sha1}, content "
+              "hashes to {content})", name=b.name, line=b.line, sha1=b.sha1,
+              content=block_hash(b.content))
     return Problem("E402", msg, line=b.line, col=b.col)
 
 

@@ -41,7 +41,6 @@ from movibot.wikitext.tree import (
     Cut,
     Survey,
     Tree,
-    closes,
     complexity,
     hidden_ranges,
     in_ranges,
@@ -159,7 +158,7 @@ def _build_record(
             template_start, template_end = offset, offset + len(str(template))
             template_at = line_col(masked, offset)
             problems.extend(_duplicate_calls(calls, masked, where))
-            _read_params(template, offset, masked, schema, where,
+            _read_params(template, offset, found, schema, where,
                          _Found(fields, extra, positions, params), problems)
         else:
             shown = _blank(masked, hidden)
@@ -215,7 +214,7 @@ def infobox_calls(found: Survey, schema: Schema, hidden: Sequence[tuple[int, int
     another template) in page order; each with its offset and whether it is top-level. Calls
     in `hidden` ranges (<includeonly> text: not shown on the page itself) are left out."""
     matching = [c for c in _shown_calls(found, schema, hidden, first_letter)
-                if _closes(found, *c[:2])]
+                if _seen(found, *c[:2])]
     return [c for c in matching if c[2]] + [c for c in matching if not c[2]]
 
 
@@ -226,22 +225,27 @@ def _shown_calls(found: Survey, schema: Schema, hidden: Sequence[tuple[int, int]
             if calls_template(c[0], schema, first_letter) and not in_ranges(c[1], hidden)]
 
 
-def _closes(found: Survey, template: Template, at: int) -> bool:
-    """tree.closes, asked only when a `[[` stands as text after the call's start."""
-    return not found.open_links or found.open_links[-1] < at or closes(template)
+def _seen(found: Survey, template: Template, at: int) -> bool:
+    """True when MediaWiki's preprocessor finds this call where mwparserfromhell does: it starts
+    at `at` and ends at the same `}}`."""
+    call = found.starts.get(at)
+    if call is None:
+        return False
+    end = found.ends.get(at)
+    return call.end == (end if end is not None else at + len(str(template)))
 
 
 def _open_calls(found: Survey, schema: Schema, hidden: Sequence[tuple[int, int]],
                 first_letter: bool, text: str, where: str) -> list[Problem]:
-    """W602 for each call of the schema's template that MediaWiki does not close (see
-    tree.closes): the page shows it as text, and it is not read."""
-    if not found.open_links:
-        return []
+    """W602 for each call of the schema's template that MediaWiki does not end where
+    mwparserfromhell does (something opened inside it, an `[[`, a heading line, a tag or a
+    comment, is still open at its `}}`): the page shows it as text, and it is not read. A call
+    inside an extension tag (<ref>) is the extension's: not read, not reported."""
     return [Problem("W602", f"unclosed template: MediaWiki does not end {{{{{bare(t.name)}}}}} at "
-                    "its '}}', an '[[' inside it is still open there; the call is not read",
-                    where, *line_col(text, at))
+                    "its '}}', something opened inside it (an '[[', a heading, a tag) is still "
+                    "open there; the call is not read", where, *line_col(text, at))
             for t, at, _ in _shown_calls(found, schema, hidden, first_letter)
-            if not _closes(found, t, at)]
+            if not _seen(found, t, at) and not in_ranges(at, found.calls.elements)]
 
 
 def near_misses(found: Survey, masked: str, schemas: Sequence[Schema], where: str,
@@ -313,7 +317,7 @@ def _blank(text: str, ranges: Sequence[tuple[int, int]]) -> str:
 def _read_params(
     template: Template,
     offset: int,
-    text: str,
+    page: Survey,
     schema: Schema,
     where: str,
     found: _Found,
@@ -322,11 +326,12 @@ def _read_params(
     fields, extra, positions = found.fields, found.extra, found.positions
     seen: dict[str, tuple[str, int]] = {}
     where_given: dict[str, tuple[int, int] | None] = {}  # each parameter's last `|…` span
-    args, cuts = mediawiki_args(template, offset)
+    args, cuts = mediawiki_args(template, offset, page.starts[offset], page.calls)
+    text = page.text
     where_is = _Lines(text) if len(args) > 50 else partial(line_col, text)
     for cut in cuts:
         problems.append(_cut_value(cut, schema, where, *where_is(cut.at)))
-    spans = _param_spans(template, offset, args) if not cuts else {}
+    spans = _param_spans(args, cuts)
     for arg in args:
         name = arg.name
         spec = schema.field_for_param(name)
@@ -368,17 +373,10 @@ def _duplicate(name: str, before: tuple[str, int], spec: FieldSpec | None, where
                    spec.name if spec else None, fix)
 
 
-def _param_spans(template: Template, offset: int, args: Sequence[Arg]
-                 ) -> dict[int, tuple[int, int]]:
-    """Each parameter's `|name = value` span in the text (from its `|` to the next `|` or the
-    closing `}}`), by where its name starts (Arg.name_at) (a call whose values MediaWiki
-    does not cut: `args` are its mediawiki_args)."""
-    spans, cursor = {}, offset + 2 + len(str(template.name))
-    for arg, param in zip(args, template.params, strict=True):
-        end = cursor + 1 + len(str(param))
-        spans[arg.name_at] = (cursor, end)
-        cursor = end
-    return spans
+def _param_spans(args: Sequence[Arg], cuts: Sequence[Cut]) -> dict[int, tuple[int, int]]:
+    """Each parameter's `|name = value` span by where its name starts (Arg.name_at), for
+    lint --fix to delete an earlier duplicate; none in a call MediaWiki cuts (W204)."""
+    return {} if cuts else {arg.name_at: arg.span for arg in args}
 
 
 # What reading one value finds (_read_field, records.written)

@@ -10,8 +10,9 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from html.entities import html5
 from typing import cast
@@ -19,8 +20,6 @@ from typing import cast
 import mwparserfromhell
 from mwparserfromhell.definitions import is_parsable
 from mwparserfromhell.nodes import (
-    Argument,
-    Comment,
     ExternalLink,
     Heading,
     Node,
@@ -35,6 +34,14 @@ from mwparserfromhell.wikicode import Wikicode
 
 from movibot.problems import Problem
 from movibot.wikitext.blocks import Block, find_blocks
+from movibot.wikitext.preprocessor import (
+    PHP_SPACE,
+    STRIP_TAGS,
+    Call,
+    Calls,
+    Part,
+    split_calls,
+)
 
 
 @dataclass(frozen=True)
@@ -54,7 +61,8 @@ class Tree:
     def survey(self) -> Survey:
         """The nodes the record reads, found in one walk of the tree (empty without a tree);
         may raise RecursionError on a tree nested too deeply."""
-        return survey(self.code) if self.code is not None else Survey((), (), (), ())
+        return (survey(self.code, self.masked) if self.code is not None
+                else Survey((), (), (), ()))
 
 
 def parse_tree(text: str) -> Tree:
@@ -121,9 +129,11 @@ def walk(code: Wikicode, base: int = 0, verbatim: bool = True) -> Iterator[tuple
 
 
 def _collect(code: Wikicode, base: int, depth: int, raw: bool,
-             found: list[tuple[Node, int, int, bool]]) -> None:
+             found: list[tuple[Node, int, int, bool]], ends: dict[int, int] | None = None
+             ) -> None:
     """Append (node, offset, depth, inside a tag MediaWiki does not parse) for every node of
-    `code`, depth first in text order (one walk: walk and survey read it)."""
+    `code`, depth first in text order (one walk: walk and survey read it); with `ends`, put
+    there where each template call ends, by its offset."""
     offset = base
     for node in code.nodes:
         found.append((node, offset, depth, raw))
@@ -131,13 +141,15 @@ def _collect(code: Wikicode, base: int, depth: int, raw: bool,
             offset += len(node.value)
             continue
         s = str(node)
+        if ends is not None and type(node) is Template:
+            ends[offset] = offset + len(s)
         inner = raw or (isinstance(node, Tag) and not is_parsable(str(node.tag).strip()))
         cursor = 0
         for child in node.__children__():
             c = str(child)
             i = s.find(c, cursor)
             if i >= 0:
-                _collect(child, offset + i, depth + 1, inner, found)
+                _collect(child, offset + i, depth + 1, inner, found, ends)
                 cursor = i + len(c)
         offset += len(s)
 
@@ -150,31 +162,41 @@ class Survey:
     """What a record reads from a tree, from one walk, each node with its offset in the text:
     the template calls (and whether each is a top-level node of the page), the wikilinks,
     the top-level headings, and where a `{{` stands as plain text (an unclosed template; a run
-    of braces once; not inside tags MediaWiki does not parse); `open_links`: the same for `[[`
-    (a link mwparserfromhell did not close: a call holding one may not end, see closes)."""
+    of braces once; not inside tags MediaWiki does not parse); `text`: the tree's text, whose
+    `calls` are those MediaWiki's preprocessor finds (split when first asked for); `ends`:
+    where each template call of the tree ends, by its offset."""
 
     templates: tuple[tuple[Template, int, bool], ...]
     links: tuple[tuple[Wikilink, int], ...]
     headings: tuple[tuple[Heading, int], ...]
     open_braces: tuple[int, ...]
-    open_links: tuple[int, ...] = ()
+    text: str = ""
+    ends: dict[int, int] = field(default_factory=dict, compare=False, repr=False)
+
+    @cached_property
+    def calls(self) -> Calls:
+        """The calls of the text as MediaWiki's preprocessor finds them."""
+        return split_calls(self.text)
+
+    @cached_property
+    def starts(self) -> dict[int, Call]:
+        """The preprocessor's `{{…}}` calls by where they start."""
+        return {c.start: c for c in self.calls.calls if c.braces == 2}
 
 
-def survey(code: Wikicode) -> Survey:
-    """The Survey of a tree (one walk)."""
+def survey(code: Wikicode, text: str | None = None) -> Survey:
+    """The Survey of a tree (one walk); `text` is str(code), given when known."""
     found: list[tuple[Node, int, int, bool]] = []
-    _collect(code, 0, 0, False, found)
+    ends: dict[int, int] = {}
+    _collect(code, 0, 0, False, found, ends)
     templates: list[tuple[Template, int, bool]] = []
     links: list[tuple[Wikilink, int]] = []
     headings: list[tuple[Heading, int]] = []
     braces: list[int] = []
-    brackets: list[int] = []
     for node, at, depth, raw in found:
         if isinstance(node, Text):
             if not raw and "{{" in node.value:
                 braces.extend(at + m.start() for m in _OPEN_BRACES.finditer(node.value))
-            if not raw and "[[" in node.value:
-                brackets.append(at + node.value.index("[["))
         elif isinstance(node, Template):
             templates.append((node, at, depth == 0))
         elif isinstance(node, Wikilink):
@@ -182,7 +204,7 @@ def survey(code: Wikicode) -> Survey:
         elif isinstance(node, Heading) and depth == 0:
             headings.append((node, at))
     return Survey(tuple(templates), tuple(links), tuple(headings), tuple(braces),
-                  tuple(brackets))
+                  str(code) if text is None else text, ends)
 
 
 # What MediaWiki reads: names and transclusion -------------------------------------------------
@@ -234,13 +256,6 @@ def template_title(name: str) -> str:
     return t
 
 
-# Extension tags whose content the preprocessor takes as it is (its "strip list": MediaWiki's
-# core tags and those of the usual extensions: Cite, Math, SyntaxHighlight, Poem, Score…): an
-# <includeonly> inside one of them is text.
-STRIP_TAGS = ("nowiki", "pre", "gallery", "indicator", "langconvert", "ref", "references",
-              "math", "chem", "ce", "syntaxhighlight", "source", "poem", "score", "timeline",
-              "graph", "hiero", "imagemap", "inputbox", "categorytree", "templatedata",
-              "templatestyles", "section", "charinsert", "mapframe", "maplink")
 _PREPROCESSOR_TAG = re.compile(
     r"<(?:(?P<comment>!--)|(?P<ignored>/?(?:noinclude|onlyinclude))(?=[\s/>])|(?P<name>"
     + "|".join(("includeonly",) + STRIP_TAGS) + r")(?=[\s/>]))", re.I)
@@ -330,18 +345,9 @@ def in_ranges(offset: int, ranges: Sequence[tuple[int, int]]) -> bool:
 
 # Template parameters split as MediaWiki's preprocessor splits them ---------------------------
 
-# The preprocessor knows templates, `{{{…}}}`, `[[…]]`, comments, headings and the strip list's
-# elements: a `|` inside one of them does not split a template's parameters (mwparserfromhell
-# agrees). It does not know HTML tags, `''` formatting, tables or external links: a `|` inside
-# `<span title="x" |>`, a table row or `[http://… a|b]` ends the parameter there, where
-# mwparserfromhell keeps it in the value.
-_WHOLE_TAGS = frozenset(STRIP_TAGS) | {"includeonly"}
-# What a node taken whole starts with: `{{`, `[[`, a tag or a comment, a heading's `=`.
-_MAY_NEST = re.compile(r"\{\{|\[\[|<|(?:^|\n)=")
-
-
-# What PHP's trim() strips, and so MediaWiki from a parameter's name (not a no-break space).
-PHP_SPACE = " \t\n\r\0\x0b"
+# The preprocessor (preprocessor.py) says where a call's parts start and end; the values are the
+# page's tree's nodes, or text slices of a node MediaWiki cuts: a `|` inside `<span title="x"
+# |>`, a table or `[http://… a|b]` ends a value that mwparserfromhell runs on.
 
 
 @dataclass(frozen=True)
@@ -349,7 +355,8 @@ class Arg:
     """One parameter of a call as MediaWiki passes it: its name (`1`, `2`… for positional
     ones), its value (nodes of the page's tree, or text slices of them where MediaWiki cut a
     node), the offsets of its name and of its value's first non-blank character, and whether
-    it was named; `cut` for a part MediaWiki cut out of another parameter's value."""
+    it was named; `cut` for a part MediaWiki cut out of another parameter's value; `span`: its
+    `|name = value` from its `|` to the next `|` or the call's closing braces."""
 
     name: str
     value: Wikicode
@@ -357,6 +364,7 @@ class Arg:
     value_at: int
     showkey: bool
     cut: bool = False
+    span: tuple[int, int] = (0, 0)
 
 
 @dataclass(frozen=True)
@@ -371,58 +379,6 @@ class Cut:
     value: str
 
 
-def _whole(node: Node) -> bool:
-    if isinstance(node, (Template, Argument, Wikilink, Comment, Heading)):
-        return True
-    return isinstance(node, Tag) and str(node.tag).strip().lower() in _WHOLE_TAGS
-
-
-def _free_marks(node: Node, text: str, marks: str) -> list[tuple[int, str]]:
-    """Offsets in `text` (str(node)) of the `marks` characters the preprocessor sees at the
-    template's level: not inside a nested template, link, comment or extension tag."""
-    if _whole(node) or not any(m in text for m in marks):
-        return []
-    if isinstance(node, Text) or not _MAY_NEST.search(text):  # nothing nested is whole
-        return [(i, c) for i, c in enumerate(text) if c in marks]
-    hidden = _nested_whole(node, len(text))
-    return [(i, c) for i, c in enumerate(text) if c in marks and not hidden[i]]
-
-
-def _nested_whole(node: Node, size: int, calls: bool = True) -> bytearray:
-    """A mask of str(node) (`size` long): 1 at each offset inside a node nested in `node` that
-    the preprocessor takes whole (templates and `{{{…}}}` only with `calls`), else 0."""
-    hidden = bytearray(size)
-    for child, at in walk(Wikicode([node])):
-        if child is not node and _whole(child) and (
-                calls or not isinstance(child, (Template, Argument))):
-            end = at + len(str(child))
-            hidden[at:end] = b"\x01" * (end - at)
-    return hidden
-
-
-_LINK_BRACKETS = re.compile(r"\[\[|\]\]")
-
-
-def closes(template: Template) -> bool:
-    """False when MediaWiki's preprocessor does not end the call at its `}}`: a `[[` opened in
-    the call (not in a link, comment or strip list element; in a nested call too, which then
-    does not end either) is still open there, so that `}}` is text to it
-    (`{{Tiers-Lieu|nom=[[A}}`), where mwparserfromhell closes the call."""
-    text = str(template)
-    if "[[" not in text:
-        return True
-    hidden = _nested_whole(template, len(text), calls=False)
-    depth = 0
-    for m in _LINK_BRACKETS.finditer(text, 2, len(text) - 2):
-        if hidden[m.start()]:
-            continue
-        if m.group() == "[[":
-            depth += 1
-        elif depth:
-            depth -= 1
-    return depth == 0
-
-
 def _inside(node: Node) -> str:
     if isinstance(node, ExternalLink):
         return "an external link"
@@ -434,106 +390,98 @@ def _inside(node: Node) -> str:
     return "the text"
 
 
-def mediawiki_args(template: Template, offset: int) -> tuple[list[Arg], list[Cut]]:
-    """The parameters of a call at `offset` as MediaWiki's preprocessor splits them, and where
-    it cuts a value mwparserfromhell runs on (no tokenizer pass: the cut values are the tree's
-    nodes and text slices of the node cut). A call with no such `|` gives its parameters as
-    mwparserfromhell has them."""
+def mediawiki_args(template: Template, offset: int, call: Call, calls: Calls
+                   ) -> tuple[list[Arg], list[Cut]]:
+    """The parameters of `template` at `offset` as MediaWiki's preprocessor splits them
+    (`call`, of `calls`), and where it cuts a value mwparserfromhell runs on (no tokenizer
+    pass: the values are the tree's nodes and text slices of a node cut)."""
+    named = calls.named(call)
+    values = _same_values(template, offset, named)
+    nodes: list[tuple[int, int, Node]] = []
+    pipes: set[int] = set()
+    if values is None:
+        nodes, pipes = _flat(template, offset)
     args: list[Arg] = []
-    cuts: list[tuple[int, int, str, str]] = []
-    cursor = offset + 2 + len(str(template.name))
+    cuts: list[Cut] = []
+    for k, (name, part) in enumerate(named):
+        start, end = calls.value(part)
+        value = values[k] if values is not None else _slice(nodes, start, end)
+        value_at = _first(str(value), start, part.start)
+        name_at = value_at
+        if part.equals is not None:
+            raw = calls.text[part.start:part.equals]
+            name_at = part.start + len(raw) - len(raw.lstrip(PHP_SPACE))
+        cut = values is None and part.start - 1 not in pipes
+        if cut and args and not args[-1].cut:
+            cuts.append(Cut(part.start - 1, args[-1].name, _holder(nodes, part.start - 1),
+                            str(args[-1].value)))
+        args.append(Arg(name, value, name_at, value_at, part.equals is not None, cut,
+                        (part.start - 1, part.end)))
+    return args, cuts
+
+
+def _same_values(template: Template, offset: int, named: list[tuple[str, Part]]
+                 ) -> list[Wikicode] | None:
+    """The values of mwparserfromhell's parameters when they are MediaWiki's parts (the same
+    `|` and `=`: most calls), else None."""
+    if len(named) != len(template.params):
+        return None
+    at = offset + 2 + len(str(template.name))
+    for param, (_, part) in zip(template.params, named, strict=True):
+        name_size = len(str(param.name))
+        equals = at + 1 + name_size if param.showkey else None
+        if part.start != at + 1 or part.equals != equals:
+            return None
+        at = part.start + (name_size + 1 if param.showkey else 0) + len(str(param.value))
+        if at != part.end:
+            return None
+    return [param.value for param in template.params]
+
+
+def _holder(nodes: list[tuple[int, int, Node]], at: int) -> str:
+    """What holds offset `at` among `nodes` (see _inside)."""
+    for start, end, node in nodes:
+        if start <= at < end:
+            return _inside(node)
+    return "the text"
+
+
+def _flat(template: Template, offset: int) -> tuple[list[tuple[int, int, Node]], set[int]]:
+    """The top-level nodes of a call's name and parameters with their start and end offsets,
+    and the offsets of the `|` mwparserfromhell splits its parameters at."""
+    rows: list[list[Node]] = [list(template.name.nodes)]
     for param in template.params:
-        start = cursor + 1
-        cursor = start + len(str(param))
-        name_text, raw = str(param.name), str(param.value)
-        value_start = start + (len(name_text) + 1 if param.showkey else 0)
-        name_at = (start + len(name_text) - len(name_text.lstrip(PHP_SPACE)) if param.showkey
-                   else start)
-        value_at = _first(raw, value_start, start)
-        parts = _cut(param.value, value_start) if "|" in raw else None
-        if parts is None:
-            args.append(Arg(_bare(param.name.nodes) if param.showkey else "", param.value,
-                            name_at if param.showkey else value_at, value_at, param.showkey))
-            continue
-        value = Wikicode(parts[0][1])
-        value_at = _first(str(value), value_start, start)
-        name = _bare(param.name.nodes) if param.showkey else ""
-        args.append(Arg(name, value, name_at if param.showkey else value_at, value_at,
-                        param.showkey))
-        (pipe_end, inside), _ = parts[1]
-        cuts.append((len(args) - 1, pipe_end - 1, inside, str(value)))
-        args.extend(_part_arg(nodes, at) for (at, _), nodes in parts[1:])
-    numbered = _numbered(args)
-    return numbered, [Cut(at, numbered[i].name, inside, value)
-                      for i, at, inside, value in cuts]
+        name = [*param.name.nodes, Text("=")] if param.showkey else []
+        rows.append([Text("|"), *name, *param.value.nodes])
+    nodes: list[tuple[int, int, Node]] = []
+    pipes, at = set(), offset + 2
+    for k, row in enumerate(rows):
+        if k:
+            pipes.add(at)
+        for node in row:
+            size = len(str(node))
+            nodes.append((at, at + size, node))
+            at += size
+    return nodes, pipes
 
 
-def _cut(value: Wikicode, value_start: int
-         ) -> list[tuple[tuple[int, str], list[Node]]] | None:
-    """The value's nodes cut at each `|` the preprocessor sees: [((start, what holds the `|`
-    before it), nodes)…]; None when there is none."""
-    parts: list[tuple[tuple[int, str], list[Node]]] = [((value_start, ""), [])]
-    at = value_start
-    for node in value.nodes:
-        text = str(node)
-        pipes = [i for i, _ in _free_marks(node, text, "|")] if "|" in text else []
-        if not pipes:
-            parts[-1][1].append(node)
+def _slice(nodes: list[tuple[int, int, Node]], start: int, end: int) -> Wikicode:
+    """The nodes between offsets `start` and `end`: whole when inside, else a text slice."""
+    out: list[Node] = []
+    for k in range(bisect_right([n[1] for n in nodes], start), len(nodes)):
+        at, stop, node = nodes[k]
+        if at >= end:
+            break
+        if start <= at and stop <= end:
+            out.append(node)
         else:
-            prev = 0
-            for p in pipes:
-                if p > prev:
-                    parts[-1][1].append(Text(text[prev:p]))
-                parts.append(((at + p + 1, _inside(node)), []))
-                prev = p + 1
-            if prev < len(text):
-                parts[-1][1].append(Text(text[prev:]))
-        at += len(text)
-    return parts if len(parts) > 1 else None
-
-
-def _part_arg(nodes: list[Node], at: int) -> Arg:
-    """A part MediaWiki cut out of a value: named at its first `=` the preprocessor sees."""
-    pos = at
-    for i, node in enumerate(nodes):
-        text = str(node)
-        equals = [j for j, _ in _free_marks(node, text, "=")] if "=" in text else []
-        if equals:
-            j = equals[0]
-            name_nodes = [*nodes[:i], Text(text[:j])]
-            rest = ([Text(text[j + 1:])] if j + 1 < len(text) else []) + nodes[i + 1:]
-            name = "".join(str(n) for n in name_nodes)
-            value = Wikicode(rest)
-            value_start = pos + j + 1
-            name_at = at + len(name) - len(name.lstrip(PHP_SPACE))
-            return Arg(_bare(name_nodes), value, name_at,
-                       _first(str(value), value_start, value_start), True, True)
-        pos += len(text)
-    value = Wikicode(nodes)
-    return Arg("", value, at, _first(str(value), at, at), False, True)
-
-
-def _bare(nodes: list[Node]) -> str:
-    """A parameter's name as MediaWiki passes it: its comments dropped, trimmed of ASCII white
-    space only (PHP's trim: a no-break space is part of the name)."""
-    return "".join(str(n) for n in nodes if not isinstance(n, Comment)).strip(PHP_SPACE)
+            out.append(Text(str(node)[max(start, at) - at:min(end, stop) - at]))
+    return Wikicode(out)
 
 
 def _first(raw: str, value_start: int, blank: int) -> int:
     """The offset of the value's first non-blank character (`blank` when it is blank)."""
     return value_start + len(raw) - len(raw.lstrip()) if raw.strip() else blank
-
-
-def _numbered(args: list[Arg]) -> list[Arg]:
-    """Positional parameters numbered 1, 2… in order, as MediaWiki numbers them."""
-    out, n = [], 0
-    for arg in args:
-        if arg.showkey:
-            out.append(arg)
-        else:
-            n += 1
-            out.append(Arg(str(n), arg.value, arg.name_at, arg.value_at, False, arg.cut))
-    return out
 
 
 # mwparserfromhell scans to the end of the page for the closer of each unclosed construct, so

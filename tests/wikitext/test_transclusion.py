@@ -235,8 +235,23 @@ def test_a_call_with_an_open_link_is_not_closed_as_in_mediawiki():
     record = parse_page(text, LIEU, path="l.wiki")
     assert (record.fields, record.template_at, [p.format() for p in record.problems]) == (
         {}, None, ["l.wiki:1:1: warning W602 unclosed template: MediaWiki does not end "
-                   "{{Tiers-Lieu}} at its '}}', an '[[' inside it is still open there; the call "
-                   "is not read"])
+                   "{{Tiers-Lieu}} at its '}}', something opened inside it (an '[[', a heading, a "
+                   "tag) is still open there; the call is not read"])
+
+
+def test_a_call_whose_heading_line_is_open_at_its_braces_is_not_read():
+    record = parse_page("{{Tiers-Lieu|nom=A\n== H }}\n", LIEU)
+    assert (record.fields, [(p.code, p.line) for p in record.problems]) == ({}, [("W602", 1)])
+
+
+def test_a_call_inside_a_ref_is_the_extensions_and_not_read_nor_reported():
+    record = parse_page("Texte<ref>{{Tiers-Lieu|nom=A}}</ref>\n", LIEU)
+    assert (record.template_at, record.problems) == (None, ())
+
+
+def test_a_pipe_in_a_language_conversion_does_not_split_a_value():
+    record = parse_page("{{Tiers-Lieu|nom=A-{b|c}-|ville=B}}", LIEU)
+    assert (record.fields, record.problems) == ({"nom": "A-{b|c}-", "ville": "B"}, ())
 
 
 # Against a real MediaWiki (1.39, Debian's package; skipped without it). Its test install has no
@@ -313,16 +328,17 @@ def _mediawiki_reads(expanded: str) -> str | None:
 def _movibot_reads(text: str) -> str | None:
     """The same, from the call movibot reads and its parameters as movibot splits them, each
     value as read_text reads it (comments and <includeonly> text dropped)."""
-    from movibot.records.parse import locate_template
+    from movibot.records.parse import infobox_calls
     from movibot.records.values import read_text
     from movibot.wikitext.tree import hidden_ranges, mediawiki_args, parse_tree
 
     tree = parse_tree(text)
-    assert tree.code is not None
-    found = locate_template(tree.code, LIEU, hidden_ranges(tree.masked))
-    if found is None:
+    calls = infobox_calls(tree.survey, LIEU, hidden_ranges(tree.masked))
+    if not calls:
         return None
-    args = {a.name: read_text(a.value).value or "" for a in mediawiki_args(*found[:2])[0]}
+    template, at, _ = calls[0]
+    found = mediawiki_args(template, at, tree.survey.starts[at], tree.survey.calls)[0]
+    args = {a.name: read_text(a.value).value or "" for a in found}
     return "|".join(args.get(n, "∅") for n in ("nom", "ville", "1"))
 
 

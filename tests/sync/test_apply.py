@@ -8,10 +8,12 @@ from pathlib import Path
 import pytest
 
 from movibot.errors import AccountRefused, EditConflict, EditRefused, StopRequested, WikiError
+from movibot.i18n import Msg
 from movibot.sites.base import Page
 from movibot.state import PageEntry, State
 from movibot.sync.apply import NOCHANGE, STATE_SAVE_EVERY, Politeness, apply_plan
 from movibot.sync.edits import Edit
+from movibot.sync.edits import summary as edit_summary
 
 STOP = "Utilisateur:Movibot/Stop"
 
@@ -23,11 +25,12 @@ class FakeSite:
     writable = True
     live = True
     requests = 0
-    content_language = "fr"
+    content_language: str | None = "fr"
 
     def __init__(self, stop_after_reads: int | None = None) -> None:
         self.texts: dict[str, str] = {}
         self.saved: list[str] = []
+        self.summaries: list[str] = []
         self.fail: dict[str, Exception] = {}
         self.nochange: set[str] = set()  # titles answered `nochange`: the page as read comes back
         self.stop_reads = 0
@@ -49,6 +52,7 @@ class FakeSite:
             return page
         self.texts[page.title] = text
         self.saved.append(page.title)
+        self.summaries.append(summary)
         return Page(page.title, text, revid=len(self.saved), timestamp="2026-12-01T00:00:00Z")
 
 
@@ -185,3 +189,20 @@ def test_saved_revisions_go_to_the_state_saved_at_most_every_few_seconds(tmp_pat
     assert [o.status for o in done] == ["edited"] * 5
     assert state.pages["P04"] == PageEntry(True, 5, "2026-12-01T00:00:00Z")
     assert writes == [3, 5, 5]  # every ~2 s of edits, then always at the end
+
+
+@pytest.mark.parametrize(("language", "summary"), [
+    ("fr", "movibot 0.1.0 : mise à jour de l'infobox"),
+    ("fr-ca", "movibot 0.1.0 : mise à jour de l'infobox"),
+    ("en", "movibot 0.1.0: infobox update"),
+    ("de", "movibot 0.1.0: infobox update"),
+    (None, "movibot 0.1.0 : mise à jour de l'infobox"),
+], ids=["fr", "fr-ca", "en", "de", "unknown"])
+def test_the_summary_is_written_in_the_wiki_s_language(language: str | None,
+                                                        summary: str) -> None:
+    site = FakeSite()
+    site.content_language = language
+    page = Page("P", "old", revid=1)
+    apply_plan(site, [Edit(page, "new", edit_summary(Msg("infobox update")))],
+               Politeness(put_throttle=0), stop_title=STOP, sleep=lambda _: None)
+    assert site.summaries == [summary]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -99,6 +100,32 @@ def test_a_quiet_night_after_an_active_one_makes_no_edit_and_every_count_is_rece
     code, output, report = cli.run(None, config)
     assert (report["edits"], bot_changes(wiki) - made) == (1, 1), output  # the report page
     assert "* [[:La Petite Fabrique]] : bloc modifié à la main" in (wiki.text(REPORT_PAGE) or "")
+
+
+ENGLISH_OPERATOR = {"LC_ALL": None, "LC_MESSAGES": None, "LANG": "en_GB.UTF-8"}
+
+
+def test_the_report_page_speaks_the_wiki_s_french_to_an_english_operator(
+        cli: Cli, wiki: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    wiki.seed({**PAGES, "Mauvais": "{{Tiers-Lieu\n| ville = Lyon\n}}\n[[Catégorie:Tiers-Lieux]]"})
+    config = configure(wiki, tmp_path, monkeypatch, report_page=REPORT_PAGE)
+    cli.run(None, config, env=ENGLISH_OPERATOR)
+    text = wiki.text("La Petite Fabrique") or ""  # a person edits inside the bot's block
+    wiki.edit_as_human("La Petite Fabrique", text.replace("| Lyon", "| Pau", 1))
+    code, output, _ = cli.run(None, config, env=ENGLISH_OPERATOR)
+    assert code == 1
+    assert 'Mauvais: invalid: ' in output and 'missing required field "nom"' in output
+    page = wiki.text(REPORT_PAGE) or ""
+    listed = page.split("Pages à regarder :\n", 1)[1].splitlines()
+    assert re.fullmatch(
+        r"\* \[\[:La Petite Fabrique\]\] : bloc modifié à la main \(le bloc « infobox » de la "
+        r"ligne \d+ a été modifié à la main \(marqueur sha1=[0-9a-f]{40}, le contenu a pour "
+        r"empreinte [0-9a-f]{40}\)\)", listed[0]), listed[0]
+    assert listed[1] == "* [[:Mauvais]] : invalides (E101 champ obligatoire « nom » manquant)"
+    comments = {c["comment"] for c in wiki.api(action="query", list="usercontribs",
+                                                ucuser="Movibot", uclimit=50)["query"][
+                                                    "usercontribs"]}
+    assert "movibot 0.1.0 : rapport du passage" in comments
 
 
 def test_human_edit_outside_the_block_survives(cli: Cli, seeded: tuple[Any, Path]) -> None:

@@ -16,6 +16,7 @@ from typing import Any
 
 from movibot.config import Config
 from movibot.errors import IOFailure, LockHeld, MovibotError, StateError, WikiError
+from movibot.i18n import Msg, text
 from movibot.records.read import Source
 from movibot.sites.base import Site, SiteInfo
 
@@ -42,7 +43,7 @@ class Check:
 
     def format(self) -> str:
         """`ok    site: …` / `FAIL  login: …`: one line."""
-        return f"{'ok' if self.ok else 'FAIL':<5} {self.name}: {self.message}"
+        return f"{'ok' if self.ok else 'FAIL':<5} {self.name}: {text(self.message)}"
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -72,7 +73,8 @@ def passed(checks: Sequence[Check]) -> bool:
 def site_check(info: SiteInfo, name: str) -> Check:
     """The site answered: what it runs, in which language."""
     language = f", content language {info.language}" if info.language else ""
-    return Check("site", True, f"{info.software}{language} at {name}")
+    return Check("site", True, Msg("{software}{language} at {name}",
+                                   software=info.software, language=language, name=name))
 
 
 def rights_check(info: SiteInfo) -> Check:
@@ -80,21 +82,26 @@ def rights_check(info: SiteInfo) -> Check:
     lacking = [r for r in NEEDED_RIGHTS if r not in info.rights]
     if lacking:
         why = "; ".join(f"{r}: {NEEDED_RIGHTS[r]}" for r in lacking)
-        return Check("rights", False, f"{info.user} lacks {', '.join(lacking)} ({why}); give "
-                     "them to its groups or its BotPassword's grants (editpage, "
-                     "createeditmovepage)")
+        return Check("rights", False, Msg("{user} lacks {value} ({why}); give them to "
+                                          "its groups or its BotPassword's grants "
+                                          "(editpage, createeditmovepage)",
+                                          user=info.user, value=', '.join(lacking),
+                                          why=why))
     has = [r for r in (*NEEDED_RIGHTS, *ADVISED_RIGHTS) if r in info.rights]
     without = "".join(f"; no {r}: {ADVISED_RIGHTS[r]}" for r in ADVISED_RIGHTS
                       if r not in info.rights)
-    return Check("rights", True, f"{info.user} has {', '.join(has)}{without}")
+    return Check("rights", True, Msg("{user} has {value}{without}", user=info.user,
+                                     value=', '.join(has), without=without))
 
 
 def block_check(info: SiteInfo) -> Check:
     """The account is not blocked."""
     if info.blocked:
-        return Check("block", False, f"{info.user} is blocked {info.blocked}; an administrator "
-                     "must lift the block before the next run")
-    return Check("block", True, f"{info.user} is not blocked")
+        return Check("block", False, Msg("{user} is blocked {blocked}; an "
+                                         "administrator must lift the block before the "
+                                         "next run", user=info.user,
+                                         blocked=info.blocked))
+    return Check("block", True, Msg("{user} is not blocked", user=info.user))
 
 
 def state_check(path: Path, site: str) -> Check:
@@ -106,16 +113,21 @@ def state_check(path: Path, site: str) -> Check:
     if not path.exists():
         folder = _existing_ancestor(path.parent)
         if not os.access(folder, os.W_OK | os.X_OK):
-            return Check(name, False, f"{path} is missing and {folder} is not writable by this "
-                         "user: create the folder, owned by the user the run runs as")
-        return Check(name, True, f"{path} is missing: the first run creates it")
+            return Check(name, False, Msg("{path} is missing and {folder} is not "
+                                          "writable by this user: create the folder, "
+                                          "owned by the user the run runs as", path=path,
+                                          folder=folder))
+        return Check(name, True, Msg("{path} is missing: the first run creates it",
+                                     path=path))
     try:
         state = load_state(path, site)
     except StateError as e:
         return Check(name, False, str(e))
     if not os.access(path, os.R_OK | os.W_OK) or not os.access(path.parent, os.W_OK):
-        return Check(name, False, f"{path} (or its folder) is not writable by this user")
-    return Check(name, True, f"{path}: last run {state.last_run or 'never'}")
+        return Check(name, False, Msg("{path} (or its folder) is not writable by this "
+                                      "user", path=path))
+    return Check(name, True, Msg("{path}: last run {value}", path=path,
+                                 value=state.last_run or 'never'))
 
 
 def _existing_ancestor(folder: Path) -> Path:
@@ -151,18 +163,20 @@ def connect(open_site: Opener, access: Access) -> tuple[Site | None, list[Check]
         site = open_site(False)
         checks = [site_check(site.info(), site.name)]
     except WikiError as e:
-        return None, [Check("site", False, f"{e}; check `site` in movibot.yaml")]
+        return None, [Check("site", False, Msg("{e}; check `site` in movibot.yaml", e=e))]
     if not access.live:
         return site, checks
     if access.method is None:
-        return site, checks + [Check("login", False, "no credentials: set username and "
-                                     "MOVIBOT_PASSWORD or password_file, or OAuth")]
+        return site, checks + [Check("login", False, Msg("no credentials: set username "
+                                                         "and MOVIBOT_PASSWORD or "
+                                                         "password_file, or OAuth"))]
     try:
         account_site = open_site(True)
         info = account_site.info()
     except MovibotError as e:  # refused, or a user_agent without a contact
         return site, checks + [Check("login", False, str(e))]
-    login = Check("login", True, f"logged in as {info.user} ({access.method})")
+    login = Check("login", True, Msg("logged in as {user} ({method})", user=info.user,
+                                     method=access.method))
     return account_site, checks + [login, rights_check(info), block_check(info)]
 
 
@@ -174,9 +188,10 @@ def category_check(site: Site, source: Source) -> Check:
     except WikiError as e:
         return Check(name, False, str(e))
     if first is None:
-        return Check(name, False, f"no page in it on {site.name}: check "
-                     f"sources.{source.config.name}.category in movibot.yaml")
-    return Check(name, True, f"holds pages (first: {first.title})")
+        return Check(name, False, Msg("no page in it on {name}: check "
+                                      "sources.{name2}.category in movibot.yaml",
+                                      name=site.name, name2=source.config.name))
+    return Check(name, True, Msg("holds pages (first: {title})", title=first.title))
 
 
 def template_checks(site: Site, sources: Sequence[Source]) -> list[Check]:
@@ -206,17 +221,19 @@ def templatedata_check(title: str, differences: Sequence[str]) -> Check:
     more (`movibot schema check` lists them all)."""
     name = f"template {title}"
     if not differences:
-        return Check(name, True, "its TemplateData agrees with the schema")
+        return Check(name, True, Msg("its TemplateData agrees with the schema"))
     more = f" (and {len(differences) - 1} more)" if len(differences) > 1 else ""
-    return Check(name, False, f"{differences[0]}{more}; see movibot schema check")
+    return Check(name, False, Msg("{value}{more}; see movibot schema check",
+                                  value=differences[0], more=more))
 
 
 def template_exists(title: str, exists: bool) -> Check:
     """A template page on a wiki without the TemplateData extension."""
     if not exists:
-        return Check(f"template {title}", False, "no such page: write it with movibot templates")
-    return Check(f"template {title}", True, "exists (TemplateData not compared: the wiki has "
-                 "no TemplateData extension)")
+        return Check(f"template {title}", False, Msg("no such page: write it with "
+                                                     "movibot templates"))
+    return Check(f"template {title}", True, Msg("exists (TemplateData not compared: "
+                                                "the wiki has no TemplateData extension)"))
 
 
 def _read(site: Site, titles: Sequence[str]) -> Iterator[Any]:
@@ -249,11 +266,12 @@ def lock_check(state_file: str) -> Check:
     state's folder does not exist (the state check says whether it can be made)."""
     from movibot.lock import holding_lock
     if not Path(state_file).parent.is_dir():
-        return Check("lock", True, "taken beside the state file once its folder exists")
+        return Check("lock", True, Msg("taken beside the state file once its folder "
+                                       "exists"))
     try:
         with holding_lock(state_file) as path:
-            return Check("lock", True, f"{path} can be taken")
+            return Check("lock", True, Msg("{path} can be taken", path=path))
     except LockHeld as e:
-        return Check("lock", False, f"{e}; a run now would exit 4")
+        return Check("lock", False, Msg("{e}; a run now would exit 4", e=e))
     except IOFailure as e:
         return Check("lock", False, str(e))

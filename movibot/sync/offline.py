@@ -29,7 +29,7 @@ from typing import IO, Any, Protocol
 from movibot.atomic import OUTPUT_MARK, replaced, staged_file, staged_folder
 from movibot.config import Config, SourceConfig
 from movibot.errors import Interrupted, UsageError, WikiError
-from movibot.i18n import N_
+from movibot.i18n import N_, Msg
 from movibot.problems import Problem
 from movibot.records.read import with_redirects
 from movibot.records.schema import load_schema
@@ -221,7 +221,7 @@ def staged_output(out: Path, user: str, started: str) -> Iterator[tuple[Output, 
 def refused(outcome: Outcome, problem: Problem) -> Outcome:
     """The outcome of a planned page its output refused (E605): an error, with the problem."""
     return Outcome(outcome.title, Status.ERROR, (*outcome.problems, problem),
-                   f"{problem.code} {problem.message}")
+                   Msg("{code} {message}", code=problem.code, message=problem.message))
 
 
 def written(output: Output, edit: Edit, outcome: Outcome) -> Outcome:

@@ -110,7 +110,8 @@ def plan_page(reading: Reading, *, user: str, force: bool = False
     refused_for = refused(Command.RUN, found)
     if refused_for:
         first = refused_for[0]
-        return None, Outcome(page.title, Status.INVALID, found, f"{first.code} {first.message}")
+        why = Msg("{code} {message}", code=first.code, message=first.message)
+        return None, Outcome(page.title, Status.INVALID, found, why)
     content = render_infobox(page.title, record.fields, reading.schema, reading.costs)
     if reading.bot_category is not None:  # x-wiki.add_category: in the block
         content = content.rstrip("\n") + f"\n[[{CATEGORY_NS}{reading.bot_category}]]\n"

@@ -33,7 +33,7 @@ def test_lint_speaks_french_when_the_locale_is_french(cli: Cli, tmp_path: Path) 
     where = f"{tmp_path}/e101_missing_field.wiki:1:1:"
     assert code == 1
     assert out == f"{where} erreur E101 champ obligatoire « ville » manquant\n"
-    assert err == "1 fichier vérifié : 1 erreur, 0 avertissement\n"
+    assert err == "1 fichier vérifié : 1 erreur, 0 alerte\n"
 
 
 def test_lint_speaks_english_in_the_c_locale(cli: Cli, tmp_path: Path) -> None:
@@ -90,7 +90,7 @@ def test_json_output_and_exit_codes_are_the_same_in_both_languages(
 
 
 def test_help_is_french_with_click_s_own_words(cli: Cli) -> None:
-    result = cli("lint", "-h", env=FRENCH)
+    result = cli("lint", "-h", env=FRENCH, prog_name="movibot")
     assert result.exit_code == 0
     assert result.output.startswith("Utilisation : movibot lint [OPTIONS] PATHS...")
     assert "Afficher ce message et quitter." in result.output
@@ -98,7 +98,7 @@ def test_help_is_french_with_click_s_own_words(cli: Cli) -> None:
 
 
 def test_a_usage_error_is_one_french_line(cli: Cli) -> None:
-    result = cli("lint", env=FRENCH)
+    result = cli("lint", env=FRENCH, prog_name="movibot")
     assert result.exit_code == 2
     assert result.stderr.startswith("Erreur : ") and result.stderr.count("\n") == 1
     assert result.stderr.endswith(" (voir 'movibot lint -h')\n")

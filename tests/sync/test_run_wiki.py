@@ -109,18 +109,19 @@ def test_the_report_page_speaks_the_wiki_s_french_to_an_english_operator(
         cli: Cli, wiki: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     wiki.seed({**PAGES, "Mauvais": "{{Tiers-Lieu\n| ville = Lyon\n}}\n[[Catégorie:Tiers-Lieux]]"})
     config = configure(wiki, tmp_path, monkeypatch, report_page=REPORT_PAGE)
-    cli.run(None, config, env=ENGLISH_OPERATOR)
-    text = wiki.text("La Petite Fabrique") or ""  # a person edits inside the bot's block
-    wiki.edit_as_human("La Petite Fabrique", text.replace("| Lyon", "| Pau", 1))
     code, output, _ = cli.run(None, config, env=ENGLISH_OPERATOR)
     assert code == 1
     assert 'Mauvais: invalid: ' in output and 'missing required field "nom"' in output
+    text = wiki.text("La Petite Fabrique") or ""  # a person edits inside the bot's block
+    wiki.edit_as_human("La Petite Fabrique", text.replace("| Lyon", "| Pau", 1))
+    code, output, _ = cli.run(None, config, env=ENGLISH_OPERATOR)
+    assert code == 1 and "block 'infobox' at line" in output and "edited by hand" in output
     page = wiki.text(REPORT_PAGE) or ""
     listed = page.split("Pages à regarder :\n", 1)[1].splitlines()
     assert re.fullmatch(
-        r"\* \[\[:La Petite Fabrique\]\] : bloc modifié à la main \(le bloc « infobox » de la "
-        r"ligne \d+ a été modifié à la main \(marqueur sha1=[0-9a-f]{40}, le contenu a pour "
-        r"empreinte [0-9a-f]{40}\)\)", listed[0]), listed[0]
+        r"\* \[\[:La Petite Fabrique\]\] : bloc modifié à la main \(le bloc 'infobox' à la "
+        r"ligne \d+ a été modifié à la main \(marqueur sha1=[0-9a-f]+, empreinte du "
+        r"contenu : [0-9a-f]+\)\)", listed[0]), listed[0]
     assert listed[1] == "* [[:Mauvais]] : invalides (E101 champ obligatoire « nom » manquant)"
     comments = {c["comment"] for c in wiki.api(action="query", list="usercontribs",
                                                 ucuser="Movibot", uclimit=50)["query"][

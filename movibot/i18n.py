@@ -176,3 +176,12 @@ def message_of(error: BaseException) -> str:
     language); else str(error)."""
     held = error.args[0] if len(error.args) == 1 else None
     return held if isinstance(held, Msg) else str(error)
+
+
+def joined(parts: list[str], separator: str = ", ") -> Msg:
+    """Parts (Msgs or plain texts) joined by `separator`, each rendered in the language the
+    whole is rendered in."""
+    template = separator.replace("{", "{{").replace("}", "}}").join(
+        f"{{p{i}}}" for i in range(len(parts)))
+    args: dict[str, Any] = {f"p{i}": part for i, part in enumerate(parts)}
+    return Msg(template, **args)

@@ -23,6 +23,7 @@ from functools import partial
 from mwparserfromhell.nodes import Comment, Template, Wikilink
 from mwparserfromhell.wikicode import Wikicode
 
+from movibot.i18n import Msg
 from movibot.problems import Fix, Problem, line_col
 from movibot.records.record import Record
 from movibot.records.schema import FieldSpec, Schema
@@ -241,9 +242,11 @@ def _open_calls(found: Survey, schema: Schema, hidden: Sequence[tuple[int, int]]
     mwparserfromhell does (something opened inside it, an `[[`, a heading line, a tag or a
     comment, is still open at its `}}`): the page shows it as text, and it is not read. A call
     inside an extension tag (<ref>) is the extension's: not read, not reported."""
-    return [Problem("W602", f"unclosed template: MediaWiki does not end {{{{{bare(t.name)}}}}} at "
-                    "its '}}', something opened inside it (an '[[', a heading, a tag) is still "
-                    "open there; the call is not read", where, *line_col(text, at))
+    return [Problem("W602", Msg("unclosed template: MediaWiki does not end "
+                                "{{{{{name}}}}} at its '}}}}', something opened inside "
+                                "it (an '[[', a heading, a tag) is still open there; "
+                                "the call is not read", name=bare(t.name)),
+                            where, *line_col(text, at))
             for t, at, _ in _shown_calls(found, schema, hidden, first_letter)
             if not _seen(found, t, at) and not in_ranges(at, found.calls.elements)]
 
@@ -266,8 +269,10 @@ def near_misses(found: Survey, masked: str, schemas: Sequence[Schema], where: st
         if hint is not None:
             page = template_name(name, first_letter) or name
             out.append(Problem(
-                "W205", f"{{{{{bare(template.name)}}}}} is not read as {{{{{hint}}}}}: MediaWiki "
-                f"calls another page (Modèle:{page}); did you mean {{{{{hint}}}}}?",
+                "W205", Msg("{{{{{name}}}}} is not read as {{{{{hint}}}}}: MediaWiki "
+                            "calls another page (Modèle:{page}); did you mean "
+                            "{{{{{hint}}}}}?", name=bare(template.name), hint=hint,
+                            page=page),
                 where, *line_col(masked, at), fix=_rename(template, at, hint) if only else None))
     return out
 
@@ -302,8 +307,10 @@ def _duplicate_calls(calls: list[tuple[Template, int, bool]], text: str, where: 
     for template, offset, _ in calls[1:]:
         line, col = line_col(text, offset)
         yield Problem(
-            "W203", f"another infobox call {{{{{bare(template.name)}}}}} at line {line} is "
-            f"ignored: the infobox is the {{{{{bare(used.name)}}}}} call at line {used_line}",
+            "W203", Msg("another infobox call {{{{{name}}}}} at line {line} is "
+                        "ignored: the infobox is the {{{{{name2}}}}} call at line "
+                        "{used_line}", name=bare(template.name), line=line,
+                        name2=bare(used.name), used_line=used_line),
             where, line, col)
 
 
@@ -368,8 +375,9 @@ def _duplicate(name: str, before: tuple[str, int], spec: FieldSpec | None, where
     """E201 at a parameter given again (`before`: its earlier name as written and line; `fix`
     deletes the earlier one)."""
     given = f'as "{before[0]}" ' if before[0] != name else ""
-    return Problem("E201", f'duplicate parameter "{name}" (also given {given}at line '
-                   f"{before[1]}): MediaWiki passes this last value", where, line, col,
+    return Problem("E201", Msg('duplicate parameter "{name}" (also given {given}at '
+                               "line {value}): MediaWiki passes this last value",
+                               name=name, given=given, value=before[1]), where, line, col,
                    spec.name if spec else None, fix)
 
 
@@ -421,15 +429,18 @@ def _cut_value(cut: Cut, schema: Schema, where: str, line: int, col: int) -> Pro
     spec = schema.field_for_param(cut.name)
     shown = " ".join(cut.value.split())
     return Problem(
-        "W204", f'the value of "{cut.name}" ends at this \'|\' (inside {cut.inside}): MediaWiki '
-        f"passes {shown!r} to the template and the rest as other parameters; write {{{{!}}}} "
-        "for a '|' inside a value", where, line, col, spec.name if spec else None)
+        "W204", Msg("the value of \"{name}\" ends at this '|' (inside {inside}): "
+                    "MediaWiki passes {shown!r} to the template and the rest as other "
+                    "parameters; write {{{{!}}}} for a '|' inside a value",
+                    name=cut.name, inside=cut.inside, shown=shown),
+                   where, line, col, spec.name if spec else None)
 
 
 def _unknown_param(name: str, schema: Schema, where: str, line: int, col: int) -> Problem:
     hint = schema.suggest_param(name)
-    tail = f' (did you mean "{hint}"?)' if hint else ""
-    return Problem("W202", f'unknown parameter "{name}"{tail}', where, line, col, field=None)
+    tail = Msg(' (did you mean "{hint}"?)', hint=hint) if hint else ""
+    return Problem("W202", Msg('unknown parameter "{name}"{tail}', name=name, tail=tail),
+                   where, line, col, field=None)
 
 
 def _read_field(
@@ -452,16 +463,19 @@ def _read_field(
     fields[spec.name] = reading.value
     if not reading.ok:
         problems.append(
-            Problem("E103", f'field "{written}": {reading.reason}', where, line, col, spec.name)
+            Problem("E103", Msg('field "{written}": {reason}', written=written,
+                                reason=reading.reason), where, line, col, spec.name)
         )
     elif reading.note and _possible(schema, spec.name, reading.alternative):
         problems.append(
-            Problem("W110", f'field "{written}": {reading.note}', where, line, col, spec.name)
+            Problem("W110", Msg('field "{written}": {note}', written=written,
+                                note=reading.note), where, line, col, spec.name)
         )
     elif reading.written:
         problems.append(
-            Problem("W112", f'field "{written}": {reading.written!r} is read as '
-                    f"{reading.value!r}; write it as the schema spells it", where, line, col,
+            Problem("W112", Msg('field "{written}": {written2!r} is read as {value!r}; '
+                                "write it as the schema spells it", written=written,
+                                written2=reading.written, value=reading.value), where, line, col,
                     spec.name))
     return reading
 
@@ -581,4 +595,5 @@ def _unclosed_templates(found: Survey, text: str, where: str) -> Iterable[Proble
     a run of braces (`{{{{`) is reported once."""
     where_is = _Lines(text) if len(found.open_braces) > 20 else partial(line_col, text)
     for offset in found.open_braces:
-        yield Problem("W602", "unclosed template: '{{' without '}}'", where, *where_is(offset))
+        yield Problem("W602", Msg("unclosed template: '{{' without '}}'"), where,
+                      *where_is(offset))

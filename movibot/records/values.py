@@ -35,6 +35,7 @@ from mwparserfromhell.nodes import (
 )
 from mwparserfromhell.wikicode import Wikicode
 
+from movibot.i18n import N_, Msg, joined
 from movibot.wikitext.titles import fold, normalize_title
 from movibot.wikitext.tree import drop_inclusion_tags, wikicode
 
@@ -147,22 +148,23 @@ class Passed:
         tags = ", ".join(dict.fromkeys(f"<{t}>" for t in self.opaque))
         return f"cannot read {shown!r} as {what}: the text of {tags} is not read"
 
-    def aside_note(self) -> str:
+    def aside_note(self) -> str | Msg:
         """` (set aside: a footnote, a comment)`, or "" when nothing was set aside."""
         if not self.aside:
             return ""
         counts: dict[str, int] = {}
         for kind in self.aside:
             counts[kind] = counts.get(kind, 0) + 1
-        names = [_ASIDE_NAMES[k][0] if n == 1 else f"{n} {_ASIDE_NAMES[k][1]}"
-                 for k, n in counts.items()]
-        return f" (set aside: {', '.join(names)})"
+        names: list[str] = [Msg(_ASIDE_NAMES[k][0]) if n == 1 else Msg(_ASIDE_NAMES[k][1], n=n)
+                            for k, n in counts.items()]
+        return Msg(" (set aside: {names})", names=joined(names))
 
 
 _ASIDE_NAMES = {
-    "footnote": ("a footnote", "footnotes"), "comment": ("a comment", "comments"),
-    "nowiki": ("a <nowiki/> marker", "<nowiki/> markers"),
-    "includeonly": ("an <includeonly> text", "<includeonly> texts"),
+    "footnote": (N_("a footnote"), N_("{n} footnotes")),
+    "comment": (N_("a comment"), N_("{n} comments")),
+    "nowiki": (N_("a <nowiki/> marker"), N_("{n} <nowiki/> markers")),
+    "includeonly": (N_("an <includeonly> text"), N_("{n} <includeonly> texts")),
 }
 # A value with none of these characters holds no markup: it is read as it is, not tokenized
 # (planning a page then costs one tokenizer pass, not one per field).
@@ -456,7 +458,9 @@ def read_quantity(raw: str | Wikicode, kind: str = "number") -> Reading:
         body = body.lstrip("€").strip()
     value = parse_french_number(body)
     if value is None:
-        return _bad(value_of.raw.strip(), f"cannot read {t!r} as {what}{value_of.aside_note()}")
+        return _bad(value_of.raw.strip(), Msg("cannot read {t!r} as {what}{aside}",
+                                              t=t, what=what,
+                                              aside=value_of.aside_note()))
     ambiguous = ambiguity(body)
     if ambiguous:
         return Reading(value, note=ambiguous[0], alternative=ambiguous[1])
@@ -464,10 +468,10 @@ def read_quantity(raw: str | Wikicode, kind: str = "number") -> Reading:
 
 
 _KIND_NAMES = {
-    "number": "a number",
-    "money": "an amount in €",
-    "surface": "a surface in m²",
-    "percent": "a percentage",
+    "number": Msg("a number"),
+    "money": Msg("an amount in €"),
+    "surface": Msg("a surface in m²"),
+    "percent": Msg("a percentage"),
 }
 
 # Lists ----------------------------------------------------------------------------------------
@@ -526,12 +530,13 @@ def read_date(raw: str | Wikicode) -> Reading:
             try:
                 d = date(int(m.group(yi)), int(m.group(mi)), int(m.group(di)))
             except ValueError:
-                return _bad(value_of.raw.strip(), f"{t!r} is not a valid date")
+                return _bad(value_of.raw.strip(), Msg("{t!r} is not a valid date", t=t))
             return Reading(d.isoformat())
     if re.fullmatch(r"\d{4}", t):
         return Reading(t)
-    return _bad(value_of.raw.strip(), f"cannot read {t!r} as a date (expected YYYY-MM-DD or "
-                f"DD/MM/YYYY){value_of.aside_note()}")
+    return _bad(value_of.raw.strip(), Msg("cannot read {t!r} as a date (expected "
+                                          "YYYY-MM-DD or DD/MM/YYYY){aside}", t=t,
+                                          aside=value_of.aside_note()))
 
 
 def read_url(raw: str | Wikicode) -> Reading:
@@ -548,7 +553,7 @@ def read_url(raw: str | Wikicode) -> Reading:
         return Reading(None)
     if re.fullmatch(r"https?://[^\s<>\"'{}|\[\]]+", t, re.I):
         return Reading(t)
-    return _bad(value_of.raw.strip(), f"{t!r} is not an http(s) URL")
+    return _bad(value_of.raw.strip(), Msg("{t!r} is not an http(s) URL", t=t))
 
 
 _EMAIL = re.compile(r"^[^@\s<>\"'{}|\[\]]+@[^@\s<>\"'{}|\[\]]+\.[A-Za-z]{2,}$")
@@ -566,7 +571,7 @@ def read_email(raw: str | Wikicode) -> Reading:
         return Reading(None)
     if _EMAIL.match(t):
         return Reading(t)
-    return _bad(value_of.raw.strip(), f"{t!r} is not an e-mail address")
+    return _bad(value_of.raw.strip(), Msg("{t!r} is not an e-mail address", t=t))
 
 
 def read_bool(raw: str | Wikicode) -> Reading:
@@ -583,7 +588,8 @@ def read_bool(raw: str | Wikicode) -> Reading:
         return Reading(True)
     if key in {"non", "no", "faux", "false", "0"}:
         return Reading(False)
-    return _bad(value_of.raw.strip(), f"cannot read {t!r} as oui/non{value_of.aside_note()}")
+    return _bad(value_of.raw.strip(), Msg("cannot read {t!r} as oui/non{aside}", t=t,
+                                          aside=value_of.aside_note()))
 
 
 def read_enum(raw: str | Wikicode, choices: tuple[str, ...]) -> Reading:

@@ -46,13 +46,14 @@ def _chosen_language(args: Sequence[str]) -> i18n.Language:
 
 
 @contextmanager
-def _translated(command: click.Command) -> Iterator[None]:
+def _translated(command: click.Command, ctx: click.Context | None = None) -> Iterator[None]:
     """The command's help texts and its options' in the user's language while click formats
     them (click reads them as plain strings; the catalog has them in English)."""
     kept: list[tuple[object, str, str | None]] = [
         (command, "help", command.help), (command, "short_help", command.short_help),
         (command, "epilog", command.epilog)]
-    kept += [(p, "help", getattr(p, "help", None)) for p in command.params]
+    helping = command.get_help_option(ctx) if ctx is not None else None  # click keeps it
+    kept += [(p, "help", getattr(p, "help", None)) for p in [*command.params, helping] if p]
     for owner, attribute, value in kept:
         if value:
             setattr(owner, attribute, i18n._(inspect.cleandoc(value)))
@@ -67,7 +68,7 @@ class Command(click.Command):
     """A command whose help is shown in the user's language."""
 
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        with _translated(self):
+        with _translated(self, ctx):
             super().format_help(ctx, formatter)
 
     def get_short_help_str(self, limit: int = 45) -> str:
@@ -82,7 +83,7 @@ class Group(click.Group):
     command_class = Command
 
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        with _translated(self):
+        with _translated(self, ctx):
             super().format_help(ctx, formatter)
 
     def get_short_help_str(self, limit: int = 45) -> str:

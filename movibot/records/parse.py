@@ -320,12 +320,12 @@ def _read_params(
 ) -> None:
     fields, extra, positions = found.fields, found.extra, found.positions
     seen: dict[str, tuple[str, int]] = {}
-    where_given: dict[str, tuple[int, int] | None] = {}  # each parameter's last `|…` span
+    where_given: dict[str, int] = {}  # where each parameter was last named (Arg.name_at)
     args, cuts = mediawiki_args(template, offset)
     where_is = _Lines(text) if len(args) > 50 else partial(line_col, text)
     for cut in cuts:
         problems.append(_cut_value(cut, schema, where, *where_is(cut.at)))
-    spans = _param_spans(template, offset, args) if not cuts else {}
+    spans: dict[int, tuple[int, int]] | None = None  # made for the first duplicate only
     for arg in args:
         name = arg.name
         spec = schema.field_for_param(name)
@@ -337,9 +337,12 @@ def _read_params(
         before = seen.get(key)
         seen[key] = (name, name_line)
         earlier = where_given.get(key)
-        where_given[key] = spans.get(arg.name_at)
+        where_given[key] = arg.name_at
         if before is not None:  # MediaWiki passes the last value: it replaces the earlier one
-            fix = Fix(*earlier, "") if earlier else None
+            if spans is None:
+                spans = _param_spans(template, offset, args) if not cuts else {}
+            span = spans.get(earlier) if earlier is not None else None
+            fix = Fix(*span, "") if span else None
             problems.append(_duplicate(name, before, spec, where, name_line, name_col, fix))
             _forget(before[0], spec, extra, problems)
         if spec is None:

@@ -443,9 +443,9 @@ def mediawiki_args(template: Template, offset: int) -> tuple[list[Arg], list[Cut
     cuts: list[tuple[int, int, str, str]] = []
     cursor = offset + 2 + len(str(template.name))
     for param in template.params:
-        start = cursor + 1
-        cursor = start + len(str(param))
         name_text, raw = str(param.name), str(param.value)
+        start = cursor + 1
+        cursor = start + (len(name_text) + 1 if param.showkey else 0) + len(raw)  # str(param)
         value_start = start + (len(name_text) + 1 if param.showkey else 0)
         name_at = (start + len(name_text) - len(name_text.lstrip(PHP_SPACE)) if param.showkey
                    else start)

@@ -19,6 +19,7 @@ Results go to benchmarks/results/ (git-ignored): latest.json and latest.md.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import hashlib
 import json
@@ -341,10 +342,13 @@ def _written(target: Path, import_file: bool, started: str) -> tuple[int, str]:
     """The pages a run wrote (files, or pages of the import file) and a digest of them (the
     run's start time, which dates the pages an import file creates, left out)."""
     tree = hashlib.sha256()
-    if import_file:
-        data = target.read_bytes() if target.exists() else b""
-        tree.update(data.replace(started.encode(), b"") if started else data)
-        return data.count(b"<page>"), tree.hexdigest()[:16]
+    if import_file:  # line by line: the file is big, and this process's memory is inherited
+        pages, stamp = 0, started.encode()  # by the next run's (its peak RSS: fork, exec)
+        with open(target, "rb") if target.exists() else contextlib.nullcontext([]) as lines:
+            for line in lines:
+                pages += line.strip() == b"<page>"
+                tree.update(line.replace(stamp, b"") if stamp else line)
+        return pages, tree.hexdigest()[:16]
     files = sorted(target.glob("*.wiki"))
     for p in files:
         tree.update(p.name.encode() + b"\0" + p.read_bytes())

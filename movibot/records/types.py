@@ -231,10 +231,10 @@ def read_value(kind: str, raw: str | Wikicode, choices: tuple[str, ...] = (),
 
 
 # A value of plain text (values.plain_value) reads the same on every page that has it: its
-# Reading is kept (for the built-in types, whose readers see only its text), a few thousand.
+# Reading is kept (for the built-in types, whose readers see only its text), a thousand.
 _BUILT_IN = dict(VALUE_TYPES)
 _PLAIN_READINGS: dict[tuple[str, str, tuple[str, ...], bool, bool], Reading] = {}
-_PLAIN_KEPT = 4096
+_PLAIN_KEPT = 1024  # about 350 kB
 
 
 def render_value(spec: FieldSpec, value: object) -> str:

@@ -9,6 +9,7 @@ Everything is made here and talks only to 127.0.0.1: seeded synthetic lieu pages
 imported into a throwaway MediaWiki (tests/wikiserver.py, importDump), and each tool gets its own
 fresh copy of that wiki. Requests are counted by the server (php -S's access log), edits by the
 wiki (the bot's contributions), wall time and peak RSS around each tool's own process (os.wait4).
+The dump runs write a folder and, with --jobs 1, an import file (`--out OUT.xml`) too.
 The dump part also measures the parse-only floor of the dump's pages and counts movibot's
 tokenizer passes per page (parsing.py). movibot is always this interpreter's: `sys.executable -m
 movibot`, run from the repository, never a `movibot` found on PATH.
@@ -18,6 +19,7 @@ Results go to benchmarks/results/ (git-ignored): latest.json and latest.md.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import hashlib
 import json
@@ -301,33 +303,34 @@ def choose_output(where: str, pages: int) -> None:
         OUTPUT.update(dir=None, name=f"disk ({tempfile.gettempdir()})")
 
 
-def bench_dump(dump: Path, pages: int, jobs: int, count: Path | None = None
-               ) -> dict[str, Any]:
-    """`movibot run --site dump:FILE --out DIR --jobs N`: pages per second and peak RSS.
+def bench_dump(dump: Path, pages: int, jobs: int, count: Path | None = None,
+               import_file: bool = False) -> dict[str, Any]:
+    """`movibot run --site dump:FILE --out DIR --jobs N` (`--out DIR/out.xml` with
+    `import_file`: one MediaWiki import file): pages per second and peak RSS.
 
     With `count`, the run goes through `parsing.py count` (tokenizer passes counted into that
     file; --jobs 1 only: the workers of --jobs 2 are other processes)."""
     out = Path(tempfile.mkdtemp(prefix="movibench-out-", dir=OUTPUT["dir"]))
-    args = ["run", "-q", "--site", f"dump:{dump}", "--out", str(out), "--jobs", str(jobs)]
+    target = out / "out.xml" if import_file else out
+    args = ["run", "-q", "--site", f"dump:{dump}", "--out", str(target), "--jobs", str(jobs)]
     try:
         result = measure([*PARSING, "count", str(count), *args] if count else [*MOVIBOT, *args])
-        report_file = out / "report.json"
-        counts = json.loads(report_file.read_text())["counts"] if report_file.exists() else {}
-        files = sum(1 for p in out.iterdir() if p.suffix == ".wiki")
-        tree = hashlib.sha256()
-        for p in sorted(out.glob("*.wiki")):
-            tree.update(p.name.encode() + b"\0" + p.read_bytes())
+        report_file = out / ("out.xml.report.json" if import_file else "report.json")
+        doc = json.loads(report_file.read_text()) if report_file.exists() else {}
+        counts = doc.get("counts", {})
+        files, digest = _written(target, import_file, doc.get("started") or "")
     finally:
         shutil.rmtree(out, ignore_errors=True)
-    row = {"pages": pages, "jobs": jobs, "wall_s": round(result.wall_s, 2),
+    row = {"pages": pages, "jobs": jobs, "output": "import file" if import_file else "folder",
+           "wall_s": round(result.wall_s, 2),
            "cpu_s": round(result.cpu_s, 2), "load": round(result.load, 2),
            "others": round(result.others, 2), "pages_per_s": round(pages / result.wall_s, 1),
            "peak_rss_mb": round(result.peak_rss_mb, 1), "exit_code": result.exit_code,
-           "files": files, "counts": counts, "output_digest": tree.hexdigest()[:16]}
+           "files": files, "counts": counts, "output_digest": digest}
     if result.exit_code not in (0, 1) or not counts:  # a crash exits 1 too, without report
         row["error"] = result.stderr[-1500:] or f"exit {result.exit_code}, no report.json"
-    print(f"  dump {pages:6} pages --jobs {jobs}{' (counted)' if count else ''}: "
-          f"{result.wall_s:7.1f} s {row['pages_per_s']:7.1f} pages/s "
+    print(f"  dump {pages:6} pages --jobs {jobs}{' (counted)' if count else ''} "
+          f"{row['output']:11}: {result.wall_s:7.1f} s {row['pages_per_s']:7.1f} pages/s "
           f"{result.peak_rss_mb:6.1f} MB, other processes {result.others:.1f} cores, "
           f"exit {result.exit_code}", flush=True)
     if "error" in row:
@@ -335,13 +338,30 @@ def bench_dump(dump: Path, pages: int, jobs: int, count: Path | None = None
     return row
 
 
+def _written(target: Path, import_file: bool, started: str) -> tuple[int, str]:
+    """The pages a run wrote (files, or pages of the import file) and a digest of them (the
+    run's start time, which dates the pages an import file creates, left out)."""
+    tree = hashlib.sha256()
+    if import_file:  # line by line: the file is big, and this process's memory is inherited
+        pages, stamp = 0, started.encode()  # by the next run's (its peak RSS: fork, exec)
+        with open(target, "rb") if target.exists() else contextlib.nullcontext([]) as lines:
+            for line in lines:
+                pages += line.strip() == b"<page>"
+                tree.update(line.replace(stamp, b"") if stamp else line)
+        return pages, tree.hexdigest()[:16]
+    files = sorted(target.glob("*.wiki"))
+    for p in files:
+        tree.update(p.name.encode() + b"\0" + p.read_bytes())
+    return len(files), tree.hexdigest()[:16]
+
+
 def fastest(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The fastest run of each (pages, --jobs), with every run's wall time (`runs_wall_s`);
+    """The fastest run of each (pages, --jobs, output), with every run's wall time (`runs_wall_s`);
     its output digest is "differs" when the runs did not all write the same files."""
-    kept: dict[tuple[int, int], dict[str, Any]] = {}
+    kept: dict[tuple[int, int, str], dict[str, Any]] = {}
     for row in rows:
-        key = (row["pages"], row["jobs"])
-        same = [r for r in rows if (r["pages"], r["jobs"]) == key]
+        key = (row["pages"], row["jobs"], row["output"])
+        same = [r for r in rows if (r["pages"], r["jobs"], r["output"]) == key]
         best = min(same, key=lambda r: (bool(r.get("error")), r["wall_s"]))
         best["runs_wall_s"] = [r["wall_s"] for r in same]
         if len({r["output_digest"] for r in same}) > 1:
@@ -391,17 +411,20 @@ def bench_tokenizer(dump: Path, pages: int, reference: dict[str, Any]) -> dict[s
 
 def dump_summary(results: dict[str, Any]) -> None:
     """The floor, --jobs 1 and --jobs 2 side by side, and their ratios (printed)."""
-    floor, rows = results.get("floor"), results["dump"]
-    one = next((r for r in rows if r["jobs"] == 1 and floor and r["pages"] == floor["pages"]),
-               None)
-    two = next((r for r in rows if r["jobs"] == 2 and one and r["pages"] == one["pages"]), None)
+    floor, one, two, xml = report.floor_rows(results)
     if floor is None or one is None:
         return
     print(f"  {floor['pages']} pages: floor {floor['pages_per_s']:.0f} pages/s, --jobs 1 "
           f"{one['pages_per_s']:.0f}" + (f", --jobs 2 {two['pages_per_s']:.0f}" if two else "")
+          + (f", --jobs 1 import file {xml['pages_per_s']:.0f}" if xml else "")
           + f" pages/s; --jobs 1 / floor {one['pages_per_s'] / floor['pages_per_s']:.2f}"
           + (f", --jobs 2 / --jobs 1 {two['pages_per_s'] / one['pages_per_s']:.2f}"
-             if two else ""), flush=True)
+             if two else "")
+          + (f", import file / floor {xml['pages_per_s'] / floor['pages_per_s']:.2f}"
+             if xml else ""), flush=True)
+    for target, figures, holds in report.dump_targets(results):
+        print(f"  {'holds' if holds else 'FAILS' if holds is False else 'n/a  '}  {target}: "
+              f"{figures}", flush=True)
 
 
 # -- the machine -----------------------------------------------------------------------------
@@ -509,8 +532,9 @@ def main() -> int:
         if not args.no_dump:
             dump = data.write_dump(scratch / "dump-10k.xml", args.dump_pages, args.seed)
             results["floor"] = bench_floor(dump, args.dump_pages)
-            results["dump"] += fastest([bench_dump(dump, args.dump_pages, jobs)
-                                        for _ in range(max(1, args.repeat)) for jobs in (1, 2)])
+            results["dump"] += fastest([bench_dump(dump, args.dump_pages, jobs, import_file=xml)
+                                        for _ in range(max(1, args.repeat))
+                                        for jobs, xml in ((1, False), (2, False), (1, True))])
             results["tokenizer"] = bench_tokenizer(dump, args.dump_pages, results["dump"][0])
             dump_summary(results)
             dump.unlink()

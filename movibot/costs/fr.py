@@ -38,12 +38,11 @@ def format_number(
 ) -> str:
     """Return `1 234,50` (grouped by `sep`); `trim` drops trailing zeros, `signed` adds `+`."""
     rounded = round_half_up(value, places)
-    whole, _, decimals = format(rounded.copy_abs(), "f").partition(".")
+    whole, _, decimals = format(rounded, ",f").lstrip("-").partition(".")  # grouped by ","
     if trim:
         decimals = decimals.rstrip("0")
-    if len(whole) > 3:  # by slicing: int() refuses more than 4 300 digits
-        whole = sep.join(whole[max(0, i - 3):i] for i in range(len(whole) % 3 or 3,
-                                                                len(whole) + 1, 3))
+    if len(whole) > 3:
+        whole = whole.replace(",", sep)
     body = whole + ("," + decimals if decimals else "")
     if rounded < 0:
         return "-" + body

@@ -23,6 +23,7 @@ from mwparserfromhell.wikicode import Wikicode
 from movibot.costs.fr import NBSP, format_money, format_number, format_percent, format_surface
 from movibot.records.values import (
     Reading,
+    plain_value,
     read_bool,
     read_date,
     read_email,
@@ -227,7 +228,28 @@ def read_value(kind: str, raw: str | Wikicode, choices: tuple[str, ...] = (),
     """Read `raw` (text, or a parameter's value in the page's tree) as a value of type `kind`;
     lists split on commas unless told not to. With name=True a text value is read as a
     category name (values.read_name). Never raises for a known type."""
-    return VALUE_TYPES[kind].read(raw, ReadOptions(choices, commas, name))
+    value_type = VALUE_TYPES[kind]
+    text = plain_value(raw) if value_type is _BUILT_IN.get(kind) else None
+    if text is None:
+        return value_type.read(raw, ReadOptions(choices, commas, name))
+    key = (kind, text, choices, commas, name)
+    reading = _PLAIN_READINGS.get(key)
+    if reading is None:
+        if len(_PLAIN_READINGS) >= _PLAIN_KEPT:
+            _PLAIN_READINGS.clear()
+        reading = _PLAIN_READINGS[key] = value_type.read(raw, ReadOptions(choices, commas,
+                                                                          name))
+    if isinstance(reading.value, list):  # the caller's own list
+        return Reading(list(reading.value), reading.ok, reading.reason, reading.note,
+                       reading.alternative, reading.written)
+    return reading
+
+
+# A value of plain text (values.plain_value) reads the same on every page that has it: its
+# Reading is kept (for the built-in types, whose readers see only its text), a thousand.
+_BUILT_IN = dict(VALUE_TYPES)
+_PLAIN_READINGS: dict[tuple[str, str, tuple[str, ...], bool, bool], Reading] = {}
+_PLAIN_KEPT = 1024  # about 350 kB
 
 
 def render_value(spec: FieldSpec, value: object) -> str:

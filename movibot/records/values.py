@@ -179,6 +179,8 @@ def passed(raw: str | Wikicode, titles: bool = False) -> Passed:
     """
     if isinstance(raw, Wikicode):
         text, code = str(raw), raw
+        if _plain(code.nodes, text):  # what the walk would give, without the walk
+            return Passed(text, _INVISIBLE_RE.sub("", text), (), text)
     else:
         text = raw
         if not _MARKUP.search(raw):
@@ -189,6 +191,22 @@ def passed(raw: str | Wikicode, titles: bool = False) -> Passed:
     flat = _INVISIBLE_RE.sub("", "".join(flattener.out))
     return Passed(text, flat, tuple(flattener.atoms), wikitext, tuple(flattener.aside),
                   tuple(flattener.opaque), flattener.templates)
+
+
+def _plain(nodes: list[Node], text: str) -> bool:
+    """Whether a value's nodes are text only, with no `<` (a comment or tag left in a text
+    node) and no placeholder character: its flattening is then its text."""
+    return (all(type(n) is Text for n in nodes) and "<" not in text
+            and not _ATOMS.search(text))
+
+
+def plain_value(raw: str | Wikicode) -> str | None:
+    """The text of a value of the page's tree made of text only (no `<`, no placeholder
+    character): all any reader sees of it; None for another value, and for a str."""
+    if not isinstance(raw, Wikicode):
+        return None
+    text = str(raw)
+    return text if _plain(raw.nodes, text) else None
 
 
 class _Flattener:
@@ -357,6 +375,8 @@ def parse_french_number(text: str) -> Decimal | None:
     Spaces (normal, no-break, narrow no-break) and dots in groups of three separate thousands;
     the comma is the decimal mark (a lone dot followed by 1, 2 or 4+ digits is one too).
     """
+    if text.isdigit() and text.isascii():  # the common case: digits only
+        return Decimal(text)
     t = _INVISIBLE_RE.sub("", text).strip()
     for s in SPACES:
         t = t.replace(s, " ")

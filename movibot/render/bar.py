@@ -125,26 +125,37 @@ def _look(key: str) -> tuple[str, str]:
     return background, colour
 
 
+def _segment_style(key: str) -> str:
+    """A segment's style after its width (`; …`): the same for every bar."""
+    background, colour = _look(key)
+    style = f"; {_SEGMENT_STYLE}; {background}; color:{colour}"
+    return style + (f"; {_UNUSABLE_BORDER}" if key == "unusable" else "")
+
+
+def _legend_start(key: str) -> str:
+    """A legend item up to its text: the same for every bar."""
+    background, _ = _look(key)
+    border = _UNUSABLE_BORDER if key == "unusable" else _SWATCH_BORDER
+    return f'<li><span style="{_SWATCH_STYLE}; {border}; {background}"></span>'
+
+
+# What each segment's and legend item's markup holds whatever the numbers, made once.
+_SEGMENT_STYLES = {key: _segment_style(key) for key, *_ in GROUPS}
+_LEGEND_STARTS = {key: _legend_start(key) for key, *_ in GROUPS}
+
+
 def _segment(s: Segment) -> str:
-    background, colour = _look(s.key)
-    width = css_percent(s.width)
-    style = f"width:{width}; {_SEGMENT_STYLE}; {background}; color:{colour}"
-    if s.key == "unusable":
-        style += f"; {_UNUSABLE_BORDER}"
     text = ""
     if s.key == "unusable" and s.width >= HATCH_LABEL_MIN:
         text = f'<span style="{_TEXT_ON_HATCH}">{format_surface(s.surface)}</span>'
     elif s.key != "unusable" and s.width >= LABEL_MIN:
         text = format_surface(s.surface)
-    return (f'<div class="{BAR_CLASS}-{s.key}" style="{style}" title="{s.text}">'
-            f"{text}</div>")
+    return (f'<div class="{BAR_CLASS}-{s.key}" style="width:{css_percent(s.width)}'
+            f'{_SEGMENT_STYLES[s.key]}" title="{s.text}">{text}</div>')
 
 
 def _legend_item(s: Segment) -> str:
-    background, _ = _look(s.key)
-    border = _UNUSABLE_BORDER if s.key == "unusable" else _SWATCH_BORDER
-    return (f'<li><span style="{_SWATCH_STYLE}; {border}; {background}"></span>'
-            f"{s.text}</li>")
+    return f"{_LEGEND_STARTS[s.key]}{s.text}</li>"
 
 
 def render_bar(costs: CostResult) -> str:

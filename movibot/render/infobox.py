@@ -9,7 +9,8 @@ bar under « Modèle économique » (movibot.render.bar) holds only numbers and 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -65,9 +66,9 @@ def implied_by_field(fields: Mapping[str, Any], schema: Schema) -> dict[str, lis
     """Categories the record puts its page in, per field with a `category:` pattern: only from
     plain values (see category_from; the others are W111 in the record's check)."""
     out: dict[str, list[str]] = {}
-    for spec in schema.fields:
+    for spec in _layout(schema).category_fields:
         values = fields.get(spec.name)
-        if not spec.category or values is None:
+        if values is None:
             continue
         names = out.setdefault(spec.name, [])
         for v in values if isinstance(values, list) else [values]:
@@ -77,53 +78,99 @@ def implied_by_field(fields: Mapping[str, Any], schema: Schema) -> dict[str, lis
     return out
 
 
-def implied_categories(fields: Mapping[str, Any], schema: Schema) -> list[str]:
-    """Categories the record puts its page in (from fields with `category:`), in order."""
-    return list(dict.fromkeys(c for cats in implied_by_field(fields, schema).values()
-                              for c in cats))
+def implied_categories(fields: Mapping[str, Any], schema: Schema,
+                       by_field: Mapping[str, list[str]] | None = None) -> list[str]:
+    """Categories the record puts its page in (from fields with `category:`), in order;
+    `by_field`: implied_by_field's answer when the caller has it."""
+    if by_field is None:
+        by_field = implied_by_field(fields, schema)
+    return list(dict.fromkeys(c for cats in by_field.values() for c in cats))
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """What an infobox of a schema's records always holds, made once per schema: the field
+    rows as `(spec, "|-\n! Label\n| ")` (the value follows), in the main part, in the model
+    part (shares and revenues) and its revenues, and the fields with a `category:`."""
+
+    rows: tuple[tuple[FieldSpec, str], ...]
+    model_rows: tuple[tuple[FieldSpec, str], ...]
+    revenue_rows: tuple[tuple[FieldSpec, str], ...]
+    category_fields: tuple[FieldSpec, ...]
+
+
+_LAYOUTS: dict[int, tuple[Schema, _Layout]] = {}
+
+
+def _layout(schema: Schema) -> _Layout:
+    """The schema's _Layout (kept for the schemas in use: a few per run)."""
+    kept = _LAYOUTS.get(id(schema))
+    if kept is not None and kept[0] is schema:
+        return kept[1]
+    if len(_LAYOUTS) > 64:
+        _LAYOUTS.clear()
+
+    def rows(keep: Callable[[str], bool]) -> tuple[tuple[FieldSpec, str], ...]:
+        return tuple((spec, "\n".join(_row(escape(spec.label), ""))) for spec in schema.fields
+                     if keep(spec.name))
+
+    layout = _Layout(rows(lambda name: name not in _MODEL_FIELDS and name != "nom"),
+                     rows(lambda name: name in _MODEL_FIELDS),
+                     rows(lambda name: name in REVENUE_FIELDS),
+                     tuple(spec for spec in schema.fields if spec.category))
+    _LAYOUTS[id(schema)] = (schema, layout)
+    return layout
 
 
 def render_infobox(
-    title: str, fields: Mapping[str, Any], schema: Schema, costs: CostResult | None = None
+    title: str, fields: Mapping[str, Any], schema: Schema, costs: CostResult | None = None,
+    implied: Sequence[str] | None = None,
 ) -> str:
-    """The infobox table (floated right) for a page, plus the category links the record implies.
+    """The infobox table (floated right) for a page, plus the category links the record implies
+    (`implied`: implied_categories' answer when the caller has it).
 
     The shares and revenues are shown in the cost model part, under `Modèle économique`; with
     a computed model, the surface split as a bar first (movibot.render.bar).
     """
+    layout = _layout(schema)
     nom = fields.get("nom")
     caption = nom if isinstance(nom, str) and nom.strip() else title
-    lines = [f"{{| {INFOBOX_STYLE}", f"|+ {escape(caption)}"]
-    for spec in schema.fields:
-        if spec.name not in _MODEL_FIELDS and spec.name != "nom":
-            lines += _field_row(spec, fields.get(spec.name))
-    lines += _model_section(fields, schema, costs)
-    lines.append("|}")
-    lines += [f"[[Catégorie:{c}]]" for c in implied_categories(fields, schema)]
+    lines = [_HEAD, f"|+ {escape(caption)}", *_field_rows(layout.rows, fields),
+             *_model_section(fields, layout, costs), "|}"]
+    if implied is None:
+        implied = implied_categories(fields, schema)
+    lines += [f"[[Catégorie:{c}]]" for c in implied]
     return "\n".join(lines) + "\n"
+
+
+_HEAD = f"{{| {INFOBOX_STYLE}"
 
 
 def _row(label: str, value: str) -> list[str]:
     return ["|-", f"! {label}", f"| {value}"]
 
 
-def _field_row(spec: FieldSpec, value: Any) -> list[str]:
-    text = format_value(spec, value)
-    return _row(escape(spec.label), text) if text else []
+def _field_rows(rows: Sequence[tuple[FieldSpec, str]], fields: Mapping[str, Any]
+                ) -> list[str]:
+    """The rows of the fields that have a value (one string a row, its lines joined)."""
+    out = []
+    for spec, head in rows:
+        value = fields.get(spec.name)
+        if value is not None:
+            text = format_value(spec, value)
+            if text:
+                out.append(head + text)
+    return out
 
 
-def _model_section(fields: Mapping[str, Any], schema: Schema, costs: CostResult | None
+def _model_section(fields: Mapping[str, Any], layout: _Layout, costs: CostResult | None
                    ) -> list[str]:
     """The `Modèle économique` rows: the computed model (the surface bar first, right under
     the heading), else the shares as given."""
-    def given(names: tuple[str, ...]) -> list[str]:
-        return [line for spec in schema.fields if spec.name in names
-                for line in _field_row(spec, fields.get(spec.name))]
-
     if costs is None:
-        rows = given(SHARE_FIELDS + REVENUE_FIELDS)
+        rows = _field_rows(layout.model_rows, fields)
         return ["|-", f'! colspan="2" | {MODEL_HEADING}', *rows] if rows else []
-    rows = _model_rows(costs, given(REVENUE_FIELDS))
+    rows = _model_rows(costs, _field_rows(layout.revenue_rows, fields))
     return rows[:2] + bar_rows(costs) + rows[2:]  # rows[:2]: the heading's "|-" and cell
 
 

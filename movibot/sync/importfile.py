@@ -12,6 +12,7 @@ not written: `write` gives the problem (E605) and the file stays well formed.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import IO
@@ -38,13 +39,21 @@ def escape(text: str) -> str:
     return text.replace("\r", "&#13;") if "\r" in text else text
 
 
+_BASE36 = "0123456789abcdefghijklmnopqrstuvwxyz"
+_BASE36_PAIRS = tuple(a + b for a in _BASE36 for b in _BASE36)  # two digits at a time
+
+
 def base36(digest: bytes) -> str:
     """A SHA-1 digest as MediaWiki's rev_sha1: base 36, 31 digits."""
-    number, digits = int.from_bytes(digest, "big"), []
+    number, pairs = int.from_bytes(digest, "big"), []
     while number:
-        number, digit = divmod(number, 36)
-        digits.append("0123456789abcdefghijklmnopqrstuvwxyz"[digit])
-    return "".join(reversed(digits)).rjust(31, "0")
+        number, pair = divmod(number, 36 * 36)
+        pairs.append(_BASE36_PAIRS[pair])
+    return "".join(reversed(pairs)).lstrip("0").rjust(31, "0")
+
+
+# A timestamp as MediaWiki writes it, of a year strftime writes with four digits.
+_PLAIN_STAMP = re.compile(r"[1-9]\d{3}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
 
 
 def revision_time(page: Page, started: str) -> str:
@@ -52,6 +61,13 @@ def revision_time(page: Page, started: str) -> str:
     `started`."""
     if not page.exists or not page.timestamp:
         return started
+    stamp = page.timestamp.strip()
+    if _PLAIN_STAMP.fullmatch(stamp) and stamp[17:19] < "59":  # the usual case: +1 s in place
+        try:
+            datetime.fromisoformat(stamp[:19])  # a real date and time
+        except ValueError:
+            return started
+        return f"{stamp[:17]}{int(stamp[17:19]) + 1:02d}Z"
     try:
         base = datetime.fromisoformat(page.timestamp.strip().replace("Z", "+00:00"))
     except ValueError:

@@ -317,16 +317,25 @@ class SpilledOutcomes:
 
 class RowStore:
     """The members rows of the planned pages, in a temporary SQLite file: by category, in the
-    order the members tables show them, plus the distinct shapes category_specs needs."""
+    order the members tables show them, plus the distinct shapes category_specs needs.
+
+    Rows are written in batches of BATCH. A page seen again gets a new version: its earlier
+    members entries stay in the file but no longer match its row, so every query joins on
+    the title and the version (no look-up before each insert)."""
+
+    BATCH = 500
 
     def __init__(self) -> None:
         self._dir = tempfile.TemporaryDirectory(prefix="movibot-rows-")
         self._db = sqlite3.connect(Path(self._dir.name) / "rows.sqlite")
         self._db.executescript(
             "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-8000;"
-            "CREATE TABLE rows (title TEXT PRIMARY KEY, sort TEXT, data TEXT, line TEXT);"
-            "CREATE TABLE members (category TEXT, sort TEXT, title TEXT);")
-        self._shapes: dict[str, MemberRow] = {}
+            "CREATE TABLE rows (title TEXT PRIMARY KEY, version INTEGER, data BLOB, line TEXT);"
+            "CREATE TABLE members (category TEXT, sort TEXT, title TEXT, version INTEGER);")
+        self._shapes: dict[tuple[Any, ...], MemberRow] = {}
+        self._rows: list[tuple[str, int, bytes, str]] = []
+        self._members: list[tuple[str, str, str, int]] = []
+        self._written = 0  # rows written to the file so far
 
     def __enter__(self) -> RowStore:
         return self
@@ -338,40 +347,52 @@ class RowStore:
     def add(self, title: str, row: MemberRow, line: str) -> None:
         """Store (or replace) a page's row and its members line."""
         sort = members_order(row)[0]  # then the title
-        if self._db.execute("SELECT 1 FROM rows WHERE title = ?", (title,)).fetchone():
-            self._db.execute("DELETE FROM members WHERE title = ?", (title,))  # seen twice
-        self._db.execute("INSERT OR REPLACE INTO rows VALUES (?, ?, ?, ?)",
-                         (title, sort, json.dumps(row.to_json(), ensure_ascii=False), line))
-        self._db.executemany("INSERT INTO members VALUES (?, ?, ?)",
-                             [(c, sort, title) for c in row.categories])
-        shape = MemberRow("", row.kind, categories=row.categories, implied=row.implied)
-        key = json.dumps([row.kind, row.categories, sorted(row.implied.items())])
-        self._shapes.setdefault(key, shape)
+        version = len(self._rows) + self._written
+        self._rows.append((title, version, pickle.dumps(row, pickle.HIGHEST_PROTOCOL), line))
+        self._members += [(c, sort, title, version) for c in row.categories]
+        key = (row.kind, row.categories, tuple(sorted((k, tuple(v))
+                                                      for k, v in row.implied.items())))
+        if key not in self._shapes:
+            self._shapes[key] = MemberRow("", row.kind, categories=row.categories,
+                                          implied=row.implied)
+        if len(self._rows) >= self.BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        self._db.executemany("INSERT OR REPLACE INTO rows VALUES (?, ?, ?, ?)", self._rows)
+        self._db.executemany("INSERT INTO members VALUES (?, ?, ?, ?)", self._members)
+        self._written += len(self._rows)
+        self._rows.clear()
+        self._members.clear()
 
     def specs(self, sources: Sequence[Source]) -> list[CategorySpec]:
         """category_specs over the distinct row shapes: names and descriptions, no rows."""
+        self._flush()
         self._db.execute("CREATE INDEX IF NOT EXISTS by_category "
                          "ON members (category, sort, title)")
         specs = category_specs(sources, self._shapes.values())
         return [dataclasses.replace(s, rows=()) for s in specs]
 
+    _JOIN = ("FROM members m JOIN rows r ON r.title = m.title AND r.version = m.version "
+             "WHERE m.category = ?")
+
     def count(self, category: str) -> int:
-        return int(self._db.execute("SELECT count(*) FROM members WHERE category = ?",
-                                    (category,)).fetchone()[0])
+        self._flush()
+        return int(self._db.execute(f"SELECT count(*) {self._JOIN}", (category,)).fetchone()[0])
 
     def members(self, category: str) -> Iterator[MemberRow]:
         """The rows of a category, in members-table order."""
-        cursor = self._db.execute(
-            "SELECT r.data FROM members m JOIN rows r ON r.title = m.title "
-            "WHERE m.category = ? ORDER BY m.sort, m.title", (category,))
+        self._flush()
+        cursor = self._db.execute(f"SELECT r.data {self._JOIN} ORDER BY m.sort, m.title",
+                                  (category,))
         for (data,) in cursor:
-            yield MemberRow.from_json(json.loads(data))
+            yield pickle.loads(data)
 
     def lines(self, category: str) -> Iterator[str]:
         """The members lines of a category, in members-table order."""
-        cursor = self._db.execute(
-            "SELECT r.line FROM members m JOIN rows r ON r.title = m.title "
-            "WHERE m.category = ? ORDER BY m.sort, m.title", (category,))
+        self._flush()
+        cursor = self._db.execute(f"SELECT r.line {self._JOIN} ORDER BY m.sort, m.title",
+                                  (category,))
         for (line,) in cursor:
             yield line
 
@@ -487,7 +508,21 @@ def write_report(report: Report, path: Path) -> None:
         f.write(before)
         f.write("[" if report.outcomes else "[]")
         for i, outcome in enumerate(report.outcomes):
-            entry = json.dumps(page_json(outcome), ensure_ascii=False, indent=2, sort_keys=True)
-            f.write(("," if i else "") + "\n    " + entry.replace("\n", "\n    "))
+            f.write(("," if i else "") + "\n    " + _entry(page_json(outcome)))
         f.write("\n  ]" if report.outcomes else "")
         f.write(after + "\n")
+
+
+def _entry(doc: dict[str, Any]) -> str:
+    """A page's entry of report.json, indented as in the report: json.dumps(doc, indent=2,
+    sort_keys=True), written directly for the usual entry, one without problems."""
+    if doc["problems"] or set(doc) != _ENTRY_KEYS:
+        text = json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True)
+        return text.replace("\n", "\n    ")
+    message, status, title = (json.dumps(doc[k], ensure_ascii=False)
+                              for k in ("message", "status", "title"))
+    return (f'{{\n      "message": {message},\n      "problems": [],\n      "status": {status},'
+            f'\n      "title": {title}\n    }}')
+
+
+_ENTRY_KEYS = {"message", "problems", "status", "title"}

@@ -80,29 +80,35 @@ def plan_reading(reading: Reading, user: str, force: bool) -> PagePlan:
             reading=reading)
     if source is None:
         return PagePlan(page.title, None, reading=reading)
-    edit, outcome = plan_page(reading, user=user, force=force)
+    by_field = implied_by_field(reading.record.fields, source.schema)  # once for both
+    edit, outcome = plan_page(reading, user=user, force=force, by_field=by_field)
     if not reading.listed:
         return PagePlan(page.title, None, edit, outcome, reading=reading)
-    return PagePlan(page.title, source.config.name, edit, outcome, members_entry(reading),
-                    reading)
+    return PagePlan(page.title, source.config.name, edit, outcome,
+                    members_entry(reading, by_field), reading)
 
 
-def members_entry(reading: Reading) -> MemberRow:
-    """The page's members-table row; an invalid page gets its title only, in its source."""
+def members_entry(reading: Reading, by_field: dict[str, list[str]] | None = None
+                  ) -> MemberRow:
+    """The page's members-table row; an invalid page gets its title only, in its source.
+    `by_field`: implied_by_field's answer for the page, when the caller has it."""
     source = reading.source
     assert source is not None
     kind = source.schema.kind
     if reading.blocking:
         return members_row(reading.title, {}, None, kind, [source.category])
     fields = reading.record.fields
+    if by_field is None:
+        by_field = implied_by_field(fields, source.schema)
     return members_row(reading.title, fields, reading.costs, kind,
-                       [source.category, *implied_categories(fields, source.schema)],
-                       implied_by_field(fields, source.schema))
+                       [source.category, *implied_categories(fields, source.schema, by_field)],
+                       by_field)
 
 
-def plan_page(reading: Reading, *, user: str, force: bool = False
-              ) -> tuple[Edit | None, Outcome]:
-    """The infobox edit for a read lieu or fiche page, or why there is none."""
+def plan_page(reading: Reading, *, user: str, force: bool = False,
+              by_field: dict[str, list[str]] | None = None) -> tuple[Edit | None, Outcome]:
+    """The infobox edit for a read lieu or fiche page, or why there is none (`by_field`:
+    implied_by_field's answer for the page, when the caller has it)."""
     page, tree, record, found = reading.page, reading.tree, reading.record, reading.problems
     assert reading.schema is not None
     if not bots_allowed(tree, user, TASK):
@@ -112,7 +118,9 @@ def plan_page(reading: Reading, *, user: str, force: bool = False
         first = refused_for[0]
         why = Msg("{code} {message}", code=first.code, message=first.message)
         return None, Outcome(page.title, Status.INVALID, found, why)
-    content = render_infobox(page.title, record.fields, reading.schema, reading.costs)
+    implied = None if by_field is None else implied_categories(record.fields, reading.schema,
+                                                              by_field)
+    content = render_infobox(page.title, record.fields, reading.schema, reading.costs, implied)
     if reading.bot_category is not None:  # x-wiki.add_category: in the block
         content = content.rstrip("\n") + f"\n[[{CATEGORY_NS}{reading.bot_category}]]\n"
     try:

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from movibot.records import values
 from movibot.records.types import VALUE_TYPES
 from movibot.records.values import (
     Reading,
@@ -21,6 +23,7 @@ from movibot.records.values import (
     read_url,
     read_value,
 )
+from movibot.wikitext.tree import wikicode
 
 NBSP = "\u00a0"
 NNBSP = "\u202f"
@@ -315,3 +318,28 @@ def test_read_value_dispatches_on_kind():
 def test_readers_never_raise_and_say_why_when_they_fail(kind, raw):
     reading = read_value(kind, raw)
     assert reading.ok or (reading.value == raw.strip() and reading.reason)
+
+
+# Values of plain text: read without the walk, and their readings kept
+
+
+@pytest.mark.parametrize("text", ["Lyon", " 1 700 m² ", "a, b; c\n* d", "x\u200by", "",
+                                  "a = b", "L'atelier"])
+def test_a_plain_value_of_the_tree_is_passed_as_the_walk_passes_it(text, monkeypatch):
+    shortcut = values.passed(wikicode(text))
+    monkeypatch.setattr(values, "_plain", lambda nodes, text: False)
+    assert shortcut == values.passed(wikicode(text))
+
+
+def test_a_list_read_again_is_the_readers_own():
+    first = read_value("list", wikicode("Atelier, Coworking"))
+    first.value.append("changed by its reader")
+    assert read_value("list", wikicode("Atelier, Coworking")).value == ["Atelier", "Coworking"]
+
+
+def test_a_type_replaced_in_the_registry_reads_with_its_own_reader(monkeypatch):
+    assert read_value("text", wikicode("Lyon")).value == "Lyon"
+    upper = dataclasses.replace(VALUE_TYPES["text"],
+                                read=lambda raw, options: Reading(str(raw).upper()))
+    monkeypatch.setitem(VALUE_TYPES, "text", upper)
+    assert read_value("text", wikicode("Lyon")).value == "LYON"

@@ -14,7 +14,7 @@ from commandline import Cli
 from test_offline import files, make_dump
 
 from movibot.sites.base import Page
-from movibot.sync.importfile import ImportFile
+from movibot.sync.importfile import ImportFile, revision_time
 from movibot.wikitext.titles import title_to_filename
 
 Q = "{http://www.mediawiki.org/xml/export-0.11/}"
@@ -147,3 +147,17 @@ def test_an_out_folder_that_is_a_file_is_refused(cli: Cli, tmp_path: Path) -> No
     assert (result.exit_code, result.output) == (
         2, f"Error: --out {out} is a file: give a new or empty folder\n")
     assert out.read_text(encoding="utf-8") == "à garder"
+
+
+@pytest.mark.parametrize(("timestamp", "dated"), [
+    ("2024-01-02T00:00:00Z", "2024-01-02T00:00:01Z"),
+    (" 2024-01-02T10:20:58Z", "2024-01-02T10:20:59Z"),
+    ("2024-12-31T23:59:59Z", "2025-01-01T00:00:00Z"),
+    ("2024-02-29T23:59:59Z", "2024-03-01T00:00:00Z"),
+    ("2023-02-29T10:00:00Z", "STARTED"),
+    ("2024-01-02T24:00:00Z", "STARTED"),
+    ("not a date", "STARTED"),
+])
+def test_a_revision_is_dated_a_second_after_its_base(timestamp: str, dated: str) -> None:
+    page = Page("Lieu", "text", exists=True, timestamp=timestamp)
+    assert revision_time(page, "STARTED") == dated

@@ -163,3 +163,17 @@ def test_a_big_table_streamed_into_an_import_file_is_the_in_memory_text(n: int) 
     writer.finish()
     texts = [t.text for t in ET.fromstring(file.getvalue()).iter(f"{{{SCHEMA}}}text")]
     assert (outcome, texts) == (in_memory(old, n)[0], [in_memory(old, n)[1]])
+
+
+@pytest.mark.parametrize("batch", [1, 2, 500])
+def test_a_page_kept_twice_is_listed_once_with_its_last_row(batch: int,
+                                                           monkeypatch: pytest.MonkeyPatch
+                                                           ) -> None:
+    monkeypatch.setattr(offline.RowStore, "BATCH", batch)
+    with offline.RowStore() as store:
+        store.add("A", MemberRow("A", "lieu", categories=("X", "Y")), "A first")
+        store.add("B", MemberRow("B", "lieu", categories=("Y",)), "B")
+        store.add("A", MemberRow("A", "lieu", categories=("X",)), "A again")
+        assert (list(store.lines("X")), list(store.lines("Y"))) == (["A again"], ["B"])
+        assert (store.count("X"), store.count("Y")) == (1, 1)
+        assert [r.title for r in store.members("Y")] == ["B"]

@@ -23,8 +23,9 @@ from movibot.problems import Fix, Problem
 from movibot.records.schema import FieldSpec
 from movibot.records.types import read_value
 from movibot.records.values import Reading
+from movibot.wikitext.preprocessor import PHP_SPACE
 from movibot.wikitext.titles import fold
-from movibot.wikitext.tree import PHP_SPACE, Arg, drop_inclusion_tags, hidden_ranges
+from movibot.wikitext.tree import Arg, drop_inclusion_tags, hidden_ranges
 
 
 def written_problems(arg: Arg, spec: FieldSpec, reading: Reading, text: str, where: str,

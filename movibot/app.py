@@ -583,10 +583,14 @@ def without_lint_errors(plan: Any, sources: Sequence[Source]) -> Any:
         if not found:
             kept.append((file, edit, status))
             continue
-        more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+        more = Msg(" (and {n} more)", n=len(found) - 1) if len(found) > 1 else ""
+        first = found[0]
+        shown = Msg("{path}:{line}:{col}: {severity} {code} {message}", path=first.path,
+                    line=first.line, col=first.col, severity=Msg(first.severity.value),
+                    code=first.code, message=first.message)
         not_pushed.append(FileOutcome(file.path, file.title, Status.INVALID,
-                                      Msg("{value}{more}; fix it, or push with --no-lint",
-                                          value=found[0].format(), more=more)))
+                                      Msg("{problem}{more}; fix it, or push with --no-lint",
+                                          problem=shown, more=more)))
     return dataclasses.replace(plan, edits=tuple(kept), settled=plan.settled + tuple(not_pushed))
 
 

@@ -266,14 +266,14 @@ def _lint(doc: dict[str, Any], path: Path) -> dict[str, tuple[str, ...]]:
 def _check_key(path: Path, key: str, value: Any) -> None:
     if key not in KEY:
         close = difflib.get_close_matches(key, list(KEY), n=1)
-        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        hint = Msg(" (did you mean '{close}'?)", close=close[0]) if close else ""
         raise ConfigError(Msg("{path}: unknown key '{key}'{hint}",
                               path=path, key=key, hint=hint))
     spec = KEY[key]
     if value is None:
         return
     if (isinstance(value, bool) and spec.kind is not bool) or not isinstance(value, spec.kind):
-        got = "" if spec.secret else f", got {value!r}"
+        got = "" if spec.secret else Msg(", got {value!r}", value=value)
         raise ConfigError(Msg("{path}: key '{key}' must be {words}{got}",
                               path=path, key=key, words=spec.words, got=got))
     if spec.minimum and isinstance(value, (int, float)) and value < 0:

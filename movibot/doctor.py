@@ -222,7 +222,7 @@ def templatedata_check(title: str, differences: Sequence[str]) -> Check:
     name = f"template {title}"
     if not differences:
         return Check(name, True, Msg("its TemplateData agrees with the schema"))
-    more = f" (and {len(differences) - 1} more)" if len(differences) > 1 else ""
+    more = Msg(" (and {n} more)", n=len(differences) - 1) if len(differences) > 1 else ""
     return Check(name, False, Msg("{value}{more}; see movibot schema check",
                                   value=differences[0], more=more))
 

@@ -259,7 +259,7 @@ def _category_problem(r: Reading) -> list[Problem]:
     """E301: the page calls a source's template outside its category, or is in no category."""
     if r.membership is Membership.DISCOVERED and r.source is not None:
         schema = r.source.schema
-        tail = " (the bot adds it in its block)" if schema.add_category else ""
+        tail = Msg(" (the bot adds it in its block)") if schema.add_category else ""
         return [Problem("E301", Msg("page calls {{{{{template}}}}} but is not in "
                                     "Catégorie:{category}{tail}",
                                     template=schema.template, category=r.source.category,

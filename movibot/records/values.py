@@ -428,10 +428,11 @@ def ambiguity(text: str) -> tuple[str, Decimal] | None:
     comma = _french_decimal(decimal)
     words = ("minus " if sign == "-" else "") + _words(int(whole + frac))
     if mark == ",":
-        return (f"{t!r} read as {comma} (a decimal comma); write {grouped} for {words}",
-                thousands)
-    return (f"{t!r} read as {grouped} (a dot between thousands); write {grouped} for {words}, "
-            f"or {comma} for a decimal", decimal)
+        return (Msg("{t!r} read as {comma} (a decimal comma); write {grouped} for {words}",
+                    t=t, comma=comma, grouped=grouped, words=words), thousands)
+    return (Msg("{t!r} read as {grouped} (a dot between thousands); write {grouped} for "
+                "{words}, or {comma} for a decimal", t=t, grouped=grouped, words=words,
+                comma=comma), decimal)
 
 
 def _french_decimal(d: Decimal) -> str:

@@ -51,7 +51,7 @@ def name_spelling(arg: Arg, spec: FieldSpec, text: str, where: str, line: int, c
     spelling = next((s for s in spellings if fold(s) == folded), spec.param)
     shown = "".join(" " if c.isspace() else c for c in arg.name)
     odd = any(c.isspace() and c not in PHP_SPACE for c in arg.name)
-    note = " (with a no-break space)" if odd else ""
+    note = Msg(" (with a no-break space)") if odd else ""
     end = arg.name_at + len(arg.name)
     fix = Fix(arg.name_at, end, spelling) if text[arg.name_at:end] == arg.name else None
     return Problem("W206", Msg('parameter "{shown}"{note} is read as "{spelling}", but '

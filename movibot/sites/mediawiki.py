@@ -569,10 +569,11 @@ class MediaWikiSite:
                                     "changed since it was read; not saved", title=title,
                                     name=self.name))
         if code in ("articleexists", "missingtitle", "pagedeleted"):
-            what = "created" if code == "articleexists" else "deleted"
-            return EditConflict(Msg("{title}: the page was {what} on {name} since it "
-                                    "was read; not saved", title=title, what=what,
-                                    name=self.name))
+            if code == "articleexists":
+                return EditConflict(Msg("{title}: the page was created on {name} since it "
+                                        "was read; not saved", title=title, name=self.name))
+            return EditConflict(Msg("{title}: the page was deleted on {name} since it was "
+                                    "read; not saved", title=title, name=self.name))
         if code == "readonly":
             reason = error.get("readonlyreason") or info
             return ReadOnly(Msg("the wiki at {name} is read-only: {reason}",
@@ -702,8 +703,8 @@ class MediaWikiSite:
         if not isinstance(answer, dict):
             if read:
                 raise _Retry(f"{MALFORMED} (not an object)")
-            raise WikiError(Msg("the wiki at {name} {MALFORMED} (not an object)",
-                                name=self.name, MALFORMED=MALFORMED))
+            raise WikiError(Msg("the wiki at {name} sent a malformed answer (not an object)",
+                                name=self.name))
         if "warnings" in answer:
             log.warning("the wiki at %s warns (action=%s): %s", self.name, action,
                         answer["warnings"])
@@ -735,8 +736,8 @@ class MediaWikiSite:
         except mwclient.errors.InvalidResponse:
             if read:
                 raise _Retry(f"{MALFORMED} (not JSON)") from None
-            raise WikiError(Msg("the wiki at {name} {MALFORMED} (not JSON)",
-                                name=self.name, MALFORMED=MALFORMED)) from None
+            raise WikiError(Msg("the wiki at {name} sent a malformed answer (not JSON)",
+                                name=self.name)) from None
         except mwclient.errors.APIDisabledError:
             raise WikiError(Msg("the API is disabled on the wiki at {name}",
                                 name=self.name)) from None

@@ -38,7 +38,7 @@ from requests.auth import AuthBase
 from movibot import redact
 from movibot.config import read_secret_file
 from movibot.errors import ConfigError, LoginError
-from movibot.i18n import Msg
+from movibot.i18n import N_, Msg
 
 OAUTH2_TOKEN_ENV = "MOVIBOT_OAUTH2_TOKEN"
 CONSUMER_KEY_ENV = "MOVIBOT_OAUTH_CONSUMER_KEY"
@@ -63,12 +63,15 @@ USERINFO = {"meta": "userinfo", "uiprop": "rights|groups"}
 NONCE_REUSED = "Nonce already used"  # MediaWiki T106066: a fresh nonce succeeds
 _VISIBLE_ASCII = re.compile(r"[\x21-\x7e]+")
 _HINTS = {
-    "mwoauth-invalid-authorization": "the wiki refused the OAuth credentials (a wrong or "
-    "revoked token or secret; for OAuth 1.0a also a clock more than 5 minutes off)",
-    "mwoauth-invalid-authorization-wrong-wiki": "the consumer was registered for another wiki",
-    "mwoauth-invalid-authorization-invalid-user": "the consumer's user does not exist here",
-    "mwoauth-invalid-authorization-blocked-user": "the consumer's user is blocked",
-    "mwoauth-invalid-authorization-not-approved": "the consumer is not approved (or not yours)",
+    "mwoauth-invalid-authorization": N_(
+        "the wiki refused the OAuth credentials (a wrong or revoked token or secret; for "
+        "OAuth 1.0a also a clock more than 5 minutes off)"),
+    "mwoauth-invalid-authorization-wrong-wiki": N_(
+        "the consumer was registered for another wiki"),
+    "mwoauth-invalid-authorization-invalid-user": N_("the consumer's user does not exist here"),
+    "mwoauth-invalid-authorization-blocked-user": N_("the consumer's user is blocked"),
+    "mwoauth-invalid-authorization-not-approved": N_(
+        "the consumer is not approved (or not yours)"),
 }
 
 # -- the two credentials -----------------------------------------------------------------------
@@ -296,7 +299,7 @@ def _strings(config_values: Mapping[str, object]) -> dict[str, str]:
         if value is None or value == "":
             continue
         if not isinstance(value, str):
-            what = "a string (a path)" if key in FILE_KEYS else "a string"
+            what = Msg("a string (a path)") if key in FILE_KEYS else Msg("a string")
             # the value may be a secret: never shown
             raise ConfigError(Msg("key '{key}' must be {what}", key=key, what=what))
         found[key] = value
@@ -334,10 +337,12 @@ def identity(answer: Mapping[str, Any], wiki: str,
     error = answer.get("error")
     if isinstance(error, Mapping):
         code, info = str(error.get("code", "")), str(error.get("info", ""))
-        hint = _HINTS.get(code, "the wiki refused the request")
-        message = f"OAuth login to {wiki} failed: {hint} ({code}: {info})"
+        hint = Msg(_HINTS.get(code, N_("the wiki refused the request")))
         known = auth.secrets() if isinstance(auth, (OAuth1, OAuth2)) else ()
-        raise LoginError(redact.redact(message, known))
+        raise LoginError(Msg("OAuth login to {wiki} failed: {hint} ({code}: {info})",
+                             wiki=redact.redact(str(wiki), known), hint=hint,
+                             code=redact.redact(str(code), known),
+                             info=redact.redact(str(info), known)))
     userinfo = (answer.get("query") or {}).get("userinfo") or {}
     if not userinfo.get("id") or "anon" in userinfo or not userinfo.get("name"):
         raise LoginError(Msg("OAuth login to {wiki} failed: the wiki answered as to an "

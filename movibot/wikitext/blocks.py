@@ -216,22 +216,26 @@ def _markers(text: str) -> list[_Marker]:
 
 def _check(text: str, marker: _Marker, body: str, *, closed: bool) -> _Marker:
     """The marker with its name and sha1 read, or with `error` saying why it is malformed."""
-    of = f" of block '{marker.name}'" if marker.name else ""
-    where = f"at line {marker.line}: {_excerpt(text[marker.start:marker.end])}"
+    of = Msg(" of block '{name}'", name=marker.name) if marker.name else ""
+    where = Msg("at line {line}: {excerpt}", line=marker.line,
+                excerpt=_excerpt(text[marker.start:marker.end]))
     begin, end = _BEGIN.match(body), _END.match(body)
     if not closed:
-        return replace(marker, error=f"unclosed movibot comment {where}")
+        return replace(marker, error=Msg("unclosed movibot comment {where}", where=where))
     if marker.kind == "begin" and not begin:
-        return replace(marker, error=f"malformed begin marker{of} {where} (expected "
-                                     "<!-- movibot:begin NAME sha1=<12 hex digits> -->)")
+        return replace(marker, error=Msg(
+            "malformed begin marker{of} {where} (expected <!-- movibot:begin NAME "
+            "sha1=<12 hex digits> -->)", of=of, where=where))
     if begin and not _LINE_END.match(text, marker.end):
-        return replace(marker, error=f"begin marker{of} at line {marker.line} must end its line")
+        return replace(marker, error=Msg("begin marker{of} at line {line} must end its line",
+                                         of=of, line=marker.line))
     if begin:
         return replace(marker, sha1=begin.group(2))
     if marker.kind == "end" and not end:
-        return replace(marker, error=f"malformed end marker{of} {where} "
-                                     "(expected <!-- movibot:end NAME -->)")
-    return marker if end else replace(marker, error=f"unknown movibot marker {where}")
+        return replace(marker, error=Msg("malformed end marker{of} {where} (expected "
+                                         "<!-- movibot:end NAME -->)", of=of, where=where))
+    return marker if end else replace(marker, error=Msg("unknown movibot marker {where}",
+                                                        where=where))
 
 
 def _close(end: _Marker, stack: _Stack, pairs: list[tuple[_Marker, _Marker]],

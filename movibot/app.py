@@ -77,9 +77,11 @@ def _dump_readings(path: str, sources: Sequence[Source]) -> Iterator[Reading]:
     source's template)."""
     from movibot.records.read import read_page
     from movibot.sites.dump import DumpSite
-    from movibot.sync.pages import source_pages
+    from movibot.sync.pages import named_sources, source_pages
 
-    for page in source_pages(DumpSite(path), sources):
+    site = DumpSite(path)
+    sources = named_sources(site, sources)  # calls read through the dump's template redirects
+    for page in source_pages(site, sources):
         reading = read_page(page, sources)
         if reading.source is not None:
             yield reading
@@ -557,7 +559,7 @@ def _push(files: list[LocalPage], site_spec: str | None, config: Config, *, dry_
     try:
         plan = plan_push(site, files, state, sources, config.bot_name(), options)
         if lint:
-            plan = without_lint_errors(plan, sources)
+            plan = without_lint_errors(plan, plan.sources)
         result.outcomes = push(plan, state, apply, dry_run=dry_run)
     except StopRequested as e:
         result.stopped, result.halted = True, str(e)

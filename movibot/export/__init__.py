@@ -33,7 +33,7 @@ from movibot.i18n import N_, Msg, _, msg_n, text
 from movibot.problems import Problem
 from movibot.records.read import Source
 from movibot.sites.base import Page, Site
-from movibot.sync.pages import source_pages
+from movibot.sync.pages import named_sources, source_pages
 
 Progress = Callable[[Iterable[Any], int, str], Iterable[Any]]
 
@@ -136,6 +136,7 @@ def export_records(site: Site, sources: Sequence[Source], to: Path, *,
     fmt = fmt or format_for(to)
     if to.is_dir():
         raise UsageError(Msg("--to {to}: is a folder; give a file name", to=to))
+    sources = named_sources(site, sources)  # calls read through the site's template redirects
     lays = layouts(sources)
     writer = open_writer(fmt, to, lays)
     summary = ExportSummary(fmt, by_source={lay.name: 0 for lay in lays})

@@ -24,6 +24,7 @@ from movibot.atomic import write_atomic
 from movibot.i18n import N_, Msg, msg_n
 from movibot.records.lint import LocalPage
 from movibot.records.read import Reading, Source, read_page
+from movibot.render.templates import template_title
 from movibot.rows import MemberRow
 from movibot.sites.base import Page, Site
 from movibot.state import PageEntry, State
@@ -31,6 +32,7 @@ from movibot.status import PUSH_FAILED, Status
 from movibot.sync.apply import Progress
 from movibot.sync.edits import Edit, unified_diff
 from movibot.sync.edits import summary as bot_summary
+from movibot.sync.pages import named_sources
 from movibot.sync.plan import plan_source_page
 from movibot.wikitext.merge import OURS_MARKER, THEIRS_MARKER, merge3
 from movibot.wikitext.titles import fold, title_to_filename
@@ -172,17 +174,23 @@ class PushOptions:
 @dataclass(frozen=True)
 class PushPlan:
     """What push would do: the edits (with the file each comes from) and the files settled
-    without an edit (unchanged, refused…)."""
+    without an edit (unchanged, refused…); `sources` as the site resolves their templates'
+    names (what push's lint reads the files with)."""
 
     edits: tuple[tuple[LocalPage, Edit, str], ...] = ()
     settled: tuple[FileOutcome, ...] = ()
     rows: Mapping[str, MemberRow | None] = field(default_factory=dict)
+    sources: tuple[Source, ...] = ()
 
 
 def plan_push(site: Site, files: Sequence[LocalPage], state: State, sources: Sequence[Source],
               user: str, options: PushOptions) -> PushPlan:
-    """Plan the push of `files` (one batched read of their pages)."""
-    wiki = {p.title: p for p in site.pages([f.title for f in files])}
+    """Plan the push of `files` (one batched read of their pages and the sources' template
+    pages: their calls are read through the site's redirects to each template)."""
+    templates = [template_title(s.schema) for s in sources]
+    wiki = {p.title: p for p in site.pages(dict.fromkeys([*(f.title for f in files),
+                                                          *templates]))}
+    sources = named_sources(site, sources)
     edits, settled, rows = [], [], {}
     for file in files:
         page = wiki.get(file.title) or Page(file.title, "", exists=False)
@@ -205,7 +213,7 @@ def plan_push(site: Site, files: Sequence[LocalPage], state: State, sources: Seq
         assert planned.reading is not None
         text = options.summary or change_summary(page, planned.reading, sources)
         edits.append((file, Edit(page, new, text, bot=options.bot), str(status)))
-    return PushPlan(tuple(edits), tuple(settled), rows)
+    return PushPlan(tuple(edits), tuple(settled), rows, tuple(sources))
 
 
 def refusal(file: LocalPage, page: Page, state: State, options: PushOptions

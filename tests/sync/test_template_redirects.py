@@ -138,3 +138,35 @@ def test_the_live_run_reads_calls_through_the_wikis_redirects(
     code, _, report = cli.run(None, configure(wiki, tmp_path, monkeypatch))
     assert_read_through_redirects(report)  # "Hors catégorie": found by embeddedin
     assert "<!-- movibot:begin infobox" in wiki.text("Par redirection")
+
+
+def test_export_and_push_read_calls_through_the_wikis_redirects(
+        cli: Cli, wiki: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from test_run_wiki import configure
+
+    wiki.seed(PAGES)
+    wiki.run_maintenance("refreshLinks")
+    config = configure(wiki, tmp_path, monkeypatch)
+    out = tmp_path / "out.jsonl"
+    code, output = cli.code_output("--config", str(config), "export", "--to", str(out))
+    assert code == 0, output
+    rows = {row["title"]: row for row in map(json.loads, out.read_text(
+        encoding="utf-8").splitlines())}
+    assert rows["Par redirection"]["valid"] and rows["Par redirection"]["fields"]["nom"] == (
+        "Par redirection")
+    local = tmp_path / "local"
+    local.mkdir()
+    (local / "Nouveau_lieu.wiki").write_text("{{Lieu partagé\n" + BODY.format(
+        name="Nouveau lieu") + CATEGORY, encoding="utf-8")
+    code, output = cli.code_output("--config", str(config), "push", "--new", str(local))
+    assert code == 0, output
+    assert "<!-- movibot:begin infobox" in (wiki.text("Nouveau lieu") or "")
+
+
+def test_parse_of_a_dump_reads_calls_through_its_template_redirects(
+        cli: Cli, tmp_path: Path) -> None:
+    dump = dump_of(tmp_path / "dump.xml", PAGES)
+    code, output = cli.code_output("parse", "--format", "json", str(dump))
+    records = {r["title"]: r for r in json.loads(output)}
+    assert records["Par redirection"]["fields"]["nom"] == "Par redirection"
+    assert "Par alias" not in records or records["Par alias"]["fields"] == {}

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from movibot.errors import IOFailure, LockHeld
-from movibot.i18n import Msg
+from movibot.i18n import Msg, text
 
 log = logging.getLogger(__name__)
 
@@ -57,9 +57,11 @@ def _take(path: Path, mine: dict[str, Any]) -> None:
                                "{started}", path=path, pid=holder.get("pid"),
                                host=holder.get("host"), started=holder.get("started"))
                            ) from None
-        what = (f"pid {holder.get('pid')} on {holder.get('host')}, started "
-                f"{holder.get('started')}" if holder else "unreadable")
-        log.warning("taking over the lock %s left by a process that is gone (%s)", path, what)
+        what = (Msg("pid {pid} on {host}, started {started}", pid=holder.get("pid"),
+                    host=holder.get("host"), started=holder.get("started"))
+                if holder else Msg("unreadable"))
+        log.warning("%s", text(Msg("taking over the lock {path} left by a process that is "
+                                   "gone ({what})", path=path, what=what)))
         tmp = path.with_name(path.name + f".{os.getpid()}")
         tmp.write_text(json.dumps(mine), encoding="utf-8")
         os.replace(tmp, path)

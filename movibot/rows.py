@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from movibot.i18n import Msg
+
 # The JSON keys holding a text or null, and those holding a list of texts.
 TEXTS = ("nom", "ville", "surface", "cout_mensuel", "tarif_residents", "type_document",
          "maturite")
@@ -50,15 +52,15 @@ class MemberRow:
         """A row read from the state file. Raises ValueError (what is wrong) for one of the
         wrong shape; keys it does not know are left out."""
         if not isinstance(raw, Mapping) or not isinstance(raw.get("title"), str):
-            raise ValueError("not an object with a title")
+            raise ValueError(Msg("not an object with a title"))
         kind = raw.get("kind") or "lieu"
         if not isinstance(kind, str):
-            raise ValueError("`kind` is not a text")
+            raise ValueError(Msg("`kind` is not a text"))
         texts = {k: _text(raw.get(k), k) for k in TEXTS}
         lists = {k: _texts(raw.get(k), k) for k in LISTS}
         implied = raw.get("implied") or {}
         if not isinstance(implied, Mapping):
-            raise ValueError("`implied` is not an object")
+            raise ValueError(Msg("`implied` is not an object"))
         return cls(raw["title"], kind, **texts, **lists,  # type: ignore[arg-type]
                    implied={str(k): _texts(v, f"implied.{k}") for k, v in implied.items()})
 
@@ -66,7 +68,7 @@ class MemberRow:
 def _text(value: object, key: str) -> str | None:
     if value is None or isinstance(value, str):
         return value
-    raise ValueError(f"`{key}` is not a text")
+    raise ValueError(Msg("`{key}` is not a text", key=key))
 
 
 def _texts(value: object, key: str) -> tuple[str, ...]:
@@ -74,4 +76,4 @@ def _texts(value: object, key: str) -> tuple[str, ...]:
         return ()
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         return tuple(value)
-    raise ValueError(f"`{key}` is not a list of texts")
+    raise ValueError(Msg("`{key}` is not a list of texts", key=key))

@@ -31,7 +31,7 @@ from typing import Any, NamedTuple
 
 from movibot.atomic import write_atomic
 from movibot.errors import IOFailure, StateError
-from movibot.i18n import Msg
+from movibot.i18n import Msg, message_of, text
 from movibot.rows import MemberRow
 from movibot.status import Status
 
@@ -158,10 +158,11 @@ def entry_from_json(raw: Any) -> PageEntry:
     """A page entry read from the file (version 2, or 1 upgraded). Raises BadEntry. Keys it
     does not know (0.1's `kind`, `categories`) are left out."""
     if not isinstance(raw, dict):
-        raise BadEntry(f"the entry is {_shown(raw)}, not an object")
+        raise BadEntry(Msg("the entry is {raw}, not an object", raw=_shown(raw)))
     for key, (check, what) in _FIELDS.items():
         if key in raw and not check(raw[key]):
-            raise BadEntry(f"`{key}` is {_shown(raw[key])}, not {what}")
+            raise BadEntry(Msg("`{key}` is {value}, not {what}", key=key,
+                               value=_shown(raw[key]), what=what))
     values = {k: raw.get(k) for k in _OPTIONAL}
     if values["attention"] is not None:
         status, reason = values["attention"]
@@ -249,10 +250,11 @@ def _read_pages(state: State, pages: dict[str, Any]) -> None:
         try:
             state.pages[title] = entry_from_json(raw)
         except BadEntry as e:
-            state.dropped[title] = (f"state file {state.path}, site {state.site}, page "
-                                    f"«{title}»: {e}; the entry was dropped and the page is "
-                                    "read again")
-            log.warning("%s", state.dropped[title])
+            state.dropped[title] = Msg("state file {path}, site {site}, page «{title}»: {why}; "
+                                       "the entry was dropped and the page is read again",
+                                       path=state.path, site=state.site, title=title,
+                                       why=message_of(e))
+            log.warning("%s", text(state.dropped[title]))
 
 
 def _version(p: Path, doc: Any) -> int:

@@ -31,6 +31,7 @@ from decimal import ROUND_HALF_EVEN, Context, Decimal, localcontext
 from typing import Any
 
 from movibot.costs.fr import RATE_UNIT, format_number, format_percent, round_half_up
+from movibot.i18n import Msg
 
 DEFAULT_SHARES = (Decimal(51), Decimal(29), Decimal(20))
 NIVEAUX = ("base", "améliorée")
@@ -202,19 +203,23 @@ def _number_issue(name: str, value: object, *, positive: bool) -> InputIssue | N
     """Why value is not a finite Decimal, > 0 (positive) or >= 0; None when it is."""
     kind = "non-positive-surface" if positive and name.startswith("surface") else "invalid"
     if not isinstance(value, Decimal) or not value.is_finite():
-        return InputIssue(name, "invalid", f"{name} must be a finite number, got {_plain(value)}")
+        return InputIssue(name, "invalid", Msg("{name} must be a finite number, got "
+                                               "{value}", name=name, value=_plain(value)))
     if positive and value <= 0:
-        return InputIssue(name, kind, f"{name} must be > 0, got {_plain(value)}")
+        return InputIssue(name, kind, Msg("{name} must be > 0, got {value}", name=name,
+                                          value=_plain(value)))
     if not positive and value < 0:
-        return InputIssue(name, kind, f"{name} must be >= 0, got {_plain(value)}")
+        return InputIssue(name, kind, Msg("{name} must be >= 0, got {value}", name=name,
+                                          value=_plain(value)))
     return None
 
 
 def _share_issues(shares: tuple[Decimal, ...]) -> list[InputIssue]:
     """Why shares are not 3 finite numbers >= 0 summing exactly to 100 ([] when they are)."""
     if len(shares) != 3:
-        return [InputIssue("shares", "shares", "shares must be 3 numbers "
-                           f"(résidents/contributeurs/offres), got {len(shares)}")]
+        return [InputIssue("shares", "shares", Msg("shares must be 3 numbers "
+                                                   "(résidents/contributeurs/offres), "
+                                                   "got {shares}", shares=len(shares)))]
     for share in shares:
         issue = _number_issue("shares", share, positive=False)
         if issue:
@@ -223,7 +228,8 @@ def _share_issues(shares: tuple[Decimal, ...]) -> list[InputIssue]:
     if total != HUNDRED:
         terms = " + ".join(_plain(s) for s in shares)
         return [InputIssue("shares", "shares",
-                           f"shares must sum to 100, got {terms} = {_plain(total)}")]
+                           Msg("shares must sum to 100, got {terms} = {total}",
+                               terms=terms, total=_plain(total)))]
     return []
 
 
@@ -237,8 +243,9 @@ def input_issues(inputs: CostInputs) -> list[InputIssue]:
         if issue is None and isinstance(inputs.surface_total, Decimal) \
                 and inputs.surface_total.is_finite() and usable > inputs.surface_total:
             issue = InputIssue("surface_usable", "usable-exceeds-total",
-                               f"surface_usable must be <= surface_total, got "
-                               f"{_plain(usable)} > {_plain(inputs.surface_total)}")
+                               Msg("surface_usable must be <= surface_total, got "
+                                   "{usable} > {surface_total}", usable=_plain(usable),
+                                   surface_total=_plain(inputs.surface_total)))
         issues.append(issue)
     issues.append(_number_issue("infrastructure", inputs.infrastructure, positive=False))
     issues.append(_number_issue("services", inputs.services, positive=False))
@@ -249,8 +256,10 @@ def input_issues(inputs: CostInputs) -> list[InputIssue]:
             issues.append(_number_issue(name, getattr(inputs, name), positive=False))
     for name in ("niveau_infrastructure", "niveau_services"):
         if getattr(inputs, name) not in (None, *NIVEAUX):
-            issues.append(InputIssue(name, "invalid", f"{name} must be base or améliorée, "
-                                                      f"got {getattr(inputs, name)!r}"))
+            issues.append(InputIssue(name, "invalid", Msg("{name} must be base or "
+                                                          "améliorée, got {inputs!r}",
+                                                          name=name,
+                                                          inputs=getattr(inputs, name))))
     return [i for i in issues if i is not None]
 
 
@@ -259,7 +268,8 @@ def _postes_issue(postes: object) -> InputIssue | None:
         message = f"postes must be a whole number, got {_plain(postes)}"
         return InputIssue("postes", "invalid", message)
     if postes is not None and postes <= 0:
-        return InputIssue("postes", "invalid", f"postes must be > 0, got {postes}")
+        return InputIssue("postes", "invalid", Msg("postes must be > 0, got {postes}",
+                                                   postes=postes))
     return None
 
 
@@ -279,7 +289,8 @@ def parse_shares(text: str) -> tuple[Decimal, ...]:
         shares = ()
     if len(shares) != 3 or not all(s.is_finite() for s in shares):
         raise InvalidInputs([InputIssue("shares", "shares",
-                                        f"shares must look like 51/29/20, got {text!r}")])
+                                        Msg("shares must look like 51/29/20, got {text!r}",
+                                            text=text))])
     issues = _share_issues(shares)
     if issues:
         raise InvalidInputs(issues)

@@ -37,7 +37,7 @@ from movibot.errors import (
     ReadOnly,
     WikiError,
 )
-from movibot.i18n import Msg
+from movibot.i18n import Msg, msg_n, text
 from movibot.problems import Problem
 from movibot.sites import oauth
 from movibot.sites.base import JSONObject, Page, SiteInfo, TemplateDataAnswer
@@ -70,11 +70,10 @@ BATCH, HIGH_BATCH = 50, 500  # titles (and page texts) per request; HIGH with ap
 MAX_BACKOFF = 60.0
 MAX_RETRY_AFTER = 600.0
 JITTER = 0.25  # a backoff wait grows by up to 25 %
-LAGGED = "is lagged/overloaded"
-RATE_LIMITED = "is rate-limiting the bot"
-TIMED_OUT = "did not answer in time"
-UNREACHABLE = "could not be reached"
-MALFORMED = "sent a malformed answer"
+LAGGED = Msg("is lagged/overloaded")
+RATE_LIMITED = Msg("is rate-limiting the bot")
+TIMED_OUT = Msg("did not answer in time")
+UNREACHABLE = Msg("could not be reached")
 # Reads: a truncated or non-JSON answer to one is retried like a 5xx. Not a write's: an edit
 # whose answer was cut may have been saved, and sent again it would look like someone else's.
 READ_ACTIONS = frozenset({"query", "templatedata", "parse"})
@@ -465,8 +464,10 @@ class MediaWikiSite:
         self._version = _version(query.get("general", {}).get("generator", ""))
         lacking = self._lacking(dict.fromkeys(PAGE_RIGHTS.values()))
         if lacking:
-            log.warning("the account %s lacks the right(s) %s on %s: the pages it may not "
-                        "write are `protected`", self._user, ", ".join(lacking), self.name)
+            log.warning("%s", text(Msg("the account {user} lacks the right(s) {rights} on "
+                                       "{name}: the pages it may not write are `protected`",
+                                       user=self._user, rights=", ".join(lacking),
+                                       name=self.name)))
         case = query.get("general", {}).get("case")
         if case:
             self.first_letter = case == "first-letter"
@@ -643,7 +644,8 @@ class MediaWikiSite:
                                token=self._csrf_token())
             code = _error_code(answer)
             if code in SESSION_LOST and not relogged:
-                log.warning("session on %s expired (%s); logging in again", self.name, code)
+                log.warning("%s", text(Msg("session on {name} expired ({code}); logging in "
+                                           "again", name=self.name, code=code)))
                 relogged = True
                 self.login()
             elif code == "badtoken" and not refreshed:
@@ -702,17 +704,18 @@ class MediaWikiSite:
         answer = self._attempt(lambda: client.raw_api(action, method, False, **data), read=read)
         if not isinstance(answer, dict):
             if read:
-                raise _Retry(f"{MALFORMED} (not an object)")
+                raise _Retry(Msg("sent a malformed answer (not an object)"))
             raise WikiError(Msg("the wiki at {name} sent a malformed answer (not an object)",
                                 name=self.name))
         if "warnings" in answer:
-            log.warning("the wiki at %s warns (action=%s): %s", self.name, action,
-                        answer["warnings"])
+            log.warning("%s", text(Msg("the wiki at {name} warns (action={action}): "
+                                       "{warnings}", name=self.name, action=action,
+                                       warnings=answer["warnings"])))
         code = _error_code(answer)
         if code == "maxlag":
             raise _Retry(LAGGED, _retry_after(self._last_response))
         if oauth.nonce_rejected(answer):  # T106066: signed again, with a new nonce
-            raise _Retry("refused a reused OAuth nonce", 1.0)
+            raise _Retry(Msg("refused a reused OAuth nonce"), 1.0)
         if code == "ratelimited":
             raise _Retry(RATE_LIMITED, _retry_after(self._last_response))
         return answer
@@ -735,7 +738,7 @@ class MediaWikiSite:
             raise _Retry(UNREACHABLE) from None
         except mwclient.errors.InvalidResponse:
             if read:
-                raise _Retry(f"{MALFORMED} (not JSON)") from None
+                raise _Retry(Msg("sent a malformed answer (not JSON)")) from None
             raise WikiError(Msg("the wiki at {name} sent a malformed answer (not JSON)",
                                 name=self.name)) from None
         except mwclient.errors.APIDisabledError:
@@ -761,12 +764,16 @@ class MediaWikiSite:
                 return call()
             except _Retry as retry:
                 if attempt >= self.max_retries:
-                    raise WikiUnavailable(f"the wiki at {self.name} {retry.kind}: gave up after "
-                                    f"{_plural(self.max_retries, 'retry', 'retries')}") from None
+                    raise WikiUnavailable(msg_n(
+                        "the wiki at {name} {kind}: gave up after {n} retry",
+                        "the wiki at {name} {kind}: gave up after {n} retries",
+                        self.max_retries, name=self.name, kind=retry.kind)) from None
                 wait = self._wait(retry.wait, attempt)
                 attempt += 1
-                log.warning("the wiki at %s %s; retry %d/%d in %g s",
-                            self.name, retry.kind, attempt, self.max_retries, wait)
+                log.warning("%s", text(Msg("the wiki at {name} {kind}; retry {attempt}/{most} in "
+                                           "{wait:g} s", name=self.name, kind=retry.kind,
+                                           attempt=attempt, most=self.max_retries,
+                                           wait=wait)))
                 self._sleep(wait)
 
     def _wait(self, retry_after: float | None, attempt: int) -> float:
@@ -932,9 +939,6 @@ def _stored(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n").rstrip()
 
 
-def _plural(n: int, one: str, many: str) -> str:
-    """`1 retry`, `5 retries`."""
-    return f"{n} {one if n == 1 else many}"
 
 
 def _chunks(items: Iterable[str], size: int) -> Iterator[list[str]]:

@@ -136,7 +136,7 @@ def test_the_report_page_is_edited_only_by_a_run_that_changes_something(
             } in report["pages"]
     assert (f"Dernier passage de movibot 0.1.0 ayant modifié le wiki : {report['started']} "
             f"({len(changed) - 1} modifications).") in first  # its own edit is not in its counts
-    assert ("* [[:Mauvais]] : invalides (E101 missing required field \"nom\")") in first
+    assert "* [[:Mauvais]] : invalides (E101 champ obligatoire « nom » manquant)" in first
     _, output, report = cli.run(site, config)  # nothing new: no edit, the report page included
     assert page.read_text(encoding="utf-8") == first
     assert report["edits"] == 0 and "made 0 edits" in output

@@ -9,6 +9,7 @@ from __future__ import annotations
 import inspect
 import json
 import sys
+import weakref
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,7 +20,7 @@ import yaml
 
 from movibot import __version__, i18n
 from movibot.errors import MovibotError
-from movibot.i18n import Msg, msg_n
+from movibot.i18n import N_, Msg, msg_n
 from movibot.status import Status
 
 if TYPE_CHECKING:
@@ -64,8 +65,23 @@ def _translated(command: click.Command, ctx: click.Context | None = None) -> Ite
             setattr(owner, attribute, value)
 
 
+def _english_help_option(option: click.Option | None) -> click.Option | None:
+    """click makes the -h option once per command, its help in the language of that moment:
+    keep it English, translated where it is shown (like every other help text)."""
+    if option is not None and option not in _MADE:  # new: click has just made it
+        option.help = N_("Show this message and exit.")
+        _MADE.add(option)
+    return option
+
+
+_MADE: weakref.WeakSet[click.Option] = weakref.WeakSet()  # the -h options already made English
+
+
 class Command(click.Command):
     """A command whose help is shown in the user's language."""
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        return _english_help_option(super().get_help_option(ctx))
 
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         with _translated(self, ctx):
@@ -81,6 +97,9 @@ class Group(click.Group):
     one `Error:` line and its exit code."""
 
     command_class = Command
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        return _english_help_option(super().get_help_option(ctx))
 
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         with _translated(self, ctx):

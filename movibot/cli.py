@@ -77,8 +77,8 @@ def _english_help_option(option: click.Option | None) -> click.Option | None:
 _MADE: weakref.WeakSet[click.Option] = weakref.WeakSet()  # the -h options already made English
 
 
-class Command(click.Command):
-    """A command whose help is shown in the user's language."""
+class Translated(click.Command):
+    """A command (or group) whose help is shown in the user's language."""
 
     def get_help_option(self, ctx: click.Context) -> click.Option | None:
         return _english_help_option(super().get_help_option(ctx))
@@ -92,22 +92,15 @@ class Command(click.Command):
             return super().get_short_help_str(limit)
 
 
-class Group(click.Group):
+class Command(Translated):
+    """A command of movibot."""
+
+
+class Group(Translated, click.Group):
     """Sets the user's language, then turns every MovibotError, and click's usage errors, into
     one `Error:` line and its exit code."""
 
     command_class = Command
-
-    def get_help_option(self, ctx: click.Context) -> click.Option | None:
-        return _english_help_option(super().get_help_option(ctx))
-
-    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        with _translated(self, ctx):
-            super().format_help(ctx, formatter)
-
-    def get_short_help_str(self, limit: int = 45) -> str:
-        with _translated(self):
-            return super().get_short_help_str(limit)
 
     def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
              complete_var: str | None = None, standalone_mode: bool = True, **extra: Any

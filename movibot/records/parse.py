@@ -1,13 +1,15 @@
 """Wikitext -> Record, following a schema. Never raises on bad wikitext; never changes the text.
 
-The page's template call gives the fields: the call MediaWiki shows on the page itself (not one
-in <includeonly> text; one in <noinclude> or <onlyinclude> is), its name read as a title
-(`{{Tiers&#45;Lieu}}`), top level first, then nested; another call is W203. Its parameters are
-split as MediaWiki's preprocessor splits them (a `|` inside an HTML tag, a table or an external
-link ends a value: W204), and each value is read for its type from the page's one tree (see
-values.py; an ambiguous `1,700` is W110). Older pages without the template give the fields
-through header lines such as `* '''Thème''' : Gouvernance`. Text inside movibot's own blocks is
-generated, so it is masked before parsing: the record is what people wrote.
+The page's template call gives the fields: the call MediaWiki's preprocessor finds on the page
+itself, whatever mwparserfromhell makes of its text (not one in <includeonly> text; one in
+<noinclude> or <onlyinclude> is), its name read as a title (`{{Tiers&#45;Lieu}}`), top level
+first, then nested; another call is W203. Its parameters are split as MediaWiki's preprocessor
+splits them (a `|` inside an HTML tag, a table or an external link ends a value: W204), and
+each value is read for its type from the page's one tree (see values.py; an ambiguous `1,700`
+is W110), or parsed on its own where mwparserfromhell makes no template of the call. Older
+pages without the template give the fields through header lines such as
+`* '''Thème''' : Gouvernance`. Text inside movibot's own blocks is generated, so it is masked
+before parsing: the record is what people wrote.
 """
 
 from __future__ import annotations

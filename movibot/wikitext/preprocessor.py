@@ -7,8 +7,9 @@ a `|` in `<span title="a|b">` ends a value, an `[[` left open makes the call's `
 `}}` inside a comment, a <nowiki> or a heading line does not close a call. `split_calls(text)`
 gives every call and `{{{…}}}` of the page, with its title and parts (where each part's name
 ends at its first `=`), in text order; calls inside extension tags are the extension's, not the
-page's, and are not given. mwparserfromhell's tree stays the page's tree for editing and for
-reading values (see records/parse.py): this only says where MediaWiki cuts.
+page's, and are not given. The record reads the calls found here (tree.Survey.page_calls);
+mwparserfromhell's tree stays the page's tree for editing and for reading values (see
+records/parse.py): this only says where MediaWiki cuts.
 """
 
 from __future__ import annotations

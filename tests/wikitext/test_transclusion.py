@@ -244,6 +244,18 @@ def test_a_call_whose_heading_line_is_open_at_its_braces_is_not_read():
     assert (record.fields, [(p.code, p.line) for p in record.problems]) == ({}, [("W602", 1)])
 
 
+@pytest.mark.parametrize("text", [
+    "{{Tiers-Lieu|nom=A|ville=<span>B}}</span>\n",
+    "{{<noinclude>Tiers-Lieu</noinclude>|nom=A|ville=B}}\n",
+    "{{Tiers-Lieu|nom=A|ville=B<onlyinclude>}}</onlyinclude>\n",
+], ids=["tag-closed-after", "noinclude-in-title", "onlyinclude-closed-after"])
+def test_a_call_mediawiki_ends_is_read_where_mwparserfromhell_makes_no_template(text):
+    record = parse_page(text, LIEU, path="l.wiki")
+    assert (record.template_start, record.template_end, record.fields["nom"],
+            [p.code for p in record.problems if p.code == "W602"]) == (
+        0, text.index("}}") + 2, "A", [])
+
+
 def test_a_call_inside_a_ref_is_the_extensions_and_not_read_nor_reported():
     record = parse_page("Texte<ref>{{Tiers-Lieu|nom=A}}</ref>\n", LIEU)
     assert (record.template_at, record.problems) == (None, ())

@@ -194,12 +194,6 @@ def bare(code: Wikicode) -> str:
     return "".join(str(n) for n in code.nodes if not isinstance(n, Comment)).strip()
 
 
-def locate_template(code: Wikicode, schema: Schema) -> PageCall | None:
-    """The schema's template call the record reads (see infobox_calls), None without one."""
-    calls = infobox_calls(survey(code), schema)
-    return calls[0] if calls else None
-
-
 def calls_template(template: Template, schema: Schema, first_letter: bool = True) -> bool:
     """True when a template call transcludes the schema's template, its name read as MediaWiki
     reads a title (`{{Tiers&#45;Lieu}}`, `{{Tiers_Lieu}}`, `{{Modèle:Tiers-Lieu}}`; not

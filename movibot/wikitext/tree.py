@@ -189,11 +189,6 @@ class Survey:
         return split_calls(self.text)
 
     @cached_property
-    def starts(self) -> dict[int, Call]:
-        """The preprocessor's `{{…}}` calls by where they start."""
-        return {c.start: c for c in self.calls.calls if c.braces == 2}
-
-    @cached_property
     def nodes(self) -> dict[int, tuple[Template, bool]]:
         """mwparserfromhell's template calls by where they start, and whether each is a
         top-level node."""

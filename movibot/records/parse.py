@@ -1,13 +1,15 @@
 """Wikitext -> Record, following a schema. Never raises on bad wikitext; never changes the text.
 
-The page's template call gives the fields: the call MediaWiki shows on the page itself (not one
-in <includeonly> text; one in <noinclude> or <onlyinclude> is), its name read as a title
-(`{{Tiers&#45;Lieu}}`), top level first, then nested; another call is W203. Its parameters are
-split as MediaWiki's preprocessor splits them (a `|` inside an HTML tag, a table or an external
-link ends a value: W204), and each value is read for its type from the page's one tree (see
-values.py; an ambiguous `1,700` is W110). Older pages without the template give the fields
-through header lines such as `* '''Thème''' : Gouvernance`. Text inside movibot's own blocks is
-generated, so it is masked before parsing: the record is what people wrote.
+The page's template call gives the fields: the call MediaWiki's preprocessor finds on the page
+itself, whatever mwparserfromhell makes of its text (not one in <includeonly> text; one in
+<noinclude> or <onlyinclude> is), its name read as a title (`{{Tiers&#45;Lieu}}`), top level
+first, then nested; another call is W203. Its parameters are split as MediaWiki's preprocessor
+splits them (a `|` inside an HTML tag, a table or an external link ends a value: W204), and
+each value is read for its type from the page's one tree (see values.py; an ambiguous `1,700`
+is W110), or parsed on its own where mwparserfromhell makes no template of the call. Older
+pages without the template give the fields through header lines such as
+`* '''Thème''' : Gouvernance`. Text inside movibot's own blocks is generated, so it is masked
+before parsing: the record is what people wrote.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from movibot.records.schema import FieldSpec, Schema
 from movibot.records.types import read_value
 from movibot.records.values import FieldValue, Reading
 from movibot.records.written import written_problems
+from movibot.wikitext.preprocessor import Call, Calls
 from movibot.wikitext.titles import (
     CATEGORY_PREFIXES,
     categories_in,
@@ -40,10 +43,10 @@ from movibot.wikitext.titles import (
 from movibot.wikitext.tree import (
     Arg,
     Cut,
+    PageCall,
     Survey,
     Tree,
     complexity,
-    hidden_ranges,
     in_ranges,
     mask_blocks,
     mediawiki_args,
@@ -93,7 +96,7 @@ def pick_tree_schema(tree: Tree, schemas: Sequence[Schema], first_letter: bool =
     if tree.code is None:
         return None
     try:
-        return _pick(tree.survey, schemas, hidden_ranges(tree.masked), first_letter)
+        return _pick(tree.survey, schemas, first_letter)
     except RecursionError:  # nested too deeply: read_record gives its E603
         return None
 
@@ -118,19 +121,18 @@ def _unparsed(text: str, kind: str | None, title: str, path: str, reason: str) -
                   problems=(Problem("E603", message, path or title, 1, 1),))
 
 
-def pick_schema(code: Wikicode, schemas: Sequence[Schema],
-                hidden: Sequence[tuple[int, int]] = ()) -> Schema | None:
+def pick_schema(code: Wikicode, schemas: Sequence[Schema]) -> Schema | None:
     """The schema whose template the page calls, else whose source category it is in (calls
-    and categories in `hidden` ranges, <includeonly> text, do not count)."""
-    return _pick(survey(code), schemas, hidden)
+    and categories in <includeonly> text do not count)."""
+    return _pick(survey(code), schemas)
 
 
-def _pick(found: Survey, schemas: Sequence[Schema], hidden: Sequence[tuple[int, int]],
-          first_letter: bool = True) -> Schema | None:
+def _pick(found: Survey, schemas: Sequence[Schema], first_letter: bool = True
+          ) -> Schema | None:
     for schema in schemas:
-        if infobox_calls(found, schema, hidden, first_letter):
+        if infobox_calls(found, schema, first_letter):
             return schema
-    cats = {fold(c) for c in page_categories(found, hidden)}
+    cats = {fold(c) for c in page_categories(found, found.calls.hidden)}
     for schema in schemas:
         if schema.source_category and fold(schema.source_category) in cats:
             return schema
@@ -151,23 +153,22 @@ def _build_record(
     template_at = None
     top_level = False
     fallback = False
-    hidden = hidden_ranges(masked)
+    hidden = found.calls.hidden
     if schema is not None:
-        calls = infobox_calls(found, schema, hidden, first_letter)
+        calls = infobox_calls(found, schema, first_letter)
         if calls:
-            template, offset, top_level = calls[0]
-            template_start, template_end = offset, offset + len(str(template))
-            template_at = line_col(masked, offset)
-            problems.extend(_duplicate_calls(calls, masked, where))
-            _read_params(template, offset, found, schema, where,
+            used = calls[0]
+            template_start, template_end = used.call.start, used.call.end
+            top_level = used.top_level
+            template_at = line_col(masked, template_start)
+            problems.extend(_duplicate_calls(calls, found, where))
+            _read_params(used, found, schema, where,
                          _Found(fields, extra, positions, params), problems)
         else:
             shown = _blank(masked, hidden)
             fallback = _read_header_lines(shown, schema, where,
                                           _Found(fields, extra, positions, params), problems)
-    if schema is not None:
-        problems.extend(_open_calls(found, schema, hidden, first_letter, masked, where))
-    problems.extend(_unclosed_templates(found, masked, where))
+    problems.extend(_unclosed_templates(found, schema, first_letter, where))
     return Record(
         title=title,
         kind=schema.kind if schema else None,
@@ -193,14 +194,6 @@ def bare(code: Wikicode) -> str:
     return "".join(str(n) for n in code.nodes if not isinstance(n, Comment)).strip()
 
 
-def locate_template(code: Wikicode, schema: Schema,
-                    hidden: Sequence[tuple[int, int]] = ()) -> tuple[Template, int, bool] | None:
-    """The schema's template call, its offset, and whether it is a top-level node of the page
-    (not inside a tag, a table or another template)."""
-    calls = infobox_calls(survey(code), schema, hidden)
-    return calls[0] if calls else None
-
-
 def calls_template(template: Template, schema: Schema, first_letter: bool = True) -> bool:
     """True when a template call transcludes the schema's template, its name read as MediaWiki
     reads a title (`{{Tiers&#45;Lieu}}`, `{{Tiers_Lieu}}`, `{{Modèle:Tiers-Lieu}}`; not
@@ -208,47 +201,13 @@ def calls_template(template: Template, schema: Schema, first_letter: bool = True
     return schema.matches_template(template_title(bare(template.name)), first_letter)
 
 
-def infobox_calls(found: Survey, schema: Schema, hidden: Sequence[tuple[int, int]] = (),
-                  first_letter: bool = True) -> list[tuple[Template, int, bool]]:
-    """Every call of the schema's template the page shows, in the order they are chosen: the
-    top-level ones in page order, then the nested ones (in a tag, a table, a <noinclude>,
-    another template) in page order; each with its offset and whether it is top-level. Calls
-    in `hidden` ranges (<includeonly> text: not shown on the page itself) are left out."""
-    matching = [c for c in _shown_calls(found, schema, hidden, first_letter)
-                if _seen(found, *c[:2])]
-    return [c for c in matching if c[2]] + [c for c in matching if not c[2]]
-
-
-def _shown_calls(found: Survey, schema: Schema, hidden: Sequence[tuple[int, int]],
-                 first_letter: bool) -> list[tuple[Template, int, bool]]:
-    """The calls of the schema's template outside `hidden` ranges, in page order."""
-    return [c for c in found.templates
-            if calls_template(c[0], schema, first_letter) and not in_ranges(c[1], hidden)]
-
-
-def _seen(found: Survey, template: Template, at: int) -> bool:
-    """True when MediaWiki's preprocessor finds this call where mwparserfromhell does: it starts
-    at `at` and ends at the same `}}`."""
-    call = found.starts.get(at)
-    if call is None:
-        return False
-    end = found.ends.get(at)
-    return call.end == (end if end is not None else at + len(str(template)))
-
-
-def _open_calls(found: Survey, schema: Schema, hidden: Sequence[tuple[int, int]],
-                first_letter: bool, text: str, where: str) -> list[Problem]:
-    """W602 for each call of the schema's template that MediaWiki does not end where
-    mwparserfromhell does (something opened inside it, an `[[`, a heading line, a tag or a
-    comment, is still open at its `}}`): the page shows it as text, and it is not read. A call
-    inside an extension tag (<ref>) is the extension's: not read, not reported."""
-    return [Problem("W602", Msg("unclosed template: MediaWiki does not end "
-                                "{{{{{name}}}}} at its '}}}}', something opened inside "
-                                "it (an '[[', a heading, a tag) is still open there; "
-                                "the call is not read", name=bare(t.name)),
-                            where, *line_col(text, at))
-            for t, at, _ in _shown_calls(found, schema, hidden, first_letter)
-            if not _seen(found, t, at) and not in_ranges(at, found.calls.elements)]
+def infobox_calls(found: Survey, schema: Schema, first_letter: bool = True) -> list[PageCall]:
+    """Every call of the schema's template MediaWiki's preprocessor finds on the page itself
+    (not in <includeonly> text, not in an extension tag), its name read as MediaWiki reads a
+    title, in the order they are chosen: the top-level ones in page order, then the nested
+    ones (in a tag, a table, another template) in page order."""
+    matching = [c for c in found.page_calls if schema.matches_template(c.title, first_letter)]
+    return [c for c in matching if c.top_level] + [c for c in matching if not c.top_level]
 
 
 def near_misses(found: Survey, masked: str, schemas: Sequence[Schema], where: str,
@@ -256,35 +215,34 @@ def near_misses(found: Survey, masked: str, schemas: Sequence[Schema], where: st
     """W205 for each call the page shows whose name is nearly a schema's template (or alias)
     but that MediaWiki resolves to another page (Schema.near_template); on a page calling none
     of the schemas' templates, a likely typo (`{{Fihce}}`: Schema.close_template) too."""
-    hidden = hidden_ranges(masked)
-    calls = [(t, at, template_title(bare(t.name))) for t, at, _ in found.templates
-             if not in_ranges(at, hidden)]
-    read = {at for _, at, name in calls
-            if any(s.matches_template(name, first_letter) for s in schemas)}
+    calls = found.page_calls
+    read = {c.call.start for c in calls
+            if any(s.matches_template(c.title, first_letter) for s in schemas)}
     out = []
-    for template, at, name in calls:
-        if at in read:
+    for c in calls:
+        if c.call.start in read:
             continue
-        hint, only = _intended(name, schemas, first_letter, typos=not read)
+        hint, only = _intended(c.title, schemas, first_letter, typos=not read)
         if hint is not None:
-            page = template_name(name, first_letter) or name
+            page = template_name(c.title, first_letter) or c.title
             out.append(Problem(
                 "W205", Msg("{{{{{name}}}}} is not read as {{{{{hint}}}}}: MediaWiki "
                             "calls another page (Modèle:{page}); did you mean "
-                            "{{{{{hint}}}}}?", name=bare(template.name), hint=hint,
+                            "{{{{{hint}}}}}?", name=found.calls.title_name(c.call), hint=hint,
                             page=page),
-                where, *line_col(masked, at), fix=_rename(template, at, hint) if only else None))
+                where, *line_col(masked, c.call.start),
+                fix=_rename(c.call, found.calls, hint) if only else None))
     return out
 
 
-def _rename(template: Template, at: int, hint: str) -> Fix | None:
-    """The fix of a near-miss call at `at`: its name as written (without the spaces around
-    it) replaced with `hint`; None for a name holding markup (a comment, a parameter)."""
-    written = str(template.name)
+def _rename(call: Call, calls: Calls, hint: str) -> Fix | None:
+    """The fix of a near-miss call: its name as written (without the spaces around it)
+    replaced with `hint`; None for a name holding markup (a comment, a parameter)."""
+    written = calls.title(call)
     name = written.strip()
     if not name or any(c in name for c in "<>{}[]|\n"):
         return None
-    start = at + 2 + len(written) - len(written.lstrip())
+    start = call.start + 2 + len(written) - len(written.lstrip())
     return Fix(start, start + len(name), hint)
 
 
@@ -299,18 +257,17 @@ def _intended(name: str, schemas: Sequence[Schema], first_letter: bool, typos: b
     return (close[0] if close else None), len(set(close)) == 1
 
 
-def _duplicate_calls(calls: list[tuple[Template, int, bool]], text: str, where: str
-                     ) -> Iterator[Problem]:
+def _duplicate_calls(calls: list[PageCall], found: Survey, where: str) -> Iterator[Problem]:
     """W203 for each infobox call after the one read (the first): the record has one."""
-    used, at, _ = calls[0]
-    used_line = line_col(text, at)[0]
-    for template, offset, _ in calls[1:]:
-        line, col = line_col(text, offset)
+    text, used = found.text, calls[0].call
+    used_line = line_col(text, used.start)[0]
+    for other in calls[1:]:
+        line, col = line_col(text, other.call.start)
         yield Problem(
             "W203", Msg("another infobox call {{{{{name}}}}} at line {line} is "
                         "ignored: the infobox is the {{{{{name2}}}}} call at line "
-                        "{used_line}", name=bare(template.name), line=line,
-                        name2=bare(used.name), used_line=used_line),
+                        "{used_line}", name=found.calls.title_name(other.call), line=line,
+                        name2=found.calls.title_name(used), used_line=used_line),
             where, line, col)
 
 
@@ -322,8 +279,7 @@ def _blank(text: str, ranges: Sequence[tuple[int, int]]) -> str:
 
 
 def _read_params(
-    template: Template,
-    offset: int,
+    used: PageCall,
     page: Survey,
     schema: Schema,
     where: str,
@@ -333,7 +289,7 @@ def _read_params(
     fields, extra, positions = found.fields, found.extra, found.positions
     seen: dict[str, tuple[str, int]] = {}
     where_given: dict[str, tuple[int, int] | None] = {}  # each parameter's last `|…` span
-    args, cuts = mediawiki_args(template, offset, page.starts[offset], page.calls)
+    args, cuts = mediawiki_args(used.template, used.call.start, used.call, page.calls)
     text = page.text
     where_is = _Lines(text) if len(args) > 50 else partial(line_col, text)
     for cut in cuts:
@@ -590,10 +546,21 @@ def page_sections(found: Survey, text: str) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
-def _unclosed_templates(found: Survey, text: str, where: str) -> Iterable[Problem]:
-    """W602 for each `{{` left as plain text (an unclosed template), nested ones included;
-    a run of braces (`{{{{`) is reported once."""
-    where_is = _Lines(text) if len(found.open_braces) > 20 else partial(line_col, text)
-    for offset in found.open_braces:
-        yield Problem("W602", Msg("unclosed template: '{{' without '}}'"), where,
-                      *where_is(offset))
+def _unclosed_templates(found: Survey, schema: Schema | None, first_letter: bool,
+                        where: str) -> Iterable[Problem]:
+    """W602 for each `{{` MediaWiki's preprocessor leaves open to the end of the page (an
+    unclosed template, nested ones included; a run of braces once): where mwparserfromhell
+    parses the schema's template there, something opened inside it (an `[[`, a heading line,
+    a tag, a comment) is still open at its `}}`, and the call is not read."""
+    text = found.text
+    where_is = _Lines(text) if len(found.calls.open_braces) > 20 else partial(line_col, text)
+    for offset in found.calls.open_braces:
+        node = found.nodes.get(offset)
+        if schema is not None and node is not None and calls_template(node[0], schema,
+                                                                       first_letter):
+            message = Msg("unclosed template: MediaWiki does not end {{{{{name}}}}} at its "
+                          "'}}}}', something opened inside it (an '[[', a heading, a tag) is "
+                          "still open there; the call is not read", name=bare(node[0].name))
+        else:
+            message = Msg("unclosed template: '{{' without '}}'")
+        yield Problem("W602", message, where, *where_is(offset))

@@ -7,8 +7,9 @@ a `|` in `<span title="a|b">` ends a value, an `[[` left open makes the call's `
 `}}` inside a comment, a <nowiki> or a heading line does not close a call. `split_calls(text)`
 gives every call and `{{{…}}}` of the page, with its title and parts (where each part's name
 ends at its first `=`), in text order; calls inside extension tags are the extension's, not the
-page's, and are not given. mwparserfromhell's tree stays the page's tree for editing and for
-reading values (see records/parse.py): this only says where MediaWiki cuts.
+page's, and are not given. The record reads the calls found here (tree.Survey.page_calls);
+mwparserfromhell's tree stays the page's tree for editing and for reading values (see
+records/parse.py): this only says where MediaWiki cuts.
 """
 
 from __future__ import annotations
@@ -92,31 +93,46 @@ class Calls:
     """The calls of a text (see split_calls) and the spans the preprocessor drops from a
     parameter's name: comments (with the line they eat), <noinclude>/<onlyinclude> tags and
     <includeonly> elements, in text order; `elements`: the strip list's elements (<ref>…</ref>),
-    whose calls are their extension's."""
+    whose calls are their extension's; `hidden`: the <includeonly> elements (an unclosed one
+    runs to the end), not shown on the page itself; `tags`: the <noinclude>, <onlyinclude> tags
+    and their end tags, dropped from the page (their content is shown); `open_braces`: where a
+    `{{` (a run of braces once) stays open to the end of the text: it is text."""
 
     text: str
     calls: tuple[Call, ...]
     dropped: tuple[tuple[int, int], ...]
     elements: tuple[tuple[int, int], ...] = ()
+    hidden: tuple[tuple[int, int], ...] = ()
+    tags: tuple[tuple[int, int], ...] = ()
+    open_braces: tuple[int, ...] = ()
 
     def title(self, call: Call) -> str:
         """A call's title as written."""
         return self.text[call.start + call.braces:call.title_end]
+
+    def title_name(self, call: Call) -> str:
+        """A call's title as MediaWiki expands it before reading it as a page's title: without
+        the dropped spans, trimmed as PHP's trim() trims (other markup stays)."""
+        return self._kept(call.start + call.braces, call.title_end).strip(PHP_SPACE)
 
     def name(self, part: Part, number: int) -> str:
         """A part's name as MediaWiki passes it: `number` for a positional part, else its
         text before the `=` without the dropped spans, trimmed as PHP's trim() trims."""
         if part.equals is None:
             return str(number)
-        k = bisect_left(self.dropped, (part.start, part.start))
-        pieces, pos = [], part.start
-        while k < len(self.dropped) and self.dropped[k][0] < part.equals:
-            start, end = self.dropped[k]
-            pieces.append(self.text[pos:max(pos, start)])
+        return self._kept(part.start, part.equals).strip(PHP_SPACE)
+
+    def _kept(self, start: int, stop: int) -> str:
+        """The text from `start` to `stop` without the dropped spans."""
+        k = bisect_left(self.dropped, (start, start))
+        pieces, pos = [], start
+        while k < len(self.dropped) and self.dropped[k][0] < stop:
+            begin, end = self.dropped[k]
+            pieces.append(self.text[pos:max(pos, begin)])
             pos = max(pos, end)
             k += 1
-        pieces.append(self.text[pos:part.equals])
-        return "".join(pieces).strip(PHP_SPACE)
+        pieces.append(self.text[pos:stop])
+        return "".join(pieces)
 
     def value(self, part: Part) -> tuple[int, int]:
         """Where a part's value starts and ends (after the `=` of a named part)."""
@@ -136,7 +152,9 @@ def split_calls(text: str) -> Calls:
     module docstring); never raises."""
     scan = _Scan(text)
     scan.run()
-    return Calls(text, _nest(scan.calls), tuple(scan.dropped), tuple(scan.elements))
+    return Calls(text, _nest(scan.calls), tuple(scan.dropped), tuple(scan.elements),
+                 tuple(scan.hidden), tuple(scan.tags),
+                 tuple(sorted(p.start for p in scan.stack if p.open == "{")))
 
 
 def _nest(calls: list[Call]) -> tuple[Call, ...]:
@@ -161,6 +179,8 @@ class _Scan:
         self.calls: list[Call] = []
         self.dropped: list[tuple[int, int]] = []
         self.elements: list[tuple[int, int]] = []
+        self.hidden: list[tuple[int, int]] = []
+        self.tags: list[tuple[int, int]] = []
         self.no_more_gt = False
         self.no_close: set[str] = set()
 
@@ -274,18 +294,30 @@ class _Scan:
             return i + 1, False
         lower = name.lower()
         if lower in _IGNORED_TAGS or text[tag_end - 1] == "/":
-            if lower in _IGNORED_TAGS or lower == "includeonly":
-                self.dropped.append((i, tag_end + 1))
+            self._keep(lower, i, tag_end + 1, alone=True)
             return tag_end + 1, False
         close = None if name in self.no_close else re.compile(
             rf"</{re.escape(name)}[ \t\n\x0b\f\r]*>", re.I | re.A).search(text, tag_end + 1)
         end = close.end() if close is not None else (
             self.n if lower in _ALLOW_MISSING_END else -1)
         if end >= 0:
-            (self.dropped if lower == "includeonly" else self.elements).append((i, end))
+            self._keep(lower, i, end, alone=False)
             return end, False
         self.no_close.add(name)
         return tag_end + 1, False
+
+    def _keep(self, lower: str, start: int, end: int, alone: bool) -> None:
+        """Note the span of a tag (`alone`: a <noinclude> tag, an end tag or a `<x/>`) or an
+        element named `lower`: where the preprocessor drops it, hides it or leaves it to an
+        extension."""
+        if lower in _IGNORED_TAGS:
+            self.tags.append((start, end))
+        if lower in _IGNORED_TAGS or lower == "includeonly":
+            self.dropped.append((start, end))
+        if lower == "includeonly" and not alone:
+            self.hidden.append((start, end))
+        elif not alone:
+            self.elements.append((start, end))
 
     def _comment(self, i: int) -> tuple[int, bool]:
         """A comment from `i`: where the scan goes on, and whether the comment ate its line

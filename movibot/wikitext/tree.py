@@ -36,7 +36,6 @@ from movibot.problems import Problem
 from movibot.wikitext.blocks import Block, find_blocks
 from movibot.wikitext.preprocessor import (
     PHP_SPACE,
-    STRIP_TAGS,
     Call,
     Calls,
     Part,
@@ -154,22 +153,33 @@ def _collect(code: Wikicode, base: int, depth: int, raw: bool,
         offset += len(s)
 
 
-_OPEN_BRACES = re.compile(r"\{\{+")
+@dataclass(frozen=True)
+class PageCall:
+    """A template call `{{…}}` MediaWiki's preprocessor finds on the page itself (not in
+    <includeonly> text, not in an extension tag): the call, its title as MediaWiki reads it
+    (template_title), mwparserfromhell's Template node where it parses the same call (else
+    None), and whether the call stands at the top level of the page (not inside another call,
+    a tag, a table or a link)."""
+
+    call: Call
+    title: str
+    template: Template | None
+    top_level: bool
 
 
 @dataclass(frozen=True)
 class Survey:
     """What a record reads from a tree, from one walk, each node with its offset in the text:
     the template calls (and whether each is a top-level node of the page), the wikilinks,
-    the top-level headings, and where a `{{` stands as plain text (an unclosed template; a run
-    of braces once; not inside tags MediaWiki does not parse); `text`: the tree's text, whose
-    `calls` are those MediaWiki's preprocessor finds (split when first asked for); `ends`:
-    where each template call of the tree ends, by its offset."""
+    the top-level headings, and where each top-level node that is not text starts and ends
+    (`tops`); `text`: the tree's text, whose `calls` are those MediaWiki's preprocessor finds
+    (split when first asked for); `ends`: where each template call of the tree ends, by its
+    offset."""
 
     templates: tuple[tuple[Template, int, bool], ...]
     links: tuple[tuple[Wikilink, int], ...]
     headings: tuple[tuple[Heading, int], ...]
-    open_braces: tuple[int, ...]
+    tops: tuple[tuple[int, int], ...]
     text: str = ""
     ends: dict[int, int] = field(default_factory=dict, compare=False, repr=False)
 
@@ -179,9 +189,32 @@ class Survey:
         return split_calls(self.text)
 
     @cached_property
-    def starts(self) -> dict[int, Call]:
-        """The preprocessor's `{{…}}` calls by where they start."""
-        return {c.start: c for c in self.calls.calls if c.braces == 2}
+    def nodes(self) -> dict[int, tuple[Template, bool]]:
+        """mwparserfromhell's template calls by where they start, and whether each is a
+        top-level node."""
+        return {at: (template, top) for template, at, top in self.templates}
+
+    @cached_property
+    def page_calls(self) -> tuple[PageCall, ...]:
+        """Every `{{…}}` call MediaWiki's preprocessor finds on the page, in text order."""
+        calls, out = self.calls, []
+        for call in calls.calls:
+            if call.braces != 2:
+                continue
+            node = self.nodes.get(call.start)
+            if node is not None and self.ends.get(call.start) == call.end:
+                out.append(PageCall(call, template_title(calls.title_name(call)), node[0],
+                                    node[1]))
+            else:
+                top = call.depth == 0 and not self._cuts(call.start) and not self._cuts(
+                    call.end)
+                out.append(PageCall(call, template_title(calls.title_name(call)), None, top))
+        return tuple(out)
+
+    def _cuts(self, offset: int) -> bool:
+        """Whether `offset` falls strictly inside a top-level node that is not text."""
+        k = bisect_right(self.tops, (offset, offset)) - 1
+        return k >= 0 and self.tops[k][0] < offset < self.tops[k][1]
 
 
 def survey(code: Wikicode, text: str | None = None) -> Survey:
@@ -192,19 +225,20 @@ def survey(code: Wikicode, text: str | None = None) -> Survey:
     templates: list[tuple[Template, int, bool]] = []
     links: list[tuple[Wikilink, int]] = []
     headings: list[tuple[Heading, int]] = []
-    braces: list[int] = []
-    for node, at, depth, raw in found:
-        if isinstance(node, Text):
-            if not raw and "{{" in node.value:
-                braces.extend(at + m.start() for m in _OPEN_BRACES.finditer(node.value))
-        elif isinstance(node, Template):
+    tops: list[tuple[int, bool]] = []
+    for node, at, depth, _ in found:
+        if depth == 0:
+            tops.append((at, isinstance(node, Text)))
+        if isinstance(node, Template):
             templates.append((node, at, depth == 0))
         elif isinstance(node, Wikilink):
             links.append((node, at))
         elif isinstance(node, Heading) and depth == 0:
             headings.append((node, at))
-    return Survey(tuple(templates), tuple(links), tuple(headings), tuple(braces),
-                  str(code) if text is None else text, ends)
+    text = str(code) if text is None else text
+    spans = tuple((at, tops[k + 1][0] if k + 1 < len(tops) else len(text))
+                  for k, (at, is_text) in enumerate(tops) if not is_text)
+    return Survey(tuple(templates), tuple(links), tuple(headings), spans, text, ends)
 
 
 # What MediaWiki reads: names and transclusion -------------------------------------------------
@@ -256,23 +290,14 @@ def template_title(name: str) -> str:
     return t
 
 
-_PREPROCESSOR_TAG = re.compile(
-    r"<(?:(?P<comment>!--)|(?P<ignored>/?(?:noinclude|onlyinclude))(?=[\s/>])|(?P<name>"
-    + "|".join(("includeonly",) + STRIP_TAGS) + r")(?=[\s/>]))", re.I)
-
-
 def hidden_ranges(text: str) -> tuple[tuple[int, int], ...]:
     """The (start, end) offsets of what MediaWiki does not show when it renders the page
-    itself: each `<includeonly>…</includeonly>` (an unclosed one runs to the end of the page).
-
-    The scan is MediaWiki's preprocessor's (Preprocessor_Hash, not for inclusion): comments and
-    the strip list's elements are skipped whole, so an <includeonly> inside `<!-- -->` or
-    `<nowiki>` is text; <noinclude>, <onlyinclude> and their end tags are only markers there,
-    their content is shown. No tokenizer pass: a regular expression scan.
-    """
-    if not re.search("<includeonly", text, re.I):
+    itself: each `<includeonly>…</includeonly>` (an unclosed one runs to the end of the page),
+    as its preprocessor finds them (split_calls: an <includeonly> inside `<!-- -->` or
+    `<nowiki>` is text)."""
+    if not _INCLUDEONLY.search(text):
         return ()
-    return tuple((start, end) for hidden, start, end in _preprocessor_marks(text) if hidden)
+    return split_calls(text).hidden
 
 
 def drop_inclusion_tags(text: str) -> str:
@@ -282,60 +307,14 @@ def drop_inclusion_tags(text: str) -> str:
     if not _INCLUSION_TAG.search(text):
         return text
     out, pos = [], 0
-    for hidden, start, end in _preprocessor_marks(text):
-        if not hidden:
-            out.append(text[pos:start])
-            pos = end
+    for start, end in split_calls(text).tags:
+        out.append(text[pos:start])
+        pos = end
     return "".join(out) + text[pos:]
 
 
+_INCLUDEONLY = re.compile("<includeonly", re.I)
 _INCLUSION_TAG = re.compile(r"</?(?:noinclude|onlyinclude)(?=[\s/>])", re.I)
-
-
-def _preprocessor_marks(text: str) -> Iterator[tuple[bool, int, int]]:
-    """What MediaWiki's preprocessor (not for inclusion) hides or drops, in text order: (True,
-    start, end) for an <includeonly> element, (False, start, end) for a <noinclude> or
-    <onlyinclude> tag; comments and the strip list's elements are skipped whole."""
-    unclosed: set[str] = set()
-    pos = 0
-    while True:
-        m = _PREPROCESSOR_TAG.search(text, pos)
-        if m is None:
-            return
-        if m.group("comment"):
-            end = text.find("-->", m.end())
-            if end < 0:
-                return
-            pos = end + 3
-            continue
-        tag_end = text.find(">", m.end())
-        if tag_end < 0:  # no `>` left: MediaWiki stops looking for tags
-            return
-        if m.group("ignored") or text[tag_end - 1] == "/":
-            pos = tag_end + 1
-            if m.group("ignored"):
-                yield False, m.start(), pos
-            continue
-        pos, hidden = _skip_element(text, m.group("name").lower(), m.start(), tag_end, unclosed)
-        if hidden:
-            yield True, *hidden
-
-
-def _skip_element(text: str, name: str, start: int, tag_end: int, unclosed: set[str]
-                  ) -> tuple[int, tuple[int, int] | None]:
-    """Where the preprocessor's scan resumes after the `name` element starting at `start` (its
-    start tag's `>` at `tag_end`), and the range it hides: an <includeonly> element, to its end
-    tag or the page's end, else None. A strip-list element with no end tag is its start tag
-    only, and its name goes into `unclosed`: no end tag of that name is looked for again."""
-    close = None if name in unclosed else re.compile(
-        rf"</{re.escape(name)}\s*>", re.I).search(text, tag_end + 1)
-    if name == "includeonly":
-        end = close.end() if close else len(text)
-        return end, (start, end)
-    if close is None:
-        unclosed.add(name)
-        return tag_end + 1, None
-    return close.end(), None
 
 
 def in_ranges(offset: int, ranges: Sequence[tuple[int, int]]) -> bool:
@@ -390,12 +369,15 @@ def _inside(node: Node) -> str:
     return "the text"
 
 
-def mediawiki_args(template: Template, offset: int, call: Call, calls: Calls
+def mediawiki_args(template: Template | None, offset: int, call: Call, calls: Calls
                    ) -> tuple[list[Arg], list[Cut]]:
     """The parameters of `template` at `offset` as MediaWiki's preprocessor splits them
     (`call`, of `calls`), and where it cuts a value mwparserfromhell runs on (no tokenizer
-    pass: the values are the tree's nodes and text slices of a node cut)."""
+    pass: the values are the tree's nodes and text slices of a node cut). Without a template
+    (mwparserfromhell parses the call's text otherwise), each value is parsed on its own."""
     named = calls.named(call)
+    if template is None:
+        return [_own_arg(name, part, calls) for name, part in named], []
     values = _same_values(template, offset, named)
     nodes: list[tuple[int, int, Node]] = []
     pipes: set[int] = set()
@@ -407,10 +389,7 @@ def mediawiki_args(template: Template, offset: int, call: Call, calls: Calls
         start, end = calls.value(part)
         value = values[k] if values is not None else _slice(nodes, start, end)
         value_at = _first(str(value), start, part.start)
-        name_at = value_at
-        if part.equals is not None:
-            raw = calls.text[part.start:part.equals]
-            name_at = part.start + len(raw) - len(raw.lstrip(PHP_SPACE))
+        name_at = _name_at(calls, part, value_at)
         cut = values is None and part.start - 1 not in pipes
         if cut and args and not args[-1].cut:
             cuts.append(Cut(part.start - 1, args[-1].name, _holder(nodes, part.start - 1),
@@ -418,6 +397,23 @@ def mediawiki_args(template: Template, offset: int, call: Call, calls: Calls
         args.append(Arg(name, value, name_at, value_at, part.equals is not None, cut,
                         (part.start - 1, part.end)))
     return args, cuts
+
+
+def _own_arg(name: str, part: Part, calls: Calls) -> Arg:
+    """A parameter MediaWiki passes, its value parsed from its own text."""
+    start, end = calls.value(part)
+    value = wikicode(calls.text[start:end])
+    value_at = _first(str(value), start, part.start)
+    return Arg(name, value, _name_at(calls, part, value_at), value_at,
+               part.equals is not None, span=(part.start - 1, part.end))
+
+
+def _name_at(calls: Calls, part: Part, value_at: int) -> int:
+    """Where a part's name starts (its value's first character for a positional part)."""
+    if part.equals is None:
+        return value_at
+    raw = calls.text[part.start:part.equals]
+    return part.start + len(raw) - len(raw.lstrip(PHP_SPACE))
 
 
 def _same_values(template: Template, offset: int, named: list[tuple[str, Part]]

@@ -63,13 +63,17 @@ CALL = "{{Tiers-Lieu\n| nom = A\n| ville = B\n}}"
     (f"{{|\n| {CALL}\n|}}\n", False),
     (f"<div>\n{CALL}\n</div>\n", False),
     (f"Avant {CALL}\n", False),
+    # calls MediaWiki ends where mwparserfromhell makes no template node
+    ("{{<noinclude>Tiers-Lieu</noinclude>\n| nom = A\n}}\nTexte.\n", True),
+    ("{{Tiers-Lieu\n| nom = <span>A\n}}</span>\nTexte.\n", False),
 ], ids=["own-lines", "after-intro", "end-of-page", "trailing-spaces", "text-after", "list-item",
-        "table-cell", "div", "text-before"])
+        "table-cell", "div", "text-before", "no-node-own-lines", "no-node-in-a-tag"])
 def test_the_block_goes_after_a_call_on_its_own_lines_else_at_the_top(text: str,
                                                                       after_call: bool) -> None:
     tree = parse_tree(text)
     record = read_record(tree, SCHEMAS[0])
     anchor = infobox_anchor(tree, record)
+    assert record.template_end is not None  # the call is read
     assert (anchor is not None) is after_call
     if after_call:
         assert text[:anchor].rstrip(" ").endswith("}}")

@@ -6,11 +6,12 @@
 Each case is a text (the fiches, the tests' fixtures, the shapes below) and MediaWiki's answer:
 its parse tree (action=expandtemplates, prop=parsetree: the page itself, not for inclusion)
 reduced to the calls it holds, `{{…}}` and `{{{…}}}`, in text order: where each starts and
-ends, how deep it is nested in other calls, its title as written, and each part's name and
-value (a positional part is named by its number; a name has its comments, <noinclude> tags and
-<includeonly> text dropped and is trimmed as PHP's trim() does; a value is its text as
-written). Calls inside extension tags (<ref>, <pre>, <nowiki>…) are not the page's: the tag's
-extension reads them later.
+ends, how deep it is nested in other calls, its title as written and as MediaWiki reads it
+(`name`: trimmed, without its comments, <noinclude> tags and <includeonly> text), and each
+part's name and value (a positional part is named by its number; a name has its comments,
+<noinclude> tags and <includeonly> text dropped and is trimmed as PHP's trim() does; a value
+is its text as written). Calls inside extension tags (<ref>, <pre>, <nowiki>…) are not the
+page's: the tag's extension reads them later.
 
 The wiki is tests/wikiserver.py's MediaWiki 1.39 (Debian's package, as in the tests) with the
 extensions whose tags Movilab's pages use (Cite, ParserFunctions, Poem, SyntaxHighlight…).
@@ -135,6 +136,14 @@ HAND_CASES = {
     "open-run": "{{{{{{A}}",
     "many-calls": "".join(f"{{{{C{i}|{i}}}}}" for i in range(12)),
     "deep": "{{A|" * 12 + "x" + "}}" * 12,
+    # calls mwparserfromhell makes no template node of: the record reads them all the same
+    "span-closed-after-call": "{{Tiers-Lieu|nom=<span>A|ville=B}}</span>",
+    "noinclude-around-title": "{{<noinclude>Tiers-Lieu</noinclude>|nom=A|ville=B}}",
+    "noinclude-closed-after-call": "{{Tiers-Lieu|nom=A<noinclude>}}</noinclude>",
+    "onlyinclude-closed-after-call": "{{Fiche|résumé=A<onlyinclude>}}</onlyinclude>",
+    "noinclude-empty-in-title": "{{Tiers-Lieu<noinclude/>|nom=A|nom=B}}",
+    "table-open-in-value": "{{Tiers-Lieu|nom=A\n{|\n|}}",
+    "table-open-then-call": "{|\n| {{Tiers-Lieu|nom=A}}\n{{Tiers-Lieu|nom=B}}",
 }
 SOURCES = {
     "fiches": [ROOT / "fiches"],
@@ -237,11 +246,12 @@ def _parts(node: ET.Element) -> dict[str, Any]:
             key = _bare(name)
         parts.append([key, source(value)])
     return {"kind": node.tag, "title": source(title) if title is not None else "",
-            "parts": parts}
+            "name": _bare(title) if title is not None else "", "parts": parts}
 
 
 def _bare(name: ET.Element) -> str:
-    """A part's name as MediaWiki passes it: comments and <includeonly> text dropped, trimmed."""
+    """A part's name as MediaWiki passes it, or a call's title as it reads it as a page's
+    title: comments, <includeonly> text and <noinclude> tags dropped, trimmed."""
     kept = (name.text or "") + "".join(
         ("" if child.tag in ("comment", "ignore") else source(child)) + (child.tail or "")
         for child in name)

@@ -244,6 +244,18 @@ def test_a_call_whose_heading_line_is_open_at_its_braces_is_not_read():
     assert (record.fields, [(p.code, p.line) for p in record.problems]) == ({}, [("W602", 1)])
 
 
+@pytest.mark.parametrize("text", [
+    "{{Tiers-Lieu|nom=A|ville=<span>B}}</span>\n",
+    "{{<noinclude>Tiers-Lieu</noinclude>|nom=A|ville=B}}\n",
+    "{{Tiers-Lieu|nom=A|ville=B<onlyinclude>}}</onlyinclude>\n",
+], ids=["tag-closed-after", "noinclude-in-title", "onlyinclude-closed-after"])
+def test_a_call_mediawiki_ends_is_read_where_mwparserfromhell_makes_no_template(text):
+    record = parse_page(text, LIEU, path="l.wiki")
+    assert (record.template_start, record.template_end, record.fields["nom"],
+            [p.code for p in record.problems if p.code == "W602"]) == (
+        0, text.index("}}") + 2, "A", [])
+
+
 def test_a_call_inside_a_ref_is_the_extensions_and_not_read_nor_reported():
     record = parse_page("Texte<ref>{{Tiers-Lieu|nom=A}}</ref>\n", LIEU)
     assert (record.template_at, record.problems) == (None, ())
@@ -313,6 +325,12 @@ AGREEMENT_CASES = {
     "link-open-in-value-closed-later": "{{Tiers-Lieu|nom=[[A|ville=B}} x]] {{Tiers-Lieu|nom=C}}",
     "link-closed-in-value": "{{Tiers-Lieu|nom=[[A|ville=B]]|ville=C}}",
     "link-open-in-nested-call": "{{Tiers-Lieu|nom={{X|[[A}}|ville=B}}",
+    # calls MediaWiki ends where mwparserfromhell makes no template node
+    "span-closed-after-call": "{{Tiers-Lieu|nom=<span>A|ville=B}}</span>",
+    "noinclude-in-title": "{{Tiers-Lieu<noinclude>|nom=A|ville=B}}",
+    "noinclude-around-title": "{{<noinclude>Tiers-Lieu</noinclude>|nom=A|ville=B}}",
+    "noinclude-closed-after-call": "{{Tiers-Lieu|nom=A|ville=B<noinclude>}}</noinclude>",
+    "table-open-in-value": "{{Tiers-Lieu|nom=A|ville=B\n{|\n|}}",
 }
 
 
@@ -330,14 +348,14 @@ def _movibot_reads(text: str) -> str | None:
     value as read_text reads it (comments and <includeonly> text dropped)."""
     from movibot.records.parse import infobox_calls
     from movibot.records.values import read_text
-    from movibot.wikitext.tree import hidden_ranges, mediawiki_args, parse_tree
+    from movibot.wikitext.tree import mediawiki_args, parse_tree
 
     tree = parse_tree(text)
-    calls = infobox_calls(tree.survey, LIEU, hidden_ranges(tree.masked))
+    calls = infobox_calls(tree.survey, LIEU)
     if not calls:
         return None
-    template, at, _ = calls[0]
-    found = mediawiki_args(template, at, tree.survey.starts[at], tree.survey.calls)[0]
+    call = calls[0]
+    found = mediawiki_args(call.template, call.call.start, call.call, tree.survey.calls)[0]
     args = {a.name: read_text(a.value).value or "" for a in found}
     return "|".join(args.get(n, "∅") for n in ("nom", "ville", "1"))
 

@@ -85,7 +85,9 @@ class Report:
     def summary_line(self) -> str:
         """One line for the terminal, in the user's language: the non-zero counts, requests
         and edits."""
-        parts = [f"{n} {status}" for status, n in self.counts().items() if n]
+        language = i18n.current()  # English shows the statuses as JSON does
+        parts = [f"{n} {status if language is Language.EN else Status(status).label(language)}"
+                 for status, n in self.counts().items() if n]
         planned = sum(o.status in (Status.EDITED, Status.CREATED) for o in self.outcomes)
         args = {"counts": ", ".join(parts) or _("no pages"), "requests": self.requests,
                 "seconds": f"{self.duration:.1f}"}

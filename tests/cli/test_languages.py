@@ -122,3 +122,12 @@ def test_progress_bars_speak_french(name: str, cli: Cli, tmp_path: Path, site: P
     label = translations(Language.FR).gettext(COMMANDS[name][1])
     assert code in (0, 1), err
     assert label != COMMANDS[name][1] and bar(err, label), err
+
+
+def test_the_run_s_summary_speaks_french(cli: Cli, site: Path, config: Path) -> None:
+    result = cli("run", "--site", str(site), "--config", str(config), "--dry-run", env=FRENCH)
+    assert result.exit_code == 0
+    assert result.stderr.splitlines()[-1].startswith("3 modifiées, 7 créées ; 0 requêtes, ")
+    english = cli("run", "--site", str(site), "--config", str(config), "--dry-run",
+                  env=ENGLISH)
+    assert english.stderr.splitlines()[-1].startswith("3 edited, 7 created; 0 requests, ")

@@ -227,7 +227,8 @@ def lint_cmd(paths: tuple[str, ...], fmt: str, statistics: bool, select: tuple[s
     from movibot.errors import UsageError
 
     if statistics and fmt not in ("text", "json"):
-        raise UsageError(f"--statistics prints text or json, not --format {fmt}")
+        raise UsageError(Msg("--statistics prints text or json, not --format {fmt}",
+                             fmt=fmt))
     from movibot.app import (
         fix_diff,
         fix_paths,
@@ -487,7 +488,8 @@ def _write_report(path: str | None, data: Callable[[], Any]) -> MovibotError | N
     try:
         write_atomic(Path(path), dump(data(), "json") + "\n")
     except OSError as e:
-        return IOFailure(f"cannot write the report {path}: {e.strerror or e}")
+        return IOFailure(Msg("cannot write the report {path}: {value}", path=path,
+                             value=e.strerror or e))
     return None
 
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import yaml
 
 from movibot.errors import SchemaError
+from movibot.i18n import Msg
 from movibot.records.schema import FieldSpec, Schema, schema_from_dict
 from movibot.records.types import starter_type
 from movibot.sites.base import JSONObject, Site, TemplateDataAnswer
@@ -96,14 +97,15 @@ def parse_templatedata(data: Mapping[str, object], title: str | None = None) -> 
     one, or a tag's JSON. Raises TemplateDataError when there is none, WikiError-like answers
     (`{"error": …}`) included."""
     if not isinstance(data, Mapping):
-        raise TemplateDataError("TemplateData must be a JSON object")
+        raise TemplateDataError(Msg("TemplateData must be a JSON object"))
     if "error" in data:
         raise unavailable(data["error"] if isinstance(data["error"], Mapping) else {})
     if "pages" in data:
         return _from_page(_pick_page(data["pages"], title), title)
     if "params" in data or "missing" in data or "notemplatedata" in data:
         return _from_page(data, title)
-    raise TemplateDataError(f"{title or 'TemplateData'}: not TemplateData (no params)")
+    raise TemplateDataError(Msg("{value}: not TemplateData (no params)",
+                                value=title or 'TemplateData'))
 
 
 def _pick_page(pages: object, title: str | None) -> Mapping[str, object]:
@@ -117,16 +119,18 @@ def _pick_page(pages: object, title: str | None) -> Mapping[str, object]:
     if len(entries) == 1:
         return entries[0]
     name = template_page_title(title) if title else "the template"
-    raise TemplateDataError(f"{name}: no TemplateData in the wiki's answer (no such page?)")
+    raise TemplateDataError(Msg("{name}: no TemplateData in the wiki's answer (no such "
+                                "page?)", name=name))
 
 
 def _from_page(page: Mapping[str, object], title: str | None) -> TemplateData:
     name = str(page.get("title") or (template_page_title(title) if title else "TemplateData"))
     if page.get("missing"):
-        raise TemplateDataError(f"{name}: no such page")
+        raise TemplateDataError(Msg("{name}: no such page", name=name))
     raw = page.get("params")
     if not isinstance(raw, Mapping):
-        raise TemplateDataError(f"{name}: not TemplateData (params is not an object)")
+        raise TemplateDataError(Msg("{name}: not TemplateData (params is not an object)",
+                                    name=name))
     order = page.get("paramOrder")
     names = list(raw)
     if isinstance(order, list) and sorted(map(str, order)) == sorted(names):
@@ -182,7 +186,8 @@ def read_templatedata(site: Site, template: str) -> JSONObject:
 def _data(answer: TemplateDataAnswer, title: str) -> JSONObject:
     """The answer's JSON; TemplateDataError naming `title` when it has none."""
     if answer.data is None:
-        raise TemplateDataError(f"{title}: {answer.error or 'no TemplateData'}")
+        raise TemplateDataError(Msg("{title}: {value}", title=title,
+                                    value=answer.error or 'no TemplateData'))
     return answer.data
 
 
@@ -325,7 +330,8 @@ def schema_from_templatedata(templatedata: Mapping[str, object], template: str) 
     try:
         schema_from_dict(yaml.safe_load(text), f"<starter schema for {name}>")
     except (SchemaError, yaml.YAMLError) as e:  # pragma: no cover - a bug here, not in input
-        raise TemplateDataError(f"{name}: cannot write a valid starter schema: {e}") from None
+        raise TemplateDataError(Msg("{name}: cannot write a valid starter schema: {e}",
+                                    name=name, e=e)) from None
     return text
 
 

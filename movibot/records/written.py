@@ -18,7 +18,7 @@ import re
 from collections.abc import Sequence
 from decimal import Decimal
 
-from movibot.i18n import Msg
+from movibot.i18n import Msg, joined, msg_n
 from movibot.problems import Fix, Problem
 from movibot.records.schema import FieldSpec
 from movibot.records.types import read_value
@@ -73,20 +73,21 @@ def inclusion_tags(arg: Arg, spec: FieldSpec, text: str, where: str, line: int, 
     if "<" not in raw:
         return None
     dropped = drop_inclusion_tags(raw)
-    parts = []
+    parts: list[str] = []
     if dropped != raw:
         tags = dict.fromkeys(t.lower() for t in _INCLUSION_TAG.findall(_COMMENT.sub("", raw)))
-        parts.append(f"MediaWiki drops its {', '.join(tags)} tag{'s' if len(tags) > 1 else ''} "
-                     "on the page itself (the text stays)")
+        parts.append(msg_n("MediaWiki drops its {tags} tag on the page itself (the text stays)",
+                           "MediaWiki drops its {tags} tags on the page itself (the text "
+                           "stays)", len(tags), tags=", ".join(tags)))
     if hidden_ranges(raw):
-        parts.append("its <includeonly> text is hidden on the page itself, and not read")
+        parts.append(Msg("its <includeonly> text is hidden on the page itself, and not read"))
     if not parts:
         return None
     start = _value_start(arg, raw)
     fix = (Fix(start, start + len(raw), dropped)
            if dropped != raw and text[start:start + len(raw)] == raw else None)
-    return Problem("W113", f'field "{arg.name}": ' + "; ".join(parts), where, line, col,
-                   spec.name, fix)
+    return Problem("W113", Msg('field "{name}": {parts}', name=arg.name,
+                               parts=joined(parts, "; ")), where, line, col, spec.name, fix)
 
 
 def _value_start(arg: Arg, raw: str) -> int:

@@ -50,7 +50,7 @@ def templatedata_from_text(text: str, title: str = "the page") -> JSONObject:
     nowiki and pre). Raises TemplateDataError when there is none or its JSON is broken."""
     data, error = _tag_json(text)
     if data is None:
-        raise TemplateDataError(f"{title}: {error}")
+        raise TemplateDataError(Msg("{title}: {error}", title=title, error=error))
     return data
 
 

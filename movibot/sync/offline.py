@@ -29,7 +29,7 @@ from typing import IO, Any, Protocol
 from movibot.atomic import OUTPUT_MARK, replaced, staged_file, staged_folder
 from movibot.config import Config, SourceConfig
 from movibot.errors import Interrupted, UsageError, WikiError
-from movibot.i18n import N_, Msg
+from movibot.i18n import N_, Msg, message_of
 from movibot.problems import Problem
 from movibot.records.read import with_redirects
 from movibot.records.schema import load_schema
@@ -156,12 +156,14 @@ def run_offline(site: Site, config: Config, sources: Sequence[Source], out: Path
     except Interrupted as e:
         report.halted = report.interrupted = str(e)
     except (WikiError, UsageError) as e:  # a damaged or stub dump, an unreachable wiki
-        report.halted = f"{e}; {out} left as it was"
+        report.halted = Msg("{why}; {out} left as it was", why=message_of(e), out=out)
     except FileExistsError as e:
-        advice = "give a new file" if is_import_file(out) else "give a new or empty folder"
-        raise UsageError(f"--out {e}: {advice}") from None
+        advice = (Msg("give a new file") if is_import_file(out)
+                  else Msg("give a new or empty folder"))
+        raise UsageError(Msg("--out {why}: {advice}", why=e, advice=advice)) from None
     except OSError as e:
-        report.halted = report.io_error = f"cannot write {out}: {e.strerror or e}"
+        report.halted = report.io_error = Msg("cannot write {out}: {why}", out=out,
+                                              why=e.strerror or str(e))
     if report.halted:  # nothing was written: no page was edited or created
         outcomes.close()
         report.outcomes = []

@@ -587,12 +587,9 @@ def without_lint_errors(plan: Any, sources: Sequence[Source]) -> Any:
             continue
         more = Msg(" (and {n} more)", n=len(found) - 1) if len(found) > 1 else ""
         first = found[0]
-        shown = Msg("{path}:{line}:{col}: {severity} {code} {message}", path=first.path,
-                    line=first.line, col=first.col, severity=Msg(first.severity.value),
-                    code=first.code, message=first.message)
         not_pushed.append(FileOutcome(file.path, file.title, Status.INVALID,
                                       Msg("{problem}{more}; fix it, or push with --no-lint",
-                                          problem=shown, more=more)))
+                                          problem=first.line_msg(), more=more)))
     return dataclasses.replace(plan, edits=tuple(kept), settled=plan.settled + tuple(not_pushed))
 
 

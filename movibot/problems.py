@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 from dataclasses import field as dataclass_field
 from typing import Any
 
-from movibot.i18n import N_, _, text
+from movibot.i18n import N_, Msg, _, text
 from movibot.vocabulary import Vocabulary
 
 
@@ -419,11 +419,21 @@ class Problem:
         known = CODES.get(self.code)
         return known.blocks if known else False
 
+    @property
+    def headline(self) -> Msg:
+        """`CODE message`: why a page needs a person, as the run and the report page say it."""
+        return Msg("{code} {message}", code=self.code, message=self.message)
+
+    def line_msg(self) -> Msg:
+        """Ruff-like one line, `path:line:col: severity CODE message`, in any language (the
+        code never changes)."""
+        return Msg("{path}:{line}:{col}: {severity} {code} {message}", path=self.path,
+                   line=self.line, col=self.col, severity=Msg(self.severity.value),
+                   code=self.code, message=self.message)
+
     def format(self) -> str:
-        """Ruff-like one line in the user's language: `path:line:col: severity CODE message`
-        (the code never changes)."""
-        return (f"{self.path}:{self.line}:{self.col}: {_(self.severity.value)} {self.code} "
-                f"{text(self.message)}")
+        """line_msg() in the user's language."""
+        return text(self.line_msg())
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)

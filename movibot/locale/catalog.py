@@ -15,6 +15,7 @@ import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 
 import click
@@ -24,6 +25,7 @@ from babel.messages.pofile import read_po, write_po
 
 PACKAGE = Path(__file__).resolve().parent.parent
 LOCALE = PACKAGE / "locale"
+EPOCH = datetime(2026, 12, 7, tzinfo=timezone.utc)
 KEYWORDS = {"_": None, "N_": None, "Msg": None, "msg_n": (1, 2)}
 
 # click's own words that show in movibot's help and errors (click asks gettext for them)
@@ -142,10 +144,12 @@ def update() -> None:
     """Merge every message into each .po: new ones empty, gone ones dropped, translations
     kept."""
     wanted = messages()
-    template = Catalog(domain="movibot", project="movibot")
+    # no line numbers and a fixed date: an edit elsewhere in a file does not rewrite the .po
+    template = Catalog(domain="movibot", project="movibot", creation_date=EPOCH)
     for msgid, entry in wanted.items():
-        template.add((msgid, entry.plural) if entry.plural else msgid,
-                     locations=[(entry.where, 0)])
+        where = entry.where.rsplit(":", 1)[0] if entry.where.startswith("movibot/") \
+            else entry.where
+        template.add((msgid, entry.plural) if entry.plural else msgid, locations=[(where, 0)])
     for path in po_paths():
         catalog = load(path)
         catalog.update(template, no_fuzzy_matching=True)

@@ -223,7 +223,7 @@ def staged_output(out: Path, user: str, started: str) -> Iterator[tuple[Output, 
 def refused(outcome: Outcome, problem: Problem) -> Outcome:
     """The outcome of a planned page its output refused (E605): an error, with the problem."""
     return Outcome(outcome.title, Status.ERROR, (*outcome.problems, problem),
-                   Msg("{code} {message}", code=problem.code, message=problem.message))
+                   problem.headline)
 
 
 def written(output: Output, edit: Edit, outcome: Outcome) -> Outcome:

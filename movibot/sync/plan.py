@@ -116,8 +116,7 @@ def plan_page(reading: Reading, *, user: str, force: bool = False,
     refused_for = refused(Command.RUN, found)
     if refused_for:
         first = refused_for[0]
-        why = Msg("{code} {message}", code=first.code, message=first.message)
-        return None, Outcome(page.title, Status.INVALID, found, why)
+        return None, Outcome(page.title, Status.INVALID, found, first.headline)
     implied = None if by_field is None else implied_categories(record.fields, reading.schema,
                                                               by_field)
     content = render_infobox(page.title, record.fields, reading.schema, reading.costs, implied)

@@ -164,7 +164,7 @@ def reason(outcome: Outcome, language: Language = Language.FR) -> str:
     if outcome.message:
         return written(outcome.message, language)
     first = next((p for p in outcome.problems if p.severity == "error"), None)
-    return f"{first.code} {written(first.message, language)}" if first else ""
+    return written(first.headline, language) if first else ""
 
 
 def page_json(outcome: Outcome) -> dict[str, Any]:
